@@ -1,0 +1,19 @@
+#!/bin/bash
+# Sets up what is missing, builds, installs into ./_install and starts the app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+bash build-aux/install-deps.sh
+[ -d _build ] || meson setup _build --prefix="$top/_install" -Dui_tests=false
+meson install -C _build --quiet
+
+export XDG_DATA_DIRS="$top/_install/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
+export GSETTINGS_SCHEMA_DIR="$top/_install/share/glib-2.0/schemas"
+export PATH="$top/_install/bin:$PATH"
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "No display here: starting the app on a virtual one (xvfb-run). In a desktop session it opens a window." >&2
+  exec xvfb-run -a xiaozhi-activator "$@"
+fi
+exec xiaozhi-activator "$@"

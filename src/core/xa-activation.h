@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "xa-ota.h"
+
+G_BEGIN_DECLS
+
+#define XA_ACTIVATION_ERROR (xa_activation_error_quark ())
+
+typedef enum
+{
+  XA_ACTIVATION_ERROR_TIMED_OUT,
+  XA_ACTIVATION_ERROR_BUSY,
+} XaActivationError;
+
+typedef enum
+{
+  XA_ACTIVATION_STATE_IDLE,
+  XA_ACTIVATION_STATE_REQUESTING_CODE,
+  XA_ACTIVATION_STATE_WAITING_FOR_USER,
+  XA_ACTIVATION_STATE_EXPIRED,
+  XA_ACTIVATION_STATE_ACTIVATED,
+  XA_ACTIVATION_STATE_FAILED,
+  XA_ACTIVATION_STATE_CANCELLED,
+} XaActivationState;
+
+#define XA_TYPE_ACTIVATION_STATE (xa_activation_state_get_type ())
+#define XA_TYPE_ACTIVATION (xa_activation_get_type ())
+
+G_DECLARE_FINAL_TYPE (XaActivation, xa_activation, XA, ACTIVATION, GObject)
+
+GQuark             xa_activation_error_quark     (void);
+GType              xa_activation_state_get_type  (void) G_GNUC_CONST;
+
+XaActivation      *xa_activation_new             (const char          *ota_url,
+                                                  const XaIdentity    *identity);
+XaActivationState  xa_activation_get_state       (XaActivation        *self);
+const XaOtaAnswer *xa_activation_get_current     (XaActivation        *self);
+gint64             xa_activation_get_seconds_left (XaActivation       *self);
+void               xa_activation_run_async       (XaActivation        *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+XaOtaAnswer       *xa_activation_run_finish      (XaActivation        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+G_END_DECLS

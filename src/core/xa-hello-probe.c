@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "xa-hello-probe.h"
+#include "xa-net.h"
+
+/* One probe in flight. The GTask owns it; while the socket is open the
+ * signal handlers hold an extra reference on the task. */
+typedef struct
+{
+  XaDeadline              *deadline;
+  SoupMessage             *msg;
+  SoupWebsocketConnection *conn;
+  XaReport                *report;
+  guint                    timeout_ms;
+  gint64                   sent_at_us;
+  GSource                 *cancel_source;
+  gboolean                 got_foreign_text;
+} Probe;
+
+static void
+probe_free (Probe *probe)
+{
+  if (probe->conn != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (probe->conn, probe);
+      if (soup_websocket_connection_get_state (probe->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (probe->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_clear_object (&probe->conn);
+    }
+  if (probe->cancel_source != NULL)
+    g_source_destroy (probe->cancel_source);
+  g_clear_pointer (&probe->cancel_source, g_source_unref);
+  g_clear_pointer (&probe->deadline, xa_deadline_free);
+  g_clear_object (&probe->msg);
+  g_clear_pointer (&probe->report, xa_report_free);
+  g_free (probe);
+}
+
+/* The firmware's rule: no header for an empty token, no "Bearer " when
+ * the token already carries a scheme. */
+char *
+xa_hello_authorization (const char *token)
+{
+  if (token == NULL || *token == '\0')
+    return NULL;
+  if (strchr (token, ' ') != NULL)
+    return g_strdup (token);
+  return g_strconcat ("Bearer ", token, NULL);
+}
+
+static char *
+build_hello (void)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "hello");
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "features");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mcp");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "transport");
+  json_builder_add_string_value (b, "websocket");
+  json_builder_set_member_name (b, "audio_params");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "opus");
+  json_builder_set_member_name (b, "sample_rate");
+  json_builder_add_int_value (b, 16000);
+  json_builder_set_member_name (b, "channels");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "frame_duration");
+  json_builder_add_int_value (b, 60);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+static void
+complete (GTask      *task,
+          XaVerdict   verdict,
+          const char *advice)
+{
+  Probe *probe = g_task_get_task_data (task);
+
+  xa_report_set_verdict (probe->report, verdict, advice);
+  g_task_return_pointer (task, g_steal_pointer (&probe->report), (GDestroyNotify) xa_report_free);
+}
+
+/* Called when the socket is open and something decisive happened:
+ * drop the handlers' reference so the task (and the socket) go away. */
+static void
+complete_open (GTask      *task,
+               XaVerdict   verdict,
+               const char *advice)
+{
+  Probe *probe = g_task_get_task_data (task);
+
+  g_signal_handlers_disconnect_by_data (probe->conn, task);
+  g_source_destroy (probe->cancel_source);
+  complete (task, verdict, advice);
+  g_object_unref (task);
+}
+
+static void
+complete_timeout (GTask *task)
+{
+  Probe *probe = g_task_get_task_data (task);
+  g_autofree char *advice = NULL;
+
+  if (!xa_deadline_expired (probe->deadline))
+    {
+      complete (task, XA_VERDICT_CANCELLED, _("The test was cancelled."));
+      return;
+    }
+
+  if (probe->got_foreign_text)
+    {
+      advice = g_strdup_printf (_("The server sent something that is not the xiaozhi protocol: “%s”. "
+                                  "Check the WebSocket URL."),
+                                probe->report->server_text);
+      complete (task, XA_VERDICT_PROTOCOL_ERROR, advice);
+      return;
+    }
+
+  advice = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The server did not answer the hello within %u second. "
+                                         "Check that the server is running and the URL is right, then try again.",
+                                         "The server did not answer the hello within %u seconds. "
+                                         "Check that the server is running and the URL is right, then try again.",
+                                         (probe->timeout_ms + 999) / 1000),
+                            (probe->timeout_ms + 999) / 1000);
+  complete (task, XA_VERDICT_TIMEOUT, advice);
+}
+
+static gboolean
+looks_like_bind_prompt (const char *text)
+{
+  g_autofree char *lower = g_utf8_strdown (text, -1);
+
+  return strstr (lower, "绑定") != NULL || strstr (lower, "控制面板") != NULL ||
+         strstr (lower, "bind") != NULL || strstr (lower, "activation code") != NULL;
+}
+
+static void
+handle_server_hello (GTask      *task,
+                     JsonObject *obj)
+{
+  Probe *probe = g_task_get_task_data (task);
+  XaReport *report = probe->report;
+  const char *transport = json_object_get_string_member_with_default (obj, "transport", NULL);
+  const char *session_id = json_object_get_string_member_with_default (obj, "session_id", NULL);
+  g_autofree char *advice = NULL;
+
+  report->latency_ms = (g_get_monotonic_time () - probe->sent_at_us) / 1000;
+
+  if (json_object_has_member (obj, "audio_params"))
+    report->audio_params = json_to_string (json_object_get_member (obj, "audio_params"), FALSE);
+
+  if (g_strcmp0 (transport, "websocket") != 0)
+    {
+      advice = g_strdup_printf (_("The server answered with a hello for another transport (“%s”). "
+                                  "Check the WebSocket URL."),
+                                transport ? transport : "");
+      complete_open (task, XA_VERDICT_PROTOCOL_ERROR, advice);
+      return;
+    }
+
+  if (session_id == NULL || *session_id == '\0')
+    {
+      complete_open (task, XA_VERDICT_PROTOCOL_ERROR,
+                     _("The server’s hello has no session id. "
+                       "This server may not speak the xiaozhi protocol."));
+      return;
+    }
+
+  report->session_id = g_strdup (session_id);
+  advice = g_strdup_printf (_("The server accepted the token and answered the hello in %d ms."),
+                            (int) report->latency_ms);
+  complete_open (task, XA_VERDICT_VALID, advice);
+}
+
+static void
+message_cb (SoupWebsocketConnection *conn,
+            gint                     type,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  GTask *task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  JsonNode *root;
+  JsonObject *obj;
+  const char *msg_type;
+  gsize len;
+  const char *data;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    return;
+
+  data = g_bytes_get_data (message, &len);
+  text = g_utf8_make_valid (data, len);
+
+  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      /* e.g. 认证失败 before a close: keep it and wait for what follows. */
+      g_free (probe->report->server_text);
+      probe->report->server_text = g_steal_pointer (&text);
+      probe->got_foreign_text = TRUE;
+      return;
+    }
+
+  obj = json_node_get_object (root);
+  msg_type = json_object_get_string_member_with_default (obj, "type", "");
+
+  if (g_str_equal (msg_type, "hello"))
+    {
+      handle_server_hello (task, obj);
+      return;
+    }
+
+  /* A manager-API server ignores the hello of an unbound device and
+   * speaks a prompt with the code instead. */
+  if (json_object_has_member (obj, "text"))
+    {
+      const char *spoken = json_object_get_string_member_with_default (obj, "text", "");
+
+      g_free (probe->report->server_text);
+      probe->report->server_text = g_strdup (spoken);
+      if (looks_like_bind_prompt (spoken))
+        {
+          g_autofree char *advice = NULL;
+
+          advice = g_strdup_printf (_("The server asks to bind this device first: “%s”. "
+                                      "Enter the code in the control panel, then test again."),
+                                    spoken);
+          complete_open (task, XA_VERDICT_NOT_ACTIVATED, advice);
+        }
+    }
+}
+
+static void
+error_cb (SoupWebsocketConnection *conn,
+          GError                  *error,
+          gpointer                 user_data)
+{
+  Probe *probe = g_task_get_task_data (G_TASK (user_data));
+
+  g_free (probe->report->network_error);
+  probe->report->network_error = g_strdup (error->message);
+}
+
+static void
+closed_cb (SoupWebsocketConnection *conn,
+           gpointer                 user_data)
+{
+  GTask *task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  XaReport *report = probe->report;
+  g_autofree char *advice = NULL;
+
+  report->close_code = soup_websocket_connection_get_close_code (conn);
+  report->close_reason = g_strdup (soup_websocket_connection_get_close_data (conn));
+  if (report->close_reason != NULL && *report->close_reason == '\0')
+    g_clear_pointer (&report->close_reason, g_free);
+
+  if (report->server_text != NULL)
+    advice = g_strdup_printf (_("The server said “%s” and closed the connection. "
+                                "The token is wrong or has expired: refresh it, or activate the device again."),
+                              report->server_text);
+  else
+    advice = g_strdup_printf (_("The server closed the connection without answering the hello (close code %u). "
+                                "The token is wrong or has expired, or the device is not bound to this server: "
+                                "refresh the token, or activate the device again."),
+                              report->close_code);
+
+  complete_open (task, XA_VERDICT_REJECTED, advice);
+}
+
+static gboolean
+deadline_cancelled_cb (GCancellable *cancellable,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+
+  g_signal_handlers_disconnect_by_data (probe->conn, task);
+  complete_timeout (task);
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  XaReport *report = probe->report;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hello = NULL;
+  g_autofree char *advice = NULL;
+  guint status;
+
+  probe->conn = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  if (probe->conn != NULL)
+    {
+      /* Connected: from here the socket's handlers keep the task alive. */
+      g_signal_connect (probe->conn, "message", G_CALLBACK (message_cb), task);
+      g_signal_connect (probe->conn, "error", G_CALLBACK (error_cb), task);
+      g_signal_connect (probe->conn, "closed", G_CALLBACK (closed_cb), task);
+      /* A source, not a handler: it runs from the main loop, where the
+       * socket may be closed and the task returned safely. */
+      probe->cancel_source = g_cancellable_source_new (xa_deadline_get_cancellable (probe->deadline));
+      g_source_set_callback (probe->cancel_source, G_SOURCE_FUNC (deadline_cancelled_cb), task, NULL);
+      g_source_attach (probe->cancel_source, NULL);
+      hello = build_hello ();
+      probe->sent_at_us = g_get_monotonic_time ();
+      soup_websocket_connection_send_text (probe->conn, hello);
+      g_steal_pointer (&task);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      complete_timeout (task);
+      return;
+    }
+
+  status = soup_message_get_status (probe->msg);
+  report->network_error = g_strdup (error->message);
+
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    {
+      report->http_status = status;
+      advice = g_strdup_printf (_("The server refused the connection (HTTP %u). "
+                                  "The token is wrong or has expired: refresh it, or activate the device again."),
+                                status);
+      complete (task, XA_VERDICT_REJECTED, advice);
+      return;
+    }
+
+  if (status >= 200 && status != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    {
+      report->http_status = status;
+      advice = g_strdup_printf (_("This is not a WebSocket address: the server answered HTTP %u instead of "
+                                  "accepting the connection. Check the WebSocket URL (it usually ends in /xiaozhi/v1/)."),
+                                status);
+      complete (task, XA_VERDICT_PROTOCOL_ERROR, advice);
+      return;
+    }
+
+  advice = xa_net_describe_error (error, report->websocket_url);
+  switch (xa_net_classify_error (error))
+    {
+    case XA_NET_FAILURE_TLS:
+      complete (task, XA_VERDICT_TLS_ERROR, advice);
+      break;
+    case XA_NET_FAILURE_TIMEOUT:
+      complete (task, XA_VERDICT_TIMEOUT, advice);
+      break;
+    case XA_NET_FAILURE_NONE:
+    case XA_NET_FAILURE_UNREACHABLE:
+    default:
+      complete (task, XA_VERDICT_UNREACHABLE, advice);
+      break;
+    }
+}
+
+static char *
+http_url_for (const char *websocket_url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) http = NULL;
+  const char *scheme;
+
+  if (websocket_url == NULL)
+    return NULL;
+  uri = g_uri_parse (websocket_url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return NULL;
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_str_equal (scheme, "ws") || g_str_equal (scheme, "http"))
+    scheme = "http";
+  else if (g_str_equal (scheme, "wss") || g_str_equal (scheme, "https"))
+    scheme = "https";
+  else
+    return NULL;
+
+  http = g_uri_build (g_uri_get_flags (uri), scheme, NULL, g_uri_get_host (uri),
+                      g_uri_get_port (uri), g_uri_get_path (uri), g_uri_get_query (uri), NULL);
+  return g_uri_to_string (http);
+}
+
+void
+xa_hello_probe_async (const char          *websocket_url,
+                      const char          *token,
+                      const XaIdentity    *identity,
+                      guint                protocol_version,
+                      guint                timeout_ms,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *http_url = NULL;
+  g_autofree char *auth = NULL;
+  g_autofree char *version = NULL;
+  SoupMessageHeaders *headers;
+  Probe *probe;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xa_hello_probe_async);
+  /* The verdict says "cancelled"; the caller still gets a report. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  probe = g_new0 (Probe, 1);
+  probe->report = xa_report_new ();
+  probe->report->hello_attempted = TRUE;
+  probe->report->websocket_url = g_strdup (websocket_url);
+  probe->timeout_ms = timeout_ms ? timeout_ms : XA_HELLO_DEFAULT_TIMEOUT_MS;
+  probe->deadline = xa_deadline_new (cancellable, probe->timeout_ms);
+  g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
+
+  http_url = http_url_for (websocket_url);
+  if (http_url == NULL)
+    {
+      g_autofree char *advice = NULL;
+
+      advice = g_strdup_printf (_("“%s” is not a WebSocket address. "
+                                  "It should look like wss://api.tenclass.net/xiaozhi/v1/."),
+                                websocket_url ? websocket_url : "");
+      complete (task, XA_VERDICT_PROTOCOL_ERROR, advice);
+      return;
+    }
+
+  probe->msg = soup_message_new (SOUP_METHOD_GET, http_url);
+  xa_net_prepare_message (probe->msg);
+  headers = soup_message_get_request_headers (probe->msg);
+  auth = xa_hello_authorization (token);
+  if (auth != NULL)
+    soup_message_headers_replace (headers, "Authorization", auth);
+  version = g_strdup_printf ("%u", protocol_version ? protocol_version : 1);
+  soup_message_headers_replace (headers, "Protocol-Version", version);
+  soup_message_headers_replace (headers, "Device-Id", identity->device_id);
+  soup_message_headers_replace (headers, "Client-Id", identity->client_id);
+
+  soup_session_websocket_connect_async (xa_net_get_session (), probe->msg, NULL, NULL,
+                                        G_PRIORITY_DEFAULT,
+                                        xa_deadline_get_cancellable (probe->deadline),
+                                        connect_cb, g_steal_pointer (&task));
+}
+
+XaReport *
+xa_hello_probe_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_hello_probe_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* How a network failure looks to a person. */
+typedef enum
+{
+  XA_NET_FAILURE_NONE,
+  XA_NET_FAILURE_UNREACHABLE,
+  XA_NET_FAILURE_TLS,
+  XA_NET_FAILURE_TIMEOUT,
+} XaNetFailure;
+
+typedef struct _XaDeadline XaDeadline;
+
+SoupSession  *xa_net_get_session        (void);
+gboolean      xa_net_set_ca_file        (const char    *path,
+                                         GError       **error);
+const char   *xa_net_get_language       (void);
+const char   *xa_net_get_user_agent     (void);
+void          xa_net_prepare_message    (SoupMessage   *msg);
+XaNetFailure  xa_net_classify_error     (const GError  *error);
+char         *xa_net_describe_error     (const GError  *error,
+                                         const char    *url);
+
+XaDeadline   *xa_deadline_new           (GCancellable  *parent,
+                                         guint          timeout_ms);
+GCancellable *xa_deadline_get_cancellable (XaDeadline  *self);
+gboolean      xa_deadline_expired       (XaDeadline    *self);
+void          xa_deadline_free          (XaDeadline    *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaDeadline, xa_deadline_free)
+
+G_END_DECLS

@@ -1,0 +1,724 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "xa-net.h"
+#include "xa-ota.h"
+
+#define READ_CHUNK 65536
+
+typedef struct
+{
+  XaDeadline  *deadline;
+  SoupMessage *msg;
+  char        *url;
+  GByteArray  *body;
+  gboolean     is_activate;
+} PostData;
+
+G_DEFINE_QUARK (xa-ota-error-quark, xa_ota_error)
+G_DEFINE_BOXED_TYPE (XaOtaAnswer, xa_ota_answer, xa_ota_answer_copy, xa_ota_answer_free)
+
+static void
+post_data_free (PostData *pd)
+{
+  g_clear_pointer (&pd->deadline, xa_deadline_free);
+  g_clear_object (&pd->msg);
+  g_clear_pointer (&pd->body, g_byte_array_unref);
+  g_free (pd->url);
+  g_free (pd);
+}
+
+static GError *
+too_large_error (void)
+{
+  return g_error_new_literal (XA_OTA_ERROR, XA_OTA_ERROR_TOO_LARGE,
+                              _("The server’s answer is larger than 1 MiB, which no OTA server sends. "
+                                "Check the OTA address."));
+}
+
+static GError *
+truncated_error (void)
+{
+  return g_error_new_literal (XA_OTA_ERROR, XA_OTA_ERROR_TRUNCATED,
+                              _("The server’s answer was cut off. Try again; if it keeps happening, "
+                                "the server or a proxy in between is at fault."));
+}
+
+/* ---- answer parsing ---------------------------------------------------- */
+
+static char *
+dup_member_string (JsonObject *obj,
+                   const char *name)
+{
+  JsonNode *node;
+
+  if (obj == NULL || !json_object_has_member (obj, name))
+    return NULL;
+
+  node = json_object_get_member (obj, name);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (node));
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    default:
+      return NULL;
+    }
+}
+
+static gboolean
+get_member_int (JsonObject *obj,
+                const char *name,
+                gint64     *value)
+{
+  JsonNode *node;
+
+  if (obj == NULL || !json_object_has_member (obj, name))
+    return FALSE;
+
+  node = json_object_get_member (obj, name);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      *value = json_node_get_int (node);
+      return TRUE;
+    case G_TYPE_DOUBLE:
+      *value = (gint64) json_node_get_double (node);
+      return TRUE;
+    case G_TYPE_STRING:
+      {
+        const char *s = json_node_get_string (node);
+        return g_ascii_string_to_signed (s, 10, G_MININT64, G_MAXINT64, value, NULL);
+      }
+    default:
+      return FALSE;
+    }
+}
+
+static JsonObject *
+get_member_object (JsonObject *obj,
+                   const char *name)
+{
+  JsonNode *node;
+
+  if (!json_object_has_member (obj, name))
+    return NULL;
+  node = json_object_get_member (obj, name);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Servers report errors inside HTTP 200 in several shapes (PROTOCOL.md §2). */
+static char *
+find_error_text (JsonObject *root)
+{
+  gint64 code = 0;
+  char *text;
+
+  if ((text = dup_member_string (root, "error")) != NULL)
+    return text;
+
+  if (json_object_has_member (root, "success") &&
+      JSON_NODE_HOLDS_VALUE (json_object_get_member (root, "success")) &&
+      !json_object_get_boolean_member (root, "success"))
+    {
+      text = dup_member_string (root, "message");
+      if (text == NULL)
+        text = dup_member_string (root, "msg");
+      return text ? text : g_strdup ("success: false");
+    }
+
+  if (get_member_int (root, "code", &code) && code != 0 && code != 200)
+    {
+      text = dup_member_string (root, "msg");
+      if (text == NULL)
+        text = dup_member_string (root, "message");
+      return text ? text : g_strdup_printf ("code %" G_GINT64_FORMAT, code);
+    }
+
+  return NULL;
+}
+
+XaOtaAnswer *
+xa_ota_answer_parse (const char  *data,
+                     gsize        length,
+                     GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autofree char *error_text = NULL;
+  JsonObject *root, *section;
+  JsonNode *root_node;
+  gint64 v;
+
+  if (length > XA_OTA_MAX_ANSWER_SIZE)
+    {
+      g_propagate_error (error, too_large_error ());
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, length, NULL) ||
+      (root_node = json_parser_get_root (parser)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root_node))
+    {
+      g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_NOT_JSON,
+                   _("The server’s answer is not a JSON object, so this is probably not an OTA address. "
+                     "Check the address: it usually ends in /xiaozhi/ota/."));
+      return NULL;
+    }
+
+  root = json_node_get_object (root_node);
+  answer = g_new0 (XaOtaAnswer, 1);
+  answer->timeout_ms = -1;
+  answer->received_at_ms = g_get_real_time () / 1000;
+
+  if ((section = get_member_object (root, "activation")) != NULL)
+    {
+      answer->has_activation = TRUE;
+      answer->code = dup_member_string (section, "code");
+      answer->message = dup_member_string (section, "message");
+      answer->challenge = dup_member_string (section, "challenge");
+      if (get_member_int (section, "timeout_ms", &v) && v > 0)
+        answer->timeout_ms = v;
+    }
+
+  if ((section = get_member_object (root, "websocket")) != NULL)
+    {
+      answer->websocket_url = dup_member_string (section, "url");
+      answer->token = dup_member_string (section, "token");
+      answer->has_websocket = answer->websocket_url != NULL && *answer->websocket_url != '\0';
+      if (get_member_int (section, "version", &v) && v > 0 && v < 100)
+        answer->websocket_version = (gint) v;
+    }
+
+  if ((section = get_member_object (root, "mqtt")) != NULL)
+    {
+      answer->has_mqtt = TRUE;
+      answer->mqtt_endpoint = dup_member_string (section, "endpoint");
+      answer->mqtt_client_id = dup_member_string (section, "client_id");
+      answer->mqtt_username = dup_member_string (section, "username");
+      answer->mqtt_password = dup_member_string (section, "password");
+      answer->mqtt_publish_topic = dup_member_string (section, "publish_topic");
+      answer->mqtt_subscribe_topic = dup_member_string (section, "subscribe_topic");
+      if (g_strcmp0 (answer->mqtt_subscribe_topic, "null") == 0)
+        g_clear_pointer (&answer->mqtt_subscribe_topic, g_free);
+    }
+
+  if ((section = get_member_object (root, "server_time")) != NULL &&
+      get_member_int (section, "timestamp", &answer->server_time_ms))
+    {
+      answer->has_server_time = TRUE;
+      if (get_member_int (section, "timezone_offset", &v))
+        answer->timezone_offset_min = (gint) v;
+    }
+
+  if ((section = get_member_object (root, "firmware")) != NULL)
+    {
+      answer->firmware_version = dup_member_string (section, "version");
+      answer->firmware_url = dup_member_string (section, "url");
+    }
+
+  /* A real answer wins over a stray "code": only look for error shapes
+   * when there is nothing usable. */
+  if (!answer->has_activation && !answer->has_websocket && !answer->has_mqtt)
+    {
+      error_text = find_error_text (root);
+      if (error_text != NULL)
+        {
+          g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_SERVER_REFUSED,
+                       /* Translators: %s is the server's own error text, e.g. "Invalid device ID" */
+                       _("The server refused the request: “%s”. "
+                         "Check the Device-Id and the OTA address."),
+                       error_text);
+          return NULL;
+        }
+
+      g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_INCOMPLETE,
+                   _("The server’s answer has neither an activation code nor connection details "
+                     "(websocket or mqtt). This server may not speak the xiaozhi protocol."));
+      return NULL;
+    }
+
+  if (answer->has_activation && (answer->code == NULL || *answer->code == '\0'))
+    {
+      g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_INCOMPLETE,
+                   _("The server asks for activation but sent no activation code. "
+                     "Try again in a moment."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&answer);
+}
+
+XaOtaAnswer *
+xa_ota_answer_copy (const XaOtaAnswer *self)
+{
+  XaOtaAnswer *copy = g_memdup2 (self, sizeof *self);
+
+  copy->code = g_strdup (self->code);
+  copy->message = g_strdup (self->message);
+  copy->challenge = g_strdup (self->challenge);
+  copy->websocket_url = g_strdup (self->websocket_url);
+  copy->token = g_strdup (self->token);
+  copy->mqtt_endpoint = g_strdup (self->mqtt_endpoint);
+  copy->mqtt_client_id = g_strdup (self->mqtt_client_id);
+  copy->mqtt_username = g_strdup (self->mqtt_username);
+  copy->mqtt_password = g_strdup (self->mqtt_password);
+  copy->mqtt_publish_topic = g_strdup (self->mqtt_publish_topic);
+  copy->mqtt_subscribe_topic = g_strdup (self->mqtt_subscribe_topic);
+  copy->firmware_version = g_strdup (self->firmware_version);
+  copy->firmware_url = g_strdup (self->firmware_url);
+
+  return copy;
+}
+
+void
+xa_ota_answer_free (XaOtaAnswer *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->code);
+  g_free (self->message);
+  g_free (self->challenge);
+  g_free (self->websocket_url);
+  g_free (self->token);
+  g_free (self->mqtt_endpoint);
+  g_free (self->mqtt_client_id);
+  g_free (self->mqtt_username);
+  g_free (self->mqtt_password);
+  g_free (self->mqtt_publish_topic);
+  g_free (self->mqtt_subscribe_topic);
+  g_free (self->firmware_version);
+  g_free (self->firmware_url);
+  g_free (self);
+}
+
+/* Positive when the local clock is ahead of the server's. */
+gboolean
+xa_ota_answer_get_clock_skew (const XaOtaAnswer *self,
+                              gint64            *skew_ms)
+{
+  if (!self->has_server_time)
+    return FALSE;
+
+  *skew_ms = self->received_at_ms - self->server_time_ms;
+  return TRUE;
+}
+
+gboolean
+xa_ota_answer_has_test_mqtt (const XaOtaAnswer *self)
+{
+  return self->mqtt_client_id != NULL && g_str_has_prefix (self->mqtt_client_id, "GID_test");
+}
+
+/* ---- URLs -------------------------------------------------------------- */
+
+gboolean
+xa_ota_url_validate (const char  *url,
+                     GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  if (url != NULL)
+    uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL ||
+      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_INVALID_URL,
+                   /* Translators: %s is the address the user gave */
+                   _("“%s” is not a valid OTA address. "
+                     "It should look like https://api.tenclass.net/xiaozhi/ota/."),
+                   url ? url : "");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+char *
+xa_ota_activate_url (const char *ota_url)
+{
+  if (g_str_has_suffix (ota_url, "/"))
+    return g_strconcat (ota_url, "activate", NULL);
+  return g_strconcat (ota_url, "/activate", NULL);
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static GBytes *
+bytes_from_builder (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  char *text = json_to_string (root, FALSE);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static GBytes *
+build_check_body (const XaIdentity *identity)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "application");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, "xiaozhi-activator");
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, PACKAGE_VERSION);
+  /* Where py-xiaozhi hands its HMAC key to the server (PROTOCOL.md §2). */
+  json_builder_set_member_name (b, "elf_sha256");
+  json_builder_add_string_value (b, identity->hmac_key);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "board");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "bread-compact-wifi");
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, "xiaozhi-activator");
+  json_builder_set_member_name (b, "mac");
+  json_builder_add_string_value (b, identity->device_id);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "mac_address");
+  json_builder_add_string_value (b, identity->device_id);
+  json_builder_set_member_name (b, "uuid");
+  json_builder_add_string_value (b, identity->client_id);
+  json_builder_set_member_name (b, "language");
+  json_builder_add_string_value (b, xa_net_get_language ());
+  json_builder_end_object (b);
+
+  return bytes_from_builder (b);
+}
+
+static GBytes *
+build_activate_body (const XaIdentity *identity,
+                     const char       *challenge)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *hmac = xa_hmac_sign (identity->hmac_key, challenge);
+
+  /* py-xiaozhi's wrapped form; servers accept it as well as the bare one. */
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "Payload");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "algorithm");
+  json_builder_add_string_value (b, "hmac-sha256");
+  json_builder_set_member_name (b, "serial_number");
+  json_builder_add_string_value (b, identity->serial_number);
+  json_builder_set_member_name (b, "challenge");
+  json_builder_add_string_value (b, challenge);
+  json_builder_set_member_name (b, "hmac");
+  json_builder_add_string_value (b, hmac);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  return bytes_from_builder (b);
+}
+
+static GError *
+map_network_error (PostData *pd,
+                   GError   *error,
+                   gboolean  reading_body)
+{
+  g_autoptr(GError) owned = error;
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (!xa_deadline_expired (pd->deadline))
+        return g_steal_pointer (&owned);
+
+      return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_TIMEOUT,
+                          _("%s did not answer in time. "
+                            "Check that the server is running and try again."),
+                          pd->url);
+    }
+
+  if (reading_body && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+    return truncated_error ();
+
+  text = xa_net_describe_error (error, pd->url);
+  switch (xa_net_classify_error (error))
+    {
+    case XA_NET_FAILURE_TLS:
+      return g_error_new_literal (XA_OTA_ERROR, XA_OTA_ERROR_TLS, text);
+    case XA_NET_FAILURE_TIMEOUT:
+      return g_error_new_literal (XA_OTA_ERROR, XA_OTA_ERROR_TIMEOUT, text);
+    case XA_NET_FAILURE_NONE:
+    case XA_NET_FAILURE_UNREACHABLE:
+    default:
+      return g_error_new_literal (XA_OTA_ERROR, XA_OTA_ERROR_UNREACHABLE, text);
+    }
+}
+
+static GError *
+status_error (PostData *pd,
+              guint     status)
+{
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      const char *location = soup_message_headers_get_one (soup_message_get_response_headers (pd->msg),
+                                                           "Location");
+      return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_REDIRECTED,
+                          /* Translators: %s is the address the server redirected to */
+                          _("The server sent the OTA request elsewhere (%s). "
+                            "Use that address as the OTA address instead."),
+                          location ? location : "?");
+    }
+
+  if (status == SOUP_STATUS_NOT_FOUND)
+    return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_HTTP_STATUS,
+                        _("There is no OTA service at %s (HTTP 404). "
+                          "Check the address, including the /xiaozhi/ota/ path and its final slash."),
+                        pd->url);
+
+  return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_HTTP_STATUS,
+                      /* Translators: %u is an HTTP status code, %s its standard phrase */
+                      _("The server answered with an error (HTTP %u %s). "
+                        "If the address is right, the server has a problem: try again later."),
+                      status, soup_status_get_phrase (status));
+}
+
+static void
+finish_post (GTask *task)
+{
+  PostData *pd = g_task_get_task_data (task);
+  guint status = soup_message_get_status (pd->msg);
+  g_autoptr(GError) error = NULL;
+  XaOtaAnswer *answer;
+  goffset length;
+
+  if (pd->is_activate)
+    {
+      /* The poller decides what each status means. */
+      g_task_return_int (task, status);
+      return;
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_error (task, status_error (pd, status));
+      return;
+    }
+
+  /* libsoup hands over a short body without complaint when the server
+   * closes early: compare with what the headers announced. */
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (pd->msg));
+  if (length > 0 && (goffset) pd->body->len < length)
+    {
+      g_task_return_error (task, truncated_error ());
+      return;
+    }
+
+  answer = xa_ota_answer_parse ((const char *) pd->body->data, pd->body->len, &error);
+  if (answer == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, answer, (GDestroyNotify) xa_ota_answer_free);
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PostData *pd = g_task_get_task_data (task);
+  GInputStream *stream = G_INPUT_STREAM (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (stream, result, &error);
+  if (chunk == NULL)
+    {
+      g_task_return_error (task, map_network_error (pd, g_steal_pointer (&error), TRUE));
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      finish_post (task);
+      return;
+    }
+
+  g_byte_array_append (pd->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  if (pd->body->len > XA_OTA_MAX_ANSWER_SIZE)
+    {
+      g_task_return_error (task, too_large_error ());
+      return;
+    }
+
+  g_input_stream_read_bytes_async (stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   xa_deadline_get_cancellable (pd->deadline),
+                                   read_cb, g_steal_pointer (&task));
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PostData *pd = g_task_get_task_data (task);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  goffset length;
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (stream == NULL)
+    {
+      g_task_return_error (task, map_network_error (pd, g_steal_pointer (&error), FALSE));
+      return;
+    }
+
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (pd->msg));
+  if (length > XA_OTA_MAX_ANSWER_SIZE)
+    {
+      g_task_return_error (task, too_large_error ());
+      return;
+    }
+
+  g_input_stream_read_bytes_async (stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   xa_deadline_get_cancellable (pd->deadline),
+                                   read_cb, g_steal_pointer (&task));
+}
+
+static void
+post_async (const char         *url,
+            const XaIdentity   *identity,
+            GBytes             *body,
+            gboolean            is_activate,
+            guint               timeout_ms,
+            GCancellable       *cancellable,
+            gpointer            source_tag,
+            GAsyncReadyCallback callback,
+            gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+  PostData *pd;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  if (!xa_ota_url_validate (url, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  pd = g_new0 (PostData, 1);
+  pd->url = g_strdup (url);
+  pd->is_activate = is_activate;
+  pd->body = g_byte_array_new ();
+  pd->deadline = xa_deadline_new (cancellable, timeout_ms ? timeout_ms : XA_OTA_DEFAULT_TIMEOUT_MS);
+  pd->msg = soup_message_new (SOUP_METHOD_POST, url);
+  g_task_set_task_data (task, pd, (GDestroyNotify) post_data_free);
+
+  xa_net_prepare_message (pd->msg);
+  headers = soup_message_get_request_headers (pd->msg);
+  soup_message_headers_replace (headers, "Device-Id", identity->device_id);
+  soup_message_headers_replace (headers, "Client-Id", identity->client_id);
+  soup_message_headers_replace (headers, "User-Agent", xa_net_get_user_agent ());
+  soup_message_headers_replace (headers, "Accept-Language", xa_net_get_language ());
+  soup_message_headers_replace (headers, "Activation-Version",
+                                identity->serial_number ? "2" : "1");
+  soup_message_set_request_body_from_bytes (pd->msg, "application/json", body);
+
+  soup_session_send_async (xa_net_get_session (), pd->msg, G_PRIORITY_DEFAULT,
+                           xa_deadline_get_cancellable (pd->deadline),
+                           send_cb, g_steal_pointer (&task));
+}
+
+void
+xa_ota_check_async (const char          *ota_url,
+                    const XaIdentity    *identity,
+                    guint                timeout_ms,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GBytes) body = build_check_body (identity);
+
+  post_async (ota_url, identity, body, FALSE, timeout_ms, cancellable,
+              xa_ota_check_async, callback, user_data);
+}
+
+XaOtaAnswer *
+xa_ota_check_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_ota_check_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+xa_ota_activate_async (const char          *ota_url,
+                       const XaIdentity    *identity,
+                       const char          *challenge,
+                       guint                timeout_ms,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GBytes) body = build_activate_body (identity, challenge);
+  g_autofree char *url = xa_ota_activate_url (ota_url);
+
+  post_async (url, identity, body, TRUE, timeout_ms, cancellable,
+              xa_ota_activate_async, callback, user_data);
+}
+
+/* Returns the HTTP status; 0 with @error set when there was no answer. */
+guint
+xa_ota_activate_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  gssize status;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_ota_activate_async, 0);
+
+  status = g_task_propagate_int (G_TASK (result), error);
+  return status < 0 ? 0 : (guint) status;
+}
+
+/* Where the user types the code: xiaozhi.me for the official cloud,
+ * otherwise the server's own root, where consoles usually live. */
+char *
+xa_ota_guess_control_panel (const char *ota_url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) root = NULL;
+
+  if (ota_url == NULL)
+    return NULL;
+  uri = g_uri_parse (ota_url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return NULL;
+  if (g_str_equal (g_uri_get_host (uri), "api.tenclass.net") ||
+      g_str_has_suffix (g_uri_get_host (uri), ".xiaozhi.me"))
+    return g_strdup ("https://xiaozhi.me/");
+
+  root = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                      g_uri_get_port (uri), "/", NULL, NULL);
+  return g_uri_to_string (root);
+}

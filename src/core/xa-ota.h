@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "xa-identity.h"
+
+G_BEGIN_DECLS
+
+#define XA_OTA_ERROR (xa_ota_error_quark ())
+
+/* The biggest answer we read; real ones are a few hundred bytes. */
+#define XA_OTA_MAX_ANSWER_SIZE (1024 * 1024)
+#define XA_OTA_DEFAULT_URL "https://api.tenclass.net/xiaozhi/ota/"
+#define XA_OTA_DEFAULT_TIMEOUT_MS 15000
+
+typedef enum
+{
+  XA_OTA_ERROR_INVALID_URL,
+  XA_OTA_ERROR_UNREACHABLE,
+  XA_OTA_ERROR_TLS,
+  XA_OTA_ERROR_TIMEOUT,
+  XA_OTA_ERROR_HTTP_STATUS,
+  XA_OTA_ERROR_REDIRECTED,
+  XA_OTA_ERROR_SERVER_REFUSED,
+  XA_OTA_ERROR_NOT_JSON,
+  XA_OTA_ERROR_TRUNCATED,
+  XA_OTA_ERROR_TOO_LARGE,
+  XA_OTA_ERROR_INCOMPLETE,
+} XaOtaError;
+
+/* One parsed OTA answer (PROTOCOL.md §2). Strings are NULL when absent.
+ * token and mqtt_password are secrets: never log them. */
+typedef struct
+{
+  gboolean has_activation;
+  char    *code;
+  char    *message;
+  char    *challenge;
+  gint64   timeout_ms;              /* -1 when absent */
+
+  gboolean has_websocket;
+  char    *websocket_url;
+  char    *token;
+  gint     websocket_version;       /* 0 when absent */
+
+  gboolean has_mqtt;
+  char    *mqtt_endpoint;
+  char    *mqtt_client_id;
+  char    *mqtt_username;
+  char    *mqtt_password;
+  char    *mqtt_publish_topic;
+  char    *mqtt_subscribe_topic;
+
+  gboolean has_server_time;
+  gint64   server_time_ms;
+  gint     timezone_offset_min;
+
+  char    *firmware_version;
+  char    *firmware_url;
+
+  gint64   received_at_ms;          /* local wall clock when it arrived */
+} XaOtaAnswer;
+
+#define XA_TYPE_OTA_ANSWER (xa_ota_answer_get_type ())
+
+GQuark       xa_ota_error_quark          (void);
+GType        xa_ota_answer_get_type      (void) G_GNUC_CONST;
+
+XaOtaAnswer *xa_ota_answer_parse         (const char        *data,
+                                          gsize              length,
+                                          GError           **error);
+XaOtaAnswer *xa_ota_answer_copy          (const XaOtaAnswer *self);
+void         xa_ota_answer_free          (XaOtaAnswer       *self);
+gboolean     xa_ota_answer_get_clock_skew (const XaOtaAnswer *self,
+                                          gint64            *skew_ms);
+gboolean     xa_ota_answer_has_test_mqtt (const XaOtaAnswer *self);
+
+char        *xa_ota_activate_url         (const char        *ota_url);
+char        *xa_ota_guess_control_panel  (const char        *ota_url);
+gboolean     xa_ota_url_validate         (const char        *url,
+                                          GError           **error);
+
+void         xa_ota_check_async          (const char        *ota_url,
+                                          const XaIdentity  *identity,
+                                          guint              timeout_ms,
+                                          GCancellable      *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer           user_data);
+XaOtaAnswer *xa_ota_check_finish         (GAsyncResult      *result,
+                                          GError           **error);
+
+void         xa_ota_activate_async       (const char        *ota_url,
+                                          const XaIdentity  *identity,
+                                          const char        *challenge,
+                                          guint              timeout_ms,
+                                          GCancellable      *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer           user_data);
+guint        xa_ota_activate_finish      (GAsyncResult      *result,
+                                          GError           **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaOtaAnswer, xa_ota_answer_free)
+
+G_END_DECLS

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include <libsoup/soup.h>
+
+#include "xa-report.h"
+
+static const struct
+{
+  const char *id;
+  const char *title;
+  int         exit_status;
+} verdicts[] = {
+  [XA_VERDICT_VALID]          = { "valid",          N_("Token is valid"),                     0 },
+  [XA_VERDICT_REJECTED]       = { "rejected",       N_("Token rejected"),                     3 },
+  [XA_VERDICT_NOT_ACTIVATED]  = { "not-activated",  N_("Device not activated"),               4 },
+  [XA_VERDICT_UNREACHABLE]    = { "unreachable",    N_("Server unreachable"),                 5 },
+  [XA_VERDICT_TLS_ERROR]      = { "tls-error",      N_("Secure connection failed"),           6 },
+  [XA_VERDICT_TIMEOUT]        = { "timeout",        N_("No answer in time"),                  7 },
+  [XA_VERDICT_PROTOCOL_ERROR] = { "protocol-error", N_("Server did not speak the protocol"),  8 },
+  [XA_VERDICT_CANCELLED]      = { "cancelled",      N_("Test cancelled"),                     1 },
+};
+
+G_DEFINE_BOXED_TYPE (XaReport, xa_report, xa_report_copy, xa_report_free)
+
+GType
+xa_verdict_get_type (void)
+{
+  static gsize type;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { XA_VERDICT_VALID, "XA_VERDICT_VALID", "valid" },
+        { XA_VERDICT_REJECTED, "XA_VERDICT_REJECTED", "rejected" },
+        { XA_VERDICT_NOT_ACTIVATED, "XA_VERDICT_NOT_ACTIVATED", "not-activated" },
+        { XA_VERDICT_UNREACHABLE, "XA_VERDICT_UNREACHABLE", "unreachable" },
+        { XA_VERDICT_TLS_ERROR, "XA_VERDICT_TLS_ERROR", "tls-error" },
+        { XA_VERDICT_TIMEOUT, "XA_VERDICT_TIMEOUT", "timeout" },
+        { XA_VERDICT_PROTOCOL_ERROR, "XA_VERDICT_PROTOCOL_ERROR", "protocol-error" },
+        { XA_VERDICT_CANCELLED, "XA_VERDICT_CANCELLED", "cancelled" },
+        { 0, NULL, NULL },
+      };
+      g_once_init_leave (&type, g_enum_register_static ("XaVerdict", values));
+    }
+
+  return type;
+}
+
+const char *
+xa_verdict_to_id (XaVerdict verdict)
+{
+  g_return_val_if_fail (verdict <= XA_VERDICT_CANCELLED, NULL);
+  return verdicts[verdict].id;
+}
+
+const char *
+xa_verdict_get_title (XaVerdict verdict)
+{
+  g_return_val_if_fail (verdict <= XA_VERDICT_CANCELLED, NULL);
+  return _(verdicts[verdict].title);
+}
+
+int
+xa_verdict_get_exit_status (XaVerdict verdict)
+{
+  g_return_val_if_fail (verdict <= XA_VERDICT_CANCELLED, 1);
+  return verdicts[verdict].exit_status;
+}
+
+XaReport *
+xa_report_new (void)
+{
+  XaReport *self = g_new0 (XaReport, 1);
+
+  self->verdict = XA_VERDICT_TIMEOUT;
+  self->latency_ms = -1;
+
+  return self;
+}
+
+XaReport *
+xa_report_copy (const XaReport *self)
+{
+  XaReport *copy = g_memdup2 (self, sizeof *self);
+
+  copy->advice = g_strdup (self->advice);
+  copy->websocket_url = g_strdup (self->websocket_url);
+  copy->session_id = g_strdup (self->session_id);
+  copy->audio_params = g_strdup (self->audio_params);
+  copy->close_reason = g_strdup (self->close_reason);
+  copy->server_text = g_strdup (self->server_text);
+  copy->network_error = g_strdup (self->network_error);
+  copy->ota_error = g_strdup (self->ota_error);
+  copy->activation_code = g_strdup (self->activation_code);
+
+  return copy;
+}
+
+void
+xa_report_free (XaReport *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->advice);
+  g_free (self->websocket_url);
+  g_free (self->session_id);
+  g_free (self->audio_params);
+  g_free (self->close_reason);
+  g_free (self->server_text);
+  g_free (self->network_error);
+  g_free (self->ota_error);
+  g_free (self->activation_code);
+  g_free (self);
+}
+
+void
+xa_report_set_verdict (XaReport   *self,
+                       XaVerdict   verdict,
+                       const char *advice)
+{
+  self->verdict = verdict;
+  g_free (self->advice);
+  self->advice = g_strdup (advice);
+}
+
+/* The Test's rule: a hello proves little while the OTA answer still asks
+ * for activation, and a failed OTA check is the first thing to fix. */
+void
+xa_report_apply_ota (XaReport          *self,
+                     const XaOtaAnswer *answer,
+                     const GError      *ota_error,
+                     const char        *token)
+{
+  self->ota_checked = TRUE;
+
+  if (ota_error != NULL)
+    {
+      XaVerdict verdict = XA_VERDICT_PROTOCOL_ERROR;
+
+      g_free (self->ota_error);
+      self->ota_error = g_strdup (ota_error->message);
+
+      if (g_error_matches (ota_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        verdict = XA_VERDICT_CANCELLED;
+      else if (g_error_matches (ota_error, XA_OTA_ERROR, XA_OTA_ERROR_UNREACHABLE))
+        verdict = XA_VERDICT_UNREACHABLE;
+      else if (g_error_matches (ota_error, XA_OTA_ERROR, XA_OTA_ERROR_TLS))
+        verdict = XA_VERDICT_TLS_ERROR;
+      else if (g_error_matches (ota_error, XA_OTA_ERROR, XA_OTA_ERROR_TIMEOUT))
+        verdict = XA_VERDICT_TIMEOUT;
+
+      xa_report_set_verdict (self, verdict, ota_error->message);
+      return;
+    }
+
+  self->has_clock_skew = xa_ota_answer_get_clock_skew (answer, &self->clock_skew_ms);
+  self->token_changed = answer->has_websocket && token != NULL &&
+                        answer->token != NULL && *answer->token != '\0' &&
+                        g_strcmp0 (answer->token, token) != 0 &&
+                        !answer->has_activation;
+
+  if (answer->has_activation)
+    {
+      g_autofree char *advice = NULL;
+
+      self->activation_pending = TRUE;
+      g_free (self->activation_code);
+      self->activation_code = g_strdup (answer->code);
+      advice = g_strdup_printf (_("The server still shows the activation code %s for this device. "
+                                  "Enter it in the control panel, then test again."),
+                                answer->code);
+      xa_report_set_verdict (self, XA_VERDICT_NOT_ACTIVATED, advice);
+      return;
+    }
+
+  if (self->verdict == XA_VERDICT_VALID && self->token_changed)
+    {
+      g_autofree char *advice = g_strdup_printf ("%s %s", self->advice,
+                                                 _("The server now issues a different token: refresh it so your clients use the new one."));
+      xa_report_set_verdict (self, XA_VERDICT_VALID, advice);
+    }
+}
+
+char *
+xa_report_format_details (const XaReport *self)
+{
+  GString *s = g_string_new (NULL);
+
+  /* Translators: each of these is one "label: value" line of a Test's details */
+  if (self->websocket_url)
+    g_string_append_printf (s, _("WebSocket URL: %s\n"), self->websocket_url);
+  if (self->session_id)
+    g_string_append_printf (s, _("Session id: %s\n"), self->session_id);
+  if (self->latency_ms >= 0)
+    g_string_append_printf (s, _("Latency: %d ms\n"), (int) self->latency_ms);
+  if (self->audio_params)
+    g_string_append_printf (s, _("Server audio: %s\n"), self->audio_params);
+  if (self->http_status)
+    g_string_append_printf (s, _("HTTP status: %u\n"), self->http_status);
+  if (self->close_code == SOUP_WEBSOCKET_CLOSE_NO_STATUS)
+    g_string_append (s, _("Close code: 1005 (closed without a status code)\n"));
+  else if (self->close_code && self->close_reason)
+    g_string_append_printf (s, _("Close code: %u (%s)\n"), self->close_code, self->close_reason);
+  else if (self->close_code)
+    g_string_append_printf (s, _("Close code: %u\n"), self->close_code);
+  if (self->server_text)
+    g_string_append_printf (s, _("Server said: %s\n"), self->server_text);
+  if (self->network_error)
+    g_string_append_printf (s, _("Connection error: %s\n"), self->network_error);
+  if (self->ota_error)
+    g_string_append_printf (s, _("OTA check: %s\n"), self->ota_error);
+  else if (self->ota_checked)
+    g_string_append (s, self->activation_pending ? _("OTA check: activation code still shown\n")
+                                                 : _("OTA check: device is bound\n"));
+  if (self->token_changed)
+    g_string_append (s, _("Token: the server now issues a different one\n"));
+  if (self->has_clock_skew)
+    {
+      gint64 secs = self->clock_skew_ms / 1000;
+      if (ABS (secs) > 60)
+        g_string_append_printf (s, _("Clock difference with the server: %d s (check this computer’s clock)\n"),
+                                (int) secs);
+      else
+        g_string_append_printf (s, _("Clock difference with the server: %d s\n"), (int) secs);
+    }
+
+  if (s->len > 0)
+    g_string_truncate (s, s->len - 1);
+  return g_string_free (s, FALSE);
+}
+
+static void
+add_string (JsonBuilder *b,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+JsonNode *
+xa_report_to_json (const XaReport *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  add_string (b, "verdict", xa_verdict_to_id (self->verdict));
+  add_string (b, "title", xa_verdict_get_title (self->verdict));
+  add_string (b, "message", self->advice);
+  add_string (b, "websocket_url", self->websocket_url);
+  add_string (b, "session_id", self->session_id);
+  json_builder_set_member_name (b, "audio_params");
+  if (self->audio_params)
+    json_builder_add_value (b, json_from_string (self->audio_params, NULL));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "latency_ms");
+  if (self->latency_ms >= 0)
+    json_builder_add_int_value (b, self->latency_ms);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "http_status");
+  json_builder_add_int_value (b, self->http_status);
+  json_builder_set_member_name (b, "close_code");
+  json_builder_add_int_value (b, self->close_code);
+  add_string (b, "close_reason", self->close_reason);
+  add_string (b, "server_text", self->server_text);
+  add_string (b, "network_error", self->network_error);
+  json_builder_set_member_name (b, "ota_checked");
+  json_builder_add_boolean_value (b, self->ota_checked);
+  add_string (b, "ota_error", self->ota_error);
+  json_builder_set_member_name (b, "activation_pending");
+  json_builder_add_boolean_value (b, self->activation_pending);
+  add_string (b, "activation_code", self->activation_code);
+  json_builder_set_member_name (b, "token_changed");
+  json_builder_add_boolean_value (b, self->token_changed);
+  json_builder_set_member_name (b, "clock_skew_ms");
+  if (self->has_clock_skew)
+    json_builder_add_int_value (b, self->clock_skew_ms);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}

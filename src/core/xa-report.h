@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "xa-ota.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  XA_VERDICT_VALID,
+  XA_VERDICT_REJECTED,
+  XA_VERDICT_NOT_ACTIVATED,
+  XA_VERDICT_UNREACHABLE,
+  XA_VERDICT_TLS_ERROR,
+  XA_VERDICT_TIMEOUT,
+  XA_VERDICT_PROTOCOL_ERROR,
+  XA_VERDICT_CANCELLED,
+} XaVerdict;
+
+/* What a hello probe or a Test saw, and what it means (DESIGN.md). */
+typedef struct
+{
+  XaVerdict verdict;
+  char     *advice;            /* translated: likely cause and what to do */
+
+  /* the WebSocket hello */
+  gboolean  hello_attempted;
+  char     *websocket_url;
+  gint64    latency_ms;        /* -1 when no hello came back */
+  char     *session_id;
+  char     *audio_params;      /* compact JSON text */
+  guint     http_status;       /* of a refused upgrade, else 0 */
+  gushort   close_code;        /* 0 when the server did not close */
+  char     *close_reason;
+  char     *server_text;       /* text the server sent before any hello */
+  char     *network_error;
+
+  /* the OTA check, when the Test ran one */
+  gboolean  ota_checked;
+  char     *ota_error;
+  gboolean  activation_pending;
+  char     *activation_code;
+  gboolean  token_changed;
+  gboolean  has_clock_skew;
+  gint64    clock_skew_ms;
+} XaReport;
+
+#define XA_TYPE_REPORT (xa_report_get_type ())
+
+GType        xa_verdict_get_type        (void) G_GNUC_CONST;
+const char  *xa_verdict_to_id           (XaVerdict          verdict);
+const char  *xa_verdict_get_title       (XaVerdict          verdict);
+int          xa_verdict_get_exit_status (XaVerdict          verdict);
+
+GType        xa_report_get_type         (void) G_GNUC_CONST;
+XaReport    *xa_report_new              (void);
+XaReport    *xa_report_copy             (const XaReport    *self);
+void         xa_report_free             (XaReport          *self);
+void         xa_report_set_verdict      (XaReport          *self,
+                                         XaVerdict          verdict,
+                                         const char        *advice);
+void         xa_report_apply_ota        (XaReport          *self,
+                                         const XaOtaAnswer *answer,
+                                         const GError      *ota_error,
+                                         const char        *token);
+char        *xa_report_format_details   (const XaReport    *self);
+JsonNode    *xa_report_to_json          (const XaReport    *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaReport, xa_report_free)
+
+G_END_DECLS

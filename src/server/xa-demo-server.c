@@ -1,0 +1,1044 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "xa-demo-server.h"
+
+#define HUGE_ANSWER_SIZE (2 * 1024 * 1024)
+
+/* One device as the server remembers it. */
+typedef struct
+{
+  char    *device_id;
+  char    *client_id;
+  char    *hmac_key;
+  char    *code;
+  char    *challenge;
+  gint64   code_expires_us;
+  gboolean bound;
+  char    *token;
+} DemoDevice;
+
+struct _XaDemoServer
+{
+  GObject          parent_instance;
+
+  SoupServer      *server;
+  XaDemoMode       mode;
+  GTlsCertificate *certificate;
+  guint            code_lifetime_ms;
+  guint            port;
+  char            *secret;
+
+  GHashTable      *devices;        /* device id → DemoDevice */
+  GHashTable      *last_headers;   /* kind → SoupMessageHeaders */
+  GHashTable      *last_bodies;    /* kind → char* */
+  GHashTable      *counts;         /* kind → count */
+  GPtrArray       *held_streams;   /* connections we never answer */
+  GPtrArray       *sockets;        /* open WebSocket connections */
+};
+
+G_DEFINE_FINAL_TYPE (XaDemoServer, xa_demo_server, G_TYPE_OBJECT)
+
+static const char * const mode_nicks[XA_DEMO_N_MODES] = {
+  [XA_DEMO_MODE_OFFICIAL] = "official",
+  [XA_DEMO_MODE_SELF_HOSTED] = "self-hosted",
+  [XA_DEMO_MODE_MANAGER] = "manager",
+  [XA_DEMO_MODE_V1] = "v1",
+  [XA_DEMO_MODE_HTTP_500] = "http-500",
+  [XA_DEMO_MODE_ERROR_FIELD] = "error-field",
+  [XA_DEMO_MODE_SUCCESS_FALSE] = "success-false",
+  [XA_DEMO_MODE_CODE_500] = "code-500",
+  [XA_DEMO_MODE_NOT_JSON] = "not-json",
+  [XA_DEMO_MODE_TRUNCATED] = "truncated",
+  [XA_DEMO_MODE_HUGE] = "huge",
+  [XA_DEMO_MODE_HANG] = "hang",
+  [XA_DEMO_MODE_DROP] = "drop",
+  [XA_DEMO_MODE_REDIRECT] = "redirect",
+  [XA_DEMO_MODE_INCOMPLETE] = "incomplete",
+  [XA_DEMO_MODE_HELLO_WRONG_TRANSPORT] = "hello-wrong-transport",
+  [XA_DEMO_MODE_HELLO_NO_SESSION] = "hello-no-session",
+  [XA_DEMO_MODE_HELLO_HANG] = "hello-hang",
+  [XA_DEMO_MODE_UPGRADE_401] = "upgrade-401",
+  [XA_DEMO_MODE_UPGRADE_404] = "upgrade-404",
+};
+
+static void
+demo_device_free (DemoDevice *device)
+{
+  g_free (device->device_id);
+  g_free (device->client_id);
+  g_free (device->hmac_key);
+  g_free (device->code);
+  g_free (device->challenge);
+  g_free (device->token);
+  g_free (device);
+}
+
+const char *
+xa_demo_mode_to_nick (XaDemoMode mode)
+{
+  g_return_val_if_fail (mode < XA_DEMO_N_MODES, NULL);
+  return mode_nicks[mode];
+}
+
+gboolean
+xa_demo_mode_from_nick (const char *nick,
+                        XaDemoMode *mode)
+{
+  for (guint i = 0; i < XA_DEMO_N_MODES; i++)
+    {
+      if (g_strcmp0 (nick, mode_nicks[i]) == 0)
+        {
+          *mode = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void
+record_request (XaDemoServer      *self,
+                const char        *kind,
+                SoupServerMessage *msg)
+{
+  SoupMessageHeaders *copy = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  SoupMessageHeadersIter iter;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  const char *name, *value;
+
+  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (copy, name, value);
+
+  g_hash_table_replace (self->last_headers, g_strdup (kind), copy);
+  g_hash_table_replace (self->last_bodies, g_strdup (kind),
+                        g_strndup (body->data ? body->data : "", body->length));
+  g_hash_table_replace (self->counts, g_strdup (kind),
+                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, kind)) + 1));
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              JsonBuilder       *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  char *text = json_to_string (root, FALSE);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
+}
+
+static void
+respond_text (SoupServerMessage *msg,
+              guint              status,
+              const char        *content_type,
+              const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+static void
+respond_error_json (SoupServerMessage *msg,
+                    guint              status,
+                    const char        *member,
+                    const char        *text)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, member);
+  json_builder_add_string_value (b, text);
+  json_builder_end_object (b);
+  respond_json (msg, status, b);
+}
+
+static char *
+new_code (XaDemoServer *self)
+{
+  for (;;)
+    {
+      g_autofree char *code = g_strdup_printf ("%06u", g_random_int_range (0, 1000000));
+      GHashTableIter iter;
+      DemoDevice *device;
+      gboolean taken = FALSE;
+
+      g_hash_table_iter_init (&iter, self->devices);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &device))
+        taken |= g_strcmp0 (device->code, code) == 0;
+      if (!taken)
+        return g_steal_pointer (&code);
+    }
+}
+
+/* Like the self-hosted server: base64url(HMAC(client|device|ts)).ts */
+static char *
+new_token (XaDemoServer *self,
+           DemoDevice   *device)
+{
+  g_autofree char *ts = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *msg = g_strdup_printf ("%s|%s|%s", device->client_id ? device->client_id : "",
+                                          device->device_id, ts);
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) self->secret, strlen (self->secret));
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  g_autofree char *b64 = NULL;
+
+  g_hmac_update (hmac, (const guchar *) msg, -1);
+  g_hmac_get_digest (hmac, digest, &len);
+  b64 = g_base64_encode (digest, len);
+  g_strdelimit (b64, "+", '-');
+  g_strdelimit (b64, "/", '_');
+  g_strdelimit (b64, "=", '\0');
+
+  return g_strdup_printf ("%s.%s", b64, ts);
+}
+
+static void
+bind_device (XaDemoServer *self,
+             DemoDevice   *device)
+{
+  device->bound = TRUE;
+  g_clear_pointer (&device->code, g_free);
+  g_free (device->token);
+  device->token = new_token (self, device);
+}
+
+static DemoDevice *
+find_by_code (XaDemoServer *self,
+              const char   *code)
+{
+  GHashTableIter iter;
+  DemoDevice *device;
+
+  g_hash_table_iter_init (&iter, self->devices);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &device))
+    {
+      if (device->code != NULL && g_strcmp0 (device->code, code) == 0 &&
+          g_get_monotonic_time () < device->code_expires_us)
+        return device;
+    }
+  return NULL;
+}
+
+/* "/mode/<nick>/rest" selects a mode for one request. */
+static const char *
+split_mode (XaDemoServer *self,
+            const char   *path,
+            XaDemoMode   *mode)
+{
+  const char *rest;
+  g_autofree char *nick = NULL;
+
+  *mode = self->mode;
+  if (!g_str_has_prefix (path, "/mode/"))
+    return path;
+
+  rest = strchr (path + strlen ("/mode/"), '/');
+  nick = rest ? g_strndup (path + 6, rest - (path + 6)) : g_strdup (path + 6);
+  if (!xa_demo_mode_from_nick (nick, mode))
+    *mode = self->mode;
+  return rest ? rest : "/";
+}
+
+static char *
+url_for (XaDemoServer *self,
+         XaDemoMode    mode,
+         const char   *scheme,
+         const char   *path)
+{
+  if (mode == self->mode)
+    return g_strdup_printf ("%s://127.0.0.1:%u%s", scheme, self->port, path);
+  return g_strdup_printf ("%s://127.0.0.1:%u/mode/%s%s", scheme, self->port, mode_nicks[mode], path);
+}
+
+/* ---- faults that need the raw connection ------------------------------ */
+
+static void
+write_and_close (GIOStream  *stream,
+                 const char *raw)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (stream);
+
+  /* Loopback and a few bytes: this never blocks for long. */
+  g_output_stream_write_all (out, raw, strlen (raw), NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+  g_object_unref (stream);
+}
+
+static gboolean
+answer_fault (XaDemoServer      *self,
+              XaDemoMode         mode,
+              SoupServerMessage *msg)
+{
+  switch (mode)
+    {
+    case XA_DEMO_MODE_HTTP_500:
+      respond_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain", "Internal Server Error");
+      return TRUE;
+    case XA_DEMO_MODE_ERROR_FIELD:
+      respond_error_json (msg, SOUP_STATUS_OK, "error", "Invalid device ID");
+      return TRUE;
+    case XA_DEMO_MODE_SUCCESS_FALSE:
+      {
+        g_autoptr(JsonBuilder) b = json_builder_new ();
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "success");
+        json_builder_add_boolean_value (b, FALSE);
+        json_builder_set_member_name (b, "message");
+        json_builder_add_string_value (b, "request error.");
+        json_builder_end_object (b);
+        respond_json (msg, SOUP_STATUS_OK, b);
+        return TRUE;
+      }
+    case XA_DEMO_MODE_CODE_500:
+      {
+        g_autoptr(JsonBuilder) b = json_builder_new ();
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "code");
+        json_builder_add_int_value (b, 500);
+        json_builder_set_member_name (b, "msg");
+        json_builder_add_string_value (b, "服务器内部错误");
+        json_builder_end_object (b);
+        respond_json (msg, SOUP_STATUS_OK, b);
+        return TRUE;
+      }
+    case XA_DEMO_MODE_NOT_JSON:
+      respond_text (msg, SOUP_STATUS_OK, "text/html",
+                    "<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>");
+      return TRUE;
+    case XA_DEMO_MODE_INCOMPLETE:
+      respond_text (msg, SOUP_STATUS_OK, "application/json",
+                    "{\"firmware\":{\"version\":\"1.0.0\",\"url\":\"\"}}");
+      return TRUE;
+    case XA_DEMO_MODE_REDIRECT:
+      soup_server_message_set_redirect (msg, SOUP_STATUS_MOVED_PERMANENTLY,
+                                        "https://api.tenclass.net/xiaozhi/ota/");
+      return TRUE;
+    case XA_DEMO_MODE_HUGE:
+      {
+        char *body = g_malloc (HUGE_ANSWER_SIZE);
+        /* Valid JSON, just far too big: {"pad":"xxxx…"} */
+        memset (body, 'x', HUGE_ANSWER_SIZE);
+        memcpy (body, "{\"pad\":\"", 8);
+        memcpy (body + HUGE_ANSWER_SIZE - 2, "\"}", 2);
+        soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, HUGE_ANSWER_SIZE);
+        return TRUE;
+      }
+    case XA_DEMO_MODE_TRUNCATED:
+      write_and_close (soup_server_message_steal_connection (msg),
+                       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 400\r\nConnection: close\r\n\r\n"
+                       "{\"activation\":{\"code\":\"12");
+      return TRUE;
+    case XA_DEMO_MODE_DROP:
+      write_and_close (soup_server_message_steal_connection (msg), "");
+      return TRUE;
+    case XA_DEMO_MODE_HANG:
+      g_ptr_array_add (self->held_streams, soup_server_message_steal_connection (msg));
+      return TRUE;
+    case XA_DEMO_MODE_OFFICIAL:
+    case XA_DEMO_MODE_SELF_HOSTED:
+    case XA_DEMO_MODE_MANAGER:
+    case XA_DEMO_MODE_V1:
+    case XA_DEMO_MODE_HELLO_WRONG_TRANSPORT:
+    case XA_DEMO_MODE_HELLO_NO_SESSION:
+    case XA_DEMO_MODE_HELLO_HANG:
+    case XA_DEMO_MODE_UPGRADE_401:
+    case XA_DEMO_MODE_UPGRADE_404:
+    case XA_DEMO_N_MODES:
+    default:
+      return FALSE;
+    }
+}
+
+/* ---- OTA ----------------------------------------------------------------- */
+
+static JsonObject *
+parse_object (SoupServerMessage *msg,
+              JsonParser        *parser)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  JsonNode *root;
+
+  if (body->length == 0 || !json_parser_load_from_data (parser, body->data, body->length, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  return JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+}
+
+static DemoDevice *
+lookup_device (XaDemoServer      *self,
+               SoupServerMessage *msg,
+               gboolean           create)
+{
+  const char *device_id = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                        "Device-Id");
+  DemoDevice *device;
+
+  if (device_id == NULL || strlen (device_id) != 17)
+    return NULL;
+
+  device = g_hash_table_lookup (self->devices, device_id);
+  if (device == NULL && create)
+    {
+      device = g_new0 (DemoDevice, 1);
+      device->device_id = g_strdup (device_id);
+      g_hash_table_insert (self->devices, device->device_id, device);
+    }
+  return device;
+}
+
+static void
+handle_ota (XaDemoServer      *self,
+            XaDemoMode         mode,
+            SoupServerMessage *msg)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *ws_url = NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *client_id = soup_message_headers_get_one (headers, "Client-Id");
+  JsonObject *request, *app;
+  DemoDevice *device;
+
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
+    {
+      /* What self-hosted servers say to a browser. */
+      respond_text (msg, SOUP_STATUS_OK, "text/plain",
+                    "OTA interface is running. Devices POST to this address.");
+      return;
+    }
+
+  record_request (self, "ota", msg);
+  if (answer_fault (self, mode, msg))
+    return;
+
+  device = lookup_device (self, msg, TRUE);
+  if (device == NULL)
+    {
+      respond_error_json (msg, SOUP_STATUS_OK, "error", "Invalid device ID");
+      return;
+    }
+
+  request = parse_object (msg, parser);
+  app = request && json_object_has_member (request, "application")
+          ? json_object_get_object_member (request, "application") : NULL;
+  if (app != NULL && json_object_has_member (app, "elf_sha256"))
+    {
+      g_free (device->hmac_key);
+      device->hmac_key = g_strdup (json_object_get_string_member (app, "elf_sha256"));
+    }
+  if (client_id != NULL)
+    {
+      g_free (device->client_id);
+      device->client_id = g_strdup (client_id);
+    }
+
+  /* A single-module server has no activation: every device may talk. */
+  if (mode == XA_DEMO_MODE_SELF_HOSTED && !device->bound)
+    bind_device (self, device);
+
+  json_builder_begin_object (b);
+
+  json_builder_set_member_name (b, "server_time");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "timestamp");
+  json_builder_add_int_value (b, g_get_real_time () / 1000);
+  json_builder_set_member_name (b, "timezone_offset");
+  json_builder_add_int_value (b, 480);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "firmware");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, "1.0.0");
+  json_builder_set_member_name (b, "url");
+  json_builder_add_string_value (b, "");
+  json_builder_end_object (b);
+
+  if (!device->bound)
+    {
+      if (device->code == NULL || g_get_monotonic_time () >= device->code_expires_us)
+        {
+          char *code = new_code (self);
+
+          g_free (device->code);
+          device->code = code;
+          g_free (device->challenge);
+          device->challenge = mode == XA_DEMO_MODE_MANAGER ? g_strdup (device->device_id)
+                                                           : g_uuid_string_random ();
+          device->code_expires_us = g_get_monotonic_time () + (gint64) self->code_lifetime_ms * 1000;
+        }
+
+      json_builder_set_member_name (b, "activation");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, device->code);
+      json_builder_set_member_name (b, "message");
+      if (mode == XA_DEMO_MODE_OFFICIAL)
+        {
+          g_autofree char *text = g_strdup_printf ("xiaozhi.me\n%s", device->code);
+          json_builder_add_string_value (b, text);
+        }
+      else
+        json_builder_add_string_value (b, device->code);
+      if (mode != XA_DEMO_MODE_V1)
+        {
+          json_builder_set_member_name (b, "challenge");
+          json_builder_add_string_value (b, device->challenge);
+        }
+      if (mode == XA_DEMO_MODE_OFFICIAL)
+        {
+          json_builder_set_member_name (b, "timeout_ms");
+          json_builder_add_int_value (b, self->code_lifetime_ms);
+        }
+      json_builder_end_object (b);
+    }
+
+  ws_url = url_for (self, mode, self->certificate ? "wss" : "ws", "/xiaozhi/v1/");
+  json_builder_set_member_name (b, "websocket");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "url");
+  json_builder_add_string_value (b, ws_url);
+  json_builder_set_member_name (b, "token");
+  json_builder_add_string_value (b, device->bound ? device->token : "test-token");
+  json_builder_end_object (b);
+
+  if (mode == XA_DEMO_MODE_OFFICIAL)
+    {
+      g_autofree char *mqtt_client = g_strdup_printf ("GID_test@@@%s@@@%s",
+                                                      device->device_id,
+                                                      device->client_id ? device->client_id : "");
+      json_builder_set_member_name (b, "mqtt");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "endpoint");
+      json_builder_add_string_value (b, "127.0.0.1:1883");
+      json_builder_set_member_name (b, "client_id");
+      json_builder_add_string_value (b, mqtt_client);
+      json_builder_set_member_name (b, "username");
+      json_builder_add_string_value (b, "demo");
+      json_builder_set_member_name (b, "password");
+      json_builder_add_string_value (b, "demo-mqtt-password");
+      json_builder_set_member_name (b, "publish_topic");
+      json_builder_add_string_value (b, "device-server");
+      json_builder_set_member_name (b, "subscribe_topic");
+      json_builder_add_string_value (b, "null");
+      json_builder_end_object (b);
+    }
+
+  json_builder_end_object (b);
+  respond_json (msg, SOUP_STATUS_OK, b);
+}
+
+static void
+handle_activate (XaDemoServer      *self,
+                 XaDemoMode         mode,
+                 SoupServerMessage *msg)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *expected = NULL;
+  JsonObject *request, *payload;
+  DemoDevice *device;
+  const char *challenge, *hmac;
+
+  record_request (self, "activate", msg);
+  if (answer_fault (self, mode, msg))
+    return;
+
+  device = lookup_device (self, msg, FALSE);
+  request = parse_object (msg, parser);
+  if (device == NULL || request == NULL)
+    {
+      respond_error_json (msg, SOUP_STATUS_BAD_REQUEST, "error", "Invalid request");
+      return;
+    }
+
+  /* py-xiaozhi wraps the fields in "Payload"; the firmware does not. */
+  payload = json_object_has_member (request, "Payload")
+              ? json_object_get_object_member (request, "Payload") : request;
+  challenge = json_object_get_string_member_with_default (payload, "challenge", "");
+  hmac = json_object_get_string_member_with_default (payload, "hmac", "");
+
+  if (device->bound)
+    {
+      respond_text (msg, SOUP_STATUS_OK, "application/json", "{\"success\":true}");
+      return;
+    }
+
+  if (device->hmac_key != NULL)
+    expected = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) device->hmac_key,
+                                          strlen (device->hmac_key), challenge, -1);
+  if (g_strcmp0 (challenge, device->challenge) != 0 || expected == NULL ||
+      g_strcmp0 (hmac, expected) != 0)
+    {
+      respond_error_json (msg, SOUP_STATUS_UNAUTHORIZED, "error", "HMAC verification failed");
+      return;
+    }
+
+  respond_text (msg, SOUP_STATUS_ACCEPTED, "application/json", "{\"message\":\"waiting for the user\"}");
+}
+
+/* ---- control panel ----------------------------------------------------- */
+
+static void
+respond_page (SoupServerMessage *msg,
+              const char        *notice)
+{
+  g_autofree char *escaped = notice ? g_markup_escape_text (notice, -1) : NULL;
+  g_autofree char *page = NULL;
+
+  page = g_strdup_printf ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                          "<title>%s</title></head><body>"
+                          "<h1>%s</h1><p>%s</p>%s%s%s"
+                          "<form method=\"post\" action=\"/bind\">"
+                          "<label>%s <input name=\"code\" inputmode=\"numeric\" maxlength=\"6\" autofocus></label>"
+                          " <button type=\"submit\">%s</button></form></body></html>\n",
+                          _("Xiaozhi demo control panel"),
+                          _("Add a device"),
+                          _("Type the 6-digit activation code your device shows."),
+                          escaped ? "<p><strong>" : "", escaped ? escaped : "", escaped ? "</strong></p>" : "",
+                          _("Activation code"),
+                          _("Bind device"));
+  respond_text (msg, SOUP_STATUS_OK, "text/html; charset=utf-8", page);
+}
+
+static void
+handle_bind_form (XaDemoServer      *self,
+                  SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autofree char *text = g_strndup (body->data ? body->data : "", body->length);
+  g_autoptr(GHashTable) form = soup_form_decode (text);
+  g_autofree char *device_id = xa_demo_server_bind_code (self, g_hash_table_lookup (form, "code"));
+  g_autofree char *notice = NULL;
+
+  if (device_id != NULL)
+    notice = g_strdup_printf (_("Device %s is now bound to your account."), device_id);
+  else
+    notice = g_strdup (_("No device is waiting for this code. Check the code, or ask the device for a new one."));
+  respond_page (msg, notice);
+}
+
+static void
+handle_control_bind (XaDemoServer      *self,
+                     SoupServerMessage *msg)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *device_id = NULL;
+  JsonObject *request = parse_object (msg, parser);
+
+  if (request != NULL)
+    device_id = xa_demo_server_bind_code (self, json_object_get_string_member_with_default (request, "code", ""));
+  if (device_id == NULL)
+    {
+      respond_error_json (msg, SOUP_STATUS_NOT_FOUND, "error", "No device is waiting for this code");
+      return;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "device_id");
+  json_builder_add_string_value (b, device_id);
+  json_builder_end_object (b);
+  respond_json (msg, SOUP_STATUS_OK, b);
+}
+
+static void
+http_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *full_path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  XaDemoServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  XaDemoMode mode;
+  const char *path = split_mode (self, full_path, &mode);
+
+  if (g_str_equal (path, "/xiaozhi/ota/") || g_str_equal (path, "/xiaozhi/ota"))
+    handle_ota (self, mode, msg);
+  else if (g_str_equal (path, "/xiaozhi/ota/activate"))
+    handle_activate (self, mode, msg);
+  else if (g_str_has_prefix (path, "/xiaozhi/v1"))
+    {
+      if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, NULL))
+        respond_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain", "WebSocket only");
+      else if (mode == XA_DEMO_MODE_UPGRADE_401)
+        respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "text/plain", "Unauthorized");
+      else if (mode == XA_DEMO_MODE_UPGRADE_404)
+        respond_text (msg, SOUP_STATUS_NOT_FOUND, "text/plain", "Not Found");
+      /* else: no status, so the WebSocket handler takes the upgrade */
+    }
+  else if (g_str_equal (path, "/control/bind") && method == SOUP_METHOD_POST)
+    handle_control_bind (self, msg);
+  else if (g_str_equal (path, "/bind") && method == SOUP_METHOD_POST)
+    handle_bind_form (self, msg);
+  else if (g_str_equal (path, "/"))
+    respond_page (msg, NULL);
+  else
+    respond_text (msg, SOUP_STATUS_NOT_FOUND, "text/plain", "Not Found");
+}
+
+/* ---- WebSocket ------------------------------------------------------------ */
+
+static void
+send_hello (SoupWebsocketConnection *conn,
+            const char              *transport,
+            gboolean                 with_session)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *session = g_uuid_string_random ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "hello");
+  json_builder_set_member_name (b, "transport");
+  json_builder_add_string_value (b, transport);
+  if (with_session)
+    {
+      json_builder_set_member_name (b, "session_id");
+      json_builder_add_string_value (b, session);
+    }
+  json_builder_set_member_name (b, "audio_params");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "opus");
+  json_builder_set_member_name (b, "sample_rate");
+  json_builder_add_int_value (b, 24000);
+  json_builder_set_member_name (b, "channels");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "frame_duration");
+  json_builder_add_int_value (b, 60);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  text = json_to_string (root, FALSE);
+  soup_websocket_connection_send_text (conn, text);
+}
+
+static gboolean
+token_accepted (XaDemoServer            *self,
+                SoupWebsocketConnection *conn)
+{
+  const char *device_id = g_object_get_data (G_OBJECT (conn), "device-id");
+  const char *auth = g_object_get_data (G_OBJECT (conn), "authorization");
+  DemoDevice *device = device_id ? g_hash_table_lookup (self->devices, device_id) : NULL;
+  g_autofree char *expected = NULL;
+
+  if (device == NULL || !device->bound)
+    return FALSE;
+  expected = g_strconcat ("Bearer ", device->token, NULL);
+  return g_strcmp0 (auth, expected) == 0;
+}
+
+static void
+ws_message_cb (SoupWebsocketConnection *conn,
+               gint                     type,
+               GBytes                  *message,
+               gpointer                 user_data)
+{
+  XaDemoServer *self = user_data;
+  XaDemoMode mode = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (conn), "mode"));
+  const char *device_id = g_object_get_data (G_OBJECT (conn), "device-id");
+  DemoDevice *device = device_id ? g_hash_table_lookup (self->devices, device_id) : NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+  JsonNode *root;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT ||
+      soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN ||
+      !json_parser_load_from_data (parser, data, len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (root), "type", ""), "hello") != 0)
+    return;
+
+  switch (mode)
+    {
+    case XA_DEMO_MODE_HELLO_WRONG_TRANSPORT:
+      send_hello (conn, "udp", TRUE);
+      break;
+    case XA_DEMO_MODE_HELLO_NO_SESSION:
+      send_hello (conn, "websocket", FALSE);
+      break;
+    case XA_DEMO_MODE_HELLO_HANG:
+      break;
+    case XA_DEMO_MODE_SELF_HOSTED:
+      if (token_accepted (self, conn))
+        send_hello (conn, "websocket", TRUE);
+      else
+        {
+          soup_websocket_connection_send_text (conn, "认证失败");
+          soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+        }
+      break;
+    case XA_DEMO_MODE_MANAGER:
+      if (token_accepted (self, conn))
+        send_hello (conn, "websocket", TRUE);
+      else if (device != NULL && !device->bound && device->code != NULL)
+        {
+          g_autofree char *prompt = g_strdup_printf ("{\"type\":\"stt\",\"text\":\"请登录控制面板，输入%s，绑定设备\"}",
+                                                     device->code);
+          soup_websocket_connection_send_text (conn, prompt);
+        }
+      else
+        {
+          soup_websocket_connection_send_text (conn, "认证失败");
+          soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+        }
+      break;
+    case XA_DEMO_MODE_OFFICIAL:
+    case XA_DEMO_MODE_V1:
+    default:
+      if (token_accepted (self, conn))
+        send_hello (conn, "websocket", TRUE);
+      else
+        /* What the cloud does: a close frame with no status (Node: 1005). */
+        soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NO_STATUS, NULL);
+      break;
+    }
+}
+
+static void
+ws_closed_cb (SoupWebsocketConnection *conn,
+              gpointer                 user_data)
+{
+  XaDemoServer *self = user_data;
+
+  g_signal_handlers_disconnect_by_data (conn, self);
+  g_ptr_array_remove (self->sockets, conn);
+}
+
+static void
+websocket_cb (SoupServer              *server,
+              SoupServerMessage       *msg,
+              const char              *full_path,
+              SoupWebsocketConnection *conn,
+              gpointer                 user_data)
+{
+  XaDemoServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  XaDemoMode mode;
+
+  split_mode (self, full_path, &mode);
+  record_request (self, "ws", msg);
+
+  g_object_set_data (G_OBJECT (conn), "mode", GUINT_TO_POINTER (mode));
+  g_object_set_data_full (G_OBJECT (conn), "device-id",
+                          g_strdup (soup_message_headers_get_one (headers, "Device-Id")), g_free);
+  g_object_set_data_full (G_OBJECT (conn), "authorization",
+                          g_strdup (soup_message_headers_get_one (headers, "Authorization")), g_free);
+
+  g_ptr_array_add (self->sockets, g_object_ref (conn));
+  g_signal_connect (conn, "message", G_CALLBACK (ws_message_cb), self);
+  g_signal_connect (conn, "closed", G_CALLBACK (ws_closed_cb), self);
+}
+
+/* ---- object ----------------------------------------------------------------- */
+
+static void
+close_socket (gpointer data)
+{
+  SoupWebsocketConnection *conn = data;
+
+  g_signal_handlers_disconnect_matched (conn, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, ws_closed_cb, NULL);
+  g_signal_handlers_disconnect_matched (conn, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, ws_message_cb, NULL);
+  g_object_unref (conn);
+}
+
+static void
+close_stream (gpointer data)
+{
+  g_io_stream_close (data, NULL, NULL);
+  g_object_unref (data);
+}
+
+static void
+xa_demo_server_dispose (GObject *object)
+{
+  XaDemoServer *self = XA_DEMO_SERVER (object);
+
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_pointer (&self->sockets, g_ptr_array_unref);
+  g_clear_pointer (&self->held_streams, g_ptr_array_unref);
+  g_clear_object (&self->server);
+  g_clear_object (&self->certificate);
+
+  G_OBJECT_CLASS (xa_demo_server_parent_class)->dispose (object);
+}
+
+static void
+xa_demo_server_finalize (GObject *object)
+{
+  XaDemoServer *self = XA_DEMO_SERVER (object);
+
+  g_hash_table_unref (self->devices);
+  g_hash_table_unref (self->last_headers);
+  g_hash_table_unref (self->last_bodies);
+  g_hash_table_unref (self->counts);
+  g_free (self->secret);
+
+  G_OBJECT_CLASS (xa_demo_server_parent_class)->finalize (object);
+}
+
+static void
+xa_demo_server_class_init (XaDemoServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = xa_demo_server_dispose;
+  object_class->finalize = xa_demo_server_finalize;
+}
+
+static void
+xa_demo_server_init (XaDemoServer *self)
+{
+  self->code_lifetime_ms = 300000;
+  self->secret = g_uuid_string_random ();
+  self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) demo_device_free);
+  self->last_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) soup_message_headers_unref);
+  self->last_bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->held_streams = g_ptr_array_new_with_free_func (close_stream);
+  self->sockets = g_ptr_array_new_with_free_func (close_socket);
+}
+
+XaDemoServer *
+xa_demo_server_new (XaDemoMode mode)
+{
+  XaDemoServer *self = g_object_new (XA_TYPE_DEMO_SERVER, NULL);
+
+  self->mode = mode;
+  return self;
+}
+
+void
+xa_demo_server_set_tls_certificate (XaDemoServer    *self,
+                                    GTlsCertificate *certificate)
+{
+  g_set_object (&self->certificate, certificate);
+}
+
+void
+xa_demo_server_set_code_lifetime (XaDemoServer *self,
+                                  guint         lifetime_ms)
+{
+  self->code_lifetime_ms = lifetime_ms;
+}
+
+gboolean
+xa_demo_server_listen (XaDemoServer  *self,
+                       guint          port,
+                       GError       **error)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  GSList *uris;
+
+  self->server = soup_server_new ("server-header", "xiaozhi-demo-server", NULL);
+  if (self->certificate != NULL)
+    soup_server_set_tls_certificate (self->server, self->certificate);
+
+  soup_server_add_handler (self->server, NULL, http_cb, self, NULL);
+  soup_server_add_websocket_handler (self->server, NULL, NULL, NULL, websocket_cb, self, NULL);
+
+  /* Loopback only: this server exists for tests and demos. */
+  if (!soup_server_listen (self->server, address,
+                           self->certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (self->server);
+  self->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return TRUE;
+}
+
+guint
+xa_demo_server_get_port (XaDemoServer *self)
+{
+  return self->port;
+}
+
+/* @what: "ota", "ws" or "panel". */
+char *
+xa_demo_server_get_url (XaDemoServer *self,
+                        XaDemoMode    mode,
+                        const char   *what)
+{
+  gboolean tls = self->certificate != NULL;
+
+  if (g_strcmp0 (what, "ws") == 0)
+    return url_for (self, mode, tls ? "wss" : "ws", "/xiaozhi/v1/");
+  if (g_strcmp0 (what, "panel") == 0)
+    return url_for (self, mode, tls ? "https" : "http", "/");
+  return url_for (self, mode, tls ? "https" : "http", "/xiaozhi/ota/");
+}
+
+/* What a person does on the control panel. Returns the bound Device-Id. */
+char *
+xa_demo_server_bind_code (XaDemoServer *self,
+                          const char   *code)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (code ? code : ""));
+  DemoDevice *device = find_by_code (self, trimmed);
+
+  if (device == NULL)
+    return NULL;
+  bind_device (self, device);
+  return g_strdup (device->device_id);
+}
+
+const char *
+xa_demo_server_get_token (XaDemoServer *self,
+                          const char   *device_id)
+{
+  DemoDevice *device = g_hash_table_lookup (self->devices, device_id);
+
+  return device && device->bound ? device->token : NULL;
+}
+
+/* The code a device was last given, while it waits for it. */
+const char *
+xa_demo_server_get_code (XaDemoServer *self,
+                         const char   *device_id)
+{
+  DemoDevice *device = g_hash_table_lookup (self->devices, device_id);
+
+  return device && !device->bound ? device->code : NULL;
+}
+
+SoupMessageHeaders *
+xa_demo_server_get_last_headers (XaDemoServer *self,
+                                 const char   *kind)
+{
+  return g_hash_table_lookup (self->last_headers, kind);
+}
+
+const char *
+xa_demo_server_get_last_body (XaDemoServer *self,
+                              const char   *kind)
+{
+  return g_hash_table_lookup (self->last_bodies, kind);
+}
+
+guint
+xa_demo_server_get_request_count (XaDemoServer *self,
+                                  const char   *kind)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, kind));
+}

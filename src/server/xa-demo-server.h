@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* How the demo server behaves; chosen for the whole server, or per request
+ * with a /mode/<nick>/ path prefix (the nicks are listed by
+ * xa_demo_mode_to_nick()). */
+typedef enum
+{
+  XA_DEMO_MODE_OFFICIAL,
+  XA_DEMO_MODE_SELF_HOSTED,
+  XA_DEMO_MODE_MANAGER,
+  XA_DEMO_MODE_V1,
+  XA_DEMO_MODE_HTTP_500,
+  XA_DEMO_MODE_ERROR_FIELD,
+  XA_DEMO_MODE_SUCCESS_FALSE,
+  XA_DEMO_MODE_CODE_500,
+  XA_DEMO_MODE_NOT_JSON,
+  XA_DEMO_MODE_TRUNCATED,
+  XA_DEMO_MODE_HUGE,
+  XA_DEMO_MODE_HANG,
+  XA_DEMO_MODE_DROP,
+  XA_DEMO_MODE_REDIRECT,
+  XA_DEMO_MODE_INCOMPLETE,
+  XA_DEMO_MODE_HELLO_WRONG_TRANSPORT,
+  XA_DEMO_MODE_HELLO_NO_SESSION,
+  XA_DEMO_MODE_HELLO_HANG,
+  XA_DEMO_MODE_UPGRADE_401,
+  XA_DEMO_MODE_UPGRADE_404,
+  XA_DEMO_N_MODES
+} XaDemoMode;
+
+#define XA_TYPE_DEMO_SERVER (xa_demo_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (XaDemoServer, xa_demo_server, XA, DEMO_SERVER, GObject)
+
+const char   *xa_demo_mode_to_nick        (XaDemoMode     mode);
+gboolean      xa_demo_mode_from_nick      (const char    *nick,
+                                           XaDemoMode    *mode);
+
+XaDemoServer *xa_demo_server_new          (XaDemoMode     mode);
+void          xa_demo_server_set_tls_certificate (XaDemoServer    *self,
+                                           GTlsCertificate *certificate);
+void          xa_demo_server_set_code_lifetime (XaDemoServer *self,
+                                           guint          lifetime_ms);
+gboolean      xa_demo_server_listen       (XaDemoServer  *self,
+                                           guint          port,
+                                           GError       **error);
+guint         xa_demo_server_get_port     (XaDemoServer  *self);
+char         *xa_demo_server_get_url      (XaDemoServer  *self,
+                                           XaDemoMode     mode,
+                                           const char    *what);
+char         *xa_demo_server_bind_code    (XaDemoServer  *self,
+                                           const char    *code);
+const char   *xa_demo_server_get_token    (XaDemoServer  *self,
+                                           const char    *device_id);
+const char   *xa_demo_server_get_code     (XaDemoServer  *self,
+                                           const char    *device_id);
+SoupMessageHeaders *xa_demo_server_get_last_headers (XaDemoServer *self,
+                                           const char    *kind);
+const char   *xa_demo_server_get_last_body (XaDemoServer *self,
+                                           const char    *kind);
+guint         xa_demo_server_get_request_count (XaDemoServer *self,
+                                           const char    *kind);
+
+G_END_DECLS

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define XA_TYPE_APPLICATION (xa_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (XaApplication, xa_application, XA, APPLICATION, AdwApplication)
+
+XaApplication *xa_application_new (void);
+
+G_END_DECLS

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "xa-ota.h"
+#include "xa-test-util.h"
+
+#define DEVICE "02:11:22:33:44:99"
+#define CLIENT "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e"
+
+typedef struct
+{
+  XaDemoServer *server;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->server);
+}
+
+/* Runs the built xiaozhictl while this process's main loop serves it. */
+static void
+run_cli_full (Run                *run,
+              const char         *input,
+              const char * const *env,
+              const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("XIAOZHICTL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_unsetenv (launcher, "XIAOZHI_TOKEN");
+  for (guint i = 0; env && env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (proc, input, NULL, xa_test_capture_cb, &result);
+  g_subprocess_communicate_utf8_finish (proc, xa_test_wait (&result), &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  run->status = g_subprocess_get_exit_status (proc);
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+}
+
+#define run_cli(run, ...) run_cli_full (run, NULL, NULL, (const char *[]) { __VA_ARGS__, NULL })
+
+static JsonObject *
+parse_json (const char *text,
+            JsonNode  **node)
+{
+  g_autoptr(GError) error = NULL;
+
+  *node = json_from_string (text, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (*node);
+}
+
+static void
+test_version_and_help (void)
+{
+  g_auto(Run) version = { 0 };
+  g_auto(Run) help = { 0 };
+  g_auto(Run) test_help = { 0 };
+  g_auto(Run) none = { 0 };
+  g_auto(Run) unknown = { 0 };
+
+  run_cli (&version, "--version");
+  g_assert_cmpint (version.status, ==, 0);
+  g_assert_cmpstr (version.out, ==, "xiaozhictl " PACKAGE_VERSION "\n");
+
+  run_cli (&help, "--help");
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "activate"));
+  g_assert_nonnull (strstr (help.out, "test"));
+
+  run_cli (&test_help, "test", "--help");
+  g_assert_cmpint (test_help.status, ==, 0);
+  g_assert_nonnull (strstr (test_help.out, "--device-id"));
+  g_assert_nonnull (strstr (test_help.out, "3 rejected"));
+
+  run_cli (&none, "--bogus-only");
+  g_assert_cmpint (none.status, ==, 2);
+
+  run_cli (&unknown, "frobnicate");
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "Unknown command “frobnicate”"));
+}
+
+static void
+test_usage_errors (void)
+{
+  g_auto(Run) no_ids = { 0 };
+  g_auto(Run) bad_mac = { 0 };
+  g_auto(Run) bad_url = { 0 };
+  g_auto(Run) bad_option = { 0 };
+
+  run_cli (&no_ids, "test", "--url", "ws://127.0.0.1:1/xiaozhi/v1/");
+  g_assert_cmpint (no_ids.status, ==, 2);
+  g_assert_nonnull (strstr (no_ids.err, "--device-id"));
+
+  run_cli (&bad_mac, "test", "--url", "ws://127.0.0.1:1/", "--device-id", "zz", "--client-id", CLIENT);
+  g_assert_cmpint (bad_mac.status, ==, 2);
+  g_assert_nonnull (strstr (bad_mac.err, "is not a MAC address"));
+
+  run_cli (&bad_url, "activate", "--ota-url", "api.tenclass.net/xiaozhi/ota/");
+  g_assert_cmpint (bad_url.status, ==, 2);
+  g_assert_nonnull (strstr (bad_url.err, "is not a valid OTA address"));
+
+  run_cli (&bad_option, "activate", "--frobnicate");
+  g_assert_cmpint (bad_option.status, ==, 2);
+  g_assert_nonnull (strstr (bad_option.err, "xiaozhictl activate --help"));
+}
+
+typedef struct
+{
+  XaDemoMode  ws_mode;
+  const char *verdict;
+  int         status;
+} VerdictCase;
+
+static const VerdictCase verdicts[] = {
+  { XA_DEMO_MODE_OFFICIAL, "rejected", 3 },
+  { XA_DEMO_MODE_MANAGER, "not-activated", 4 },
+  { XA_DEMO_MODE_HELLO_NO_SESSION, "protocol-error", 8 },
+  { XA_DEMO_MODE_HELLO_HANG, "timeout", 7 },
+};
+
+static void
+test_verdict_exit_status (Fixture       *f,
+                          gconstpointer  data)
+{
+  const VerdictCase *c = data;
+  g_autofree char *url = xa_demo_server_get_url (f->server, c->ws_mode, "ws");
+  g_autofree char *ota = xa_demo_server_get_url (f->server, c->ws_mode, "ota");
+  g_autoptr(XaIdentity) id = xa_identity_new (DEVICE, CLIENT, NULL, NULL);
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+
+  if (c->ws_mode == XA_DEMO_MODE_MANAGER)
+    {
+      /* The device has asked for its code, nobody entered it. */
+      g_autoptr(GAsyncResult) result = NULL;
+      xa_ota_check_async (ota, id, 0, NULL, xa_test_capture_cb, &result);
+      xa_ota_answer_free (xa_ota_check_finish (xa_test_wait (&result), NULL));
+    }
+
+  run_cli (&run, "test", "--url", url, "--token", "wrong", "--device-id", DEVICE,
+           "--client-id", CLIENT, "--timeout", "1", "--json");
+  g_assert_cmpint (run.status, ==, c->status);
+  o = parse_json (run.out, &node);
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, c->verdict);
+  g_assert_nonnull (json_object_get_string_member (o, "message"));
+}
+
+static void
+test_unreachable_and_tls (void)
+{
+  g_autoptr(XaDemoServer) tls = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, TRUE);
+  g_autofree char *wss = xa_demo_server_get_url (tls, XA_DEMO_MODE_OFFICIAL, "ws");
+  g_autofree char *ca = xa_test_data_path ("demo-cert.pem");
+  g_auto(Run) unreachable = { 0 };
+  g_auto(Run) tls_error = { 0 };
+  g_auto(Run) trusted = { 0 };
+
+  run_cli (&unreachable, "test", "--url", "ws://127.0.0.1:1/xiaozhi/v1/", "--token", "t",
+           "--device-id", DEVICE, "--client-id", CLIENT);
+  g_assert_cmpint (unreachable.status, ==, 5);
+  g_assert_true (g_str_has_prefix (unreachable.out, "✘ Server unreachable\n"));
+
+  run_cli (&tls_error, "test", "--url", wss, "--token", "t", "--device-id", DEVICE, "--client-id", CLIENT);
+  g_assert_cmpint (tls_error.status, ==, 6);
+  g_assert_true (g_str_has_prefix (tls_error.out, "✘ Secure connection failed\n"));
+
+  run_cli_full (&trusted, NULL, (const char *[]) { "XIAOZHI_CA_FILE", ca, NULL },
+                (const char *[]) { "test", "--url", wss, "--token", "t", "--device-id", DEVICE,
+                                   "--client-id", CLIENT, NULL });
+  g_assert_cmpint (trusted.status, ==, 3);
+
+  g_assert_finalize_object (g_steal_pointer (&tls));
+}
+
+static void
+test_activate_then_test (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *bound = NULL;
+  g_autofree char *code_line = NULL;
+  g_autofree char *panel = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "panel");
+  g_auto(Run) valid = { 0 };
+  g_auto(Run) human = { 0 };
+  const char *token;
+  JsonObject *o;
+
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("XIAOZHICTL"), "activate",
+                                      "--ota-url", ota, "--device-id", DEVICE, "--client-id", CLIENT,
+                                      "--poll-interval", "100", "--timeout", "30", "--json", NULL);
+  g_assert_no_error (error);
+
+  /* A person reads the code and types it into the control panel. */
+  while (xa_demo_server_get_code (f->server, DEVICE) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  code = g_strdup (xa_demo_server_get_code (f->server, DEVICE));
+  xa_test_sleep (300);
+  bound = xa_demo_server_bind_code (f->server, code);
+  g_assert_cmpstr (bound, ==, DEVICE);
+
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, xa_test_capture_cb, &result);
+  g_subprocess_communicate_utf8_finish (proc, xa_test_wait (&result), &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", out, err);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+
+  /* The person saw the code and where to type it. */
+  code_line = g_strdup_printf ("Activation code: %s\n", code);
+  g_assert_nonnull (strstr (err, code_line));
+  g_assert_nonnull (strstr (err, panel));
+
+  o = parse_json (out, &node);
+  token = json_object_get_string_member (o, "token");
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "activated");
+  g_assert_cmpstr (json_object_get_string_member (o, "device_id"), ==, DEVICE);
+  g_assert_cmpstr (json_object_get_string_member (o, "client_id"), ==, CLIENT);
+  g_assert_cmpstr (json_object_get_string_member (o, "serial_number"), ==, "SN-10704A93-021122334499");
+  g_assert_cmpstr (token, ==, xa_demo_server_get_token (f->server, DEVICE));
+
+  /* The token it printed passes the Test, given on standard input... */
+  run_cli_full (&valid, token, NULL,
+                (const char *[]) { "test", "--url", json_object_get_string_member (o, "websocket_url"),
+                                   "--token", "-", "--device-id", DEVICE, "--client-id", CLIENT,
+                                   "--ota-url", ota, "--json", NULL });
+  g_assert_cmpint (valid.status, ==, 0);
+  g_assert_nonnull (strstr (valid.out, "\"verdict\" : \"valid\""));
+
+  /* ...or in the environment, with the human output. */
+  run_cli_full (&human, NULL, (const char *[]) { "XIAOZHI_TOKEN", token, NULL },
+                (const char *[]) { "test", "--url", json_object_get_string_member (o, "websocket_url"),
+                                   "--device-id", DEVICE, "--client-id", CLIENT, NULL });
+  g_assert_cmpint (human.status, ==, 0);
+  g_assert_true (g_str_has_prefix (human.out, "✔ Token is valid\n"));
+  g_assert_nonnull (strstr (human.out, "Session id: "));
+}
+
+static void
+test_activate_fails (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_HTTP_500, "ota");
+  g_auto(Run) run = { 0 };
+  g_auto(Run) json = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+
+  run_cli (&run, "activate", "--ota-url", ota);
+  g_assert_cmpint (run.status, ==, 8);
+  g_assert_nonnull (strstr (run.err, "Activation failed: The server answered with an error (HTTP 500"));
+
+  run_cli (&json, "activate", "--ota-url", "http://127.0.0.1:1/xiaozhi/ota/", "--json");
+  g_assert_cmpint (json.status, ==, 5);
+  o = parse_json (json.out, &node);
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "unreachable");
+  g_assert_false (json_object_has_member (o, "token"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/xa/cli/version-and-help", test_version_and_help);
+  g_test_add_func ("/xa/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/xa/cli/unreachable-and-tls", test_unreachable_and_tls);
+  g_test_add ("/xa/cli/activate-then-test", Fixture, NULL, fixture_setup, test_activate_then_test, fixture_teardown);
+  g_test_add ("/xa/cli/activate-fails", Fixture, NULL, fixture_setup, test_activate_fails, fixture_teardown);
+  for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/xa/cli/exit-status/%s", verdicts[i].verdict);
+      g_test_add (path, Fixture, &verdicts[i], fixture_setup, test_verdict_exit_status, fixture_teardown);
+    }
+
+  return g_test_run ();
+}

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "xa-hello-probe.h"
+#include "xa-net.h"
+#include "xa-test-util.h"
+
+#define DEVICE "02:11:22:33:44:66"
+#define CLIENT "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+
+typedef struct
+{
+  XaDemoServer *server;
+  XaIdentity   *identity;
+  char         *token;    /* a real token, once bound */
+} Fixture;
+
+/* A device the official-mode server has bound, with its real token. */
+static void
+bind_device (Fixture *f)
+{
+  g_autofree char *url = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autofree char *bound = NULL;
+
+  xa_ota_check_async (url, f->identity, 0, NULL, xa_test_capture_cb, &result);
+  answer = xa_ota_check_finish (xa_test_wait (&result), NULL);
+  bound = xa_demo_server_bind_code (f->server, answer->code);
+  g_assert_cmpstr (bound, ==, DEVICE);
+  f->token = g_strdup (xa_demo_server_get_token (f->server, DEVICE));
+}
+
+static void
+setup (Fixture  *f,
+       gboolean  tls)
+{
+  f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, tls);
+  f->identity = xa_identity_new (DEVICE, CLIENT, NULL, NULL);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  setup (f, FALSE);
+}
+
+static void
+fixture_setup_tls (Fixture       *f,
+                   gconstpointer  data)
+{
+  setup (f, TRUE);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  xa_net_set_ca_file (NULL, NULL);
+  g_assert_finalize_object (f->server);
+  xa_identity_free (f->identity);
+  g_free (f->token);
+}
+
+static XaReport *
+probe_full (Fixture      *f,
+            const char   *url,
+            const char   *token,
+            guint         timeout_ms,
+            GCancellable *cancellable)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  XaReport *report;
+
+  xa_hello_probe_async (url, token, f->identity, 1, timeout_ms, cancellable, xa_test_capture_cb, &result);
+  report = xa_hello_probe_finish (xa_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_test_message ("%s: %s", xa_verdict_to_id (report->verdict), report->advice);
+  return report;
+}
+
+static XaReport *
+probe (Fixture    *f,
+       XaDemoMode  mode,
+       const char *token)
+{
+  g_autofree char *url = xa_demo_server_get_url (f->server, mode, "ws");
+
+  return probe_full (f, url, token, 2000, NULL);
+}
+
+static void
+test_valid (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(XaReport) r = NULL;
+  SoupMessageHeaders *h;
+  g_autofree char *expected_auth = NULL;
+
+  bind_device (f);
+  r = probe (f, XA_DEMO_MODE_OFFICIAL, f->token);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
+  g_assert_true (g_uuid_string_is_valid (r->session_id));
+  g_assert_cmpint (r->latency_ms, >=, 0);
+  g_assert_nonnull (strstr (r->audio_params, "\"sample_rate\":24000"));
+  g_assert_cmpstr (xa_verdict_get_title (r->verdict), ==, "Token is valid");
+  g_assert_nonnull (strstr (r->advice, "accepted the token"));
+
+  h = xa_demo_server_get_last_headers (f->server, "ws");
+  expected_auth = g_strconcat ("Bearer ", f->token, NULL);
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Authorization"), ==, expected_auth);
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Protocol-Version"), ==, "1");
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Device-Id"), ==, DEVICE);
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Client-Id"), ==, CLIENT);
+}
+
+static void
+test_official_rejects (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(XaReport) r = NULL;
+
+  bind_device (f);
+  r = probe (f, XA_DEMO_MODE_OFFICIAL, "wrong-token");
+
+  /* A close frame without a status, before any hello: Node says 1005. */
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_REJECTED);
+  g_assert_cmpuint (r->close_code, ==, SOUP_WEBSOCKET_CLOSE_NO_STATUS);
+  g_assert_null (r->session_id);
+  g_assert_nonnull (strstr (r->advice, "closed the connection without answering the hello"));
+}
+
+static void
+test_official_unbound_test_token (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, XA_DEMO_MODE_OFFICIAL, "test-token");
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_REJECTED);
+}
+
+static void
+test_self_hosted_auth_failure (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, XA_DEMO_MODE_SELF_HOSTED, "bad.1700000000");
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_REJECTED);
+  g_assert_cmpstr (r->server_text, ==, "认证失败");
+  g_assert_cmpuint (r->close_code, ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
+  g_assert_nonnull (strstr (r->advice, "“认证失败”"));
+}
+
+static void
+test_manager_unbound (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_MANAGER, "ota");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autoptr(XaReport) r = NULL;
+
+  /* The device asked for a code but nobody entered it yet. */
+  xa_ota_check_async (ota, f->identity, 0, NULL, xa_test_capture_cb, &result);
+  answer = xa_ota_check_finish (xa_test_wait (&result), NULL);
+  g_assert_cmpstr (answer->challenge, ==, DEVICE);
+
+  r = probe (f, XA_DEMO_MODE_MANAGER, "");
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_NOT_ACTIVATED);
+  g_assert_nonnull (strstr (r->server_text, answer->code));
+  g_assert_nonnull (strstr (r->advice, "bind this device"));
+  /* An empty token sends no Authorization header at all. */
+  g_assert_null (soup_message_headers_get_one (xa_demo_server_get_last_headers (f->server, "ws"),
+                                               "Authorization"));
+}
+
+static void
+test_wrong_transport (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, XA_DEMO_MODE_HELLO_WRONG_TRANSPORT, "t");
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
+  g_assert_nonnull (strstr (r->advice, "“udp”"));
+}
+
+static void
+test_no_session (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, XA_DEMO_MODE_HELLO_NO_SESSION, "t");
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
+  g_assert_null (r->session_id);
+  g_assert_nonnull (strstr (r->advice, "no session id"));
+}
+
+static void
+test_upgrade_401 (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, XA_DEMO_MODE_UPGRADE_401, "t");
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_REJECTED);
+  g_assert_cmpuint (r->http_status, ==, 401);
+  g_assert_nonnull (strstr (r->advice, "HTTP 401"));
+}
+
+static void
+test_upgrade_404 (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, XA_DEMO_MODE_UPGRADE_404, "t");
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
+  g_assert_cmpuint (r->http_status, ==, 404);
+  g_assert_nonnull (strstr (r->advice, "/xiaozhi/v1/"));
+}
+
+static void
+test_not_websocket (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autoptr(XaReport) r = NULL;
+
+  /* Someone pasted the OTA address where the WebSocket URL goes. */
+  g_strlcpy (ota, "ws", 3);
+  memmove (ota + 2, ota + 4, strlen (ota + 4) + 1);
+  r = probe_full (f, ota, "t", 2000, NULL);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
+  g_assert_cmpuint (r->http_status, ==, 200);
+}
+
+static void
+test_timeout (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *url = xa_demo_server_get_url (f->server, XA_DEMO_MODE_HELLO_HANG, "ws");
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(XaReport) r = probe_full (f, url, "t", 300, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_TIMEOUT);
+  g_assert_nonnull (strstr (r->advice, "within 1 second"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+}
+
+static void
+test_unreachable (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe_full (f, "ws://127.0.0.1:1/xiaozhi/v1/", "t", 2000, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_UNREACHABLE);
+  g_assert_nonnull (r->network_error);
+}
+
+static void
+test_bad_url (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe_full (f, "api.tenclass.net/xiaozhi/v1/", "t", 2000, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
+  g_assert_nonnull (strstr (r->advice, "is not a WebSocket address"));
+}
+
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(XaReport) untrusted = probe (f, XA_DEMO_MODE_HELLO_NO_SESSION, "t");
+  g_autofree char *ca = xa_test_data_path ("demo-cert.pem");
+  g_autoptr(XaReport) trusted = NULL;
+
+  g_assert_true (g_str_has_prefix (untrusted->websocket_url, "wss://"));
+  g_assert_cmpint (untrusted->verdict, ==, XA_VERDICT_TLS_ERROR);
+  g_assert_nonnull (strstr (untrusted->advice, "CA file"));
+
+  g_assert_true (xa_net_set_ca_file (ca, NULL));
+  trusted = probe (f, XA_DEMO_MODE_HELLO_NO_SESSION, "t");
+  /* Past TLS now: the server's own fault shows. */
+  g_assert_cmpint (trusted->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
+}
+
+static void
+test_cancel_waiting_for_hello (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *url = xa_demo_server_get_url (f->server, XA_DEMO_MODE_HELLO_HANG, "ws");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XaReport) r = NULL;
+
+  xa_hello_probe_async (url, "t", f->identity, 1, 10000, cancellable, xa_test_capture_cb, &result);
+  /* Wait until the server has the socket, then cancel. */
+  while (xa_demo_server_get_request_count (f->server, "ws") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  xa_test_sleep (50);
+  g_cancellable_cancel (cancellable);
+  r = xa_hello_probe_finish (xa_test_wait (&result), NULL);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_CANCELLED);
+}
+
+static void
+test_cancel_handshake (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *url = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ws");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XaReport) r = NULL;
+
+  xa_hello_probe_async (url, "t", f->identity, 1, 10000, cancellable, xa_test_capture_cb, &result);
+  g_cancellable_cancel (cancellable);
+  r = xa_hello_probe_finish (xa_test_wait (&result), NULL);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_CANCELLED);
+}
+
+static void
+test_authorization_rules (void)
+{
+  g_autofree char *plain = xa_hello_authorization ("abc.123");
+  g_autofree char *schemed = xa_hello_authorization ("Bearer abc");
+  g_autofree char *empty = xa_hello_authorization ("");
+
+  g_assert_cmpstr (plain, ==, "Bearer abc.123");
+  g_assert_cmpstr (schemed, ==, "Bearer abc");
+  g_assert_null (empty);
+  g_assert_null (xa_hello_authorization (NULL));
+}
+
+#define ADD(path, func) g_test_add ("/xa/hello/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/xa/hello/authorization-rules", test_authorization_rules);
+  ADD ("valid", test_valid);
+  ADD ("official-rejects", test_official_rejects);
+  ADD ("official-unbound-test-token", test_official_unbound_test_token);
+  ADD ("self-hosted-auth-failure", test_self_hosted_auth_failure);
+  ADD ("manager-unbound", test_manager_unbound);
+  ADD ("wrong-transport", test_wrong_transport);
+  ADD ("no-session", test_no_session);
+  ADD ("upgrade-401", test_upgrade_401);
+  ADD ("upgrade-404", test_upgrade_404);
+  ADD ("not-websocket", test_not_websocket);
+  ADD ("timeout", test_timeout);
+  ADD ("unreachable", test_unreachable);
+  ADD ("bad-url", test_bad_url);
+  ADD ("cancel-waiting-for-hello", test_cancel_waiting_for_hello);
+  ADD ("cancel-handshake", test_cancel_handshake);
+  g_test_add ("/xa/hello/tls", Fixture, NULL, fixture_setup_tls, test_tls, fixture_teardown);
+
+  return g_test_run ();
+}

@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "xa-net.h"
+#include "xa-ota.h"
+#include "xa-test-util.h"
+
+typedef struct
+{
+  XaDemoServer *server;
+  XaIdentity   *identity;
+} Fixture;
+
+static void
+setup_server (Fixture  *f,
+              gboolean  tls)
+{
+  f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, tls);
+  f->identity = xa_identity_new ("02:11:22:33:44:55", "9a4f1c2e-3b5d-4e6f-8a7b-0c1d2e3f4a5b", NULL, NULL);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  setup_server (f, FALSE);
+}
+
+static void
+fixture_setup_tls (Fixture       *f,
+                   gconstpointer  data)
+{
+  setup_server (f, TRUE);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  xa_net_set_ca_file (NULL, NULL);
+  g_assert_finalize_object (f->server);
+  xa_identity_free (f->identity);
+}
+
+static XaOtaAnswer *
+check (Fixture     *f,
+       XaDemoMode   mode,
+       guint        timeout_ms,
+       GError     **error)
+{
+  g_autofree char *url = xa_demo_server_get_url (f->server, mode, "ota");
+  g_autoptr(GAsyncResult) result = NULL;
+
+  xa_ota_check_async (url, f->identity, timeout_ms, NULL, xa_test_capture_cb, &result);
+  return xa_ota_check_finish (xa_test_wait (&result), error);
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+static void
+test_parse_official_unbound (void)
+{
+  const char *text =
+    "{\"server_time\":{\"timestamp\":1700000000000,\"timezone_offset\":480},"
+    "\"firmware\":{\"version\":\"1.6.0\",\"url\":\"\"},"
+    "\"activation\":{\"code\":\"548712\",\"message\":\"xiaozhi.me\\n548712\","
+    "\"challenge\":\"5e1a7ad2-8c1e-4c55-9a53-9d1c2b6d5f11\",\"timeout_ms\":30000},"
+    "\"mqtt\":{\"endpoint\":\"mqtt.xiaozhi.me\",\"client_id\":\"GID_test@@@02_11@@@x\","
+    "\"username\":\"u\",\"password\":\"p\",\"publish_topic\":\"device-server\",\"subscribe_topic\":\"null\"},"
+    "\"websocket\":{\"url\":\"wss://api.tenclass.net/xiaozhi/v1/\",\"token\":\"test-token\",\"version\":3}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaOtaAnswer) a = xa_ota_answer_parse (text, strlen (text), &error);
+  gint64 skew;
+
+  g_assert_no_error (error);
+  g_assert_true (a->has_activation);
+  g_assert_cmpstr (a->code, ==, "548712");
+  g_assert_cmpstr (a->message, ==, "xiaozhi.me\n548712");
+  g_assert_cmpstr (a->challenge, ==, "5e1a7ad2-8c1e-4c55-9a53-9d1c2b6d5f11");
+  g_assert_cmpint (a->timeout_ms, ==, 30000);
+  g_assert_true (a->has_websocket);
+  g_assert_cmpstr (a->websocket_url, ==, "wss://api.tenclass.net/xiaozhi/v1/");
+  g_assert_cmpstr (a->token, ==, "test-token");
+  g_assert_cmpint (a->websocket_version, ==, 3);
+  g_assert_true (a->has_mqtt);
+  g_assert_true (xa_ota_answer_has_test_mqtt (a));
+  g_assert_null (a->mqtt_subscribe_topic);
+  g_assert_true (a->has_server_time);
+  g_assert_cmpint (a->timezone_offset_min, ==, 480);
+  g_assert_true (xa_ota_answer_get_clock_skew (a, &skew));
+  g_assert_cmpint (skew, >, 0);
+  g_assert_cmpstr (a->firmware_version, ==, "1.6.0");
+}
+
+static void
+test_parse_bound_self_hosted (void)
+{
+  const char *text = "{\"websocket\":{\"url\":\"ws://192.168.1.5:8000/xiaozhi/v1/\",\"token\":\"\"}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaOtaAnswer) a = xa_ota_answer_parse (text, strlen (text), &error);
+
+  g_assert_no_error (error);
+  g_assert_false (a->has_activation);
+  g_assert_true (a->has_websocket);
+  g_assert_cmpstr (a->token, ==, "");
+  g_assert_cmpint (a->timeout_ms, ==, -1);
+  g_assert_false (a->has_server_time);
+}
+
+static void
+test_parse_errors (void)
+{
+  const struct { const char *text; int code; const char *in_message; } cases[] = {
+    { "{\"error\":\"Invalid device ID\"}", XA_OTA_ERROR_SERVER_REFUSED, "Invalid device ID" },
+    { "{\"success\":false,\"message\":\"request error.\"}", XA_OTA_ERROR_SERVER_REFUSED, "request error." },
+    { "{\"code\":500,\"msg\":\"内部错误\"}", XA_OTA_ERROR_SERVER_REFUSED, "内部错误" },
+    { "OTA interface is running", XA_OTA_ERROR_NOT_JSON, "/xiaozhi/ota/" },
+    { "[1,2,3]", XA_OTA_ERROR_NOT_JSON, "not a JSON object" },
+    { "{\"activation\":{\"code\":\"12", XA_OTA_ERROR_NOT_JSON, "not a JSON object" },
+    { "{\"firmware\":{\"version\":\"1\"}}", XA_OTA_ERROR_INCOMPLETE, "neither an activation code" },
+    { "{\"activation\":{\"message\":\"x\"}}", XA_OTA_ERROR_INCOMPLETE, "no activation code" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(XaOtaAnswer) a = xa_ota_answer_parse (cases[i].text, strlen (cases[i].text), &error);
+
+      g_assert_null (a);
+      g_assert_error (error, XA_OTA_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].in_message));
+    }
+}
+
+static void
+test_activate_url (void)
+{
+  g_autofree char *a = xa_ota_activate_url ("https://api.tenclass.net/xiaozhi/ota/");
+  g_autofree char *b = xa_ota_activate_url ("http://h:8002/xiaozhi/ota");
+
+  g_assert_cmpstr (a, ==, "https://api.tenclass.net/xiaozhi/ota/activate");
+  g_assert_cmpstr (b, ==, "http://h:8002/xiaozhi/ota/activate");
+}
+
+static void
+test_control_panel_guess (void)
+{
+  g_autofree char *official = xa_ota_guess_control_panel ("https://api.tenclass.net/xiaozhi/ota/");
+  g_autofree char *own = xa_ota_guess_control_panel ("http://192.168.1.5:8002/xiaozhi/ota/");
+
+  g_assert_cmpstr (official, ==, "https://xiaozhi.me/");
+  g_assert_cmpstr (own, ==, "http://192.168.1.5:8002/");
+}
+
+/* ---- against the demo server -------------------------------------------- */
+
+static void
+test_request_shape (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaOtaAnswer) a = check (f, XA_DEMO_MODE_OFFICIAL, 0, &error);
+  SoupMessageHeaders *h = xa_demo_server_get_last_headers (f->server, "ota");
+  g_autoptr(JsonNode) body = json_from_string (xa_demo_server_get_last_body (f->server, "ota"), NULL);
+  JsonObject *o = json_node_get_object (body);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Device-Id"), ==, "02:11:22:33:44:55");
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Client-Id"), ==, "9a4f1c2e-3b5d-4e6f-8a7b-0c1d2e3f4a5b");
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Activation-Version"), ==, "2");
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Accept-Language"), ==, "en-US");
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_one (h, "User-Agent"),
+                                   "bread-compact-wifi/xiaozhi-activator-"));
+  g_assert_cmpstr (soup_message_headers_get_content_type (h, NULL), ==, "application/json");
+
+  g_assert_cmpstr (json_object_get_string_member (o, "mac_address"), ==, "02:11:22:33:44:55");
+  g_assert_cmpstr (json_object_get_string_member (o, "uuid"), ==, f->identity->client_id);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "application"), "elf_sha256"),
+                   ==, f->identity->hmac_key);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "board"), "type"),
+                   ==, "bread-compact-wifi");
+  g_assert_cmpstr (json_object_get_string_member (o, "language"), ==, "en-US");
+
+  /* The official cloud's answer for a device nobody has bound yet. */
+  g_assert_true (a->has_activation);
+  g_assert_cmpuint (strlen (a->code), ==, 6);
+  g_assert_true (g_str_has_prefix (a->message, "xiaozhi.me\n"));
+  g_assert_true (g_uuid_string_is_valid (a->challenge));
+  g_assert_cmpint (a->timeout_ms, ==, 300000);
+  g_assert_cmpstr (a->token, ==, "test-token");
+}
+
+static void
+test_activate_statuses (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *url = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autoptr(XaOtaAnswer) a = check (f, XA_DEMO_MODE_OFFICIAL, 0, NULL);
+  g_autoptr(XaIdentity) wrong = xa_identity_copy (f->identity);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *bound = NULL;
+  JsonObject *payload;
+
+  xa_ota_activate_async (url, f->identity, a->challenge, 0, NULL, xa_test_capture_cb, &r1);
+  g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r1), &error), ==, 202);
+  g_assert_no_error (error);
+
+  body = json_from_string (xa_demo_server_get_last_body (f->server, "activate"), NULL);
+  payload = json_object_get_object_member (json_node_get_object (body), "Payload");
+  g_assert_cmpstr (json_object_get_string_member (payload, "algorithm"), ==, "hmac-sha256");
+  g_assert_cmpstr (json_object_get_string_member (payload, "serial_number"), ==, f->identity->serial_number);
+  g_assert_cmpstr (json_object_get_string_member (payload, "challenge"), ==, a->challenge);
+  g_assert_cmpuint (strlen (json_object_get_string_member (payload, "hmac")), ==, 64);
+  g_assert_cmpstr (soup_message_headers_get_one (xa_demo_server_get_last_headers (f->server, "activate"),
+                                                 "Activation-Version"), ==, "2");
+
+  /* A wrong key fails the server's HMAC check. */
+  g_free (wrong->hmac_key);
+  wrong->hmac_key = g_strdup ("not-the-key");
+  xa_ota_activate_async (url, wrong, a->challenge, 0, NULL, xa_test_capture_cb, &r2);
+  g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r2), &error), ==, 401);
+
+  bound = xa_demo_server_bind_code (f->server, a->code);
+  g_assert_cmpstr (bound, ==, "02:11:22:33:44:55");
+  xa_ota_activate_async (url, f->identity, a->challenge, 0, NULL, xa_test_capture_cb, &r3);
+  g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r3), &error), ==, 200);
+}
+
+static void
+test_bound_answer (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(XaOtaAnswer) first = check (f, XA_DEMO_MODE_OFFICIAL, 0, NULL);
+  g_autofree char *bound = xa_demo_server_bind_code (f->server, first->code);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaOtaAnswer) a = check (f, XA_DEMO_MODE_OFFICIAL, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (a->has_activation);
+  g_assert_cmpstr (a->token, ==, xa_demo_server_get_token (f->server, "02:11:22:33:44:55"));
+  g_assert_cmpstr (a->token, !=, "test-token");
+}
+
+typedef struct
+{
+  XaDemoMode  mode;
+  int         code;
+  const char *in_message;
+} FaultCase;
+
+static const FaultCase faults[] = {
+  { XA_DEMO_MODE_HTTP_500, XA_OTA_ERROR_HTTP_STATUS, "HTTP 500" },
+  { XA_DEMO_MODE_ERROR_FIELD, XA_OTA_ERROR_SERVER_REFUSED, "“Invalid device ID”" },
+  { XA_DEMO_MODE_SUCCESS_FALSE, XA_OTA_ERROR_SERVER_REFUSED, "“request error.”" },
+  { XA_DEMO_MODE_CODE_500, XA_OTA_ERROR_SERVER_REFUSED, "服务器内部错误" },
+  { XA_DEMO_MODE_NOT_JSON, XA_OTA_ERROR_NOT_JSON, "not a JSON object" },
+  { XA_DEMO_MODE_TRUNCATED, XA_OTA_ERROR_TRUNCATED, "cut off" },
+  { XA_DEMO_MODE_HUGE, XA_OTA_ERROR_TOO_LARGE, "larger than 1 MiB" },
+  { XA_DEMO_MODE_DROP, XA_OTA_ERROR_UNREACHABLE, "Could not reach" },
+  { XA_DEMO_MODE_REDIRECT, XA_OTA_ERROR_REDIRECTED, "https://api.tenclass.net/xiaozhi/ota/" },
+  { XA_DEMO_MODE_INCOMPLETE, XA_OTA_ERROR_INCOMPLETE, "neither an activation code" },
+  { XA_DEMO_MODE_HANG, XA_OTA_ERROR_TIMEOUT, "did not answer in time" },
+};
+
+static void
+test_fault (Fixture       *f,
+            gconstpointer  data)
+{
+  const FaultCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaOtaAnswer) a = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  a = check (f, c->mode, 500, &error);
+  g_assert_null (a);
+  g_assert_error (error, XA_OTA_ERROR, c->code);
+  g_test_message ("%s: %s", xa_demo_mode_to_nick (c->mode), error->message);
+  g_assert_nonnull (strstr (error->message, c->in_message));
+  /* Every fault ends within its timeout. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+}
+
+static void
+test_invalid_url (void)
+{
+  g_autoptr(XaIdentity) id = xa_identity_new (NULL, NULL, NULL, NULL);
+  const char *urls[] = { "", "api.tenclass.net/xiaozhi/ota/", "ftp://x/ota/", "http:///ota" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      xa_ota_check_async (urls[i], id, 0, NULL, xa_test_capture_cb, &result);
+      g_assert_null (xa_ota_check_finish (xa_test_wait (&result), &error));
+      g_assert_error (error, XA_OTA_ERROR, XA_OTA_ERROR_INVALID_URL);
+    }
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr(XaIdentity) id = xa_identity_new (NULL, NULL, NULL, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Port 1 on loopback: nothing listens there. */
+  xa_ota_check_async ("http://127.0.0.1:1/xiaozhi/ota/", id, 0, NULL, xa_test_capture_cb, &result);
+  g_assert_null (xa_ota_check_finish (xa_test_wait (&result), &error));
+  g_assert_error (error, XA_OTA_ERROR, XA_OTA_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, "Check the address"));
+}
+
+static void
+test_tls_self_signed (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaOtaAnswer) a = check (f, XA_DEMO_MODE_OFFICIAL, 0, &error);
+  g_autofree char *ca = xa_test_data_path ("demo-cert.pem");
+  g_autoptr(XaOtaAnswer) trusted = NULL;
+
+  g_assert_null (a);
+  g_assert_error (error, XA_OTA_ERROR, XA_OTA_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, "CA file"));
+  g_clear_error (&error);
+
+  /* With the server's certificate as an extra anchor, it verifies. */
+  g_assert_true (xa_net_set_ca_file (ca, &error));
+  trusted = check (f, XA_DEMO_MODE_OFFICIAL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (trusted->has_activation);
+}
+
+static void
+test_bad_ca_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *not_pem = g_test_build_filename (G_TEST_DIST, "test-ota.c", NULL);
+
+  g_assert_false (xa_net_set_ca_file (not_pem, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *url = xa_demo_server_get_url (f->server, XA_DEMO_MODE_HANG, "ota");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  xa_ota_check_async (url, f->identity, 0, cancellable, xa_test_capture_cb, &result);
+  xa_test_sleep (100);
+  g_cancellable_cancel (cancellable);
+  g_assert_null (xa_ota_check_finish (xa_test_wait (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/xa/ota/parse/official-unbound", test_parse_official_unbound);
+  g_test_add_func ("/xa/ota/parse/bound-self-hosted", test_parse_bound_self_hosted);
+  g_test_add_func ("/xa/ota/parse/errors", test_parse_errors);
+  g_test_add_func ("/xa/ota/activate-url", test_activate_url);
+  g_test_add_func ("/xa/ota/control-panel-guess", test_control_panel_guess);
+  g_test_add_func ("/xa/ota/invalid-url", test_invalid_url);
+  g_test_add_func ("/xa/ota/unreachable", test_unreachable);
+  g_test_add_func ("/xa/ota/bad-ca-file", test_bad_ca_file);
+  g_test_add ("/xa/ota/request-shape", Fixture, NULL, fixture_setup, test_request_shape, fixture_teardown);
+  g_test_add ("/xa/ota/activate-statuses", Fixture, NULL, fixture_setup, test_activate_statuses, fixture_teardown);
+  g_test_add ("/xa/ota/bound-answer", Fixture, NULL, fixture_setup, test_bound_answer, fixture_teardown);
+  g_test_add ("/xa/ota/tls-self-signed", Fixture, NULL, fixture_setup_tls, test_tls_self_signed, fixture_teardown);
+  g_test_add ("/xa/ota/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/xa/ota/fault/%s", xa_demo_mode_to_nick (faults[i].mode));
+      g_test_add (path, Fixture, &faults[i], fixture_setup, test_fault, fixture_teardown);
+    }
+
+  return g_test_run ();
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "xa-token-test.h"
+#include "xa-test-util.h"
+
+#define DEVICE "02:11:22:33:44:77"
+
+typedef struct
+{
+  XaDemoServer *server;
+  XaIdentity   *identity;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
+  f->identity = xa_identity_new (DEVICE, NULL, NULL, NULL);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->server);
+  xa_identity_free (f->identity);
+}
+
+static XaReport *
+run_test (Fixture    *f,
+          XaDemoMode  ota_mode,
+          XaDemoMode  ws_mode,
+          const char *token)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, ota_mode, "ota");
+  g_autofree char *ws = xa_demo_server_get_url (f->server, ws_mode, "ws");
+  g_autoptr(GAsyncResult) result = NULL;
+  XaReport *report;
+
+  xa_token_test_async (ota, ws, token, f->identity, 2000, NULL, xa_test_capture_cb, &result);
+  report = xa_token_test_finish (xa_test_wait (&result), NULL);
+  g_test_message ("%s: %s", xa_verdict_to_id (report->verdict), report->advice);
+  return report;
+}
+
+static char *
+activate (Fixture *f)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autofree char *bound = NULL;
+
+  xa_ota_check_async (ota, f->identity, 0, NULL, xa_test_capture_cb, &result);
+  answer = xa_ota_check_finish (xa_test_wait (&result), NULL);
+  bound = xa_demo_server_bind_code (f->server, answer->code);
+  return g_strdup (xa_demo_server_get_token (f->server, DEVICE));
+}
+
+static void
+test_valid (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *token = activate (f);
+  g_autoptr(XaReport) r = run_test (f, XA_DEMO_MODE_OFFICIAL, XA_DEMO_MODE_OFFICIAL, token);
+  g_autofree char *details = xa_report_format_details (r);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
+  g_assert_true (r->ota_checked);
+  g_assert_false (r->activation_pending);
+  g_assert_false (r->token_changed);
+  g_assert_true (r->has_clock_skew);
+  g_assert_cmpint (ABS (r->clock_skew_ms), <, 5000);
+  g_assert_nonnull (strstr (details, "OTA check: device is bound"));
+  g_assert_nonnull (strstr (details, "Session id: "));
+}
+
+static void
+test_not_activated (Fixture       *f,
+                    gconstpointer  data)
+{
+  /* The official cloud hands out test-token before binding. */
+  g_autoptr(XaReport) r = run_test (f, XA_DEMO_MODE_OFFICIAL, XA_DEMO_MODE_OFFICIAL, "test-token");
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_NOT_ACTIVATED);
+  g_assert_true (r->activation_pending);
+  g_assert_cmpuint (strlen (r->activation_code), ==, 6);
+  g_assert_nonnull (strstr (r->advice, r->activation_code));
+  /* The hello's own observation stays in the details. */
+  g_assert_cmpuint (r->close_code, ==, SOUP_WEBSOCKET_CLOSE_NO_STATUS);
+}
+
+static void
+test_token_changed (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *token = activate (f);
+  g_autoptr(XaReport) r = NULL;
+
+  /* The client holds a token the server no longer issues. */
+  r = run_test (f, XA_DEMO_MODE_SELF_HOSTED, XA_DEMO_MODE_OFFICIAL, "stale-token");
+  g_assert_true (r->token_changed);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_REJECTED);
+}
+
+static void
+test_ota_fault_keeps_hello (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *token = activate (f);
+  g_autoptr(XaReport) r = run_test (f, XA_DEMO_MODE_NOT_JSON, XA_DEMO_MODE_OFFICIAL, token);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
+  g_assert_nonnull (strstr (r->ota_error, "not a JSON object"));
+  g_assert_nonnull (r->session_id);
+}
+
+static void
+test_ota_unreachable (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XaReport) r = NULL;
+  g_autofree char *ws = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ws");
+
+  xa_token_test_async ("http://127.0.0.1:1/xiaozhi/ota/", ws, "x", f->identity, 2000, NULL,
+                       xa_test_capture_cb, &result);
+  r = xa_token_test_finish (xa_test_wait (&result), NULL);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_UNREACHABLE);
+}
+
+static void
+test_ws_url_from_ota (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *token = activate (f);
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XaReport) r = NULL;
+
+  xa_token_test_async (ota, NULL, token, f->identity, 2000, NULL, xa_test_capture_cb, &result);
+  r = xa_token_test_finish (xa_test_wait (&result), NULL);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
+  g_assert_true (g_str_has_suffix (r->websocket_url, "/xiaozhi/v1/"));
+}
+
+static void
+test_json (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(XaReport) r = run_test (f, XA_DEMO_MODE_OFFICIAL, XA_DEMO_MODE_OFFICIAL, "test-token");
+  g_autoptr(JsonNode) node = xa_report_to_json (r);
+  JsonObject *o = json_node_get_object (node);
+
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "not-activated");
+  g_assert_cmpstr (json_object_get_string_member (o, "message"), ==, r->advice);
+  g_assert_cmpint (json_object_get_int_member (o, "close_code"), ==, 1005);
+  g_assert_true (json_object_get_boolean_member (o, "activation_pending"));
+}
+
+#define ADD(path, func) g_test_add ("/xa/token-test/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  ADD ("valid", test_valid);
+  ADD ("not-activated", test_not_activated);
+  ADD ("token-changed", test_token_changed);
+  ADD ("ota-fault-keeps-hello", test_ota_fault_keeps_hello);
+  ADD ("ota-unreachable", test_ota_unreachable);
+  ADD ("ws-url-from-ota", test_ws_url_from_ota);
+  ADD ("json", test_json);
+
+  return g_test_run ();
+}
