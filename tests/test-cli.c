@@ -3,6 +3,9 @@
 
 #include <json-glib/json-glib.h>
 
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
 #include "xa-ota.h"
 #include "xa-test-util.h"
 
@@ -308,6 +311,203 @@ test_activate_fails (Fixture       *f,
   g_assert_false (json_object_has_member (o, "token"));
 }
 
+
+/* ---- saved devices (runs inside tests/with-keyring.sh) ------------------- */
+
+#define SAVED "02:11:22:33:44:aa"
+
+static void
+assert_no_token (const Run  *run,
+                 const char *token)
+{
+  g_assert_null (strstr (run->out, token));
+  g_assert_null (strstr (run->err, token));
+}
+
+static char *
+activate_saved (Fixture    *f,
+                const char *name)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Run run = { 0 };
+  g_autofree char *bound = NULL;
+  char *token;
+
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("XIAOZHICTL"), "activate", name,
+                                      "--poll-interval", "100", "--timeout", "30", NULL);
+  g_assert_no_error (error);
+  while (xa_demo_server_get_code (f->server, SAVED) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bound = xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, SAVED));
+
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, xa_test_capture_cb, &result);
+  g_subprocess_communicate_utf8_finish (proc, xa_test_wait (&result), &run.out, &run.err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", run.out, run.err);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  g_assert_nonnull (strstr (run.out, "Activated “"));
+
+  token = g_strdup (xa_demo_server_get_token (f->server, SAVED));
+  /* Not even the debug log shows the token. */
+  assert_no_token (&run, token);
+  run_clear (&run);
+  return token;
+}
+
+static void
+test_saved_device_flow (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *store_path = g_build_filename (g_get_user_data_dir (), "xiaozhi-activator", "devices.json", NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *store_text = NULL;
+  g_autofree char *printed = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) twice = { 0 };
+  g_auto(Run) bad_mac = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) show_token = { 0 };
+  g_auto(Run) test = { 0 };
+  g_auto(Run) show = { 0 };
+  g_auto(Run) refresh = { 0 };
+  g_auto(Run) rename = { 0 };
+  g_auto(Run) remove = { 0 };
+  g_auto(Run) gone = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+
+  run_cli (&add, "device", "add", "Desk board", "--ota-url", ota, "--device-id", SAVED);
+  g_assert_cmpint (add.status, ==, 0);
+  g_assert_cmpstr (add.out, ==, "Added “Desk board” (Device-Id " SAVED ").\n");
+
+  run_cli (&twice, "device", "add", "Desk board", "--ota-url", ota);
+  g_assert_cmpint (twice.status, ==, 1);
+  g_assert_nonnull (strstr (twice.err, "There is already a device named “Desk board”"));
+
+  run_cli (&bad_mac, "device", "add", "Bad", "--device-id", "aa:bb");
+  g_assert_cmpint (bad_mac.status, ==, 2);
+  g_assert_nonnull (strstr (bad_mac.err, "is not a MAC address"));
+
+  token = activate_saved (f, "Desk board");
+
+  run_cli (&show_token, "token", "Desk board");
+  g_assert_cmpint (show_token.status, ==, 0);
+  printed = g_strdup_printf ("%s\n", token);
+  g_assert_cmpstr (show_token.out, ==, printed);
+
+  run_cli_full (&test, NULL, (const char *[]) { "G_MESSAGES_DEBUG", "all", NULL },
+                (const char *[]) { "test", "Desk board", "--json", NULL });
+  g_assert_cmpint (test.status, ==, 0);
+  assert_no_token (&test, token);
+  o = parse_json (test.out, &node);
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "valid");
+
+  /* The verdict was recorded; the token never went to the file. */
+  g_assert_true (g_file_get_contents (store_path, &store_text, NULL, NULL));
+  g_assert_nonnull (strstr (store_text, "\"last_verdict\" : \"valid\""));
+  g_assert_null (strstr (store_text, token));
+
+  run_cli (&list, "device", "list");
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "Desk board"));
+  g_assert_nonnull (strstr (list.out, "Token is valid"));
+
+  run_cli (&show, "device", "show", "Desk board");
+  g_assert_cmpint (show.status, ==, 0);
+  assert_no_token (&show, token);
+  g_assert_nonnull (strstr (show.out, "(in the keyring)"));
+
+  run_cli (&refresh, "refresh", "Desk board");
+  g_assert_cmpint (refresh.status, ==, 0);
+  g_assert_cmpstr (refresh.out, ==, "The token of “Desk board” is unchanged.\n");
+
+  run_cli (&rename, "device", "rename", "Desk board", "Desk");
+  g_assert_cmpint (rename.status, ==, 0);
+
+  run_cli (&remove, "device", "remove", "Desk");
+  g_assert_cmpint (remove.status, ==, 0);
+  run_cli (&gone, "token", "Desk");
+  g_assert_cmpint (gone.status, ==, 1);
+  g_assert_nonnull (strstr (gone.err, "There is no device named “Desk”"));
+}
+
+static void
+test_export_import (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-export-XXXXXX", NULL);
+  g_autofree char *env = g_build_filename (dir, "proxy.env", NULL);
+  g_autofree char *config = g_build_filename (dir, "config.json", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "py-xiaozhi", "config.json", NULL);
+  g_autofree char *option = g_strdup_printf ("--py-xiaozhi=%s", dir);
+  g_autofree char *contents = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *printed = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) json_token = { 0 };
+  g_auto(Run) to_env = { 0 };
+  g_auto(Run) to_config = { 0 };
+  g_auto(Run) import = { 0 };
+  g_auto(Run) imported_token = { 0 };
+  g_auto(Run) choose = { 0 };
+  GStatBuf st;
+
+  run_cli (&add, "device", "add", "Laptop", "--ota-url", ota, "--device-id", SAVED);
+  g_assert_cmpint (add.status, ==, 0);
+  token = activate_saved (f, "Laptop");
+
+  run_cli (&json, "export", "Laptop", "--json");
+  g_assert_cmpint (json.status, ==, 0);
+  assert_no_token (&json, token);
+  g_assert_nonnull (strstr (json.out, "\"device_id\" : \"" SAVED "\""));
+
+  run_cli (&json_token, "export", "Laptop", "--json", "--with-token");
+  g_assert_nonnull (strstr (json_token.out, token));
+
+  run_cli (&to_env, "export", "Laptop", "--env", env);
+  g_assert_cmpint (to_env.status, ==, 0);
+  assert_no_token (&to_env, token);
+  g_assert_true (g_file_get_contents (env, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, token));
+  g_assert_cmpint (g_stat (env, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_true (g_file_get_contents (fixture, &contents, NULL, NULL));
+  g_assert_true (g_file_set_contents (config, contents, -1, NULL));
+  run_cli (&to_config, "export", "Laptop", option);
+  g_assert_cmpint (to_config.status, ==, 0);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (config, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, token));
+  g_assert_nonnull (strstr (contents, "按住说话"));
+
+  run_cli (&import, "import", option, "--name", "From py-xiaozhi");
+  g_assert_cmpint (import.status, ==, 0);
+  run_cli (&imported_token, "token", "From py-xiaozhi");
+  printed = g_strdup_printf ("%s\n", token);
+  g_assert_cmpstr (imported_token.out, ==, printed);
+
+  run_cli (&choose, "export", "Laptop", "--json", "--env", env);
+  g_assert_cmpint (choose.status, ==, 2);
+
+  g_unlink (env);
+  g_unlink (config);
+  {
+    g_autofree char *bak = g_strconcat (config, ".bak", NULL);
+    g_unlink (bak);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -319,6 +519,8 @@ main (int   argc,
   g_test_add_func ("/xa/cli/unreachable-and-tls", test_unreachable_and_tls);
   g_test_add ("/xa/cli/activate-then-test", Fixture, NULL, fixture_setup, test_activate_then_test, fixture_teardown);
   g_test_add ("/xa/cli/activate-fails", Fixture, NULL, fixture_setup, test_activate_fails, fixture_teardown);
+  g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
+  g_test_add ("/xa/cli/export-import", Fixture, NULL, fixture_setup, test_export_import, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)
     {
       g_autofree char *path = g_strdup_printf ("/xa/cli/exit-status/%s", verdicts[i].verdict);

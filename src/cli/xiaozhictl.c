@@ -1,38 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#include "xa-activation.h"
 #include "xa-net.h"
-#include "xa-token-test.h"
+#include "xiaozhictl.h"
 
-/* Exit statuses, documented in the README and --help. */
-enum {
-  EXIT_OK = 0,
-  EXIT_FAILURE_OTHER = 1,
-  EXIT_USAGE = 2,
-};
-
-typedef struct
-{
-  GMainLoop    *loop;
-  GCancellable *cancellable;
-  gboolean      json;
-  gboolean      tty;
-  int           status;
-  guint         ticker_id;
-  gint64        last_check_us;
-  XaActivation *activation;
-  char         *panel_url;
-  XaOtaAnswer  *result;
-  GError       *error;
-  XaReport     *report;
-} Cli;
+/* xiaozhictl: the forms that need no saved device (activate --ota-url,
+ * test --url), the shared helpers, and main(). Saved devices are in
+ * xiaozhictl-devices.c. */
 
 static gboolean
 interrupted_cb (gpointer user_data)
@@ -43,27 +22,54 @@ interrupted_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static int
-usage_error (GOptionContext *context,
-             const char     *command,
-             const char     *message)
+int
+cli_usage_error (const char *command,
+                 const char *message)
 {
   g_printerr ("%s\n", message);
   g_printerr (_("Run “xiaozhictl %s --help” to see the options.\n"), command);
   return EXIT_USAGE;
 }
 
-static void
-print_json (JsonNode *node)
+/* Reports an error that is not a verdict, in the chosen output. */
+int
+cli_fail (Cli          *cli,
+          const GError *error)
+{
+  int status = EXIT_FAILURE_OTHER;
+  const char *verdict = cli_verdict_for_error (error, &status);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "verdict");
+      json_builder_add_string_value (b, verdict);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, error->message);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      cli_print_json (root);
+    }
+  else
+    g_printerr ("%s\n", error->message);
+
+  return status;
+}
+
+void
+cli_print_json (JsonNode *node)
 {
   g_autofree char *text = json_to_string (node, TRUE);
 
   g_print ("%s\n", text);
 }
 
-static const char *
-verdict_id_for_error (const GError *error,
-                      int          *exit_status)
+const char *
+cli_verdict_for_error (const GError *error,
+                       int          *exit_status)
 {
   XaVerdict verdict = XA_VERDICT_PROTOCOL_ERROR;
 
@@ -86,7 +92,24 @@ verdict_id_for_error (const GError *error,
   return xa_verdict_to_id (verdict);
 }
 
-/* ---- activate ---------------------------------------------------------- */
+void
+cli_capture_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Runs the main loop until an async call delivers its result. */
+void
+cli_wait (Cli           *cli,
+          GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* ---- activation -------------------------------------------------------- */
 
 static void
 clear_status_line (Cli *cli)
@@ -118,11 +141,9 @@ code_issued_cb (XaActivation      *activation,
                 gboolean           replaces,
                 Cli               *cli)
 {
-  const XaIdentity *identity = NULL;
-  g_autoptr(XaIdentity) owned = NULL;
+  g_autoptr(XaIdentity) identity = NULL;
 
-  g_object_get (activation, "identity", &owned, NULL);
-  identity = owned;
+  g_object_get (activation, "identity", &identity, NULL);
 
   clear_status_line (cli);
   if (replaces)
@@ -171,115 +192,19 @@ progress_cb (XaActivation *activation,
     ticker_cb (cli);
 }
 
-static void
-activation_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+/* Runs one activation with the live status; NULL with cli->error set on failure. */
+XaOtaAnswer *
+cli_run_activation (Cli              *cli,
+                    const char       *ota_url,
+                    const char       *panel_url,
+                    const XaIdentity *identity,
+                    int               timeout_s,
+                    int               poll_ms)
 {
-  Cli *cli = user_data;
+  g_autoptr(GAsyncResult) result = NULL;
+  XaOtaAnswer *answer;
 
-  cli->result = xa_activation_run_finish (XA_ACTIVATION (object), result, &cli->error);
-  g_main_loop_quit (cli->loop);
-}
-
-static int
-print_activation_result (Cli              *cli,
-                         const XaIdentity *identity)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  const char *verdict = "activated";
-  int status = EXIT_OK;
-
-  clear_status_line (cli);
-  if (cli->error != NULL)
-    verdict = verdict_id_for_error (cli->error, &status);
-
-  if (!cli->json)
-    {
-      if (cli->error != NULL)
-        {
-          g_printerr (_("Activation failed: %s\n"), cli->error->message);
-          return status;
-        }
-      g_print (_("Activated.\n"));
-      g_print (_("Device-Id:      %s\n"), identity->device_id);
-      g_print (_("Client-Id:      %s\n"), identity->client_id);
-      g_print (_("Serial number:  %s\n"), identity->serial_number);
-      g_print (_("WebSocket URL:  %s\n"), cli->result->websocket_url ? cli->result->websocket_url : "");
-      g_print (_("Token:          %s\n"), cli->result->token ? cli->result->token : "");
-      return status;
-    }
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "verdict");
-  json_builder_add_string_value (b, verdict);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, cli->error ? cli->error->message : _("Activated."));
-  json_builder_set_member_name (b, "device_id");
-  json_builder_add_string_value (b, identity->device_id);
-  json_builder_set_member_name (b, "client_id");
-  json_builder_add_string_value (b, identity->client_id);
-  json_builder_set_member_name (b, "serial_number");
-  json_builder_add_string_value (b, identity->serial_number);
-  if (cli->result != NULL)
-    {
-      json_builder_set_member_name (b, "websocket_url");
-      json_builder_add_string_value (b, cli->result->websocket_url);
-      json_builder_set_member_name (b, "token");
-      json_builder_add_string_value (b, cli->result->token);
-    }
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  print_json (root);
-
-  return status;
-}
-
-static int
-cmd_activate (Cli   *cli,
-              int    argc,
-              char **argv)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(XaIdentity) identity = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *ota_url = NULL;
-  g_autofree char *device_id = NULL;
-  g_autofree char *client_id = NULL;
-  g_autofree char *panel_url = NULL;
-  int timeout_s = 600;
-  int poll_ms = 3000;
-  int status;
-  GOptionEntry entries[] = {
-    { "ota-url", 0, 0, G_OPTION_ARG_STRING, &ota_url, N_("OTA address (default: the official server)"), N_("URL") },
-    { "device-id", 0, 0, G_OPTION_ARG_STRING, &device_id, N_("Device-Id, a MAC address (default: a new random one)"), N_("MAC") },
-    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, N_("Client-Id, a UUID (default: a new one)"), N_("UUID") },
-    { "panel-url", 0, 0, G_OPTION_ARG_STRING, &panel_url, N_("Where to enter the code (default: guessed from the OTA address)"), N_("URL") },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Give up after this many seconds (default: 600)"), N_("SECONDS") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print the result as JSON"), NULL },
-    { "poll-interval", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &poll_ms, NULL, NULL },
-    { NULL }
-  };
-
-  g_option_context_set_summary (context, _("Get an activation code, wait until it is entered in the control panel, "
-                                           "then print the WebSocket URL and token."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (context, "activate", error->message);
-  if (argc > 1)
-    return usage_error (context, "activate", _("Unexpected argument."));
-  if (timeout_s <= 0 || poll_ms < 10)
-    return usage_error (context, "activate", _("The timeout must be a positive number of seconds."));
-  if (ota_url == NULL)
-    ota_url = g_strdup (XA_OTA_DEFAULT_URL);
-  if (!xa_ota_url_validate (ota_url, &error))
-    return usage_error (context, "activate", error->message);
-
-  identity = xa_identity_new (device_id, client_id, NULL, &error);
-  if (identity == NULL)
-    return usage_error (context, "activate", error->message);
-
+  g_free (cli->panel_url);
   cli->panel_url = panel_url ? g_strdup (panel_url) : xa_ota_guess_control_panel (ota_url);
   cli->activation = xa_activation_new (ota_url, identity);
   g_object_set (cli->activation,
@@ -292,17 +217,125 @@ cmd_activate (Cli   *cli,
   if (cli->tty)
     cli->ticker_id = g_timeout_add_seconds (1, ticker_cb, cli);
 
-  xa_activation_run_async (cli->activation, cli->cancellable, activation_done_cb, cli);
-  g_main_loop_run (cli->loop);
+  xa_activation_run_async (cli->activation, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  answer = xa_activation_run_finish (cli->activation, result, &cli->error);
 
   g_clear_handle_id (&cli->ticker_id, g_source_remove);
-  status = print_activation_result (cli, identity);
-
+  clear_status_line (cli);
   g_clear_object (&cli->activation);
-  g_clear_pointer (&cli->result, xa_ota_answer_free);
-  g_clear_error (&cli->error);
-  g_clear_pointer (&cli->panel_url, g_free);
-  return status;
+  return answer;
+}
+
+static int
+print_stateless_activation (Cli               *cli,
+                            const XaIdentity  *identity,
+                            const XaOtaAnswer *answer)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  if (answer == NULL)
+    {
+      if (!cli->json)
+        {
+          int status = EXIT_FAILURE_OTHER;
+          cli_verdict_for_error (cli->error, &status);
+          g_printerr (_("Activation failed: %s\n"), cli->error->message);
+          return status;
+        }
+      return cli_fail (cli, cli->error);
+    }
+
+  if (!cli->json)
+    {
+      g_print (_("Activated.\n"));
+      g_print (_("Device-Id:      %s\n"), identity->device_id);
+      g_print (_("Client-Id:      %s\n"), identity->client_id);
+      g_print (_("Serial number:  %s\n"), identity->serial_number);
+      g_print (_("WebSocket URL:  %s\n"), answer->websocket_url ? answer->websocket_url : "");
+      g_print (_("Token:          %s\n"), answer->token ? answer->token : "");
+      return EXIT_OK;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "verdict");
+  json_builder_add_string_value (b, "activated");
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, _("Activated."));
+  json_builder_set_member_name (b, "device_id");
+  json_builder_add_string_value (b, identity->device_id);
+  json_builder_set_member_name (b, "client_id");
+  json_builder_add_string_value (b, identity->client_id);
+  json_builder_set_member_name (b, "serial_number");
+  json_builder_add_string_value (b, identity->serial_number);
+  json_builder_set_member_name (b, "websocket_url");
+  json_builder_add_string_value (b, answer->websocket_url);
+  json_builder_set_member_name (b, "token");
+  json_builder_add_string_value (b, answer->token);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  cli_print_json (root);
+
+  return EXIT_OK;
+}
+
+static int
+cmd_activate (Cli   *cli,
+              int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("[NAME]"));
+  g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ota_url = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *panel_url = NULL;
+  int timeout_s = 600;
+  int poll_ms = 3000;
+  GOptionEntry entries[] = {
+    { "ota-url", 0, 0, G_OPTION_ARG_STRING, &ota_url, N_("OTA address (default: the official server)"), N_("URL") },
+    { "device-id", 0, 0, G_OPTION_ARG_STRING, &device_id, N_("Device-Id, a MAC address (default: a new random one)"), N_("MAC") },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, N_("Client-Id, a UUID (default: a new one)"), N_("UUID") },
+    { "panel-url", 0, 0, G_OPTION_ARG_STRING, &panel_url, N_("Where to enter the code (default: guessed from the OTA address)"), N_("URL") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Give up after this many seconds (default: 600)"), N_("SECONDS") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print the result as JSON"), NULL },
+    { "poll-interval", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &poll_ms, NULL, NULL },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, _("Get an activation code, wait until it is entered in the control panel, "
+                                           "then print the WebSocket URL and token.\n\n"
+                                           "With NAME, activate that saved device and keep its token in the keyring."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return cli_usage_error ("activate", error->message);
+  if (argc > 2)
+    return cli_usage_error ("activate", _("Unexpected argument."));
+  if (timeout_s <= 0 || poll_ms < 10)
+    return cli_usage_error ("activate", _("The timeout must be a positive number of seconds."));
+
+  if (argc == 2)
+    {
+      if (ota_url || device_id || client_id)
+        return cli_usage_error ("activate", _("A saved device has its own addresses and ids: "
+                                              "give either NAME or --ota-url/--device-id/--client-id."));
+      return cli_cmd_activate_saved (cli, timeout_s, poll_ms, argv[1]);
+    }
+
+  if (ota_url == NULL)
+    ota_url = g_strdup (XA_OTA_DEFAULT_URL);
+  if (!xa_ota_url_validate (ota_url, &error))
+    return cli_usage_error ("activate", error->message);
+
+  identity = xa_identity_new (device_id, client_id, NULL, &error);
+  if (identity == NULL)
+    return cli_usage_error ("activate", error->message);
+
+  answer = cli_run_activation (cli, ota_url, panel_url, identity, timeout_s, poll_ms);
+  return print_stateless_activation (cli, identity, answer);
 }
 
 /* ---- test --------------------------------------------------------------- */
@@ -317,23 +350,38 @@ read_token_from_stdin (void)
   return g_strstrip (g_strdup (buffer));
 }
 
-static void
-test_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+XaReport *
+cli_run_test (Cli              *cli,
+              const char       *ota_url,
+              const char       *websocket_url,
+              const char       *token,
+              const XaIdentity *identity,
+              int               timeout_s)
 {
-  Cli *cli = user_data;
+  g_autoptr(GAsyncResult) result = NULL;
 
-  cli->report = xa_token_test_finish (result, NULL);
-  g_main_loop_quit (cli->loop);
+  xa_token_test_async (ota_url, websocket_url, token, identity, (guint) timeout_s * 1000,
+                       cli->cancellable, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  return xa_token_test_finish (result, NULL);
 }
 
-static void
-print_report (const XaReport *report)
+void
+cli_print_report (Cli            *cli,
+                  const XaReport *report)
 {
-  g_autofree char *details = xa_report_format_details (report);
-  g_auto(GStrv) lines = g_strsplit (details, "\n", -1);
+  g_autofree char *details = NULL;
+  g_auto(GStrv) lines = NULL;
 
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = xa_report_to_json (report);
+      cli_print_json (node);
+      return;
+    }
+
+  details = xa_report_format_details (report);
+  lines = g_strsplit (details, "\n", -1);
   g_print ("%s %s\n", report->verdict == XA_VERDICT_VALID ? "✔" : "✘",
            xa_verdict_get_title (report->verdict));
   g_print ("%s\n", report->advice);
@@ -351,8 +399,9 @@ cmd_test (Cli   *cli,
           int    argc,
           char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GOptionContext) context = g_option_context_new (_("[NAME]"));
   g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(XaReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *ota_url = NULL;
   g_autofree char *ws_url = NULL;
@@ -360,7 +409,6 @@ cmd_test (Cli   *cli,
   g_autofree char *device_id = NULL;
   g_autofree char *client_id = NULL;
   int timeout_s = 10;
-  int status;
   GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &ws_url, N_("WebSocket URL"), N_("URL") },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Access token; “-” reads it from standard input (default: $XIAOZHI_TOKEN)"), N_("TOKEN") },
@@ -372,26 +420,30 @@ cmd_test (Cli   *cli,
     { NULL }
   };
 
-  g_option_context_set_summary (context, _("Test a token: the OTA check (with --ota-url), then the WebSocket hello.\n\n"
+  g_option_context_set_summary (context, _("Test a token: the OTA check (with --ota-url), then the WebSocket hello.\n"
+                                           "With NAME, test that saved device with its stored token and record the verdict.\n\n"
                                            "Exit status: 0 valid, 1 other failure, 2 usage error, 3 rejected, "
                                            "4 not activated, 5 unreachable, 6 TLS error, 7 timeout, 8 protocol error."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (context, "test", error->message);
-  if (argc > 1)
-    return usage_error (context, "test", _("Unexpected argument."));
-  if (ws_url == NULL && ota_url == NULL)
-    return usage_error (context, "test", _("Give the WebSocket URL with --url."));
-  if (device_id == NULL || client_id == NULL)
-    return usage_error (context, "test", _("Give the device’s --device-id and --client-id."));
+    return cli_usage_error ("test", error->message);
+  if (argc > 2)
+    return cli_usage_error ("test", _("Unexpected argument."));
   if (timeout_s <= 0)
-    return usage_error (context, "test", _("The timeout must be a positive number of seconds."));
+    return cli_usage_error ("test", _("The timeout must be a positive number of seconds."));
+  if (argc == 2)
+    return cli_cmd_test_saved (cli, timeout_s, argv[1]);
+
+  if (ws_url == NULL && ota_url == NULL)
+    return cli_usage_error ("test", _("Give the WebSocket URL with --url."));
+  if (device_id == NULL || client_id == NULL)
+    return cli_usage_error ("test", _("Give the device’s --device-id and --client-id."));
   if (ota_url != NULL && !xa_ota_url_validate (ota_url, &error))
-    return usage_error (context, "test", error->message);
+    return cli_usage_error ("test", error->message);
 
   identity = xa_identity_new (device_id, client_id, NULL, &error);
   if (identity == NULL)
-    return usage_error (context, "test", error->message);
+    return cli_usage_error ("test", error->message);
 
   if (g_strcmp0 (token, "-") == 0)
     {
@@ -401,21 +453,9 @@ cmd_test (Cli   *cli,
   else if (token == NULL)
     token = g_strdup (g_getenv ("XIAOZHI_TOKEN"));
 
-  xa_token_test_async (ota_url, ws_url, token, identity, (guint) timeout_s * 1000,
-                       cli->cancellable, test_done_cb, cli);
-  g_main_loop_run (cli->loop);
-
-  if (cli->json)
-    {
-      g_autoptr(JsonNode) node = xa_report_to_json (cli->report);
-      print_json (node);
-    }
-  else
-    print_report (cli->report);
-
-  status = xa_verdict_get_exit_status (cli->report->verdict);
-  g_clear_pointer (&cli->report, xa_report_free);
-  return status;
+  report = cli_run_test (cli, ota_url, ws_url, token, identity, timeout_s);
+  cli_print_report (cli, report);
+  return xa_verdict_get_exit_status (report->verdict);
 }
 
 /* ---- main ---------------------------------------------------------------- */
@@ -426,8 +466,13 @@ static const struct
   int (*run) (Cli *cli, int argc, char **argv);
   const char *summary;
 } commands[] = {
-  { "activate", cmd_activate, N_("Activate a new device identity and print its token") },
+  { "activate", cmd_activate, N_("Activate a device and get its token") },
   { "test", cmd_test, N_("Test a token against the server") },
+  { "device", cli_cmd_device, N_("Add, list, show, rename and remove saved devices") },
+  { "token", cli_cmd_token, N_("Print a saved device’s token") },
+  { "refresh", cli_cmd_refresh, N_("Fetch a saved device’s current token from the server") },
+  { "export", cli_cmd_export, N_("Write a device into py-xiaozhi’s config, an env file or JSON") },
+  { "import", cli_cmd_import, N_("Save a device from py-xiaozhi’s config") },
 };
 
 static void
@@ -447,6 +492,9 @@ main (int   argc,
 {
   Cli cli = { 0 };
   int status = -1;
+
+  /* Standard output carries results (and --json): logs go to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -499,6 +547,9 @@ main (int   argc,
       status = EXIT_USAGE;
     }
 
+  g_clear_object (&cli.store);
+  g_clear_pointer (&cli.panel_url, g_free);
+  g_clear_error (&cli.error);
   g_main_loop_unref (cli.loop);
   g_object_unref (cli.cancellable);
   return status;

@@ -56,6 +56,21 @@ xa_verdict_to_id (XaVerdict verdict)
   return verdicts[verdict].id;
 }
 
+gboolean
+xa_verdict_from_id (const char *id,
+                    XaVerdict  *verdict)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)
+    {
+      if (g_strcmp0 (verdicts[i].id, id) == 0)
+        {
+          *verdict = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 const char *
 xa_verdict_get_title (XaVerdict verdict)
 {

@@ -51,6 +51,8 @@ typedef struct
 
 GType        xa_verdict_get_type        (void) G_GNUC_CONST;
 const char  *xa_verdict_to_id           (XaVerdict          verdict);
+gboolean     xa_verdict_from_id         (const char        *id,
+                                         XaVerdict         *verdict);
 const char  *xa_verdict_get_title       (XaVerdict          verdict);
 int          xa_verdict_get_exit_status (XaVerdict          verdict);
 

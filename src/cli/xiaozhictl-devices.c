@@ -1,0 +1,813 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <libsecret/secret.h>
+
+#include "xa-export.h"
+#include "xa-token-store.h"
+#include "xiaozhictl.h"
+
+/* xiaozhictl over saved devices: device, activate NAME, test NAME, token,
+ * refresh, export, import. Records go to devices.json, secrets to the
+ * keyring; a token is printed only by "token" (and by a failed keyring
+ * save, so that it is not lost). */
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static gboolean
+open_store (Cli     *cli,
+            GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (cli->store != NULL)
+    return TRUE;
+  cli->store = xa_device_store_new (NULL);
+  xa_device_store_load_async (cli->store, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  return xa_device_store_finish (cli->store, result, error);
+}
+
+static XaDevice *
+find_device (Cli         *cli,
+             const char  *name,
+             GError     **error)
+{
+  XaDevice *device;
+
+  if (!open_store (cli, error))
+    return NULL;
+  device = xa_device_store_find (cli->store, name);
+  if (device == NULL)
+    g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NOT_FOUND,
+                 _("There is no device named “%s”. Run “xiaozhictl device list” to see your devices."), name);
+  return device;
+}
+
+static gboolean
+store_change (Cli       *cli,
+              char       op,
+              XaDevice  *device,
+              GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (op == 'a')
+    xa_device_store_add_async (cli->store, device, cli->cancellable, cli_capture_cb, &result);
+  else if (op == 's')
+    xa_device_store_save_async (cli->store, device, cli->cancellable, cli_capture_cb, &result);
+  else
+    xa_device_store_remove_async (cli->store, device, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  return xa_device_store_finish (cli->store, result, error);
+}
+
+static char *
+lookup_secret (Cli           *cli,
+               XaDevice      *device,
+               XaSecretKind   kind,
+               GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  char *secret, *copy;
+
+  xa_token_store_lookup_async (device, kind, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  secret = xa_token_store_lookup_finish (result, error);
+  copy = g_strdup (secret);
+  secret_password_free (secret);
+  return copy;
+}
+
+static gboolean
+save_secret (Cli           *cli,
+             XaDevice      *device,
+             XaSecretKind   kind,
+             const char    *secret,
+             GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  xa_token_store_save_async (device, kind, secret, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  return xa_token_store_save_finish (result, error);
+}
+
+static gboolean
+delete_secrets (Cli       *cli,
+                XaDevice  *device,
+                GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  xa_token_store_delete_async (device, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  return xa_token_store_delete_finish (result, error);
+}
+
+/* The device's identity with its HMAC key; a missing key is made anew. */
+static XaIdentity *
+device_identity (Cli      *cli,
+                 XaDevice *device)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = lookup_secret (cli, device, XA_SECRET_HMAC_KEY, &error);
+  XaIdentity *identity = xa_device_dup_identity (device, key);
+
+  if (key == NULL)
+    {
+      g_autoptr(GError) save_error = NULL;
+      if (!save_secret (cli, device, XA_SECRET_HMAC_KEY, identity->hmac_key, &save_error))
+        g_debug ("the new HMAC key stays in memory: %s", save_error->message);
+    }
+  return identity;
+}
+
+static const char *
+status_text (XaDevice *device)
+{
+  XaVerdict verdict;
+
+  if (xa_verdict_from_id (xa_device_get_last_verdict (device), &verdict))
+    return xa_verdict_get_title (verdict);
+  return xa_device_is_activated (device) ? _("Activated") : _("Not activated");
+}
+
+static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (unix_time <= 0)
+    return g_strdup (_("never"));
+  dt = g_date_time_new_from_unix_local (unix_time);
+  /* Translators: a date and time, see g_date_time_format() */
+  return g_date_time_format (dt, _("%Y-%m-%d %H:%M"));
+}
+
+static gboolean
+parse_options (GOptionContext  *context,
+               const char      *command,
+               int             *argc,
+               char          ***argv,
+               int              min_args,
+               int              max_args,
+               int             *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = cli_usage_error (command, error->message);
+      return FALSE;
+    }
+  if (*argc - 1 < min_args || *argc - 1 > max_args)
+    {
+      *status = cli_usage_error (command, *argc - 1 < min_args ? _("Missing argument.") : _("Unexpected argument."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- device ---------------------------------------------------------------- */
+
+static int
+device_add (Cli   *cli,
+            int    argc,
+            char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+  g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(XaDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ota_url = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *interface = NULL;
+  gboolean random_id = FALSE;
+  int status;
+  GOptionEntry entries[] = {
+    { "ota-url", 0, 0, G_OPTION_ARG_STRING, &ota_url, N_("OTA address (default: the official server)"), N_("URL") },
+    { "device-id", 0, 0, G_OPTION_ARG_STRING, &device_id, N_("Device-Id, a MAC address"), N_("MAC") },
+    { "random-device-id", 0, 0, G_OPTION_ARG_NONE, &random_id, N_("Use a new random Device-Id (the default)"), NULL },
+    { "interface", 0, 0, G_OPTION_ARG_STRING, &interface, N_("Use the MAC address of this network interface"), N_("IFACE") },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, N_("Client-Id, a UUID (default: a new one)"), N_("UUID") },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, _("Save a new device identity under NAME."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, "device add", &argc, &argv, 1, 1, &status))
+    return status;
+  if ((device_id != NULL) + random_id + (interface != NULL) > 1)
+    return cli_usage_error ("device add", _("Choose one of --device-id, --random-device-id and --interface."));
+  if (ota_url == NULL)
+    ota_url = g_strdup (XA_OTA_DEFAULT_URL);
+  if (!xa_ota_url_validate (ota_url, &error))
+    return cli_usage_error ("device add", error->message);
+
+  if (interface != NULL)
+    {
+      g_autoptr(GPtrArray) ifaces = xa_mac_list_host (NULL);
+      for (guint i = 0; i < ifaces->len && device_id == NULL; i++)
+        {
+          XaHostInterface *iface = g_ptr_array_index (ifaces, i);
+          if (g_str_equal (iface->interface, interface))
+            device_id = g_strdup (iface->mac);
+        }
+      if (device_id == NULL)
+        {
+          g_autofree char *msg = g_strdup_printf (_("This computer has no network interface “%s” with a MAC address."),
+                                                  interface);
+          return cli_usage_error ("device add", msg);
+        }
+    }
+
+  identity = xa_identity_new (device_id, client_id, NULL, &error);
+  if (identity == NULL)
+    return cli_usage_error ("device add", error->message);
+
+  device = xa_device_new (argv[1], ota_url, identity);
+  if (!open_store (cli, &error) || !store_change (cli, 'a', device, &error))
+    return cli_fail (cli, error);
+
+  if (!save_secret (cli, device, XA_SECRET_HMAC_KEY, identity->hmac_key, &error))
+    g_printerr (_("Warning: %s A new HMAC key will be made when you activate the device.\n"), error->message);
+
+  g_print (_("Added “%s” (Device-Id %s).\n"), argv[1], identity->device_id);
+  return EXIT_OK;
+}
+
+static JsonNode *
+device_json (XaDevice *device)
+{
+  return xa_device_export_json (device, NULL);
+}
+
+static int
+device_list (Cli   *cli,
+             int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GListModel *model;
+  int status;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, _("List the saved devices."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, "device list", &argc, &argv, 0, 0, &status))
+    return status;
+  if (!open_store (cli, &error))
+    return cli_fail (cli, error);
+
+  model = G_LIST_MODEL (cli->store);
+  if (cli->json)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
+          json_array_add_element (array, device_json (d));
+        }
+      node = json_node_init_array (json_node_alloc (), array);
+      cli_print_json (node);
+      return EXIT_OK;
+    }
+
+  if (g_list_model_get_n_items (model) == 0)
+    {
+      g_print (_("No devices yet. Add one with “xiaozhictl device add NAME”.\n"));
+      return EXIT_OK;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
+      g_print ("%-20s  %s  %s\n", xa_device_get_name (d), xa_device_get_device_id (d), status_text (d));
+    }
+  return EXIT_OK;
+}
+
+static int
+device_show (Cli   *cli,
+             int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) keyring_error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *activated = NULL;
+  g_autofree char *tested = NULL;
+  XaDevice *d;
+  int status;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, _("Show a saved device. Its token stays hidden: use “xiaozhictl token NAME”."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, "device show", &argc, &argv, 1, 1, &status))
+    return status;
+  if ((d = find_device (cli, argv[1], &error)) == NULL)
+    return cli_fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = device_json (d);
+      cli_print_json (node);
+      return EXIT_OK;
+    }
+
+  token = lookup_secret (cli, d, XA_SECRET_TOKEN, &keyring_error);
+  activated = format_time (xa_device_get_activated_at (d));
+  tested = format_time (xa_device_get_last_test_at (d));
+
+  g_print (_("Name:           %s\n"), xa_device_get_name (d));
+  g_print (_("Device-Id:      %s\n"), xa_device_get_device_id (d));
+  g_print (_("Client-Id:      %s\n"), xa_device_get_client_id (d));
+  g_print (_("Serial number:  %s\n"), xa_device_get_serial_number (d) ? xa_device_get_serial_number (d) : "");
+  g_print (_("OTA address:    %s\n"), xa_device_get_ota_url (d));
+  g_print (_("Control panel:  %s\n"), xa_device_get_panel_url (d) ? xa_device_get_panel_url (d) : "");
+  g_print (_("WebSocket URL:  %s\n"), xa_device_get_websocket_url (d) ? xa_device_get_websocket_url (d) : "");
+  g_print (_("Status:         %s\n"), status_text (d));
+  g_print (_("Activated:      %s\n"), activated);
+  if (xa_device_get_last_verdict (d) != NULL)
+    g_print (_("Last test:      %s, %s\n"), tested, xa_device_get_last_message (d));
+  if (keyring_error != NULL)
+    g_print (_("Token:          unknown (%s)\n"), keyring_error->message);
+  else if (token != NULL)
+    {
+      g_autofree char *masked = xa_token_mask (token);
+      g_print (_("Token:          %s (in the keyring)\n"), masked);
+    }
+  else
+    g_print (_("Token:          none yet\n"));
+  return EXIT_OK;
+}
+
+static int
+device_rename (Cli   *cli,
+               int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("OLD NEW"));
+  g_autoptr(GError) error = NULL;
+  XaDevice *d;
+  int status;
+
+  g_option_context_set_summary (context, _("Rename a saved device."));
+  if (!parse_options (context, "device rename", &argc, &argv, 2, 2, &status))
+    return status;
+  if ((d = find_device (cli, argv[1], &error)) == NULL)
+    return cli_fail (cli, error);
+
+  xa_device_set_name (d, argv[2]);
+  if (!store_change (cli, 's', d, &error))
+    return cli_fail (cli, error);
+  g_print (_("Renamed “%s” to “%s”.\n"), argv[1], argv[2]);
+  return EXIT_OK;
+}
+
+static int
+device_remove (Cli   *cli,
+               int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) keyring_error = NULL;
+  g_autoptr(XaDevice) d = NULL;
+  int status;
+
+  g_option_context_set_summary (context, _("Remove a saved device and its secrets from the keyring."));
+  if (!parse_options (context, "device remove", &argc, &argv, 1, 1, &status))
+    return status;
+  if ((d = find_device (cli, argv[1], &error)) == NULL)
+    return cli_fail (cli, error);
+  g_object_ref (d);
+
+  if (!delete_secrets (cli, d, &keyring_error))
+    g_printerr (_("Warning: its secrets could not be removed: %s "
+                  "Remove the items labelled “Xiaozhi … for %s” in Passwords and Keys.\n"),
+                keyring_error->message, argv[1]);
+  if (!store_change (cli, 'r', d, &error))
+    return cli_fail (cli, error);
+  g_print (_("Removed “%s”.\n"), argv[1]);
+  return EXIT_OK;
+}
+
+int
+cli_cmd_device (Cli   *cli,
+                int    argc,
+                char **argv)
+{
+  static const struct
+  {
+    const char *name;
+    int (*run) (Cli *cli, int argc, char **argv);
+  } subcommands[] = {
+    { "add", device_add },
+    { "list", device_list },
+    { "show", device_show },
+    { "rename", device_rename },
+    { "remove", device_remove },
+  };
+
+  for (guint i = 0; argc > 1 && i < G_N_ELEMENTS (subcommands); i++)
+    {
+      if (g_str_equal (argv[1], subcommands[i].name))
+        {
+          g_autofree char *prgname = g_strdup_printf ("xiaozhictl device %s", subcommands[i].name);
+          g_set_prgname (prgname);
+          return subcommands[i].run (cli, argc - 1, argv + 1);
+        }
+    }
+
+  g_printerr ("%s\n", _("Usage: xiaozhictl device add|list|show|rename|remove …"));
+  return argc > 1 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")) ? EXIT_OK : EXIT_USAGE;
+}
+
+/* ---- activate NAME, test NAME, token, refresh ------------------------------ */
+
+/* Saves what a bound device's OTA answer brought. The token goes to the
+ * keyring; when that fails it is printed, so it is not lost. */
+static int
+keep_answer (Cli               *cli,
+             XaDevice          *device,
+             const XaOtaAnswer *answer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) keyring_error = NULL;
+
+  xa_device_apply_answer (device, answer);
+  if (!store_change (cli, 's', device, &error))
+    return cli_fail (cli, error);
+
+  if (answer->mqtt_password != NULL)
+    save_secret (cli, device, XA_SECRET_MQTT_PASSWORD, answer->mqtt_password, NULL);
+  if (!save_secret (cli, device, XA_SECRET_TOKEN, answer->token ? answer->token : "", &keyring_error))
+    {
+      g_printerr (_("The token could not be saved in the keyring: %s\n"
+                    "Here it is so that it is not lost; keep it safe. Once the keyring works, "
+                    "run “xiaozhictl refresh %s” to save it.\n"),
+                  keyring_error->message, xa_device_get_name (device));
+      g_print ("%s\n", answer->token ? answer->token : "");
+      return EXIT_FAILURE_OTHER;
+    }
+  return EXIT_OK;
+}
+
+int
+cli_cmd_activate_saved (Cli        *cli,
+                        int         timeout_s,
+                        int         poll_ms,
+                        const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  XaDevice *device;
+  int status;
+
+  if ((device = find_device (cli, name, &error)) == NULL)
+    return cli_fail (cli, error);
+
+  identity = device_identity (cli, device);
+  answer = cli_run_activation (cli, xa_device_get_ota_url (device), xa_device_get_panel_url (device),
+                               identity, timeout_s, poll_ms);
+  if (answer == NULL)
+    {
+      if (!cli->json)
+        {
+          status = EXIT_FAILURE_OTHER;
+          cli_verdict_for_error (cli->error, &status);
+          g_printerr (_("Activation failed: %s\n"), cli->error->message);
+          return status;
+        }
+      return cli_fail (cli, cli->error);
+    }
+
+  status = keep_answer (cli, device, answer);
+  if (status != EXIT_OK)
+    return status;
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = device_json (device);
+      json_object_set_string_member (json_node_get_object (node), "verdict", "activated");
+      json_object_set_string_member (json_node_get_object (node), "message", _("Activated."));
+      cli_print_json (node);
+    }
+  else
+    g_print (_("Activated “%s”. Its token is in the keyring: “xiaozhictl token %s” prints it.\n"),
+             name, name);
+  return EXIT_OK;
+}
+
+int
+cli_cmd_test_saved (Cli        *cli,
+                    int         timeout_s,
+                    const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(XaReport) report = NULL;
+  g_autofree char *token = NULL;
+  XaDevice *device;
+
+  if ((device = find_device (cli, name, &error)) == NULL)
+    return cli_fail (cli, error);
+  token = lookup_secret (cli, device, XA_SECRET_TOKEN, &error);
+  if (error != NULL)
+    return cli_fail (cli, error);
+
+  identity = device_identity (cli, device);
+  report = cli_run_test (cli, xa_device_get_ota_url (device), xa_device_get_websocket_url (device),
+                         token, identity, timeout_s);
+
+  if (report->verdict != XA_VERDICT_CANCELLED)
+    {
+      xa_device_record_report (device, report);
+      if (!store_change (cli, 's', device, &error))
+        g_printerr (_("Warning: the verdict was not saved: %s\n"), error->message);
+    }
+
+  cli_print_report (cli, report);
+  return xa_verdict_get_exit_status (report->verdict);
+}
+
+int
+cli_cmd_token (Cli   *cli,
+               int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  XaDevice *device;
+  int status;
+
+  g_option_context_set_summary (context, _("Print the device’s token alone, for pipes: "
+                                           "xiaozhictl token NAME | some-client --token -"));
+  if (!parse_options (context, "token", &argc, &argv, 1, 1, &status))
+    return status;
+  if ((device = find_device (cli, argv[1], &error)) == NULL)
+    return cli_fail (cli, error);
+
+  token = lookup_secret (cli, device, XA_SECRET_TOKEN, &error);
+  if (error != NULL)
+    return cli_fail (cli, error);
+  if (token == NULL)
+    {
+      g_printerr (_("“%s” has no token yet: activate it first with “xiaozhictl activate %s”.\n"),
+                  argv[1], argv[1]);
+      return EXIT_FAILURE_OTHER;
+    }
+
+  g_print ("%s\n", token);
+  return EXIT_OK;
+}
+
+int
+cli_cmd_refresh (Cli   *cli,
+                 int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *old_token = NULL;
+  XaDevice *device;
+  int status;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, _("Ask the server for the device’s current token and save it."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, "refresh", &argc, &argv, 1, 1, &status))
+    return status;
+  if ((device = find_device (cli, argv[1], &error)) == NULL)
+    return cli_fail (cli, error);
+
+  identity = device_identity (cli, device);
+  xa_ota_check_async (xa_device_get_ota_url (device), identity, 0, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  answer = xa_ota_check_finish (result, &error);
+  if (answer == NULL)
+    return cli_fail (cli, error);
+
+  if (answer->has_activation)
+    {
+      g_autofree char *msg = g_strdup_printf (_("“%s” is not activated: the server offers the code %s. "
+                                                "Run “xiaozhictl activate %s”."),
+                                              argv[1], answer->code, argv[1]);
+      if (cli->json)
+        {
+          g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), json_object_new ());
+          json_object_set_string_member (json_node_get_object (node), "verdict", "not-activated");
+          json_object_set_string_member (json_node_get_object (node), "message", msg);
+          cli_print_json (node);
+        }
+      else
+        g_printerr ("%s\n", msg);
+      return xa_verdict_get_exit_status (XA_VERDICT_NOT_ACTIVATED);
+    }
+
+  old_token = lookup_secret (cli, device, XA_SECRET_TOKEN, NULL);
+  status = keep_answer (cli, device, answer);
+  if (status != EXIT_OK)
+    return status;
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = device_json (device);
+      json_object_set_string_member (json_node_get_object (node), "verdict", "activated");
+      json_object_set_boolean_member (json_node_get_object (node), "token_changed",
+                                      g_strcmp0 (old_token, answer->token) != 0);
+      cli_print_json (node);
+    }
+  else if (g_strcmp0 (old_token, answer->token) != 0)
+    g_print (_("The server issued a new token for “%s”; it is saved in the keyring.\n"), argv[1]);
+  else
+    g_print (_("The token of “%s” is unchanged.\n"), argv[1]);
+  return EXIT_OK;
+}
+
+/* ---- export, import ---------------------------------------------------------- */
+
+static char *py_xiaozhi_dir;
+static gboolean py_xiaozhi_given;
+
+static gboolean
+py_xiaozhi_option_cb (const char  *option,
+                      const char  *value,
+                      gpointer     data,
+                      GError     **error)
+{
+  py_xiaozhi_given = TRUE;
+  g_free (py_xiaozhi_dir);
+  py_xiaozhi_dir = g_strdup (value);
+  return TRUE;
+}
+
+static char *
+resolve_py_xiaozhi_dir (GError **error)
+{
+  char *dir = py_xiaozhi_dir ? g_strdup (py_xiaozhi_dir) : xa_py_xiaozhi_find_config_dir ();
+
+  if (dir == NULL)
+    g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_NOT_FOUND,
+                 _("No py-xiaozhi configuration was found in the usual places. "
+                   "Give its config folder: --py-xiaozhi=DIR."));
+  return dir;
+}
+
+int
+cli_cmd_export (Cli   *cli,
+                int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *env_file = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *dir = NULL;
+  gboolean as_json = FALSE;
+  gboolean with_token = FALSE;
+  gboolean efuse = FALSE;
+  XaDevice *device;
+  int status;
+  GOptionEntry entries[] = {
+    { "py-xiaozhi", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, py_xiaozhi_option_cb,
+      N_("Write into py-xiaozhi’s config.json (found in the usual places, or in DIR)"), N_("DIR") },
+    { "efuse", 0, 0, G_OPTION_ARG_NONE, &efuse, N_("With --py-xiaozhi, also write efuse.json"), NULL },
+    { "env", 0, 0, G_OPTION_ARG_FILENAME, &env_file, N_("Set the XIAOZHI_* variables in this env file"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the device as JSON"), NULL },
+    { "with-token", 0, 0, G_OPTION_ARG_NONE, &with_token, N_("With --json, include the token"), NULL },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, _("Export a saved device and its token where a client reads them. "
+                                           "Existing files keep everything else; config.json is backed up as config.json.bak."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, "export", &argc, &argv, 1, 1, &status))
+    return status;
+  if (py_xiaozhi_given + (env_file != NULL) + as_json != 1)
+    return cli_usage_error ("export", _("Choose one of --py-xiaozhi, --env and --json."));
+  if ((device = find_device (cli, argv[1], &error)) == NULL)
+    return cli_fail (cli, error);
+
+  if (!as_json || with_token)
+    {
+      token = lookup_secret (cli, device, XA_SECRET_TOKEN, &error);
+      if (error != NULL)
+        return cli_fail (cli, error);
+      if (token == NULL)
+        {
+          g_printerr (_("“%s” has no token yet: activate it first with “xiaozhictl activate %s”.\n"),
+                      argv[1], argv[1]);
+          return EXIT_FAILURE_OTHER;
+        }
+    }
+
+  if (as_json)
+    {
+      g_autoptr(JsonNode) node = xa_device_export_json (device, token);
+      cli_print_json (node);
+      return EXIT_OK;
+    }
+
+  if (env_file != NULL)
+    {
+      if (!xa_env_file_export (env_file, device, token, &error))
+        return cli_fail (cli, error);
+      g_print (_("Wrote “%s” into %s.\n"), argv[1], env_file);
+      return EXIT_OK;
+    }
+
+  if ((dir = resolve_py_xiaozhi_dir (&error)) == NULL || !xa_py_xiaozhi_export (dir, device, token, &error))
+    return cli_fail (cli, error);
+  if (efuse)
+    {
+      g_autofree char *key = lookup_secret (cli, device, XA_SECRET_HMAC_KEY, &error);
+      if (error != NULL || !xa_py_xiaozhi_write_efuse (dir, device, key, &error))
+        return cli_fail (cli, error);
+    }
+  g_print (_("Wrote “%s” into the py-xiaozhi configuration in %s (the previous one is config.json.bak).\n"),
+           argv[1], dir);
+  return EXIT_OK;
+}
+
+int
+cli_cmd_import (Cli   *cli,
+                int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaImported) imported = NULL;
+  g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(XaDevice) device = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  int status;
+  GOptionEntry entries[] = {
+    { "py-xiaozhi", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, py_xiaozhi_option_cb,
+      N_("Read py-xiaozhi’s config.json and efuse.json (found in the usual places, or in DIR)"), N_("DIR") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Name of the new device (default: py-xiaozhi)"), N_("NAME") },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, _("Save the device of another client, with its token, as a new device."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, "import", &argc, &argv, 0, 0, &status))
+    return status;
+  if (!py_xiaozhi_given)
+    return cli_usage_error ("import", _("Say what to import from: --py-xiaozhi[=DIR]."));
+
+  if ((dir = resolve_py_xiaozhi_dir (&error)) == NULL ||
+      (imported = xa_py_xiaozhi_import (dir, &error)) == NULL)
+    return cli_fail (cli, error);
+
+  identity = xa_identity_new (imported->device_id, imported->client_id, imported->hmac_key, &error);
+  if (identity == NULL)
+    return cli_fail (cli, error);
+
+  device = xa_device_new (name ? name : "py-xiaozhi",
+                          imported->ota_url ? imported->ota_url : XA_OTA_DEFAULT_URL, identity);
+  if (imported->serial_number != NULL)
+    g_object_set (device, "serial-number", imported->serial_number, NULL);
+  if (imported->panel_url != NULL)
+    g_object_set (device, "panel-url", imported->panel_url, NULL);
+  if (imported->websocket_url != NULL)
+    g_object_set (device, "websocket-url", imported->websocket_url, NULL);
+  if (imported->activated)
+    g_object_set (device, "activated-at", g_get_real_time () / G_USEC_PER_SEC, NULL);
+
+  if (!open_store (cli, &error) || !store_change (cli, 'a', device, &error))
+    return cli_fail (cli, error);
+
+  if (!save_secret (cli, device, XA_SECRET_HMAC_KEY, identity->hmac_key, &error) ||
+      (imported->token != NULL && !save_secret (cli, device, XA_SECRET_TOKEN, imported->token, &error)))
+    {
+      g_printerr (_("Imported “%s”, but its secrets could not be saved in the keyring: %s "
+                    "They are still in %s; import again once the keyring works.\n"),
+                  xa_device_get_name (device), error->message, dir);
+      return EXIT_FAILURE_OTHER;
+    }
+
+  g_print (_("Imported “%s” (Device-Id %s) from %s.\n"), xa_device_get_name (device), identity->device_id, dir);
+  return EXIT_OK;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib/gi18n.h>
+
+#include "xa-activation.h"
+#include "xa-device-store.h"
+#include "xa-token-test.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses beyond the verdicts' own (README, --help). */
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILURE_OTHER = 1,
+  EXIT_USAGE = 2,
+};
+
+typedef struct
+{
+  GMainLoop     *loop;
+  GCancellable  *cancellable;
+  gboolean       json;
+  gboolean       tty;
+  guint          ticker_id;
+  gint64         last_check_us;
+  XaActivation  *activation;
+  char          *panel_url;
+  XaOtaAnswer   *result;
+  GError        *error;
+  XaReport      *report;
+  XaDeviceStore *store;
+} Cli;
+
+int          cli_usage_error          (const char       *command,
+                                       const char       *message);
+int          cli_fail                 (Cli              *cli,
+                                       const GError     *error);
+void         cli_print_json           (JsonNode         *node);
+const char  *cli_verdict_for_error    (const GError     *error,
+                                       int              *exit_status);
+XaOtaAnswer *cli_run_activation       (Cli              *cli,
+                                       const char       *ota_url,
+                                       const char       *panel_url,
+                                       const XaIdentity *identity,
+                                       int               timeout_s,
+                                       int               poll_ms);
+XaReport    *cli_run_test             (Cli              *cli,
+                                       const char       *ota_url,
+                                       const char       *websocket_url,
+                                       const char       *token,
+                                       const XaIdentity *identity,
+                                       int               timeout_s);
+void         cli_print_report         (Cli              *cli,
+                                       const XaReport   *report);
+void         cli_wait                 (Cli              *cli,
+                                       GAsyncResult    **slot);
+void         cli_capture_cb           (GObject          *source,
+                                       GAsyncResult     *result,
+                                       gpointer          user_data);
+
+int          cli_cmd_device           (Cli *cli, int argc, char **argv);
+int          cli_cmd_token            (Cli *cli, int argc, char **argv);
+int          cli_cmd_refresh          (Cli *cli, int argc, char **argv);
+int          cli_cmd_export           (Cli *cli, int argc, char **argv);
+int          cli_cmd_import           (Cli *cli, int argc, char **argv);
+int          cli_cmd_activate_saved   (Cli *cli, int timeout_s, int poll_ms, const char *name);
+int          cli_cmd_test_saved       (Cli *cli, int timeout_s, const char *name);
+
+G_END_DECLS

@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "xa-device-store.h"
+
+/* The saved devices, as a GListModel of XaDevice.
+ *
+ * The app and xiaozhictl may write at the same time, so every change is
+ * a read-modify-write of devices.json under an flock(), done in a worker
+ * thread: re-read the file, apply this one change, write it atomically
+ * (temporary file + rename). Nobody's change is lost, and a file we
+ * cannot read (corrupt, or from a newer version) is never written. A file
+ * monitor reloads the list when another process changed it. */
+struct _XaDeviceStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  GListStore   *devices;
+  GFileMonitor *monitor;
+  guint         reload_id;
+};
+
+typedef enum
+{
+  OP_LOAD,
+  OP_ADD,
+  OP_SAVE,
+  OP_REMOVE,
+} Op;
+
+typedef struct
+{
+  Op        op;
+  char     *path;
+  char     *uuid;
+  char     *name;
+  JsonNode *record;
+  JsonNode *devices;     /* result: the array now on disk */
+} Change;
+
+static void xa_device_store_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (XaDeviceStore, xa_device_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, xa_device_store_list_model_init))
+G_DEFINE_QUARK (xa-device-store-error-quark, xa_device_store_error)
+
+static void
+change_free (Change *change)
+{
+  g_free (change->path);
+  g_free (change->uuid);
+  g_free (change->name);
+  g_clear_pointer (&change->record, json_node_unref);
+  g_clear_pointer (&change->devices, json_node_unref);
+  g_free (change);
+}
+
+/* ---- the worker thread's side ----------------------------------------------- */
+
+static JsonArray *
+read_devices (const char  *path,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *contents = NULL;
+  gsize length;
+  JsonNode *root;
+  JsonObject *object;
+  gint64 format;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return json_array_new ();
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO,
+                   _("Could not read the devices file “%s”: %s"), path, local_error->message);
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, contents, length, &local_error) ||
+      !JSON_NODE_HOLDS_OBJECT ((root = json_parser_get_root (parser))))
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
+                   _("The devices file “%s” is damaged (%s). It was left untouched: "
+                     "move it aside to start with an empty list, or repair it."),
+                   path, local_error ? local_error->message : _("not a JSON object"));
+      return NULL;
+    }
+
+  object = json_node_get_object (root);
+  format = json_object_get_int_member_with_default (object, "version", 0);
+  if (format > XA_DEVICE_STORE_FORMAT)
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NEWER_VERSION,
+                   _("The devices file “%s” was written by a newer version of Xiaozhi Activator "
+                     "(format %d). It was left untouched: update this program to use it."),
+                   path, (int) format);
+      return NULL;
+    }
+  if (format < 1 || !json_object_has_member (object, "devices") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "devices")))
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
+                   _("The devices file “%s” is damaged (%s). It was left untouched: "
+                     "move it aside to start with an empty list, or repair it."),
+                   path, _("no list of devices"));
+      return NULL;
+    }
+
+  return json_array_ref (json_object_get_array_member (object, "devices"));
+}
+
+static gboolean
+write_devices (const char  *path,
+               JsonArray   *devices,
+               GError     **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, XA_DEVICE_STORE_FORMAT);
+  json_builder_set_member_name (b, "devices");
+  json_builder_add_value (b, json_node_init_array (json_node_alloc (), devices));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO,
+                   _("Could not save the devices file “%s”: %s. Check that the folder is writable "
+                     "and the disk is not full."),
+                   path, local_error ? local_error->message : g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+find_record (JsonArray  *devices,
+             const char *member,
+             const char *value,
+             const char *except_uuid)
+{
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      JsonObject *o = json_array_get_object_element (devices, i);
+
+      if (o == NULL)
+        continue;
+      if (except_uuid && g_strcmp0 (json_object_get_string_member_with_default (o, "uuid", NULL), except_uuid) == 0)
+        continue;
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, member, NULL), value) == 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+/* Returns the list with this one change made. */
+static JsonArray *
+apply_change (Change     *change,
+              JsonArray  *devices,
+              GError    **error)
+{
+  g_autoptr(JsonArray) result = json_array_new ();
+  gboolean replaces = change->op == OP_ADD || change->op == OP_SAVE;
+  gboolean found = FALSE;
+
+  if (replaces && find_record (devices, "name", change->name, change->uuid) >= 0)
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NAME_TAKEN,
+                   _("There is already a device named “%s”. Choose another name."), change->name);
+      return NULL;
+    }
+
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      JsonNode *element = json_array_get_element (devices, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+
+      if (change->uuid != NULL && o != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (o, "uuid", NULL), change->uuid) == 0)
+        {
+          found = TRUE;
+          if (replaces)
+            json_array_add_element (result, json_node_copy (change->record));
+          continue;
+        }
+      json_array_add_element (result, json_node_copy (element));
+    }
+
+  if (!found && change->op == OP_SAVE)
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NOT_FOUND,
+                   _("The device “%s” was removed meanwhile, so the change was not saved."), change->name);
+      return NULL;
+    }
+  if (!found && change->op == OP_ADD)
+    json_array_add_element (result, json_node_copy (change->record));
+
+  return g_steal_pointer (&result);
+}
+
+static void
+change_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Change *change = task_data;
+  g_autoptr(JsonArray) devices = NULL;
+  g_autoptr(JsonArray) changed = NULL;
+  g_autofree char *lock_path = g_strconcat (change->path, ".lock", NULL);
+  g_autofree char *dir = g_path_get_dirname (change->path);
+  GError *error = NULL;
+  int lock_fd = -1;
+
+  if (change->op != OP_LOAD)
+    {
+      g_mkdir_with_parents (dir, 0700);
+      lock_fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+      if (lock_fd < 0 || flock (lock_fd, LOCK_EX) != 0)
+        {
+          int saved = errno;
+          if (lock_fd >= 0)
+            close (lock_fd);
+          g_task_return_new_error (task, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO,
+                                   _("Could not save the devices file “%s”: %s. Check that the folder is writable "
+                                     "and the disk is not full."),
+                                   change->path, g_strerror (saved));
+          return;
+        }
+    }
+
+  devices = read_devices (change->path, &error);
+  if (devices != NULL)
+    changed = apply_change (change, devices, &error);
+  if (changed != NULL && (change->op == OP_LOAD || write_devices (change->path, changed, &error)))
+    change->devices = json_node_init_array (json_node_alloc (), changed);
+
+  if (lock_fd >= 0)
+    {
+      flock (lock_fd, LOCK_UN);
+      close (lock_fd);
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* ---- the main thread's side ------------------------------------------------- */
+
+/* Makes the list look like the file, reusing the objects of devices
+ * that are still there so that the UI's bindings stay. */
+static void
+sync_devices (XaDeviceStore *self,
+              JsonArray     *records)
+{
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *o = json_array_get_object_element (records, i);
+      g_autoptr(XaDevice) incoming = o ? xa_device_new_from_json (o, NULL) : NULL;
+      XaDevice *existing;
+
+      if (incoming == NULL)
+        continue;
+      existing = xa_device_store_find_uuid (self, xa_device_get_uuid (incoming));
+      if (existing != NULL)
+        {
+          xa_device_update_from (existing, incoming);
+          g_ptr_array_add (fresh, g_object_ref (existing));
+        }
+      else
+        g_ptr_array_add (fresh, g_steal_pointer (&incoming));
+    }
+
+  /* Only touch the list when its membership or order changed. */
+  if (fresh->len == g_list_model_get_n_items (G_LIST_MODEL (self->devices)))
+    {
+      gboolean same = TRUE;
+      for (guint i = 0; i < fresh->len && same; i++)
+        {
+          g_autoptr(XaDevice) d = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
+          same = d == g_ptr_array_index (fresh, i);
+        }
+      if (same)
+        return;
+    }
+  g_list_store_splice (self->devices, 0, g_list_model_get_n_items (G_LIST_MODEL (self->devices)),
+                       fresh->pdata, fresh->len);
+}
+
+static void
+change_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  XaDeviceStore *self = XA_DEVICE_STORE (object);
+  g_autoptr(GTask) outer = user_data;
+  Change *change = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+
+  sync_devices (self, json_node_get_array (change->devices));
+  g_task_return_boolean (outer, TRUE);
+}
+
+static void
+run_change (XaDeviceStore       *self,
+            Change              *change,
+            GCancellable        *cancellable,
+            gpointer             source_tag,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) outer = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) worker = g_task_new (self, cancellable, change_done_cb, g_object_ref (outer));
+
+  /* Both tasks share one tag so that one _finish() serves them all. */
+  g_task_set_source_tag (outer, xa_device_store_finish);
+  g_task_set_name (outer, source_tag);
+  change->path = g_strdup (self->path);
+  g_task_set_task_data (worker, change, (GDestroyNotify) change_free);
+  g_task_run_in_thread (worker, change_thread);
+}
+
+static Change *
+change_for (Op        op,
+            XaDevice *device)
+{
+  Change *change = g_new0 (Change, 1);
+
+  change->op = op;
+  if (device != NULL)
+    {
+      change->uuid = g_strdup (xa_device_get_uuid (device));
+      change->name = g_strdup (xa_device_get_name (device));
+      change->record = xa_device_to_json (device);
+    }
+  return change;
+}
+
+static void
+reload_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A broken file stays visible through the next load or change. */
+  if (!xa_device_store_finish (XA_DEVICE_STORE (object), result, &error))
+    g_debug ("devices: reload after change failed: %s", error->message);
+}
+
+static gboolean
+reload_timeout_cb (gpointer user_data)
+{
+  XaDeviceStore *self = user_data;
+
+  self->reload_id = 0;
+  xa_device_store_load_async (self, NULL, reload_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+file_changed_cb (GFileMonitor      *monitor,
+                 GFile             *file,
+                 GFile             *other,
+                 GFileMonitorEvent  event,
+                 gpointer           user_data)
+{
+  XaDeviceStore *self = user_data;
+
+  /* A rename into place comes as several events: reload once. */
+  if (self->reload_id == 0)
+    self->reload_id = g_timeout_add (100, reload_timeout_cb, self);
+}
+
+static GType
+xa_device_store_get_item_type (GListModel *model)
+{
+  return XA_TYPE_DEVICE;
+}
+
+static guint
+xa_device_store_get_n_items (GListModel *model)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (XA_DEVICE_STORE (model)->devices));
+}
+
+static gpointer
+xa_device_store_get_item (GListModel *model,
+                          guint       position)
+{
+  return g_list_model_get_item (G_LIST_MODEL (XA_DEVICE_STORE (model)->devices), position);
+}
+
+static void
+xa_device_store_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = xa_device_store_get_item_type;
+  iface->get_n_items = xa_device_store_get_n_items;
+  iface->get_item = xa_device_store_get_item;
+}
+
+static void
+items_changed_cb (GListModel    *model,
+                  guint          position,
+                  guint          removed,
+                  guint          added,
+                  XaDeviceStore *self)
+{
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+static void
+xa_device_store_dispose (GObject *object)
+{
+  XaDeviceStore *self = XA_DEVICE_STORE (object);
+
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->devices);
+
+  G_OBJECT_CLASS (xa_device_store_parent_class)->dispose (object);
+}
+
+static void
+xa_device_store_finalize (GObject *object)
+{
+  g_free (XA_DEVICE_STORE (object)->path);
+
+  G_OBJECT_CLASS (xa_device_store_parent_class)->finalize (object);
+}
+
+static void
+xa_device_store_class_init (XaDeviceStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = xa_device_store_dispose;
+  object_class->finalize = xa_device_store_finalize;
+}
+
+static void
+xa_device_store_init (XaDeviceStore *self)
+{
+  self->devices = g_list_store_new (XA_TYPE_DEVICE);
+  g_signal_connect (self->devices, "items-changed", G_CALLBACK (items_changed_cb), self);
+}
+
+/* @path: the devices file, or NULL for $XDG_DATA_HOME/xiaozhi-activator/devices.json */
+XaDeviceStore *
+xa_device_store_new (const char *path)
+{
+  XaDeviceStore *self = g_object_new (XA_TYPE_DEVICE_STORE, NULL);
+  g_autoptr(GFile) file = NULL;
+
+  self->path = path ? g_strdup (path)
+                    : g_build_filename (g_get_user_data_dir (), "xiaozhi-activator", "devices.json", NULL);
+  file = g_file_new_for_path (self->path);
+  self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+  if (self->monitor != NULL)
+    g_signal_connect (self->monitor, "changed", G_CALLBACK (file_changed_cb), self);
+
+  return self;
+}
+
+const char *
+xa_device_store_get_path (XaDeviceStore *self)
+{
+  return self->path;
+}
+
+static XaDevice *
+find_by (XaDeviceStore *self,
+         const char *(*get) (XaDevice *device),
+         const char    *value)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(XaDevice) device = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
+      if (g_strcmp0 (get (device), value) == 0)
+        return device;
+    }
+  return NULL;
+}
+
+/* Returns: (transfer none) (nullable): the device called @name */
+XaDevice *
+xa_device_store_find (XaDeviceStore *self,
+                      const char    *name)
+{
+  return find_by (self, xa_device_get_name, name);
+}
+
+XaDevice *
+xa_device_store_find_uuid (XaDeviceStore *self,
+                           const char    *uuid)
+{
+  return find_by (self, xa_device_get_uuid, uuid);
+}
+
+void
+xa_device_store_load_async (XaDeviceStore       *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  run_change (self, change_for (OP_LOAD, NULL), cancellable, "load", callback, user_data);
+}
+
+void
+xa_device_store_add_async (XaDeviceStore       *self,
+                           XaDevice            *device,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  run_change (self, change_for (OP_ADD, device), cancellable, "add", callback, user_data);
+}
+
+void
+xa_device_store_save_async (XaDeviceStore       *self,
+                            XaDevice            *device,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  run_change (self, change_for (OP_SAVE, device), cancellable, "save", callback, user_data);
+}
+
+void
+xa_device_store_remove_async (XaDeviceStore       *self,
+                              XaDevice            *device,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  run_change (self, change_for (OP_REMOVE, device), cancellable, "remove", callback, user_data);
+}
+
+gboolean
+xa_device_store_finish (XaDeviceStore  *self,
+                        GAsyncResult   *result,
+                        GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_device_store_finish, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

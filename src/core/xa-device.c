@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "xa-device.h"
+#include "xa-device-store.h"
+
+struct _XaDevice
+{
+  GObject  parent_instance;
+
+  char    *uuid;
+  char    *name;
+  char    *device_id;
+  char    *client_id;
+  char    *serial_number;
+  char    *ota_url;
+  char    *panel_url;
+  char    *websocket_url;
+  char    *last_verdict;
+  char    *last_message;
+  char    *last_details;
+  char    *mqtt_endpoint;
+  char    *mqtt_client_id;
+  char    *mqtt_username;
+  char    *mqtt_publish_topic;
+  char    *mqtt_subscribe_topic;
+  gint64   activated_at;
+  gint64   last_test_at;
+};
+
+G_DEFINE_FINAL_TYPE (XaDevice, xa_device, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_UUID,
+  PROP_NAME,
+  PROP_DEVICE_ID,
+  PROP_CLIENT_ID,
+  PROP_SERIAL_NUMBER,
+  PROP_OTA_URL,
+  PROP_PANEL_URL,
+  PROP_WEBSOCKET_URL,
+  PROP_LAST_VERDICT,
+  PROP_LAST_MESSAGE,
+  PROP_LAST_DETAILS,
+  PROP_MQTT_ENDPOINT,
+  PROP_MQTT_CLIENT_ID,
+  PROP_MQTT_USERNAME,
+  PROP_MQTT_PUBLISH_TOPIC,
+  PROP_MQTT_SUBSCRIBE_TOPIC,
+  PROP_ACTIVATED_AT,
+  PROP_LAST_TEST_AT,
+  N_PROPS
+};
+
+/* The string properties, their fields and their keys in devices.json:
+ * one table drives properties, JSON and copying. */
+static const struct
+{
+  guint       prop;
+  const char *key;
+  gsize       offset;
+  gboolean    required;
+} string_fields[] = {
+  { PROP_UUID, "uuid", G_STRUCT_OFFSET (XaDevice, uuid), TRUE },
+  { PROP_NAME, "name", G_STRUCT_OFFSET (XaDevice, name), TRUE },
+  { PROP_DEVICE_ID, "device_id", G_STRUCT_OFFSET (XaDevice, device_id), TRUE },
+  { PROP_CLIENT_ID, "client_id", G_STRUCT_OFFSET (XaDevice, client_id), TRUE },
+  { PROP_SERIAL_NUMBER, "serial_number", G_STRUCT_OFFSET (XaDevice, serial_number), FALSE },
+  { PROP_OTA_URL, "ota_url", G_STRUCT_OFFSET (XaDevice, ota_url), TRUE },
+  { PROP_PANEL_URL, "panel_url", G_STRUCT_OFFSET (XaDevice, panel_url), FALSE },
+  { PROP_WEBSOCKET_URL, "websocket_url", G_STRUCT_OFFSET (XaDevice, websocket_url), FALSE },
+  { PROP_LAST_VERDICT, "last_verdict", G_STRUCT_OFFSET (XaDevice, last_verdict), FALSE },
+  { PROP_LAST_MESSAGE, "last_message", G_STRUCT_OFFSET (XaDevice, last_message), FALSE },
+  { PROP_LAST_DETAILS, "last_details", G_STRUCT_OFFSET (XaDevice, last_details), FALSE },
+  { PROP_MQTT_ENDPOINT, "mqtt_endpoint", G_STRUCT_OFFSET (XaDevice, mqtt_endpoint), FALSE },
+  { PROP_MQTT_CLIENT_ID, "mqtt_client_id", G_STRUCT_OFFSET (XaDevice, mqtt_client_id), FALSE },
+  { PROP_MQTT_USERNAME, "mqtt_username", G_STRUCT_OFFSET (XaDevice, mqtt_username), FALSE },
+  { PROP_MQTT_PUBLISH_TOPIC, "mqtt_publish_topic", G_STRUCT_OFFSET (XaDevice, mqtt_publish_topic), FALSE },
+  { PROP_MQTT_SUBSCRIBE_TOPIC, "mqtt_subscribe_topic", G_STRUCT_OFFSET (XaDevice, mqtt_subscribe_topic), FALSE },
+};
+
+static const struct
+{
+  guint       prop;
+  const char *key;
+  gsize       offset;
+} int_fields[] = {
+  { PROP_ACTIVATED_AT, "activated_at", G_STRUCT_OFFSET (XaDevice, activated_at) },
+  { PROP_LAST_TEST_AT, "last_test_at", G_STRUCT_OFFSET (XaDevice, last_test_at) },
+};
+
+static GParamSpec *properties[N_PROPS];
+
+#define STRING_FIELD(self, i) G_STRUCT_MEMBER (char *, self, string_fields[i].offset)
+#define INT_FIELD(self, i) G_STRUCT_MEMBER (gint64, self, int_fields[i].offset)
+
+static gboolean
+set_string (XaDevice   *self,
+            guint       i,
+            const char *value)
+{
+  char **field = &STRING_FIELD (self, i);
+
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[string_fields[i].prop]);
+  return TRUE;
+}
+
+static void
+set_string_prop (XaDevice   *self,
+                 guint       prop,
+                 const char *value)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    if (string_fields[i].prop == prop)
+      set_string (self, i, value);
+}
+
+static void
+set_int (XaDevice *self,
+         guint     i,
+         gint64    value)
+{
+  if (INT_FIELD (self, i) == value)
+    return;
+  INT_FIELD (self, i) = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[int_fields[i].prop]);
+}
+
+static void
+xa_device_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  XaDevice *self = XA_DEVICE (object);
+
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    if (string_fields[i].prop == prop_id)
+      {
+        g_value_set_string (value, STRING_FIELD (self, i));
+        return;
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
+    if (int_fields[i].prop == prop_id)
+      {
+        g_value_set_int64 (value, INT_FIELD (self, i));
+        return;
+      }
+  G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+xa_device_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  XaDevice *self = XA_DEVICE (object);
+
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    if (string_fields[i].prop == prop_id)
+      {
+        set_string (self, i, g_value_get_string (value));
+        return;
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
+    if (int_fields[i].prop == prop_id)
+      {
+        set_int (self, i, g_value_get_int64 (value));
+        return;
+      }
+  G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+xa_device_finalize (GObject *object)
+{
+  XaDevice *self = XA_DEVICE (object);
+
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    g_free (STRING_FIELD (self, i));
+
+  G_OBJECT_CLASS (xa_device_parent_class)->finalize (object);
+}
+
+static void
+xa_device_class_init (XaDeviceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->get_property = xa_device_get_property;
+  object_class->set_property = xa_device_set_property;
+  object_class->finalize = xa_device_finalize;
+
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    {
+      g_autofree char *name = g_strdelimit (g_strdup (string_fields[i].key), "_", '-');
+      properties[string_fields[i].prop] =
+        g_param_spec_string (g_intern_string (name), NULL, NULL, NULL, flags);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
+    {
+      g_autofree char *name = g_strdelimit (g_strdup (int_fields[i].key), "_", '-');
+      properties[int_fields[i].prop] =
+        g_param_spec_int64 (g_intern_string (name), NULL, NULL, 0, G_MAXINT64, 0, flags);
+    }
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+xa_device_init (XaDevice *self)
+{
+}
+
+XaDevice *
+xa_device_new (const char       *name,
+               const char       *ota_url,
+               const XaIdentity *identity)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *panel = xa_ota_guess_control_panel (ota_url);
+
+  return g_object_new (XA_TYPE_DEVICE,
+                       "uuid", uuid,
+                       "name", name,
+                       "ota-url", ota_url,
+                       "panel-url", panel,
+                       "device-id", identity->device_id,
+                       "client-id", identity->client_id,
+                       "serial-number", identity->serial_number,
+                       NULL);
+}
+
+XaDevice *
+xa_device_new_from_json (JsonObject  *object,
+                         GError     **error)
+{
+  g_autoptr(XaDevice) self = g_object_new (XA_TYPE_DEVICE, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    {
+      const char *value = json_object_get_string_member_with_default (object, string_fields[i].key, NULL);
+
+      if (value == NULL && string_fields[i].required)
+        {
+          g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
+                       /* Translators: %s is a field name in the devices file */
+                       _("A device in the devices file has no “%s”."), string_fields[i].key);
+          return NULL;
+        }
+      STRING_FIELD (self, i) = g_strdup (value);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
+    INT_FIELD (self, i) = json_object_get_int_member_with_default (object, int_fields[i].key, 0);
+
+  return g_steal_pointer (&self);
+}
+
+JsonNode *
+xa_device_to_json (XaDevice *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    {
+      if (STRING_FIELD (self, i) == NULL)
+        continue;
+      json_builder_set_member_name (b, string_fields[i].key);
+      json_builder_add_string_value (b, STRING_FIELD (self, i));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
+    {
+      json_builder_set_member_name (b, int_fields[i].key);
+      json_builder_add_int_value (b, INT_FIELD (self, i));
+    }
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+/* Takes every field of @other, notifying only what changed. */
+void
+xa_device_update_from (XaDevice *self,
+                       XaDevice *other)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    set_string (self, i, STRING_FIELD (other, i));
+  for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
+    set_int (self, i, INT_FIELD (other, i));
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *xa_device_get_uuid (XaDevice *self) { return self->uuid; }
+const char *xa_device_get_name (XaDevice *self) { return self->name; }
+const char *xa_device_get_device_id (XaDevice *self) { return self->device_id; }
+const char *xa_device_get_client_id (XaDevice *self) { return self->client_id; }
+const char *xa_device_get_serial_number (XaDevice *self) { return self->serial_number; }
+const char *xa_device_get_ota_url (XaDevice *self) { return self->ota_url; }
+const char *xa_device_get_panel_url (XaDevice *self) { return self->panel_url; }
+const char *xa_device_get_websocket_url (XaDevice *self) { return self->websocket_url; }
+gint64 xa_device_get_activated_at (XaDevice *self) { return self->activated_at; }
+const char *xa_device_get_last_verdict (XaDevice *self) { return self->last_verdict; }
+const char *xa_device_get_last_message (XaDevice *self) { return self->last_message; }
+gint64 xa_device_get_last_test_at (XaDevice *self) { return self->last_test_at; }
+
+gboolean
+xa_device_is_activated (XaDevice *self)
+{
+  return self->activated_at > 0;
+}
+
+void
+xa_device_set_name (XaDevice   *self,
+                    const char *name)
+{
+  set_string_prop (self, PROP_NAME, name);
+}
+
+XaIdentity *
+xa_device_dup_identity (XaDevice   *self,
+                        const char *hmac_key)
+{
+  XaIdentity *identity = g_new0 (XaIdentity, 1);
+
+  identity->device_id = g_strdup (self->device_id);
+  identity->client_id = g_strdup (self->client_id);
+  identity->serial_number = self->serial_number ? g_strdup (self->serial_number)
+                                                : xa_serial_number_for_mac (self->device_id);
+  identity->hmac_key = hmac_key ? g_strdup (hmac_key) : xa_hmac_key_new ();
+
+  return identity;
+}
+
+/* What a bound device's OTA answer tells us, minus the secrets. */
+void
+xa_device_apply_answer (XaDevice          *self,
+                        const XaOtaAnswer *answer)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (!answer->has_activation && self->activated_at == 0)
+    set_int (self, 0, g_get_real_time () / G_USEC_PER_SEC);
+  if (answer->has_websocket)
+    set_string_prop (self, PROP_WEBSOCKET_URL, answer->websocket_url);
+  if (answer->has_mqtt)
+    {
+      set_string_prop (self, PROP_MQTT_ENDPOINT, answer->mqtt_endpoint);
+      set_string_prop (self, PROP_MQTT_CLIENT_ID, answer->mqtt_client_id);
+      set_string_prop (self, PROP_MQTT_USERNAME, answer->mqtt_username);
+      set_string_prop (self, PROP_MQTT_PUBLISH_TOPIC, answer->mqtt_publish_topic);
+      set_string_prop (self, PROP_MQTT_SUBSCRIBE_TOPIC, answer->mqtt_subscribe_topic);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+xa_device_record_report (XaDevice       *self,
+                         const XaReport *report)
+{
+  g_autofree char *details = xa_report_format_details (report);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_string_prop (self, PROP_LAST_VERDICT, xa_verdict_to_id (report->verdict));
+  set_string_prop (self, PROP_LAST_MESSAGE, report->advice);
+  set_string_prop (self, PROP_LAST_DETAILS, details);
+  set_int (self, 1, g_get_real_time () / G_USEC_PER_SEC);
+  if (report->verdict == XA_VERDICT_VALID && self->activated_at == 0)
+    set_int (self, 0, g_get_real_time () / G_USEC_PER_SEC);
+  g_object_thaw_notify (G_OBJECT (self));
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "xa-identity.h"
+#include "xa-ota.h"
+#include "xa-report.h"
+
+G_BEGIN_DECLS
+
+#define XA_TYPE_DEVICE (xa_device_get_type ())
+
+G_DECLARE_FINAL_TYPE (XaDevice, xa_device, XA, DEVICE, GObject)
+
+/* A saved device. Everything here may go to devices.json: secrets (token,
+ * HMAC key, MQTT password) live in the keyring, see XaTokenStore. */
+XaDevice   *xa_device_new               (const char        *name,
+                                         const char        *ota_url,
+                                         const XaIdentity  *identity);
+XaDevice   *xa_device_new_from_json     (JsonObject        *object,
+                                         GError           **error);
+JsonNode   *xa_device_to_json           (XaDevice          *self);
+void        xa_device_update_from       (XaDevice          *self,
+                                         XaDevice          *other);
+
+const char *xa_device_get_uuid          (XaDevice          *self);
+const char *xa_device_get_name          (XaDevice          *self);
+void        xa_device_set_name          (XaDevice          *self,
+                                         const char        *name);
+const char *xa_device_get_device_id     (XaDevice          *self);
+const char *xa_device_get_client_id     (XaDevice          *self);
+const char *xa_device_get_serial_number (XaDevice          *self);
+const char *xa_device_get_ota_url       (XaDevice          *self);
+const char *xa_device_get_panel_url     (XaDevice          *self);
+const char *xa_device_get_websocket_url (XaDevice          *self);
+gint64      xa_device_get_activated_at  (XaDevice          *self);
+const char *xa_device_get_last_verdict  (XaDevice          *self);
+const char *xa_device_get_last_message  (XaDevice          *self);
+gint64      xa_device_get_last_test_at  (XaDevice          *self);
+gboolean    xa_device_is_activated      (XaDevice          *self);
+XaIdentity *xa_device_dup_identity      (XaDevice          *self,
+                                         const char        *hmac_key);
+
+void        xa_device_apply_answer      (XaDevice          *self,
+                                         const XaOtaAnswer *answer);
+void        xa_device_record_report     (XaDevice          *self,
+                                         const XaReport    *report);
+
+G_END_DECLS

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "xa-export.h"
+#include "xa-json-edit.h"
+
+/* py-xiaozhi's config.json and efuse.json (PROTOCOL.md §5), env files and
+ * plain JSON. The user's files are edited, never rewritten: only our keys
+ * change, the previous file is kept as .bak, and the new one replaces it
+ * atomically. */
+
+G_DEFINE_QUARK (xa-export-error-quark, xa_export_error)
+
+void
+xa_imported_free (XaImported *imported)
+{
+  if (imported == NULL)
+    return;
+  g_free (imported->device_id);
+  g_free (imported->client_id);
+  g_free (imported->serial_number);
+  g_free (imported->hmac_key);
+  g_free (imported->ota_url);
+  g_free (imported->websocket_url);
+  g_free (imported->panel_url);
+  g_free (imported->token);
+  g_free (imported);
+}
+
+static JsonNode *
+load_json_file (const char  *path,
+                char       **contents_out,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  JsonNode *root;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_NOT_FOUND,
+                   _("Could not read “%s”: %s"), path, local_error->message);
+      return NULL;
+    }
+
+  root = json_from_string (contents, &local_error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_clear_pointer (&root, json_node_unref);
+      g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+                   _("“%s” is not valid JSON (%s), so it was left untouched. "
+                     "Repair it or point to another file."),
+                   path, local_error ? local_error->message : _("not an object"));
+      return NULL;
+    }
+
+  if (contents_out != NULL)
+    *contents_out = g_steal_pointer (&contents);
+  return root;
+}
+
+static char *
+dup_path (JsonNode   *root,
+          const char *dotted)
+{
+  g_auto(GStrv) keys = g_strsplit (dotted, ".", -1);
+  JsonNode *node = root;
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      if (o == NULL || !json_object_has_member (o, keys[i]))
+        return NULL;
+      node = json_object_get_member (o, keys[i]);
+    }
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  return NULL;
+}
+
+char *
+xa_py_xiaozhi_find_config_dir (void)
+{
+  const char *data_dir = g_getenv ("XIAOZHI_DATA_DIR");
+  g_autofree char *from_env = data_dir ? g_build_filename (data_dir, "config", NULL) : NULL;
+  g_autofree char *standard = g_build_filename (g_get_user_data_dir (), "py-xiaozhi", "config", NULL);
+  const char *candidates[] = { from_env, standard };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      g_autofree char *config = candidates[i] ? g_build_filename (candidates[i], "config.json", NULL) : NULL;
+      if (config != NULL && g_file_test (config, G_FILE_TEST_IS_REGULAR))
+        return g_strdup (candidates[i]);
+    }
+  return NULL;
+}
+
+XaImported *
+xa_py_xiaozhi_import (const char  *config_dir,
+                      GError     **error)
+{
+  g_autofree char *config_path = g_build_filename (config_dir, "config.json", NULL);
+  g_autofree char *efuse_path = g_build_filename (config_dir, "efuse.json", NULL);
+  g_autoptr(JsonNode) config = load_json_file (config_path, NULL, error);
+  g_autoptr(XaImported) imported = NULL;
+
+  if (config == NULL)
+    return NULL;
+
+  imported = g_new0 (XaImported, 1);
+  imported->device_id = dup_path (config, "SYSTEM_OPTIONS.DEVICE_ID");
+  imported->client_id = dup_path (config, "SYSTEM_OPTIONS.CLIENT_ID");
+  imported->ota_url = dup_path (config, "SYSTEM_OPTIONS.NETWORK.OTA_VERSION_URL");
+  imported->websocket_url = dup_path (config, "SYSTEM_OPTIONS.NETWORK.WEBSOCKET_URL");
+  imported->token = dup_path (config, "SYSTEM_OPTIONS.NETWORK.WEBSOCKET_ACCESS_TOKEN");
+  imported->panel_url = dup_path (config, "SYSTEM_OPTIONS.NETWORK.AUTHORIZATION_URL");
+
+  if (g_file_test (efuse_path, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(JsonNode) efuse = load_json_file (efuse_path, NULL, error);
+      JsonObject *o;
+
+      if (efuse == NULL)
+        return NULL;
+      o = json_node_get_object (efuse);
+      if (imported->device_id == NULL)
+        imported->device_id = dup_path (efuse, "mac_address");
+      imported->serial_number = dup_path (efuse, "serial_number");
+      imported->hmac_key = dup_path (efuse, "hmac_key");
+      imported->activated = json_object_get_boolean_member_with_default (o, "activation_status", FALSE);
+    }
+
+  if (imported->device_id == NULL || imported->client_id == NULL)
+    {
+      g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+                   _("“%s” has no DEVICE_ID or CLIENT_ID under SYSTEM_OPTIONS: "
+                     "it is not a py-xiaozhi configuration."),
+                   config_path);
+      return NULL;
+    }
+
+  return g_steal_pointer (&imported);
+}
+
+static char *
+json_string (const char *value)
+{
+  g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), value ? value : "");
+
+  return json_to_string (node, FALSE);
+}
+
+/* Keeps the old file as PATH.bak and puts @contents in place atomically,
+ * with the old file's permissions (or 0600 for a new one). */
+static gboolean
+replace_file (const char  *path,
+              const char  *contents,
+              gboolean     keep_backup,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+  int mode = 0600;
+
+  if (g_stat (path, &st) == 0)
+    {
+      g_autofree char *old = NULL;
+      gsize length;
+
+      mode = st.st_mode & 0777;
+      if (keep_backup)
+        {
+          g_autofree char *backup = g_strconcat (path, ".bak", NULL);
+          if (!g_file_get_contents (path, &old, &length, &local_error) ||
+              !g_file_set_contents_full (backup, old, length, G_FILE_SET_CONTENTS_CONSISTENT, mode, &local_error))
+            goto failed;
+        }
+    }
+
+  if (g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, mode, &local_error))
+    return TRUE;
+
+failed:
+  g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_WRITE,
+               _("Could not write “%s”: %s. The file was left as it was."),
+               path, local_error->message);
+  return FALSE;
+}
+
+static gboolean
+edit_json_file (const char          *path,
+                const char * const  *paths,
+                const char * const  *values,
+                GError             **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) check = load_json_file (path, &text, error);
+
+  if (check == NULL)
+    return FALSE;
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *encoded = json_string (values[i]);
+      char *edited = xa_json_edit_set (text, paths[i], encoded);
+
+      if (edited == NULL)
+        {
+          g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+                       _("In “%s”, %s is not where py-xiaozhi keeps it, so the file was left untouched."),
+                       path, paths[i]);
+          return FALSE;
+        }
+      g_free (text);
+      text = edited;
+    }
+
+  /* Never write something we could not read back. */
+  g_clear_pointer (&check, json_node_unref);
+  check = json_from_string (text, NULL);
+  g_return_val_if_fail (check != NULL, FALSE);
+
+  return replace_file (path, text, TRUE, error);
+}
+
+gboolean
+xa_py_xiaozhi_export (const char  *config_dir,
+                      XaDevice    *device,
+                      const char  *token,
+                      GError     **error)
+{
+  g_autofree char *path = g_build_filename (config_dir, "config.json", NULL);
+  const char *paths[] = {
+    "SYSTEM_OPTIONS.CLIENT_ID",
+    "SYSTEM_OPTIONS.DEVICE_ID",
+    "SYSTEM_OPTIONS.NETWORK.OTA_VERSION_URL",
+    "SYSTEM_OPTIONS.NETWORK.WEBSOCKET_URL",
+    "SYSTEM_OPTIONS.NETWORK.WEBSOCKET_ACCESS_TOKEN",
+    "SYSTEM_OPTIONS.NETWORK.ACTIVATION_VERSION",
+    "SYSTEM_OPTIONS.NETWORK.AUTHORIZATION_URL",
+    NULL
+  };
+  const char *values[] = {
+    xa_device_get_client_id (device),
+    xa_device_get_device_id (device),
+    xa_device_get_ota_url (device),
+    xa_device_get_websocket_url (device),
+    token,
+    "v2",
+    xa_device_get_panel_url (device),
+    NULL
+  };
+
+  return edit_json_file (path, paths, values, error);
+}
+
+gboolean
+xa_py_xiaozhi_write_efuse (const char  *config_dir,
+                           XaDevice    *device,
+                           const char  *hmac_key,
+                           GError     **error)
+{
+  g_autofree char *path = g_build_filename (config_dir, "efuse.json", NULL);
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  const char *paths[] = { "mac_address", "serial_number", "hmac_key", NULL };
+  const char *values[] = { xa_device_get_device_id (device), xa_device_get_serial_number (device), hmac_key, NULL };
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *contents = NULL;
+      g_autofree char *edited = NULL;
+
+      if (!edit_json_file (path, paths, values, error))
+        return FALSE;
+      if (!g_file_get_contents (path, &contents, NULL, NULL))
+        return TRUE;
+      edited = xa_json_edit_set (contents, "activation_status",
+                                 xa_device_is_activated (device) ? "true" : "false");
+      return edited == NULL || replace_file (path, edited, FALSE, error);
+    }
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      json_builder_set_member_name (b, paths[i]);
+      json_builder_add_string_value (b, values[i] ? values[i] : "");
+    }
+  json_builder_set_member_name (b, "activation_status");
+  json_builder_add_boolean_value (b, xa_device_is_activated (device));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  text = json_to_string (root, TRUE);
+
+  return replace_file (path, text, FALSE, error);
+}
+
+static char *
+env_value (const char *value)
+{
+  if (value == NULL)
+    return g_strdup ("");
+  if (strpbrk (value, " \t\"'#$\\`") == NULL)
+    return g_strdup (value);
+  return g_shell_quote (value);
+}
+
+/* Sets our keys in an env file, keeping every other line. */
+gboolean
+xa_env_file_export (const char  *path,
+                    XaDevice    *device,
+                    const char  *token,
+                    GError     **error)
+{
+  const char *keys[] = { "XIAOZHI_OTA_URL", "XIAOZHI_WEBSOCKET_URL", "XIAOZHI_ACCESS_TOKEN",
+                         "XIAOZHI_DEVICE_ID", "XIAOZHI_CLIENT_ID" };
+  const char *values[] = { xa_device_get_ota_url (device), xa_device_get_websocket_url (device), token,
+                           xa_device_get_device_id (device), xa_device_get_client_id (device) };
+  gboolean written[G_N_ELEMENTS (keys)] = { FALSE };
+  g_autofree char *old = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (g_file_get_contents (path, &old, NULL, NULL))
+    lines = g_strsplit (old, "\n", -1);
+
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    {
+      gboolean ours = FALSE;
+
+      if (lines[i + 1] == NULL && *lines[i] == '\0')
+        break;
+      for (guint k = 0; k < G_N_ELEMENTS (keys) && !ours; k++)
+        {
+          g_autofree char *prefix = g_strconcat (keys[k], "=", NULL);
+          g_autofree char *exported = g_strconcat ("export ", prefix, NULL);
+          if (g_str_has_prefix (lines[i], prefix) || g_str_has_prefix (lines[i], exported))
+            {
+              g_autofree char *v = env_value (values[k]);
+              g_string_append_printf (out, "%s=%s\n", keys[k], v);
+              written[k] = ours = TRUE;
+            }
+        }
+      if (!ours)
+        g_string_append_printf (out, "%s\n", lines[i]);
+    }
+
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    if (!written[k])
+      {
+        g_autofree char *v = env_value (values[k]);
+        g_string_append_printf (out, "%s=%s\n", keys[k], v);
+      }
+
+  if (!replace_file (path, out->str, FALSE, error))
+    return FALSE;
+  /* It holds a token: only its owner may read it, whatever it was before. */
+  if (g_chmod (path, 0600) != 0)
+    {
+      g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_WRITE,
+                   _("Could not make “%s” private: %s"), path, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One device for other tools; the token only when given. */
+JsonNode *
+xa_device_export_json (XaDevice   *device,
+                       const char *token)
+{
+  JsonNode *node = xa_device_to_json (device);
+
+  if (token != NULL)
+    json_object_set_string_member (json_node_get_object (node), "token", token);
+  return node;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "xa-device.h"
+
+G_BEGIN_DECLS
+
+#define XA_EXPORT_ERROR (xa_export_error_quark ())
+
+typedef enum
+{
+  XA_EXPORT_ERROR_NOT_FOUND,
+  XA_EXPORT_ERROR_INVALID,
+  XA_EXPORT_ERROR_WRITE,
+} XaExportError;
+
+/* What another client's files say about a device. */
+typedef struct
+{
+  char *device_id;
+  char *client_id;
+  char *serial_number;
+  char *hmac_key;
+  char *ota_url;
+  char *websocket_url;
+  char *panel_url;
+  char *token;
+  gboolean activated;
+} XaImported;
+
+GQuark      xa_export_error_quark          (void);
+
+char       *xa_py_xiaozhi_find_config_dir  (void);
+XaImported *xa_py_xiaozhi_import           (const char   *config_dir,
+                                            GError      **error);
+void        xa_imported_free               (XaImported   *imported);
+
+gboolean    xa_py_xiaozhi_export           (const char   *config_dir,
+                                            XaDevice     *device,
+                                            const char   *token,
+                                            GError      **error);
+gboolean    xa_py_xiaozhi_write_efuse      (const char   *config_dir,
+                                            XaDevice     *device,
+                                            const char   *hmac_key,
+                                            GError      **error);
+gboolean    xa_env_file_export             (const char   *path,
+                                            XaDevice     *device,
+                                            const char   *token,
+                                            GError      **error);
+JsonNode   *xa_device_export_json          (XaDevice     *device,
+                                            const char   *token);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaImported, xa_imported_free)
+
+G_END_DECLS

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "xa-token-store.h"
+
+/* Each device's secrets as Secret Service items, one per kind, found again
+ * by the device's uuid; labels read well in Seahorse. */
+
+G_DEFINE_QUARK (xa-keyring-error-quark, xa_keyring_error)
+
+static const char * const kind_ids[] = {
+  [XA_SECRET_TOKEN] = "token",
+  [XA_SECRET_HMAC_KEY] = "hmac-key",
+  [XA_SECRET_MQTT_PASSWORD] = "mqtt-password",
+};
+
+static const SecretSchema *
+get_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.xiaozhi_activator.Activator.Secret", SECRET_SCHEMA_NONE,
+    {
+      { "device-uuid", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "device-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+  return &schema;
+}
+
+static char *
+label_for (XaDevice     *device,
+           XaSecretKind  kind)
+{
+  const char *name = xa_device_get_name (device);
+  const char *mac = xa_device_get_device_id (device);
+
+  switch (kind)
+    {
+    case XA_SECRET_HMAC_KEY:
+      /* Translators: a keyring item's label; %s are the device's name and its Device-Id */
+      return g_strdup_printf (_("Xiaozhi HMAC key for %s (%s)"), name, mac);
+    case XA_SECRET_MQTT_PASSWORD:
+      return g_strdup_printf (_("Xiaozhi MQTT password for %s (%s)"), name, mac);
+    case XA_SECRET_TOKEN:
+    default:
+      return g_strdup_printf (_("Xiaozhi token for %s (%s)"), name, mac);
+    }
+}
+
+static GError *
+map_error (GError *error)
+{
+  g_autoptr(GError) owned = error;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_steal_pointer (&owned);
+
+  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
+    return g_error_new (XA_KEYRING_ERROR, XA_KEYRING_ERROR_LOCKED,
+                        _("The keyring is locked and was not unlocked. Unlock your login keyring "
+                          "(for example in Passwords and Keys) and try again."));
+
+  if (error->domain == G_DBUS_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_DBUS_ERROR) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ||
+      g_error_matches (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL))
+    return g_error_new (XA_KEYRING_ERROR, XA_KEYRING_ERROR_UNAVAILABLE,
+                        _("No keyring is available (%s). Start a keyring service such as gnome-keyring, "
+                          "for example by logging into a desktop session, and try again."),
+                        error->message);
+
+  return g_error_new (XA_KEYRING_ERROR, XA_KEYRING_ERROR_FAILED,
+                      _("The keyring failed: %s"), error->message);
+}
+
+typedef struct
+{
+  char *uuid;
+  char *device_id;
+  char *kind;
+  char *label;
+  char *secret;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_free (data->uuid);
+  g_free (data->device_id);
+  g_free (data->kind);
+  g_free (data->label);
+  if (data->secret != NULL)
+    memset (data->secret, 0, strlen (data->secret));
+  g_free (data->secret);
+  g_free (data);
+}
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (SECRET_IS_ITEM (object))
+    secret_item_set_secret_finish (SECRET_ITEM (object), result, &error);
+  else
+    secret_password_store_finish (result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, map_error (error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+search_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  SaveData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  GList *items = secret_password_search_finish (result, &error);
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, map_error (error));
+      g_object_unref (task);
+      return;
+    }
+
+  /* Changing the secret of the item we have, rather than replacing the
+   * item, spares gnome-keyring object churn it does not always survive. */
+  if (items != NULL && SECRET_IS_ITEM (items->data))
+    {
+      g_autoptr(SecretValue) value = secret_value_new (data->secret, -1, "text/plain");
+
+      secret_item_set_secret (items->data, value, cancellable, done_cb, task);
+    }
+  else
+    secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, data->label, data->secret,
+                           cancellable, done_cb, task,
+                           "device-uuid", data->uuid,
+                           "device-id", data->device_id,
+                           "kind", data->kind,
+                           NULL);
+  g_list_free_full (items, g_object_unref);
+}
+
+void
+xa_token_store_save_async (XaDevice            *device,
+                           XaSecretKind         kind,
+                           const char          *secret,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  SaveData *data = g_new0 (SaveData, 1);
+
+  g_task_set_source_tag (task, xa_token_store_save_async);
+  data->uuid = g_strdup (xa_device_get_uuid (device));
+  data->device_id = g_strdup (xa_device_get_device_id (device));
+  data->kind = g_strdup (kind_ids[kind]);
+  data->label = label_for (device, kind);
+  data->secret = g_strdup (secret);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+
+  secret_password_search (get_schema (), SECRET_SEARCH_UNLOCK, cancellable, search_cb, task,
+                          "device-uuid", data->uuid,
+                          "kind", data->kind,
+                          NULL);
+}
+
+gboolean
+xa_token_store_save_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_token_store_save_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+secret_free (gpointer secret)
+{
+  secret_password_free (secret);
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *secret = secret_password_lookup_finish (result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, map_error (error));
+  else
+    /* NULL without an error: nothing stored. */
+    g_task_return_pointer (task, secret, secret_free);
+}
+
+void
+xa_token_store_lookup_async (XaDevice            *device,
+                             XaSecretKind         kind,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, xa_token_store_lookup_async);
+  secret_password_lookup (get_schema (), cancellable, lookup_cb, task,
+                          "device-uuid", xa_device_get_uuid (device),
+                          "kind", kind_ids[kind],
+                          NULL);
+}
+
+/* Returns the secret (free it with secret_password_free()), or NULL with no
+ * error when there is none. */
+char *
+xa_token_store_lookup_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_token_store_lookup_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+clear_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    g_task_return_error (task, map_error (error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Removes every secret of @device. */
+void
+xa_token_store_delete_async (XaDevice            *device,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, xa_token_store_delete_async);
+  secret_password_clear (get_schema (), cancellable, clear_cb, task,
+                         "device-uuid", xa_device_get_uuid (device),
+                         NULL);
+}
+
+gboolean
+xa_token_store_delete_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_token_store_delete_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* What the UI shows until the user reveals it: the shape, not the secret. */
+char *
+xa_token_mask (const char *token)
+{
+  gsize len = token ? strlen (token) : 0;
+
+  if (len == 0)
+    return g_strdup ("");
+  if (len <= 12)
+    return g_strdup ("••••••••");
+  return g_strdup_printf ("••••••••%s", token + len - 4);
+}

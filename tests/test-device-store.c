@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+#include "xa-device-store.h"
+#include "xa-test-util.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("xa-store-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "sub", "devices.json", NULL);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static XaDevice *
+make_device (const char *name,
+             const char *mac)
+{
+  g_autoptr(XaIdentity) id = xa_identity_new (mac, NULL, NULL, NULL);
+
+  return xa_device_new (name, "https://api.tenclass.net/xiaozhi/ota/", id);
+}
+
+static gboolean
+store_op (XaDeviceStore  *store,
+          int             op,
+          XaDevice       *device,
+          GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  switch (op)
+    {
+    case 'l': xa_device_store_load_async (store, NULL, xa_test_capture_cb, &result); break;
+    case 'a': xa_device_store_add_async (store, device, NULL, xa_test_capture_cb, &result); break;
+    case 's': xa_device_store_save_async (store, device, NULL, xa_test_capture_cb, &result); break;
+    case 'r': xa_device_store_remove_async (store, device, NULL, xa_test_capture_cb, &result); break;
+    default: g_assert_not_reached ();
+    }
+  return xa_device_store_finish (store, xa_test_wait (&result), error);
+}
+
+static XaDeviceStore *
+open_store (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  XaDeviceStore *store = xa_device_store_new (f->path);
+
+  g_assert_true (store_op (store, 'l', NULL, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(XaDeviceStore) store = open_store (f);
+  g_autoptr(XaDeviceStore) again = NULL;
+  g_autoptr(XaDevice) desk = make_device ("Desk board", "02:00:00:00:00:01");
+  g_autoptr(XaDevice) laptop = make_device ("笔记本", "02:00:00:00:00:02");
+  g_autoptr(XaReport) report = xa_report_new ();
+  g_autoptr(GError) error = NULL;
+  XaDevice *loaded;
+  GStatBuf st;
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+  g_assert_true (store_op (store, 'a', desk, &error));
+  g_assert_true (store_op (store, 'a', laptop, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+
+  report->verdict = XA_VERDICT_VALID;
+  report->advice = g_strdup ("ok");
+  xa_device_record_report (desk, report);
+  g_assert_true (store_op (store, 's', desk, &error));
+  g_assert_no_error (error);
+
+  /* Private to its owner. */
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  again = open_store (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 2);
+  loaded = xa_device_store_find (again, "Desk board");
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (xa_device_get_uuid (loaded), ==, xa_device_get_uuid (desk));
+  g_assert_cmpstr (xa_device_get_device_id (loaded), ==, "02:00:00:00:00:01");
+  g_assert_cmpstr (xa_device_get_client_id (loaded), ==, xa_device_get_client_id (desk));
+  g_assert_cmpstr (xa_device_get_serial_number (loaded), ==, xa_device_get_serial_number (desk));
+  g_assert_cmpstr (xa_device_get_panel_url (loaded), ==, "https://xiaozhi.me/");
+  g_assert_cmpstr (xa_device_get_last_verdict (loaded), ==, "valid");
+  g_assert_true (xa_device_is_activated (loaded));
+  g_assert_nonnull (xa_device_store_find (again, "笔记本"));
+  /* Order is kept. */
+  {
+    g_autoptr(XaDevice) first = g_list_model_get_item (G_LIST_MODEL (again), 0);
+    g_assert_cmpstr (xa_device_get_name (first), ==, "Desk board");
+  }
+}
+
+static void
+test_rename_and_remove (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(XaDeviceStore) store = open_store (f);
+  g_autoptr(XaDevice) a = make_device ("a", "02:00:00:00:00:01");
+  g_autoptr(XaDevice) b = make_device ("b", "02:00:00:00:00:02");
+  g_autoptr(XaDevice) c = make_device ("c", "02:00:00:00:00:03");
+  g_autoptr(XaDevice) dup = make_device ("b", "02:00:00:00:00:04");
+  g_autoptr(XaDevice) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (store_op (store, 'a', a, NULL));
+  g_assert_true (store_op (store, 'a', b, NULL));
+  g_assert_true (store_op (store, 'a', c, NULL));
+
+  /* Two devices with one name: refused. */
+  g_assert_false (store_op (store, 'a', dup, &error));
+  g_assert_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NAME_TAKEN);
+  g_assert_nonnull (strstr (error->message, "“b”"));
+  g_clear_error (&error);
+
+  xa_device_set_name (b, "b2");
+  g_assert_true (store_op (store, 's', b, &error));
+  second = g_list_model_get_item (G_LIST_MODEL (store), 1);
+  g_assert_cmpstr (xa_device_get_name (second), ==, "b2");
+
+  g_assert_true (store_op (store, 'r', a, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  g_assert_null (xa_device_store_find (store, "a"));
+
+  /* Saving a device someone removed does not bring it back. */
+  g_assert_false (store_op (store, 's', a, &error));
+  g_assert_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_atomic_write (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(XaDeviceStore) store = open_store (f);
+  g_autoptr(XaDevice) a = make_device ("a", "02:00:00:00:00:01");
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autoptr(GDir) d = NULL;
+  GStatBuf before, after;
+  const char *name;
+  guint files = 0;
+
+  g_assert_true (store_op (store, 'a', a, NULL));
+  g_assert_cmpint (g_stat (f->path, &before), ==, 0);
+  xa_device_set_name (a, "renamed");
+  g_assert_true (store_op (store, 's', a, NULL));
+  g_assert_cmpint (g_stat (f->path, &after), ==, 0);
+
+  /* A new file renamed over the old one, never the old one rewritten in place. */
+  g_assert_cmpuint (before.st_ino, !=, after.st_ino);
+
+  d = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_test_message ("left in the folder: %s", name);
+      files++;
+    }
+  g_assert_cmpuint (files, ==, 2);  /* devices.json and its lock */
+}
+
+static void
+check_refused (Fixture    *f,
+               const char *contents,
+               int         code,
+               const char *in_message)
+{
+  g_autoptr(XaDeviceStore) store = xa_device_store_new (f->path);
+  g_autoptr(XaDevice) a = make_device ("a", "02:00:00:00:00:01");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *after = NULL;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (f->path, contents, -1, NULL));
+
+  g_assert_false (store_op (store, 'l', NULL, &error));
+  g_assert_error (error, XA_DEVICE_STORE_ERROR, code);
+  g_assert_nonnull (strstr (error->message, in_message));
+  g_clear_error (&error);
+
+  g_assert_false (store_op (store, 'a', a, &error));
+  g_assert_error (error, XA_DEVICE_STORE_ERROR, code);
+
+  g_assert_true (g_file_get_contents (f->path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, contents);
+}
+
+static void
+test_corrupt_untouched (Fixture       *f,
+                        gconstpointer  data)
+{
+  check_refused (f, "{\"version\": 1, \"devices\": [ {\"name\": ", XA_DEVICE_STORE_ERROR_CORRUPT,
+                 "move it aside");
+}
+
+static void
+test_newer_refused (Fixture       *f,
+                    gconstpointer  data)
+{
+  check_refused (f, "{\"version\": 7, \"devices\": [], \"future\": true}\n",
+                 XA_DEVICE_STORE_ERROR_NEWER_VERSION, "newer version");
+}
+
+static void
+test_unwritable (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(XaDeviceStore) store = NULL;
+  g_autoptr(XaDevice) a = make_device ("a", "02:00:00:00:00:01");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *blocker = g_build_filename (f->dir, "sub", NULL);
+
+  /* The folder it needs is a file: nothing can be written there. */
+  g_assert_true (g_file_set_contents (blocker, "", -1, NULL));
+  store = xa_device_store_new (f->path);
+  g_assert_false (store_op (store, 'a', a, &error));
+  g_assert_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+}
+
+typedef struct
+{
+  XaDeviceStore *store;
+  guint          pending;
+} Writer;
+
+static void
+writer_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Writer *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  xa_device_store_finish (XA_DEVICE_STORE (object), result, &error);
+  g_assert_no_error (error);
+  w->pending--;
+}
+
+static void
+test_two_writers (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(XaDeviceStore) app = open_store (f);
+  g_autoptr(XaDeviceStore) cli = open_store (f);
+  Writer wa = { app, 0 }, wc = { cli, 0 };
+
+  /* Both write at once, each from its own stale view of the file. */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *na = g_strdup_printf ("app-%u", i);
+      g_autofree char *nc = g_strdup_printf ("cli-%u", i);
+      g_autofree char *ma = g_strdup_printf ("02:00:00:00:0a:%02x", i);
+      g_autofree char *mc = g_strdup_printf ("02:00:00:00:0c:%02x", i);
+      g_autoptr(XaDevice) da = make_device (na, ma);
+      g_autoptr(XaDevice) dc = make_device (nc, mc);
+
+      wa.pending++;
+      xa_device_store_add_async (app, da, NULL, writer_done_cb, &wa);
+      wc.pending++;
+      xa_device_store_add_async (cli, dc, NULL, writer_done_cb, &wc);
+    }
+  while (wa.pending > 0 || wc.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Nobody's change was lost, and each sees the other's. */
+  {
+    g_autoptr(XaDeviceStore) fresh = open_store (f);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fresh)), ==, 16);
+  }
+  while (g_list_model_get_n_items (G_LIST_MODEL (app)) < 16 ||
+         g_list_model_get_n_items (G_LIST_MODEL (cli)) < 16)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (xa_device_store_find (app, "cli-7"));
+  g_assert_nonnull (xa_device_store_find (cli, "app-7"));
+}
+
+static void
+test_sees_other_process (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(XaDeviceStore) app = open_store (f);
+  g_autoptr(XaDeviceStore) other = open_store (f);
+  g_autoptr(XaDevice) d = make_device ("from the CLI", "02:00:00:00:00:09");
+  gint64 limit = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_true (store_op (other, 'a', d, NULL));
+  /* The file monitor brings it to the app without asking. */
+  while (xa_device_store_find (app, "from the CLI") == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, limit);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+#define ADD(path, func) g_test_add ("/xa/device-store/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  ADD ("round-trip", test_round_trip);
+  ADD ("rename-and-remove", test_rename_and_remove);
+  ADD ("atomic-write", test_atomic_write);
+  ADD ("corrupt-untouched", test_corrupt_untouched);
+  ADD ("newer-refused", test_newer_refused);
+  ADD ("unwritable", test_unwritable);
+  ADD ("two-writers", test_two_writers);
+  ADD ("sees-other-process", test_sees_other_process);
+
+  return g_test_run ();
+}

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+#include "xa-export.h"
+#include "xa-json-edit.h"
+#include "xa-test-util.h"
+
+#define TOKEN "Zm9vYmFyYmF6cXV4.1795607593"
+
+typedef struct
+{
+  char     *dir;
+  char     *config;
+  char     *original;
+  XaDevice *device;
+} Fixture;
+
+static void
+copy_fixture (const char *name,
+              const char *dir)
+{
+  g_autofree char *src = g_test_build_filename (G_TEST_DIST, "data", "py-xiaozhi", name, NULL);
+  g_autofree char *dst = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (src, &contents, NULL, NULL));
+  g_assert_true (g_file_set_contents (dst, contents, -1, NULL));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(XaIdentity) id = xa_identity_new ("02:aa:bb:cc:dd:ee", "0f8e6c2a-5d1b-4c3e-9a7f-2b4d6e8f0a1c", NULL, NULL);
+  g_autoptr(XaOtaAnswer) answer = g_new0 (XaOtaAnswer, 1);
+
+  f->dir = g_dir_make_tmp ("xa-export-XXXXXX", NULL);
+  copy_fixture ("config.json", f->dir);
+  copy_fixture ("efuse.json", f->dir);
+  f->config = g_build_filename (f->dir, "config.json", NULL);
+  g_assert_true (g_file_get_contents (f->config, &f->original, NULL, NULL));
+
+  f->device = xa_device_new ("Desk board", "http://127.0.0.1:8002/xiaozhi/ota/", id);
+  answer->has_websocket = TRUE;
+  answer->websocket_url = g_strdup ("ws://127.0.0.1:8002/xiaozhi/v1/");
+  xa_device_apply_answer (f->device, answer);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (f->dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->config);
+  g_free (f->original);
+  g_object_unref (f->device);
+}
+
+static void
+test_import (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaImported) imported = xa_py_xiaozhi_import (f->dir, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (imported->device_id, ==, "3c:22:fb:5e:71:a4");
+  g_assert_cmpstr (imported->client_id, ==, "8d2f1c7e-4b3a-4f6e-9c1d-2a5b7e9f0c3d");
+  g_assert_cmpstr (imported->ota_url, ==, "https://api.tenclass.net/xiaozhi/ota/");
+  g_assert_cmpstr (imported->websocket_url, ==, "wss://api.tenclass.net/xiaozhi/v1/");
+  g_assert_cmpstr (imported->token, ==, "test-token");
+  g_assert_cmpstr (imported->panel_url, ==, "https://xiaozhi.me/");
+  g_assert_cmpstr (imported->serial_number, ==, "SN-1A2B3C4D-3c22fb5e71a4");
+  g_assert_cmpuint (strlen (imported->hmac_key), ==, 64);
+  g_assert_false (imported->activated);
+}
+
+static void
+test_import_not_py_xiaozhi (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaImported) imported = NULL;
+
+  g_assert_true (g_file_set_contents (f->config, "{\"hello\": 1}", -1, NULL));
+  imported = xa_py_xiaozhi_import (f->dir, &error);
+  g_assert_null (imported);
+  g_assert_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "not a py-xiaozhi configuration"));
+}
+
+/* Lines that hold none of the exported keys. */
+static GPtrArray *
+untouched_lines (const char *text)
+{
+  const char *ours[] = { "\"CLIENT_ID\"", "\"DEVICE_ID\"", "\"OTA_VERSION_URL\"", "\"WEBSOCKET_URL\"",
+                         "\"WEBSOCKET_ACCESS_TOKEN\"", "\"ACTIVATION_VERSION\"", "\"AUTHORIZATION_URL\"" };
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *kept = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      gboolean mine = FALSE;
+      for (guint k = 0; k < G_N_ELEMENTS (ours); k++)
+        mine |= strstr (lines[i], ours[k]) != NULL;
+      if (!mine)
+        g_ptr_array_add (kept, g_strdup (lines[i]));
+    }
+  return kept;
+}
+
+static void
+test_export_config (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *backup_path = g_strconcat (f->config, ".bak", NULL);
+  g_autofree char *backup = NULL;
+  g_autoptr(GPtrArray) old_lines = NULL;
+  g_autoptr(GPtrArray) new_lines = NULL;
+  g_autoptr(XaImported) again = NULL;
+
+  g_assert_true (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, &error));
+  g_assert_no_error (error);
+
+  /* Every other line is there, byte for byte and in order. */
+  g_assert_true (g_file_get_contents (f->config, &after, NULL, NULL));
+  old_lines = untouched_lines (f->original);
+  new_lines = untouched_lines (after);
+  g_assert_cmpuint (old_lines->len, ==, new_lines->len);
+  for (guint i = 0; i < old_lines->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (old_lines, i), ==, g_ptr_array_index (new_lines, i));
+  g_assert_nonnull (strstr (after, "\"description\": \"按住说话\""));
+  g_assert_nonnull (strstr (after, "\"WEBSOCKET_ACCESS_TOKEN\": \"" TOKEN "\""));
+
+  /* The previous file is kept. */
+  g_assert_true (g_file_get_contents (backup_path, &backup, NULL, NULL));
+  g_assert_cmpstr (backup, ==, f->original);
+
+  again = xa_py_xiaozhi_import (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->device_id, ==, "02:aa:bb:cc:dd:ee");
+  g_assert_cmpstr (again->client_id, ==, "0f8e6c2a-5d1b-4c3e-9a7f-2b4d6e8f0a1c");
+  g_assert_cmpstr (again->ota_url, ==, "http://127.0.0.1:8002/xiaozhi/ota/");
+  g_assert_cmpstr (again->websocket_url, ==, "ws://127.0.0.1:8002/xiaozhi/v1/");
+  g_assert_cmpstr (again->token, ==, TOKEN);
+  g_assert_cmpstr (again->panel_url, ==, "http://127.0.0.1:8002/");
+}
+
+static void
+test_export_adds_missing_keys (Fixture       *f,
+                               gconstpointer  data)
+{
+  const char *minimal = "{\n  \"SYSTEM_OPTIONS\": {\n    \"CLIENT_ID\": \"x\"\n  },\n  \"OTHER\": [1, 2]\n}\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaImported) again = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (g_file_set_contents (f->config, minimal, -1, NULL));
+  g_assert_true (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (f->config, &after, NULL, NULL));
+  g_test_message ("%s", after);
+  g_assert_nonnull (strstr (after, "\"OTHER\": [1, 2]"));
+
+  again = xa_py_xiaozhi_import (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->token, ==, TOKEN);
+  g_assert_cmpstr (again->device_id, ==, "02:aa:bb:cc:dd:ee");
+}
+
+static void
+test_export_invalid_untouched (Fixture       *f,
+                               gconstpointer  data)
+{
+  const char *broken = "{\n  \"SYSTEM_OPTIONS\": {\n    \"CLIENT_ID\": \"x\",\n";
+  g_autofree char *backup_path = g_strconcat (f->config, ".bak", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (g_file_set_contents (f->config, broken, -1, NULL));
+  g_assert_false (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, &error));
+  g_assert_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "left untouched"));
+  g_assert_true (g_file_get_contents (f->config, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, broken);
+  g_assert_false (g_file_test (backup_path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_efuse (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "efuse.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *o;
+
+  g_assert_true (xa_py_xiaozhi_write_efuse (f->dir, f->device, "00ff00ff", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  node = json_from_string (text, NULL);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "mac_address"), ==, "02:aa:bb:cc:dd:ee");
+  g_assert_cmpstr (json_object_get_string_member (o, "hmac_key"), ==, "00ff00ff");
+  g_assert_cmpstr (json_object_get_string_member (o, "serial_number"), ==, xa_device_get_serial_number (f->device));
+  /* Its other keys stay. */
+  g_assert_true (json_object_has_member (o, "device_fingerprint"));
+
+  g_unlink (path);
+  g_assert_true (xa_py_xiaozhi_write_efuse (f->dir, f->device, "00ff00ff", &error));
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_env_file (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "proxy.env", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GStatBuf st;
+
+  g_assert_true (g_file_set_contents (path, "# my proxy\nPORT=8080\nXIAOZHI_ACCESS_TOKEN=old\n", -1, NULL));
+  g_chmod (path, 0644);
+  g_assert_true (xa_env_file_export (path, f->device, TOKEN, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==,
+                   "# my proxy\n"
+                   "PORT=8080\n"
+                   "XIAOZHI_ACCESS_TOKEN=" TOKEN "\n"
+                   "XIAOZHI_OTA_URL=http://127.0.0.1:8002/xiaozhi/ota/\n"
+                   "XIAOZHI_WEBSOCKET_URL=ws://127.0.0.1:8002/xiaozhi/v1/\n"
+                   "XIAOZHI_DEVICE_ID=02:aa:bb:cc:dd:ee\n"
+                   "XIAOZHI_CLIENT_ID=0f8e6c2a-5d1b-4c3e-9a7f-2b4d6e8f0a1c\n");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+test_json_token_only_when_asked (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(JsonNode) without = xa_device_export_json (f->device, NULL);
+  g_autoptr(JsonNode) with = xa_device_export_json (f->device, TOKEN);
+  g_autofree char *text = json_to_string (without, FALSE);
+
+  g_assert_null (strstr (text, TOKEN));
+  g_assert_false (json_object_has_member (json_node_get_object (without), "token"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (with), "token"), ==, TOKEN);
+}
+
+static void
+test_json_edit (void)
+{
+  g_autofree char *a = xa_json_edit_set ("{\"a\": {\"b\": 1}, \"c\": \"x\\\"y\"}", "a.b", "2");
+  g_autofree char *b = xa_json_edit_set ("{\"a\": {}}", "a.new", "\"v\"");
+  g_autofree char *c = xa_json_edit_set ("{\"a\": [1]}", "a.b", "1");
+  g_autofree char *d = xa_json_edit_set ("{\"s\": \"}{\", \"t\": 1}", "t", "true");
+
+  g_assert_cmpstr (a, ==, "{\"a\": {\"b\": 2}, \"c\": \"x\\\"y\"}");
+  g_assert_cmpstr (b, ==, "{\"a\": {\n  \"new\": \"v\"\n}}");
+  g_assert_null (c);
+  g_assert_cmpstr (d, ==, "{\"s\": \"}{\", \"t\": true}");
+}
+
+#define ADD(path, func) g_test_add ("/xa/export/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/xa/export/json-edit", test_json_edit);
+  ADD ("import", test_import);
+  ADD ("import-not-py-xiaozhi", test_import_not_py_xiaozhi);
+  ADD ("config", test_export_config);
+  ADD ("config-adds-missing-keys", test_export_adds_missing_keys);
+  ADD ("config-invalid-untouched", test_export_invalid_untouched);
+  ADD ("efuse", test_efuse);
+  ADD ("env-file", test_env_file);
+  ADD ("json-token-only-when-asked", test_json_token_only_when_asked);
+
+  return g_test_run ();
+}

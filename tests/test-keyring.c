@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <libsecret/secret.h>
+
+#include "xa-token-store.h"
+#include "xa-test-util.h"
+
+/* Runs against a real gnome-keyring (tests/with-keyring.sh). */
+
+static XaDevice *
+make_device (const char *name,
+             const char *mac)
+{
+  g_autoptr(XaIdentity) id = xa_identity_new (mac, NULL, NULL, NULL);
+
+  return xa_device_new (name, "https://api.tenclass.net/xiaozhi/ota/", id);
+}
+
+static gboolean
+save (XaDevice     *device,
+      XaSecretKind  kind,
+      const char   *secret,
+      GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  xa_token_store_save_async (device, kind, secret, NULL, xa_test_capture_cb, &result);
+  return xa_token_store_save_finish (xa_test_wait (&result), error);
+}
+
+static char *
+lookup (XaDevice     *device,
+        XaSecretKind  kind,
+        GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  char *secret;
+  char *copy;
+
+  xa_token_store_lookup_async (device, kind, NULL, xa_test_capture_cb, &result);
+  secret = xa_token_store_lookup_finish (xa_test_wait (&result), error);
+  copy = g_strdup (secret);
+  secret_password_free (secret);
+  return copy;
+}
+
+static gboolean
+delete (XaDevice  *device,
+        GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  xa_token_store_delete_async (device, NULL, xa_test_capture_cb, &result);
+  return xa_token_store_delete_finish (xa_test_wait (&result), error);
+}
+
+static void
+test_store_lookup_delete (void)
+{
+  g_autoptr(XaDevice) desk = make_device ("Desk board", "02:00:00:00:00:01");
+  g_autoptr(XaDevice) other = make_device ("Other", "02:00:00:00:00:02");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *others = NULL;
+  g_autofree char *gone = NULL;
+  g_autoptr(GList) items = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+
+  g_assert_true (save (desk, XA_SECRET_TOKEN, "tok.123", &error));
+  g_assert_no_error (error);
+  g_assert_true (save (desk, XA_SECRET_HMAC_KEY, "abcdef", &error));
+  g_assert_true (save (other, XA_SECRET_TOKEN, "other-token", &error));
+
+  token = lookup (desk, XA_SECRET_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "tok.123");
+  key = lookup (desk, XA_SECRET_HMAC_KEY, &error);
+  g_assert_cmpstr (key, ==, "abcdef");
+  none = lookup (desk, XA_SECRET_MQTT_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+
+  /* The item reads well in Seahorse. */
+  attributes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (attributes, g_strdup ("device-uuid"), g_strdup (xa_device_get_uuid (desk)));
+  g_hash_table_insert (attributes, g_strdup ("kind"), g_strdup ("token"));
+  items = secret_password_searchv_sync (NULL, attributes, SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  g_assert_cmpstr (secret_retrievable_get_label (items->data), ==, "Xiaozhi token for Desk board (02:00:00:00:00:01)");
+  g_list_free_full (g_steal_pointer (&items), g_object_unref);
+
+  /* Removing a device removes all its secrets, and only its. */
+  g_assert_true (delete (desk, &error));
+  gone = lookup (desk, XA_SECRET_TOKEN, &error);
+  g_assert_null (gone);
+  g_free (gone);
+  gone = lookup (desk, XA_SECRET_HMAC_KEY, &error);
+  g_assert_null (gone);
+  others = lookup (other, XA_SECRET_TOKEN, &error);
+  g_assert_cmpstr (others, ==, "other-token");
+}
+
+static void
+test_overwrite (void)
+{
+  g_autoptr(XaDevice) d = make_device ("d", "02:00:00:00:00:03");
+  g_autofree char *token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (save (d, XA_SECRET_TOKEN, "first", &error));
+  g_assert_no_error (error);
+  save (d, XA_SECRET_TOKEN, "second", &error);
+  g_assert_no_error (error);
+  token = lookup (d, XA_SECRET_TOKEN, NULL);
+  g_assert_cmpstr (token, ==, "second");
+}
+
+static void
+test_unavailable_subprocess (void)
+{
+  g_autoptr(XaDevice) d = make_device ("d", "02:00:00:00:00:04");
+  g_autoptr(GError) error = NULL;
+
+  /* No session bus at all: what a headless login without a keyring gives. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/xiaozhi-test-bus", TRUE);
+  g_assert_false (save (d, XA_SECRET_TOKEN, "t", &error));
+  g_assert_error (error, XA_KEYRING_ERROR, XA_KEYRING_ERROR_UNAVAILABLE);
+  g_print ("%s\n", error->message);
+}
+
+static void
+test_unavailable (void)
+{
+  g_test_trap_subprocess ("/xa/keyring/unavailable/subprocess", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*No keyring is available*gnome-keyring*");
+}
+
+static void
+test_mask (void)
+{
+  g_autofree char *long_mask = xa_token_mask ("abcdefghijklmnopqrstuvwxyz.1795607593");
+  g_autofree char *short_mask = xa_token_mask ("test-token");
+
+  g_assert_cmpstr (long_mask, ==, "••••••••7593");
+  g_assert_cmpstr (short_mask, ==, "••••••••");
+  g_assert_null (strstr (long_mask, "abcd"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* Deleting comes last: gnome-keyring 42 may reuse a deleted item's
+   * object path for the next new item and warn, or even quit. */
+  g_test_add_func ("/xa/keyring/overwrite", test_overwrite);
+  g_test_add_func ("/xa/keyring/store-lookup-delete", test_store_lookup_delete);
+  g_test_add_func ("/xa/keyring/unavailable", test_unavailable);
+  g_test_add_func ("/xa/keyring/unavailable/subprocess", test_unavailable_subprocess);
+  g_test_add_func ("/xa/keyring/mask", test_mask);
+
+  return g_test_run ();
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Runs a test against a fresh, unlocked gnome-keyring of its own on the
+# current session bus (build-aux/test.sh provides one with dbus-run-session).
+set -eu
+home=$(mktemp -d)
+trap 'kill "$keyring_pid" 2>/dev/null || true; rm -rf "$home"' EXIT
+export HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XDG_RUNTIME_DIR="$home/run"
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+printf 'test-password' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+keyring_pid=$!
+# Wait until it owns the Secret Service name.
+for i in $(seq 50); do
+  if gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+       --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null | grep -q true; then
+    break
+  fi
+  sleep 0.1
+done
+"$@"
