@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   gcc clang libclang-rt-14-dev pkg-config meson ninja-build gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
-  libsoup-3.0-dev libjson-glib-dev libsecret-1-dev glib-networking
+  libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libqrencode-dev glib-networking
   desktop-file-utils appstream
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   imagemagick

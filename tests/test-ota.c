@@ -154,6 +154,29 @@ test_control_panel_guess (void)
   g_assert_cmpstr (own, ==, "http://192.168.1.5:8002/");
 }
 
+static void
+test_url_warnings (void)
+{
+  const struct { const char *url; const char *in_warning; } cases[] = {
+    { "http://192.168.1.5:8002/xiaozhi/ota", "end with a slash" },
+    { "http://127.0.0.1:8002/xiaozhi/ota/", "only works on this computer" },
+    { "http://172.18.0.2:8002/xiaozhi/ota/", "inside Docker" },
+    { "http://api.tenclass.net/xiaozhi/ota/", "needs https" },
+    { "https://192.168.1.5:8002/xiaozhi/ota/", "plain http://" },
+  };
+  g_autofree char *fine = xa_ota_url_warnings ("http://192.168.1.5:8002/xiaozhi/ota/");
+  g_autofree char *official = xa_ota_url_warnings (XA_OTA_DEFAULT_URL);
+
+  g_assert_null (fine);
+  g_assert_null (official);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *w = xa_ota_url_warnings (cases[i].url);
+      g_assert_nonnull (w);
+      g_assert_nonnull (strstr (w, cases[i].in_warning));
+    }
+}
+
 /* ---- against the demo server -------------------------------------------- */
 
 static void
@@ -375,6 +398,7 @@ main (int   argc,
   g_test_add_func ("/xa/ota/parse/errors", test_parse_errors);
   g_test_add_func ("/xa/ota/activate-url", test_activate_url);
   g_test_add_func ("/xa/ota/control-panel-guess", test_control_panel_guess);
+  g_test_add_func ("/xa/ota/url-warnings", test_url_warnings);
   g_test_add_func ("/xa/ota/invalid-url", test_invalid_url);
   g_test_add_func ("/xa/ota/unreachable", test_unreachable);
   g_test_add_func ("/xa/ota/bad-ca-file", test_bad_ca_file);

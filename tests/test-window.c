@@ -2,59 +2,498 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <libsecret/secret.h>
 
+#include "xa-add-device-dialog.h"
 #include "xa-application.h"
+#include "xa-device-page.h"
+#include "xa-test-util.h"
+#include "xa-token-store.h"
 #include "xa-window.h"
 
-static GtkWidget *
-find_status_page (GtkWidget *widget)
-{
-  if (ADW_IS_STATUS_PAGE (widget))
-    return widget;
+/* The real window, driven through its actions against the demo server
+ * and a real gnome-keyring (with-keyring.sh), under Xvfb. With
+ * XA_SCREENSHOT_DIR set, it also saves the screenshots the README and the
+ * metainfo use (build-aux/screenshots.sh). */
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+#define DEVICE "02:55:44:33:22:11"
+
+/* One application for the whole run: a GApplication registers once. */
+static XaApplication *app;
+
+typedef struct
+{
+  XaDemoServer  *server;
+  XaDeviceStore *store;
+  XaWindow      *window;
+  GtkWidget     *page;
+  char          *dir;
+} Fixture;
+
+#define WAIT_UNTIL(cond) G_STMT_START {                                   \
+    gint64 limit_ = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;        \
+    while (!(cond))                                                       \
+      {                                                                   \
+        if (g_get_monotonic_time () > limit_)                             \
+          g_error ("waited a minute for: %s", #cond);                     \
+        g_main_context_iteration (NULL, FALSE);                           \
+        g_usleep (2000);                                                  \
+      }                                                                   \
+  } G_STMT_END
+
+static GtkWidget *
+page_child (Fixture    *f,
+            const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (f->page, XA_TYPE_DEVICE_PAGE, name));
+}
+
+static const char *
+page_label (Fixture    *f,
+            const char *name)
+{
+  return gtk_label_get_label (GTK_LABEL (page_child (f, name)));
+}
+
+static const char *
+visible_child (Fixture    *f,
+               const char *stack)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (page_child (f, stack)));
+}
+
+static void
+screenshot (Fixture    *f,
+            const char *name)
+{
+  const char *dir = g_getenv ("XA_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int w, h;
+
+  if (dir == NULL)
+    return;
+
+  xa_test_sleep (600);
+  w = gtk_widget_get_width (GTK_WIDGET (f->window));
+  h = gtk_widget_get_height (GTK_WIDGET (f->window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (f->window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  {
+    g_autofree char *file = g_strdup_printf ("%s%s.png", name, g_getenv ("XA_SCREENSHOT_SUFFIX") ?: "");
+    path = g_build_filename (dir, file, NULL);
+  }
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("xa-window-XXXXXX", NULL);
+  path = g_build_filename (f->dir, "devices.json", NULL);
+  f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
+  f->store = xa_device_store_new (path);
+
+  f->window = xa_window_new (ADW_APPLICATION (app), f->store);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+  gtk_window_set_default_size (GTK_WINDOW (f->window),
+                               g_getenv ("XA_SCREENSHOT_WIDTH") ? atoi (g_getenv ("XA_SCREENSHOT_WIDTH")) : 1000,
+                               720);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->page = xa_window_get_device_page (f->window);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "devices.json", NULL);
+  g_autofree char *lock = g_build_filename (f->dir, "devices.json.lock", NULL);
+
+  /* The window goes away completely: nothing it started keeps it alive. */
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  WAIT_UNTIL (f->window == NULL);
+  /* A save still on its way may hold the store a moment longer. */
+  g_object_add_weak_pointer (G_OBJECT (f->store), (gpointer *) &f->store);
+  g_object_unref (f->store);
+  WAIT_UNTIL (f->store == NULL);
+  g_assert_finalize_object (f->server);
+
+  g_unlink (path);
+  g_unlink (lock);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+/* A saved device on the demo server in @mode, with @token in the keyring. */
+static XaDevice *
+add_device (Fixture    *f,
+            const char *name,
+            XaDemoMode  mode,
+            const char *token)
+{
+  g_autofree char *ota_url = xa_demo_server_get_url (f->server, mode, "ota");
+  g_autoptr(XaIdentity) identity = xa_identity_new (DEVICE, NULL, NULL, NULL);
+  g_autoptr(XaDevice) device = xa_device_new (name, ota_url, identity);
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autofree char *ws = xa_demo_server_get_url (f->server, mode, "ws");
+
+  g_object_set (device, "websocket-url", ws, NULL);
+  xa_device_store_add_async (f->store, device, NULL, xa_test_capture_cb, &added);
+  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&added), NULL));
+  if (token != NULL)
     {
-      GtkWidget *found = find_status_page (child);
-      if (found != NULL)
-        return found;
+      xa_token_store_save_async (device, XA_SECRET_TOKEN, token, NULL, xa_test_capture_cb, &saved);
+      g_assert_true (xa_token_store_save_finish (xa_test_wait (&saved), NULL));
+    }
+  return xa_device_store_find (f->store, name);
+}
+
+static void
+select_and_test (Fixture  *f,
+                 XaDevice *device)
+{
+  xa_window_select_device (f->window, device);
+  g_assert_true (xa_device_page_get_device (XA_DEVICE_PAGE (f->page)) == device);
+  /* Its token comes from the keyring before the Test can use it. */
+  xa_test_sleep (300);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test", NULL));
+  WAIT_UNTIL (!gtk_widget_get_visible (page_child (f, "test_spinner")));
+}
+
+static void
+test_empty_state (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *empty = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW, "empty_page"));
+
+  xa_test_sleep (200);
+  g_assert_true (gtk_widget_get_mapped (empty));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No devices yet");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Xiaozhi Activator");
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
+}
+
+static XaDevice *
+shown_device (Fixture *f)
+{
+  return xa_device_page_get_device (XA_DEVICE_PAGE (f->page));
+}
+
+static void
+test_add_activate_test_valid (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  XaAddDeviceDialog *dialog = xa_add_device_dialog_new (GTK_WINDOW (f->window), f->store);
+  GtkWidget *d = GTK_WIDGET (dialog);
+  g_autofree char *code = NULL;
+  g_autofree char *bound = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GAsyncResult) looked = NULL;
+  const char *subtitle;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* A person fills in the form: self-hosted, a typed Device-Id. */
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "name_row")), "Desk board");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "server_row")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "ota_row")), ota);
+  {
+    AdwComboRow *mac = ADW_COMBO_ROW (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "mac_row"));
+    GtkWidget *entry = GTK_WIDGET (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "mac_entry"));
+
+    adw_combo_row_set_selected (mac, g_list_model_get_n_items (adw_combo_row_get_model (mac)) - 1);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "02:55:44:33:22");
+    /* Validated as you type: not a MAC yet, so no Add. */
+    g_assert_true (gtk_widget_has_css_class (entry, "error"));
+    g_assert_false (gtk_widget_activate_action (d, "dialog.add", NULL) && dialog == NULL);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "02:55:44:33:22:11");
+    g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  }
+  /* The 127.0.0.1 warning is there: other devices could not reach it. */
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (
+                      ADW_PREFERENCES_GROUP (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "server_group"))),
+                    "only works on this computer"));
+
+  g_assert_true (gtk_widget_activate_action (d, "dialog.add", NULL));
+  WAIT_UNTIL (dialog == NULL);
+
+  /* The activation page shows the code the server gave, large. */
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  code = g_strdup (xa_demo_server_get_code (f->server, DEVICE));
+  g_assert_cmpstr (page_label (f, "code_label"), ==, code);
+  g_assert_nonnull (strstr (page_label (f, "steps_label"), DEVICE));
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (page_child (f, "qr_picture"))));
+  g_assert_true (g_str_has_prefix (page_label (f, "countdown_label"), "Valid for "));
+
+  /* The person types the code in the control panel. */
+  bound = xa_demo_server_bind_code (f->server, code);
+  g_assert_cmpstr (bound, ==, DEVICE);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "done") == 0);
+
+  /* Then the Test runs by itself and says the token works. */
+  WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (shown_device (f)), "valid") == 0);
+  gtk_widget_activate_action (f->page, "device.show-overview", NULL);
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Token is valid");
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (page_child (f, "token_row")));
+  token = g_strdup (xa_demo_server_get_token (f->server, DEVICE));
+  /* Masked until revealed. */
+  g_assert_null (strstr (subtitle, token));
+  g_assert_true (g_str_has_prefix (subtitle, "••••"));
+
+  xa_token_store_lookup_async (shown_device (f), XA_SECRET_TOKEN, NULL, xa_test_capture_cb, &looked);
+  {
+    char *stored = xa_token_store_lookup_finish (xa_test_wait (&looked), NULL);
+    g_assert_cmpstr (stored, ==, token);
+    secret_password_free (stored);
+  }
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (page_child (f, "reveal_button")), TRUE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (page_child (f, "token_row"))), ==, token);
+}
+
+static void
+test_rejected (Fixture       *f,
+               gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Kitchen speaker", XA_DEMO_MODE_SELF_HOSTED, "not-the-token");
+
+  select_and_test (f, device);
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Token rejected");
+  g_assert_nonnull (strstr (page_label (f, "verdict_advice"), "认证失败"));
+  g_assert_true (gtk_widget_get_visible (page_child (f, "details_expander")));
+  g_assert_nonnull (strstr (page_label (f, "details_label"), "Close code: 1000"));
+}
+
+static void
+test_not_activated (Fixture       *f,
+                    gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "New board", XA_DEMO_MODE_OFFICIAL, "test-token");
+
+  select_and_test (f, device);
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Device not activated");
+  g_assert_nonnull (strstr (page_label (f, "verdict_advice"), "activation code"));
+  g_assert_true (gtk_widget_get_visible (page_child (f, "activate_button")));
+}
+
+static void
+test_unreachable (Fixture       *f,
+                  gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Far away", XA_DEMO_MODE_OFFICIAL, "t");
+
+  g_autoptr(GAsyncResult) saved = NULL;
+
+  /* The server moved away. */
+  g_object_set (device, "ota-url", "http://127.0.0.1:1/xiaozhi/ota/", NULL);
+  xa_device_store_save_async (f->store, device, NULL, xa_test_capture_cb, &saved);
+  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&saved), NULL));
+  select_and_test (f, device);
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Server unreachable");
+  g_assert_nonnull (strstr (page_label (f, "verdict_advice"), "Could not reach"));
+}
+
+static void
+test_cancel_activation (Fixture       *f,
+                        gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, NULL);
+  guint requests;
+
+  xa_window_select_device (f->window, device);
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+
+  g_assert_true (gtk_widget_activate_action (f->page, "device.cancel-activation", NULL));
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "stack"), "overview") == 0);
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Not activated yet");
+
+  /* Nothing keeps polling once cancelled. */
+  requests = xa_demo_server_get_request_count (f->server, "activate") + xa_demo_server_get_request_count (f->server, "ota");
+  xa_test_sleep (3500);
+  g_assert_cmpuint (xa_demo_server_get_request_count (f->server, "activate") +
+                    xa_demo_server_get_request_count (f->server, "ota"), ==, requests);
+}
+
+static void
+test_close_mid_activation (Fixture       *f,
+                           gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, NULL);
+
+  xa_window_select_device (f->window, device);
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  /* The teardown closes the window now: it must go away cleanly. */
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        return ADW_MESSAGE_DIALOG (w);
     }
   return NULL;
 }
 
 static void
-test_empty_state (void)
+test_remove (Fixture       *f,
+             gconstpointer  data)
 {
-  g_autoptr(XaApplication) app = xa_application_new ();
-  XaWindow *window;
-  AdwStatusPage *page;
+  g_autoptr(XaDevice) device = g_object_ref (add_device (f, "Old board", XA_DEMO_MODE_OFFICIAL, "old-token"));
+  g_autoptr(GAsyncResult) looked = NULL;
+  AdwMessageDialog *dialog;
+  char *stored;
 
-  g_application_register (G_APPLICATION (app), NULL, NULL);
-  window = xa_window_new (ADW_APPLICATION (app));
-  gtk_window_present (GTK_WINDOW (window));
+  xa_window_select_device (f->window, device);
+  g_assert_true (gtk_widget_activate_action (f->page, "device.remove", NULL));
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Remove “Old board”?");
+  adw_message_dialog_response (dialog, "remove");
+  gtk_window_destroy (GTK_WINDOW (dialog));
 
-  page = ADW_STATUS_PAGE (find_status_page (GTK_WIDGET (window)));
-  g_assert_nonnull (page);
-  g_assert_cmpstr (adw_status_page_get_title (page), ==, "No devices yet");
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Xiaozhi Activator");
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (f->store)) == 0);
+  g_assert_null (shown_device (f));
 
-  /* The shortcuts window the menu offers is there. */
-  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
-  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "quit"));
-  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE));
+  /* Its secrets went with it. */
+  xa_test_sleep (200);
+  xa_token_store_lookup_async (device, XA_SECRET_TOKEN, NULL, xa_test_capture_cb, &looked);
+  stored = xa_token_store_lookup_finish (xa_test_wait (&looked), NULL);
+  g_assert_null (stored);
 }
+
+static void
+test_keyring_unavailable_subprocess (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autoptr(XaIdentity) identity = xa_identity_new (DEVICE, NULL, NULL, NULL);
+  g_autoptr(XaDevice) fresh = xa_device_new ("Desk board", ota, identity);
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autofree char *token = NULL;
+  XaDevice *device;
+
+  xa_device_store_add_async (f->store, fresh, NULL, xa_test_capture_cb, &added);
+  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&added), NULL));
+  device = xa_device_store_find (f->store, "Desk board");
+
+  xa_window_select_device (f->window, device);
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  g_free (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "done") == 0);
+
+  /* The keyring is not there: the user is told, and the token stays. */
+  WAIT_UNTIL (strstr (page_label (f, "keyring_label"), "copy or export it now") != NULL);
+  g_assert_true (gtk_info_bar_get_revealed (GTK_INFO_BAR (page_child (f, "keyring_bar"))));
+  g_assert_nonnull (strstr (page_label (f, "keyring_label"), "No keyring is available"));
+  g_assert_true (gtk_widget_get_visible (page_child (f, "retry_button")));
+  token = g_strdup (xa_demo_server_get_token (f->server, DEVICE));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (page_child (f, "reveal_button")), TRUE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (page_child (f, "token_row"))), ==, token);
+  g_assert_true (gtk_widget_activate_action (f->page, "device.copy-token", NULL));
+  g_print ("kept the token\n");
+}
+
+static void
+test_keyring_unavailable (void)
+{
+  g_test_trap_subprocess ("/xa/window/keyring-unavailable/subprocess", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*kept the token*");
+}
+
+/* The states the README and the metainfo show, in any language: it waits
+ * on states, not on English words. Saves only with XA_SCREENSHOT_DIR. */
+static void
+test_screenshots (Fixture       *f,
+                  gconstpointer  data)
+{
+  XaDevice *board = add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, NULL);
+  XaDevice *speaker;
+
+  screenshot (f, "empty");
+  xa_window_select_device (f->window, board);
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  screenshot (f, "activation");
+
+  g_free (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
+  WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (board), "valid") == 0);
+  gtk_widget_activate_action (f->page, "device.show-overview", NULL);
+  screenshot (f, "valid");
+
+  speaker = add_device (f, "Kitchen speaker", XA_DEMO_MODE_SELF_HOSTED, "not-the-token");
+  select_and_test (f, speaker);
+  g_assert_cmpstr (xa_device_get_last_verdict (speaker), ==, "rejected");
+  gtk_expander_set_expanded (GTK_EXPANDER (page_child (f, "details_expander")), TRUE);
+  screenshot (f, "rejected");
+}
+
+#define ADD(path, func) g_test_add ("/xa/window/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
 main (int   argc,
       char *argv[])
 {
+  /* In the subprocess only: no session bus, so no keyring. */
+  for (int i = 1; i < argc; i++)
+    if (g_str_has_suffix (argv[i], "/subprocess"))
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/xiaozhi-test-bus", TRUE);
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* build-aux/screenshots.sh shows the app in other languages too. */
+  if (g_getenv ("XA_LOCALEDIR") != NULL)
+    {
+      /* gtk_test_init() forced its own locale: take the environment's. */
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("XA_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
 
-  g_test_add_func ("/xa/window/empty-state", test_empty_state);
+  {
+    g_autofree char *dir = g_dir_make_tmp ("xa-app-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "unused.json", NULL);
+
+    app = xa_application_new (path);
+    g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+    g_application_register (G_APPLICATION (app), NULL, NULL);
+  }
+
+  ADD ("empty-state", test_empty_state);
+  ADD ("add-activate-test-valid", test_add_activate_test_valid);
+  ADD ("rejected", test_rejected);
+  ADD ("not-activated", test_not_activated);
+  ADD ("unreachable", test_unreachable);
+  ADD ("cancel-activation", test_cancel_activation);
+  ADD ("close-mid-activation", test_close_mid_activation);
+  ADD ("remove", test_remove);
+  ADD ("screenshots", test_screenshots);
+  g_test_add_func ("/xa/window/keyring-unavailable", test_keyring_unavailable);
+  ADD ("keyring-unavailable/subprocess", test_keyring_unavailable_subprocess);
 
   return g_test_run ();
 }

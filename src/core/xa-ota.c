@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xa-net.h"
@@ -721,4 +722,43 @@ xa_ota_guess_control_panel (const char *ota_url)
   root = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
                       g_uri_get_port (uri), "/", NULL, NULL);
   return g_uri_to_string (root);
+}
+
+/* The mistakes people make when typing a self-hosted OTA address. Returns
+ * a translated warning (one sentence each), or NULL when nothing looks off. */
+char *
+xa_ota_url_warnings (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *host, *scheme, *path;
+  int port;
+
+  if (url == NULL || *url == '\0' || !xa_ota_url_validate (url, NULL))
+    return NULL;
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  host = g_uri_get_host (uri);
+  scheme = g_uri_get_scheme (uri);
+  path = g_uri_get_path (uri);
+  port = g_uri_get_port (uri);
+
+  if (!g_str_has_suffix (path, "/"))
+    g_string_append_printf (out, "%s ", _("The address should end with a slash (…/xiaozhi/ota/): some servers answer nothing else."));
+  if (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "localhost") || g_str_equal (host, "::1"))
+    g_string_append_printf (out, "%s ", _("127.0.0.1 only works on this computer: your devices cannot reach it. Use this computer’s network address."));
+  else if (g_str_has_prefix (host, "172."))
+    {
+      int second = atoi (host + 4);
+      if (second >= 16 && second <= 31)
+        g_string_append_printf (out, "%s ", _("This looks like an address inside Docker, which other devices cannot reach. Use the host computer’s address."));
+    }
+  if (g_str_equal (host, "api.tenclass.net") && g_str_equal (scheme, "http"))
+    g_string_append_printf (out, "%s ", _("The official server needs https://."));
+  else if (g_str_equal (scheme, "https") && (port == 8002 || port == 8003))
+    g_string_append_printf (out, "%s ", _("Self-hosted servers usually speak plain http:// on ports 8002 and 8003."));
+
+  if (out->len == 0)
+    return NULL;
+  g_string_truncate (out, out->len - 1);
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -78,6 +78,7 @@ gboolean     xa_ota_answer_has_test_mqtt (const XaOtaAnswer *self);
 
 char        *xa_ota_activate_url         (const char        *ota_url);
 char        *xa_ota_guess_control_panel  (const char        *ota_url);
+char        *xa_ota_url_warnings         (const char        *url);
 gboolean     xa_ota_url_validate         (const char        *url,
                                           GError           **error);
 

@@ -84,10 +84,41 @@ typedef struct
 {
   char *uuid;
   char *device_id;
-  char *kind;
+  char *kind;       /* NULL: delete every secret of the device */
   char *label;
   char *secret;
 } SaveData;
+
+/* Writes go to the Secret Service one at a time: gnome-keyring 42 can
+ * register one item path twice when two writes overlap, and then quit. */
+static GQueue pending_writes = G_QUEUE_INIT;
+static gboolean writing;
+
+static void start_write (GTask *task);
+
+static void
+write_done (GTask  *task,
+            GError *error)
+{
+  if (error != NULL)
+    g_task_return_error (task, map_error (error));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+
+  writing = FALSE;
+  if (!g_queue_is_empty (&pending_writes))
+    start_write (g_queue_pop_head (&pending_writes));
+}
+
+static void
+queue_write (GTask *task)
+{
+  if (writing)
+    g_queue_push_tail (&pending_writes, task);
+  else
+    start_write (task);
+}
 
 static void
 save_data_free (SaveData *data)
@@ -107,18 +138,24 @@ done_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
   if (SECRET_IS_ITEM (object))
     secret_item_set_secret_finish (SECRET_ITEM (object), result, &error);
   else
     secret_password_store_finish (result, &error);
+  write_done (user_data, error);
+}
 
-  if (error != NULL)
-    g_task_return_error (task, map_error (error));
-  else
-    g_task_return_boolean (task, TRUE);
+static void
+clear_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GError *error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  write_done (user_data, error);
 }
 
 static void
@@ -134,8 +171,7 @@ search_cb (GObject      *object,
 
   if (error != NULL)
     {
-      g_task_return_error (task, map_error (error));
-      g_object_unref (task);
+      write_done (task, error);
       return;
     }
 
@@ -175,11 +211,25 @@ xa_token_store_save_async (XaDevice            *device,
   data->label = label_for (device, kind);
   data->secret = g_strdup (secret);
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  queue_write (task);
+}
 
-  secret_password_search (get_schema (), SECRET_SEARCH_UNLOCK, cancellable, search_cb, task,
-                          "device-uuid", data->uuid,
-                          "kind", data->kind,
-                          NULL);
+static void
+start_write (GTask *task)
+{
+  SaveData *data = g_task_get_task_data (task);
+
+  writing = TRUE;
+  if (data->kind == NULL)
+    secret_password_clear (get_schema (), g_task_get_cancellable (task), clear_cb, task,
+                           "device-uuid", data->uuid,
+                           NULL);
+  else
+    secret_password_search (get_schema (), SECRET_SEARCH_UNLOCK, g_task_get_cancellable (task),
+                            search_cb, task,
+                            "device-uuid", data->uuid,
+                            "kind", data->kind,
+                            NULL);
 }
 
 gboolean
@@ -238,21 +288,6 @@ xa_token_store_lookup_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-clear_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    g_task_return_error (task, map_error (error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /* Removes every secret of @device. */
 void
 xa_token_store_delete_async (XaDevice            *device,
@@ -261,11 +296,12 @@ xa_token_store_delete_async (XaDevice            *device,
                              gpointer             user_data)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  SaveData *data = g_new0 (SaveData, 1);
 
   g_task_set_source_tag (task, xa_token_store_delete_async);
-  secret_password_clear (get_schema (), cancellable, clear_cb, task,
-                         "device-uuid", xa_device_get_uuid (device),
-                         NULL);
+  data->uuid = g_strdup (xa_device_get_uuid (device));
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  queue_write (task);
 }
 
 gboolean

@@ -18,6 +18,6 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Xiaozhi Activator"));
-  app = xa_application_new ();
+  app = xa_application_new (NULL);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -6,11 +6,17 @@
 #include <libsoup/soup.h>
 
 #include "xa-application.h"
+#include "xa-net.h"
+#include "xa-preferences-window.h"
 #include "xa-window.h"
 
 struct _XaApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  XaDeviceStore  *store;
+  GSettings      *settings;
+  GError         *store_error;
 };
 
 G_DEFINE_FINAL_TYPE (XaApplication, xa_application, ADW_TYPE_APPLICATION)
@@ -48,6 +54,16 @@ about_activated (GSimpleAction *action,
 }
 
 static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+
+  gtk_window_present (xa_preferences_window_new (gtk_application_get_active_window (app)));
+}
+
+static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
@@ -57,35 +73,93 @@ quit_activated (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", about_activated },
+  { "preferences", preferences_activated },
   { "quit", quit_activated },
 };
 
 static void
+ca_file_changed_cb (GSettings      *settings,
+                    const char     *key,
+                    XaApplication  *self)
+{
+  g_autofree char *path = g_settings_get_string (settings, "ca-file");
+  g_autoptr(GError) error = NULL;
+
+  if (!xa_net_set_ca_file (path, &error))
+    g_warning ("%s", error->message);
+}
+
+static void
+store_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(XaApplication) self = user_data;
+  GList *windows;
+
+  g_clear_error (&self->store_error);
+  if (xa_device_store_finish (XA_DEVICE_STORE (object), result, &self->store_error))
+    return;
+
+  for (windows = gtk_application_get_windows (GTK_APPLICATION (self)); windows; windows = windows->next)
+    if (XA_IS_WINDOW (windows->data))
+      xa_window_show_store_error (windows->data, self->store_error);
+}
+
+static void
 xa_application_activate (GApplication *app)
 {
+  XaApplication *self = XA_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (xa_window_new (ADW_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (xa_window_new (ADW_APPLICATION (app), self->store));
+      if (self->store_error != NULL)
+        xa_window_show_store_error (XA_WINDOW (window), self->store_error);
+    }
   gtk_window_present (window);
 }
 
 static void
 xa_application_startup (GApplication *app)
 {
+  XaApplication *self = XA_APPLICATION (app);
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *prefs_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (xa_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect (self->settings, "changed::ca-file", G_CALLBACK (ca_file_changed_cb), self);
+  ca_file_changed_cb (self->settings, "ca-file", self);
+
+  xa_device_store_load_async (self->store, NULL, store_loaded_cb, g_object_ref (self));
+}
+
+static void
+xa_application_dispose (GObject *object)
+{
+  XaApplication *self = XA_APPLICATION (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_error (&self->store_error);
+
+  G_OBJECT_CLASS (xa_application_parent_class)->dispose (object);
 }
 
 static void
 xa_application_class_init (XaApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = xa_application_dispose;
   app_class->activate = xa_application_activate;
   app_class->startup = xa_application_startup;
 }
@@ -95,12 +169,22 @@ xa_application_init (XaApplication *self)
 {
 }
 
+/* @store_path: the devices file, or NULL for the usual one */
 XaApplication *
-xa_application_new (void)
+xa_application_new (const char *store_path)
 {
-  return g_object_new (XA_TYPE_APPLICATION,
-                       "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
-                       "resource-base-path", "/io/github/xiaozhi_activator/Activator",
-                       NULL);
+  XaApplication *self = g_object_new (XA_TYPE_APPLICATION,
+                                      "application-id", APP_ID,
+                                      "flags", G_APPLICATION_DEFAULT_FLAGS,
+                                      "resource-base-path", "/io/github/xiaozhi_activator/Activator",
+                                      NULL);
+
+  self->store = xa_device_store_new (store_path);
+  return self;
+}
+
+XaDeviceStore *
+xa_application_get_store (XaApplication *self)
+{
+  return self->store;
 }

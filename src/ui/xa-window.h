@@ -3,12 +3,20 @@
 
 #include <adwaita.h>
 
+#include "xa-device-store.h"
+
 G_BEGIN_DECLS
 
 #define XA_TYPE_WINDOW (xa_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (XaWindow, xa_window, XA, WINDOW, AdwApplicationWindow)
 
-XaWindow *xa_window_new (AdwApplication *application);
+XaWindow  *xa_window_new             (AdwApplication *application,
+                                      XaDeviceStore  *store);
+void       xa_window_select_device   (XaWindow       *self,
+                                      XaDevice       *device);
+GtkWidget *xa_window_get_device_page (XaWindow       *self);
+void       xa_window_show_store_error (XaWindow      *self,
+                                      const GError   *error);
 
 G_END_DECLS

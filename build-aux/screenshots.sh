@@ -1,0 +1,42 @@
+#!/bin/bash
+# Makes data/screenshots/*.png from the real app: the widget test drives the
+# window against the demo server and saves it in each state, in English and
+# in Chinese. Needs what build-aux/test.sh installs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+bash build-aux/install-deps.sh
+# Chinese text needs a CJK font and the zh_CN locale.
+if [ "$(id -u)" -eq 0 ]; then
+  dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" ||
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
+  if ! locale -a | grep -qi '^zh_CN.utf8$'; then
+    sed -i 's/^# *zh_CN.UTF-8/zh_CN.UTF-8/' /etc/locale.gen
+    grep -q '^zh_CN.UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' >> /etc/locale.gen
+    locale-gen >/dev/null
+  fi
+fi
+[ -d _build ] || meson setup _build
+ninja -C _build
+meson install -C _build --destdir "$top/_screenshots-root" --quiet >/dev/null
+localedir=$(find "$top/_screenshots-root" -type d -path '*/share/locale' | head -n 1)
+
+out="$top/data/screenshots"
+mkdir -p "$out"
+export G_TEST_SRCDIR="$top/tests" GSETTINGS_SCHEMA_DIR="$top/_build/data" GSETTINGS_BACKEND=memory \
+       GTK_A11Y=none GIO_USE_PROXY_RESOLVER=dummy XA_SCREENSHOT_DIR="$out" XA_LOCALEDIR="$localedir"
+
+shoot () {
+  xvfb-run -a -s "-screen 0 1400x1000x24" dbus-run-session -- \
+    tests/with-keyring.sh _build/tests/test-window -p /xa/window/screenshots
+}
+
+LC_ALL=C.UTF-8 LANGUAGE= XA_SCREENSHOT_SUFFIX= shoot
+LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN XA_SCREENSHOT_SUFFIX=-zh_CN shoot
+# Narrow, to check the folded layout by eye; not committed.
+mkdir -p "$top/_build/screenshots-narrow"
+LC_ALL=C.UTF-8 LANGUAGE= XA_SCREENSHOT_WIDTH=400 XA_SCREENSHOT_SUFFIX=-narrow \
+  XA_SCREENSHOT_DIR="$top/_build/screenshots-narrow" shoot
+rm -rf "$top/_screenshots-root"
+ls -l "$out"

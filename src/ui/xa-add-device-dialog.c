@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xa-add-device-dialog.h"
+#include "xa-device-page.h"
+#include "xa-window.h"
+
+/* Two ways in: a new identity to activate, or a device another client
+ * already has a token for. */
+struct _XaAddDeviceDialog
+{
+  AdwWindow            parent_instance;
+
+  XaDeviceStore       *store;
+  GPtrArray           *host_macs;     /* XaHostInterface, in the combo's order after "random" */
+  GCancellable        *cancellable;
+
+  AdwToastOverlay     *toast_overlay;
+  AdwViewStack        *view_stack;
+  AdwEntryRow         *name_row;
+  AdwPreferencesGroup *server_group;
+  AdwComboRow         *server_row;
+  AdwEntryRow         *ota_row;
+  AdwPreferencesGroup *mac_group;
+  AdwComboRow         *mac_row;
+  AdwEntryRow         *mac_entry;
+  AdwEntryRow         *client_row;
+  AdwPreferencesGroup *token_group;
+  AdwEntryRow         *t_name_row;
+  AdwEntryRow         *t_ws_row;
+  AdwEntryRow         *t_ota_row;
+  AdwEntryRow         *t_device_row;
+  AdwEntryRow         *t_client_row;
+  AdwPasswordEntryRow *t_token_row;
+};
+
+G_DEFINE_FINAL_TYPE (XaAddDeviceDialog, xa_add_device_dialog, ADW_TYPE_WINDOW)
+
+static const char *
+text_of (gpointer row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static char *
+stripped_text (gpointer row)
+{
+  return g_strstrip (g_strdup (text_of (row)));
+}
+
+static gboolean
+has_text (gpointer row)
+{
+  g_autofree char *text = stripped_text (row);
+  return *text != '\0';
+}
+
+static gboolean
+is_token_path (XaAddDeviceDialog *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "token") == 0;
+}
+
+static gboolean
+typing_mac (XaAddDeviceDialog *self)
+{
+  return adw_combo_row_get_selected (self->mac_row) == self->host_macs->len + 1;
+}
+
+/* Marks a row wrong as the user types, and says why in @message. */
+static gboolean
+check (gpointer      row,
+       gboolean      ok,
+       const char   *why,
+       GString      *message)
+{
+  if (ok)
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      if (why != NULL && *text_of (row) != '\0')
+        g_string_append_printf (message, "%s%s", message->len ? "\n" : "", why);
+    }
+  return ok;
+}
+
+static gboolean
+valid_mac (const char  *text,
+           GError     **error)
+{
+  g_autofree char *mac = xa_mac_normalize (text, error);
+  return mac != NULL;
+}
+
+static gboolean
+valid_client (const char  *text,
+              GError     **error)
+{
+  g_autofree char *id = xa_client_id_normalize (text, error);
+  return id != NULL;
+}
+
+static void
+validate (XaAddDeviceDialog *self)
+{
+  g_autoptr(GString) server_msg = g_string_new (NULL);
+  g_autoptr(GString) mac_msg = g_string_new (NULL);
+  g_autoptr(GString) token_msg = g_string_new (NULL);
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+  g_autoptr(GError) e3 = NULL;
+  g_autoptr(GError) e4 = NULL;
+  g_autoptr(GError) e5 = NULL;
+  gboolean self_hosted = adw_combo_row_get_selected (self->server_row) == 1;
+  gboolean ok;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->ota_row), self_hosted);
+  gtk_widget_set_visible (GTK_WIDGET (self->mac_entry), typing_mac (self));
+
+  if (!is_token_path (self))
+    {
+      ok = check (self->name_row, has_text (self->name_row), NULL, server_msg);
+      if (self_hosted)
+        {
+          g_autofree char *warnings = xa_ota_url_warnings (text_of (self->ota_row));
+          ok &= check (self->ota_row, xa_ota_url_validate (text_of (self->ota_row), &e1),
+                       e1 ? e1->message : NULL, server_msg);
+          if (warnings != NULL)
+            g_string_append_printf (server_msg, "%s%s", server_msg->len ? "\n" : "", warnings);
+        }
+      if (typing_mac (self))
+        ok &= check (self->mac_entry, valid_mac (text_of (self->mac_entry), &e2), e2 ? e2->message : NULL, mac_msg);
+      ok &= check (self->client_row, valid_client (text_of (self->client_row), &e3), e3 ? e3->message : NULL, mac_msg);
+
+      adw_preferences_group_set_description (self->server_group, server_msg->len ? server_msg->str : NULL);
+      adw_preferences_group_set_description (self->mac_group, mac_msg->len ? mac_msg->str
+                                             : _("Servers know a device by this MAC address. A random one is safest: "
+                                                 "a MAC already bound to another account never gets a code."));
+    }
+  else
+    {
+      g_autoptr(GUri) ws = g_uri_parse (text_of (self->t_ws_row), G_URI_FLAGS_NONE, NULL);
+      gboolean ws_ok = ws != NULL && (g_str_equal (g_uri_get_scheme (ws), "ws") || g_str_equal (g_uri_get_scheme (ws), "wss"));
+
+      ok = check (self->t_name_row, has_text (self->t_name_row), NULL, token_msg);
+      ok &= check (self->t_ws_row, ws_ok, _("The WebSocket URL starts with ws:// or wss://."), token_msg);
+      ok &= check (self->t_ota_row, xa_ota_url_validate (text_of (self->t_ota_row), &e4),
+                   e4 ? e4->message : NULL, token_msg);
+      ok &= check (self->t_device_row, valid_mac (text_of (self->t_device_row), &e5),
+                   e5 ? e5->message : NULL, token_msg);
+      ok &= check (self->t_client_row, valid_client (text_of (self->t_client_row), NULL),
+                   _("The Client-Id is a UUID."), token_msg);
+      ok &= check (self->t_token_row, has_text (self->t_token_row), NULL, token_msg);
+      adw_preferences_group_set_description (self->token_group, token_msg->len ? token_msg->str
+                                             : _("Paste what your other client uses, for example from its config.json. "
+                                                 "The token is tested right away and kept in the keyring."));
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.add", ok);
+}
+
+typedef struct
+{
+  XaAddDeviceDialog *dialog;
+  XaDevice          *device;
+  char              *token;
+} Adding;
+
+static void
+adding_free (Adding *adding)
+{
+  g_object_unref (adding->dialog);
+  g_clear_object (&adding->device);
+  g_free (adding->token);
+  g_free (adding);
+}
+
+static void
+added_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Adding *adding = user_data;
+  XaAddDeviceDialog *self = adding->dialog;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  XaDevice *saved;
+
+  if (!xa_device_store_finish (XA_DEVICE_STORE (object), result, &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.add", TRUE);
+      adding_free (adding);
+      return;
+    }
+
+  saved = xa_device_store_find_uuid (self->store, xa_device_get_uuid (adding->device));
+  if (XA_IS_WINDOW (parent) && saved != NULL)
+    {
+      XaDevicePage *page = XA_DEVICE_PAGE (xa_window_get_device_page (XA_WINDOW (parent)));
+
+      xa_window_select_device (XA_WINDOW (parent), saved);
+      /* What the user came for: the code, or the verdict. */
+      if (adding->token != NULL)
+        {
+          xa_device_page_set_token (page, adding->token);
+          gtk_widget_activate_action (GTK_WIDGET (page), "device.test", NULL);
+        }
+      else
+        gtk_widget_activate_action (GTK_WIDGET (page), "device.activate", NULL);
+    }
+
+  adding_free (adding);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  XaAddDeviceDialog *self = XA_ADD_DEVICE_DIALOG (widget);
+  g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  Adding *adding;
+
+  adding = g_new0 (Adding, 1);
+  adding->dialog = g_object_ref (self);
+
+  if (!is_token_path (self))
+    {
+      guint choice = adw_combo_row_get_selected (self->mac_row);
+      const char *mac = NULL;
+      const char *ota = adw_combo_row_get_selected (self->server_row) == 1 ? text_of (self->ota_row)
+                                                                            : XA_OTA_DEFAULT_URL;
+
+      if (typing_mac (self))
+        mac = text_of (self->mac_entry);
+      else if (choice >= 1 && choice <= self->host_macs->len)
+        mac = ((XaHostInterface *) g_ptr_array_index (self->host_macs, choice - 1))->mac;
+
+      g_autofree char *name = stripped_text (self->name_row);
+
+      identity = xa_identity_new (mac, text_of (self->client_row), NULL, &error);
+      if (identity != NULL)
+        {
+          /* Its HMAC key is made and kept when it is activated. */
+          adding->device = xa_device_new (name, ota, identity);
+        }
+    }
+  else
+    {
+      g_autofree char *name = stripped_text (self->t_name_row);
+
+      identity = xa_identity_new (text_of (self->t_device_row), text_of (self->t_client_row), NULL, &error);
+      if (identity != NULL)
+        {
+          adding->device = xa_device_new (name, text_of (self->t_ota_row), identity);
+          g_object_set (adding->device, "websocket-url", text_of (self->t_ws_row), NULL);
+          adding->token = stripped_text (self->t_token_row);
+        }
+    }
+
+  if (identity == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      adding_free (adding);
+      return;
+    }
+
+  gtk_widget_action_set_enabled (widget, "dialog.add", FALSE);
+  xa_device_store_add_async (self->store, adding->device, self->cancellable, added_cb, adding);
+}
+
+static void
+xa_add_device_dialog_dispose (GObject *object)
+{
+  XaAddDeviceDialog *self = XA_ADD_DEVICE_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->host_macs, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), XA_TYPE_ADD_DEVICE_DIALOG);
+
+  G_OBJECT_CLASS (xa_add_device_dialog_parent_class)->dispose (object);
+}
+
+static void
+xa_add_device_dialog_class_init (XaAddDeviceDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xa_add_device_dialog_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/xiaozhi_activator/Activator/xa-add-device-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, server_group);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, server_row);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, ota_row);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, mac_group);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, mac_row);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, mac_entry);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, client_row);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, token_group);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, t_name_row);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, t_ws_row);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, t_ota_row);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, t_device_row);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, t_client_row);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, t_token_row);
+  gtk_widget_class_bind_template_callback (widget_class, validate);
+
+  gtk_widget_class_install_action (widget_class, "dialog.add", NULL, add_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+xa_add_device_dialog_init (XaAddDeviceDialog *self)
+{
+  g_autoptr(GtkStringList) macs = gtk_string_list_new (NULL);
+  g_autofree char *client = xa_client_id_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+
+  self->host_macs = xa_mac_list_host (NULL);
+  gtk_string_list_append (macs, _("A new random one"));
+  for (guint i = 0; i < self->host_macs->len; i++)
+    {
+      XaHostInterface *iface = g_ptr_array_index (self->host_macs, i);
+      /* Translators: a choice of Device-Id; %s are a network interface and its MAC address */
+      g_autofree char *label = g_strdup_printf (_("This computer’s %s (%s)"), iface->interface, iface->mac);
+      gtk_string_list_append (macs, label);
+    }
+  gtk_string_list_append (macs, _("Type one"));
+  adw_combo_row_set_model (self->mac_row, G_LIST_MODEL (macs));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->client_row), client);
+  gtk_editable_set_text (GTK_EDITABLE (self->t_client_row), "");
+  validate (self);
+}
+
+XaAddDeviceDialog *
+xa_add_device_dialog_new (GtkWindow     *parent,
+                          XaDeviceStore *store)
+{
+  XaAddDeviceDialog *self = g_object_new (XA_TYPE_ADD_DEVICE_DIALOG, "transient-for", parent, NULL);
+
+  self->store = g_object_ref (store);
+  return self;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "xa-device-store.h"
+
+G_BEGIN_DECLS
+
+#define XA_TYPE_ADD_DEVICE_DIALOG (xa_add_device_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (XaAddDeviceDialog, xa_add_device_dialog, XA, ADD_DEVICE_DIALOG, AdwWindow)
+
+XaAddDeviceDialog *xa_add_device_dialog_new (GtkWindow     *parent,
+                                             XaDeviceStore *store);
+
+G_END_DECLS
