@@ -1,5 +1,6 @@
 #!/bin/bash
 # Installs what building, running and testing need on Debian 12, as root.
+# With --tests, also the zh_CN.UTF-8 locale the translation tests use.
 # Does nothing when everything is already there.
 set -euo pipefail
 
@@ -9,7 +10,7 @@ packages=(
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libqrencode-dev glib-networking
   desktop-file-utils appstream
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
-  imagemagick
+  imagemagick locales
 )
 
 missing=()
@@ -17,17 +18,30 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
+# The translation tests (--tests) run in Chinese: they need its locale.
+need_locale=0
+if [ "${1:-}" = "--tests" ]; then
+  locale -a 2>/dev/null | grep -qi '^zh_CN.utf8$' || need_locale=1
+fi
+
+if [ ${#missing[@]} -eq 0 ] && [ $need_locale -eq 0 ]; then
   exit 0
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "Missing packages: ${missing[*]}" >&2
+  echo "Missing packages: ${missing[*]} (or the zh_CN.UTF-8 locale)" >&2
   echo "Run this again as root (or with sudo) to install them." >&2
   exit 1
 fi
 
-echo "Installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ $need_locale -eq 1 ]; then
+  sed -i 's/^# *zh_CN.UTF-8/zh_CN.UTF-8/' /etc/locale.gen
+  grep -q '^zh_CN.UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' >> /etc/locale.gen
+  locale-gen >/dev/null
+fi

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-bash build-aux/install-deps.sh
+bash build-aux/install-deps.sh --tests
 # Chinese text needs a CJK font and the zh_CN locale.
 if [ "$(id -u)" -eq 0 ]; then
   dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" ||

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-bash build-aux/install-deps.sh
+bash build-aux/install-deps.sh --tests
 
 passed=0
 failed=0

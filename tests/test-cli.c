@@ -312,6 +312,34 @@ test_activate_fails (Fixture       *f,
 }
 
 
+static void
+test_chinese_output (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *url = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SELF_HOSTED, "ws");
+  const char *zh[] = { "LANGUAGE", "zh_CN", "LC_ALL", "zh_CN.UTF-8",
+                       "TEXTDOMAINDIR", g_getenv ("XA_BUILD_LOCALEDIR"), NULL };
+  g_auto(Run) human = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) usage = { 0 };
+
+  run_cli_full (&human, NULL, zh, (const char *[]) { "test", "--url", url, "--token", "wrong",
+                                                     "--device-id", DEVICE, "--client-id", CLIENT, NULL });
+  g_assert_cmpint (human.status, ==, 3);
+  g_assert_true (g_str_has_prefix (human.out, "✘ 令牌被拒绝\n服务器返回“认证失败”并关闭了连接。"));
+  g_assert_nonnull (strstr (human.out, "详细信息：\n"));
+  g_assert_nonnull (strstr (human.out, "服务器消息：认证失败"));
+
+  /* JSON stays the same in every language. */
+  run_cli_full (&json, NULL, zh, (const char *[]) { "test", "--url", url, "--token", "wrong",
+                                                    "--device-id", DEVICE, "--client-id", CLIENT, "--json", NULL });
+  g_assert_nonnull (strstr (json.out, "\"verdict\" : \"rejected\""));
+
+  run_cli_full (&usage, NULL, zh, (const char *[]) { "test", "--url", url, NULL });
+  g_assert_cmpint (usage.status, ==, 2);
+  g_assert_nonnull (strstr (usage.err, "请提供设备的 --device-id 和 --client-id。"));
+}
+
 /* ---- saved devices (runs inside tests/with-keyring.sh) ------------------- */
 
 #define SAVED "02:11:22:33:44:aa"
@@ -519,6 +547,7 @@ main (int   argc,
   g_test_add_func ("/xa/cli/unreachable-and-tls", test_unreachable_and_tls);
   g_test_add ("/xa/cli/activate-then-test", Fixture, NULL, fixture_setup, test_activate_then_test, fixture_teardown);
   g_test_add ("/xa/cli/activate-fails", Fixture, NULL, fixture_setup, test_activate_fails, fixture_teardown);
+  g_test_add ("/xa/cli/chinese-output", Fixture, NULL, fixture_setup, test_chinese_output, fixture_teardown);
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
   g_test_add ("/xa/cli/export-import", Fixture, NULL, fixture_setup, test_export_import, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)

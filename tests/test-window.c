@@ -66,8 +66,8 @@ visible_child (Fixture    *f,
 }
 
 static void
-screenshot (Fixture    *f,
-            const char *name)
+screenshot_of (GtkWidget  *window,
+               const char *name)
 {
   const char *dir = g_getenv ("XA_SCREENSHOT_DIR");
   g_autoptr(GdkPaintable) paintable = NULL;
@@ -81,19 +81,26 @@ screenshot (Fixture    *f,
     return;
 
   xa_test_sleep (600);
-  w = gtk_widget_get_width (GTK_WIDGET (f->window));
-  h = gtk_widget_get_height (GTK_WIDGET (f->window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (f->window));
+  w = gtk_widget_get_width (window);
+  h = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, w, h);
   node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, w, h));
   {
     g_autofree char *file = g_strdup_printf ("%s%s.png", name, g_getenv ("XA_SCREENSHOT_SUFFIX") ?: "");
     path = g_build_filename (dir, file, NULL);
   }
   g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+screenshot (Fixture    *f,
+            const char *name)
+{
+  screenshot_of (GTK_WIDGET (f->window), name);
 }
 
 static void
@@ -434,6 +441,17 @@ test_screenshots (Fixture       *f,
   XaDevice *speaker;
 
   screenshot (f, "empty");
+  {
+    XaAddDeviceDialog *dialog = xa_add_device_dialog_new (GTK_WINDOW (f->window), f->store);
+    GtkWidget *d = GTK_WIDGET (dialog);
+
+    gtk_window_present (GTK_WINDOW (dialog));
+    adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "server_row")), 1);
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "ota_row")),
+                           "http://127.0.0.1:8002/xiaozhi/ota");
+    screenshot_of (d, "add-device");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
   xa_window_select_device (f->window, board);
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
@@ -449,6 +467,25 @@ test_screenshots (Fixture       *f,
   g_assert_cmpstr (xa_device_get_last_verdict (speaker), ==, "rejected");
   gtk_expander_set_expanded (GTK_EXPANDER (page_child (f, "details_expander")), TRUE);
   screenshot (f, "rejected");
+}
+
+/* Only registered when the run is in Chinese (tests/meson.build). */
+static void
+test_chinese (Fixture       *f,
+              gconstpointer  data)
+{
+  GtkWidget *empty = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW, "empty_page"));
+  XaDevice *device;
+
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "还没有设备");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "小智激活器");
+
+  device = add_device (f, "厨房音箱", XA_DEMO_MODE_SELF_HOSTED, "not-the-token");
+  select_and_test (f, device);
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "令牌被拒绝");
+  g_assert_true (g_str_has_prefix (page_label (f, "verdict_advice"), "服务器返回“认证失败”并关闭了连接"));
+  g_assert_nonnull (strstr (page_label (f, "details_label"), "关闭码：1000"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (page_child (f, "token_row"))), ==, "访问令牌");
 }
 
 #define ADD(path, func) g_test_add ("/xa/window/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -482,6 +519,12 @@ main (int   argc,
     g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
     g_application_register (G_APPLICATION (app), NULL, NULL);
   }
+
+  if (g_strcmp0 (g_getenv ("LANGUAGE"), "zh_CN") == 0)
+    {
+      ADD ("chinese", test_chinese);
+      return g_test_run ();
+    }
 
   ADD ("empty-state", test_empty_state);
   ADD ("add-activate-test-valid", test_add_activate_test_valid);

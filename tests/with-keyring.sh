@@ -1,7 +1,12 @@
 #!/bin/sh
-# Runs a test against a fresh, unlocked gnome-keyring of its own on the
-# current session bus (build-aux/test.sh provides one with dbus-run-session).
+# Runs a test against a fresh, unlocked gnome-keyring of its own, on a
+# session bus of its own: tests run in parallel, and two keyrings on one
+# bus would fight over the Secret Service name.
 set -eu
+if [ -z "${XA_OWN_BUS:-}" ]; then
+  XA_OWN_BUS=1 exec dbus-run-session -- "$0" "$@"
+fi
+
 home=$(mktemp -d)
 trap 'kill "$keyring_pid" 2>/dev/null || true; rm -rf "$home"' EXIT
 export HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XDG_RUNTIME_DIR="$home/run"

@@ -497,7 +497,9 @@ main (int   argc,
   g_log_writer_default_set_use_stderr (TRUE);
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* TEXTDOMAINDIR, as gettext's shell tools know it: translations from a
+   * build tree or a relocated install. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TEXTDOMAINDIR") ? g_getenv ("TEXTDOMAINDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

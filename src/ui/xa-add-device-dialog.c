@@ -76,12 +76,13 @@ check (gpointer      row,
        const char   *why,
        GString      *message)
 {
-  if (ok)
+  /* An empty field only keeps Add off; what is typed wrong turns red. */
+  if (ok || *text_of (row) == '\0')
     gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
   else
     {
       gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-      if (why != NULL && *text_of (row) != '\0')
+      if (why != NULL)
         g_string_append_printf (message, "%s%s", message->len ? "\n" : "", why);
     }
   return ok;
