@@ -5,8 +5,9 @@ cd "$(dirname "$0")/.."
 top=$PWD
 
 bash build-aux/install-deps.sh
-[ -d _build ] || meson setup _build --prefix="$top/_install" -Dui_tests=false
-meson install -C _build --quiet
+# A build directory of its own: the test command's _build installs nowhere.
+[ -d _build-run ] || meson setup _build-run --prefix="$top/_install" -Dui_tests=false
+meson install -C _build-run --quiet
 
 export XDG_DATA_DIRS="$top/_install/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
 export GSETTINGS_SCHEMA_DIR="$top/_install/share/glib-2.0/schemas"

@@ -7,15 +7,17 @@ cd "$(dirname "$0")/.."
 top=$PWD
 
 bash build-aux/install-deps.sh --tests
-# Chinese text needs a CJK font and the zh_CN locale.
+# Chinese text needs a CJK font; Chinese and German need their locales.
 if [ "$(id -u)" -eq 0 ]; then
   dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" ||
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
-  if ! locale -a | grep -qi '^zh_CN.utf8$'; then
-    sed -i 's/^# *zh_CN.UTF-8/zh_CN.UTF-8/' /etc/locale.gen
-    grep -q '^zh_CN.UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' >> /etc/locale.gen
-    locale-gen >/dev/null
-  fi
+  for loc in zh_CN de_DE; do
+    if ! locale -a | grep -qi "^$loc.utf8\$"; then
+      sed -i "s/^# *$loc.UTF-8/$loc.UTF-8/" /etc/locale.gen
+      grep -q "^$loc.UTF-8" /etc/locale.gen || echo "$loc.UTF-8 UTF-8" >> /etc/locale.gen
+      locale-gen >/dev/null
+    fi
+  done
 fi
 [ -d _build ] || meson setup _build
 ninja -C _build
@@ -34,6 +36,10 @@ shoot () {
 
 LC_ALL=C.UTF-8 LANGUAGE= XA_SCREENSHOT_SUFFIX= shoot
 LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN XA_SCREENSHOT_SUFFIX=-zh_CN shoot
+# German has the longest words: the activation page must still fit.
+mkdir -p "$top/_build/screenshots-de"
+LC_ALL=de_DE.UTF-8 LANGUAGE=de XA_SCREENSHOT_SUFFIX=-de XA_SCREENSHOT_DIR="$top/_build/screenshots-de" shoot
+cp "$top/_build/screenshots-de/activation-de.png" "$out/"
 # Narrow, to check the folded layout by eye; not committed.
 mkdir -p "$top/_build/screenshots-narrow"
 LC_ALL=C.UTF-8 LANGUAGE= XA_SCREENSHOT_WIDTH=400 XA_SCREENSHOT_SUFFIX=-narrow \

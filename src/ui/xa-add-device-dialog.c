@@ -345,6 +345,19 @@ xa_add_device_dialog_init (XaAddDeviceDialog *self)
   adw_combo_row_set_model (self->mac_row, G_LIST_MODEL (macs));
 
   gtk_editable_set_text (GTK_EDITABLE (self->client_row), client);
+
+  /* The default server of the preferences: a self-hosted one starts there. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autofree char *ota = g_settings_get_string (settings, "default-ota-url");
+
+    if (*ota != '\0' && g_strcmp0 (ota, XA_OTA_DEFAULT_URL) != 0)
+      {
+        adw_combo_row_set_selected (self->server_row, 1);
+        gtk_editable_set_text (GTK_EDITABLE (self->ota_row), ota);
+        gtk_editable_set_text (GTK_EDITABLE (self->t_ota_row), ota);
+      }
+  }
   gtk_editable_set_text (GTK_EDITABLE (self->t_client_row), "");
   validate (self);
 }
