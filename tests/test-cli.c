@@ -317,14 +317,18 @@ test_chinese_output (Fixture       *f,
                      gconstpointer  data)
 {
   g_autofree char *url = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SELF_HOSTED, "ws");
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SELF_HOSTED, "ota");
   const char *zh[] = { "LANGUAGE", "zh_CN", "LC_ALL", "zh_CN.UTF-8",
                        "TEXTDOMAINDIR", g_getenv ("XA_BUILD_LOCALEDIR"), NULL };
   g_auto(Run) human = { 0 };
   g_auto(Run) json = { 0 };
   g_auto(Run) usage = { 0 };
 
-  run_cli_full (&human, NULL, zh, (const char *[]) { "test", "--url", url, "--token", "wrong",
+  run_cli_full (&human, NULL, zh, (const char *[]) { "test", "--url", url, "--token", "wrong", "--ota-url", ota,
                                                      "--device-id", DEVICE, "--client-id", CLIENT, NULL });
+  /* The server hears the user's language, and may answer in it. */
+  g_assert_cmpstr (soup_message_headers_get_one (xa_demo_server_get_last_headers (f->server, "ota"),
+                                                 "Accept-Language"), ==, "zh-CN");
   g_assert_cmpint (human.status, ==, 3);
   g_assert_true (g_str_has_prefix (human.out, "✘ 令牌被拒绝\n服务器返回“认证失败”并关闭了连接。"));
   g_assert_nonnull (strstr (human.out, "详细信息：\n"));

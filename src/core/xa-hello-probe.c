@@ -441,7 +441,9 @@ xa_hello_probe_async (const char          *websocket_url,
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
 
   http_url = http_url_for (websocket_url);
-  if (http_url == NULL)
+  if (http_url != NULL)
+    probe->msg = soup_message_new (SOUP_METHOD_GET, http_url);
+  if (probe->msg == NULL)
     {
       g_autofree char *advice = NULL;
 
@@ -452,7 +454,6 @@ xa_hello_probe_async (const char          *websocket_url,
       return;
     }
 
-  probe->msg = soup_message_new (SOUP_METHOD_GET, http_url);
   xa_net_prepare_message (probe->msg);
   headers = soup_message_get_request_headers (probe->msg);
   auth = xa_hello_authorization (token);

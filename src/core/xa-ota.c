@@ -50,6 +50,16 @@ truncated_error (void)
                                 "the server or a proxy in between is at fault."));
 }
 
+static GError *
+invalid_url_error (const char *url)
+{
+  return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_INVALID_URL,
+                      /* Translators: %s is the address the user gave */
+                      _("“%s” is not a valid OTA address. "
+                        "It should look like https://api.tenclass.net/xiaozhi/ota/."),
+                      url ? url : "");
+}
+
 /* ---- answer parsing ---------------------------------------------------- */
 
 static char *
@@ -341,11 +351,7 @@ xa_ota_url_validate (const char  *url,
       (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0) ||
       g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
-      g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_INVALID_URL,
-                   /* Translators: %s is the address the user gave */
-                   _("“%s” is not a valid OTA address. "
-                     "It should look like https://api.tenclass.net/xiaozhi/ota/."),
-                   url ? url : "");
+      g_propagate_error (error, invalid_url_error (url));
       return FALSE;
     }
 
@@ -632,6 +638,12 @@ post_async (const char         *url,
   pd->deadline = xa_deadline_new (cancellable, timeout_ms ? timeout_ms : XA_OTA_DEFAULT_TIMEOUT_MS);
   pd->msg = soup_message_new (SOUP_METHOD_POST, url);
   g_task_set_task_data (task, pd, (GDestroyNotify) post_data_free);
+  if (pd->msg == NULL)
+    {
+      /* GUri took it, libsoup did not: still not an address we can use. */
+      g_task_return_error (task, invalid_url_error (url));
+      return;
+    }
 
   xa_net_prepare_message (pd->msg);
   headers = soup_message_get_request_headers (pd->msg);
