@@ -47,14 +47,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->path);
 }
 
-static XaDevice *
-make_device (const char *name,
-             const char *mac)
-{
-  g_autoptr(XaIdentity) id = xa_identity_new (mac, NULL, NULL, NULL);
-
-  return xa_device_new (name, "https://api.tenclass.net/xiaozhi/ota/", id);
-}
 
 static gboolean
 store_op (XaDeviceStore  *store,
@@ -92,8 +84,8 @@ test_round_trip (Fixture       *f,
 {
   g_autoptr(XaDeviceStore) store = open_store (f);
   g_autoptr(XaDeviceStore) again = NULL;
-  g_autoptr(XaDevice) desk = make_device ("Desk board", "02:00:00:00:00:01");
-  g_autoptr(XaDevice) laptop = make_device ("笔记本", "02:00:00:00:00:02");
+  g_autoptr(XaDevice) desk = xa_test_device_new ("Desk board", "02:00:00:00:00:01");
+  g_autoptr(XaDevice) laptop = xa_test_device_new ("笔记本", "02:00:00:00:00:02");
   g_autoptr(XaReport) report = xa_report_new ();
   g_autoptr(GError) error = NULL;
   XaDevice *loaded;
@@ -138,10 +130,10 @@ test_rename_and_remove (Fixture       *f,
                         gconstpointer  data)
 {
   g_autoptr(XaDeviceStore) store = open_store (f);
-  g_autoptr(XaDevice) a = make_device ("a", "02:00:00:00:00:01");
-  g_autoptr(XaDevice) b = make_device ("b", "02:00:00:00:00:02");
-  g_autoptr(XaDevice) c = make_device ("c", "02:00:00:00:00:03");
-  g_autoptr(XaDevice) dup = make_device ("b", "02:00:00:00:00:04");
+  g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
+  g_autoptr(XaDevice) b = xa_test_device_new ("b", "02:00:00:00:00:02");
+  g_autoptr(XaDevice) c = xa_test_device_new ("c", "02:00:00:00:00:03");
+  g_autoptr(XaDevice) dup = xa_test_device_new ("b", "02:00:00:00:00:04");
   g_autoptr(XaDevice) second = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -174,7 +166,7 @@ test_atomic_write (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(XaDeviceStore) store = open_store (f);
-  g_autoptr(XaDevice) a = make_device ("a", "02:00:00:00:00:01");
+  g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
   g_autofree char *dir = g_path_get_dirname (f->path);
   g_autoptr(GDir) d = NULL;
   GStatBuf before, after;
@@ -206,7 +198,7 @@ check_refused (Fixture    *f,
                const char *in_message)
 {
   g_autoptr(XaDeviceStore) store = xa_device_store_new (f->path);
-  g_autoptr(XaDevice) a = make_device ("a", "02:00:00:00:00:01");
+  g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_path_get_dirname (f->path);
   g_autofree char *after = NULL;
@@ -247,7 +239,7 @@ test_unwritable (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr(XaDeviceStore) store = NULL;
-  g_autoptr(XaDevice) a = make_device ("a", "02:00:00:00:00:01");
+  g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
   g_autoptr(GError) error = NULL;
   g_autofree char *blocker = g_build_filename (f->dir, "sub", NULL);
 
@@ -293,8 +285,8 @@ test_two_writers (Fixture       *f,
       g_autofree char *nc = g_strdup_printf ("cli-%u", i);
       g_autofree char *ma = g_strdup_printf ("02:00:00:00:0a:%02x", i);
       g_autofree char *mc = g_strdup_printf ("02:00:00:00:0c:%02x", i);
-      g_autoptr(XaDevice) da = make_device (na, ma);
-      g_autoptr(XaDevice) dc = make_device (nc, mc);
+      g_autoptr(XaDevice) da = xa_test_device_new (na, ma);
+      g_autoptr(XaDevice) dc = xa_test_device_new (nc, mc);
 
       wa.pending++;
       xa_device_store_add_async (app, da, NULL, writer_done_cb, &wa);
@@ -322,7 +314,7 @@ test_sees_other_process (Fixture       *f,
 {
   g_autoptr(XaDeviceStore) app = open_store (f);
   g_autoptr(XaDeviceStore) other = open_store (f);
-  g_autoptr(XaDevice) d = make_device ("from the CLI", "02:00:00:00:00:09");
+  g_autoptr(XaDevice) d = xa_test_device_new ("from the CLI", "02:00:00:00:00:09");
   gint64 limit = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   g_assert_true (store_op (other, 'a', d, NULL));

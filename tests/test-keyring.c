@@ -8,14 +8,6 @@
 
 /* Runs against a real gnome-keyring (tests/with-keyring.sh). */
 
-static XaDevice *
-make_device (const char *name,
-             const char *mac)
-{
-  g_autoptr(XaIdentity) id = xa_identity_new (mac, NULL, NULL, NULL);
-
-  return xa_device_new (name, "https://api.tenclass.net/xiaozhi/ota/", id);
-}
 
 static gboolean
 save (XaDevice     *device,
@@ -58,8 +50,8 @@ delete (XaDevice  *device,
 static void
 test_store_lookup_delete (void)
 {
-  g_autoptr(XaDevice) desk = make_device ("Desk board", "02:00:00:00:00:01");
-  g_autoptr(XaDevice) other = make_device ("Other", "02:00:00:00:00:02");
+  g_autoptr(XaDevice) desk = xa_test_device_new ("Desk board", "02:00:00:00:00:01");
+  g_autoptr(XaDevice) other = xa_test_device_new ("Other", "02:00:00:00:00:02");
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
   g_autofree char *key = NULL;
@@ -107,7 +99,7 @@ test_store_lookup_delete (void)
 static void
 test_overwrite (void)
 {
-  g_autoptr(XaDevice) d = make_device ("d", "02:00:00:00:00:03");
+  g_autoptr(XaDevice) d = xa_test_device_new ("d", "02:00:00:00:00:03");
   g_autofree char *token = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -122,7 +114,7 @@ test_overwrite (void)
 static void
 test_unavailable_subprocess (void)
 {
-  g_autoptr(XaDevice) d = make_device ("d", "02:00:00:00:00:04");
+  g_autoptr(XaDevice) d = xa_test_device_new ("d", "02:00:00:00:00:04");
   g_autoptr(GError) error = NULL;
 
   /* No session bus at all: what a headless login without a keyring gives. */

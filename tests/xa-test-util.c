@@ -12,6 +12,16 @@ xa_test_data_path (const char *name)
   return g_test_build_filename (G_TEST_DIST, "data", name, NULL);
 }
 
+/* A device of the official server with a fresh identity. */
+XaDevice *
+xa_test_device_new (const char *name,
+                    const char *mac)
+{
+  g_autoptr(XaIdentity) id = xa_identity_new (mac, NULL, NULL, NULL);
+
+  return xa_device_new (name, "https://api.tenclass.net/xiaozhi/ota/", id);
+}
+
 XaDemoServer *
 xa_test_server_new (XaDemoMode mode,
                     gboolean   tls)

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "xa-demo-server.h"
+#include "xa-device.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +12,8 @@ G_BEGIN_DECLS
 XaDemoServer *xa_test_server_new      (XaDemoMode     mode,
                                        gboolean       tls);
 char         *xa_test_data_path       (const char    *name);
+XaDevice     *xa_test_device_new      (const char    *name,
+                                       const char    *mac);
 
 /* Collects the GAsyncResult of one async call. */
 void          xa_test_capture_cb      (GObject       *source,

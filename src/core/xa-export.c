@@ -225,7 +225,14 @@ edit_json_file (const char          *path,
   /* Never write something we could not read back. */
   g_clear_pointer (&check, json_node_unref);
   check = json_from_string (text, NULL);
-  g_return_val_if_fail (check != NULL, FALSE);
+  if (check == NULL)
+    {
+      g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+                   _("“%s” is not valid JSON (%s), so it was left untouched. "
+                     "Repair it or point to another file."),
+                   path, _("not an object"));
+      return FALSE;
+    }
 
   return replace_file (path, text, TRUE, error);
 }
