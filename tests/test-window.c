@@ -431,6 +431,63 @@ test_keyring_unavailable (void)
   g_test_trap_assert_stdout ("*kept the token*");
 }
 
+/* Every control can be named by a screen reader: buttons with a text
+ * label, or icon-only buttons with a tooltip (and the accessible label we
+ * set beside it). Walks every widget under @root. */
+static void
+assert_controls_named (GtkWidget *root)
+{
+  /* GTK names the minimize/maximize/close buttons itself; hidden controls
+   * cannot be reached. */
+  if (GTK_IS_WINDOW_CONTROLS (root) || !gtk_widget_get_visible (root))
+    return;
+
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      if (!gtk_widget_get_visible (w))
+        continue;
+      if (GTK_IS_BUTTON (w) || GTK_IS_MENU_BUTTON (w))
+        {
+          const char *label = GTK_IS_BUTTON (w) ? gtk_button_get_label (GTK_BUTTON (w)) : NULL;
+          gboolean has_text_child = FALSE;
+
+          for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+            has_text_child |= GTK_IS_LABEL (c) || (GTK_IS_BOX (c) && gtk_widget_get_first_child (c) != NULL);
+          if (GTK_IS_BUTTON (w) && gtk_button_get_child (GTK_BUTTON (w)) != NULL &&
+              !GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (w))))
+            has_text_child = TRUE;
+
+          if ((label == NULL || *label == '\0') && !has_text_child &&
+              gtk_widget_get_tooltip_text (w) == NULL)
+            g_error ("a %s [child %s, css %s] with no name and no tooltip (%s) in a %s in a %s", G_OBJECT_TYPE_NAME (w),
+                     gtk_widget_get_first_child (w) ? G_OBJECT_TYPE_NAME (gtk_widget_get_first_child (w)) : "none",
+                     gtk_widget_get_css_classes (w)[0] ? gtk_widget_get_css_classes (w)[0] : "-",
+                     GTK_IS_BUTTON (w) && gtk_button_get_icon_name (GTK_BUTTON (w))
+                       ? gtk_button_get_icon_name (GTK_BUTTON (w)) : "?",
+                     G_OBJECT_TYPE_NAME (root), G_OBJECT_TYPE_NAME (gtk_widget_get_parent (root)));
+
+        }
+      assert_controls_named (w);
+    }
+}
+
+static void
+test_accessible_names (Fixture       *f,
+                       gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, "t");
+  XaAddDeviceDialog *dialog = xa_add_device_dialog_new (GTK_WINDOW (f->window), f->store);
+
+  assert_controls_named (GTK_WIDGET (f->window));
+  xa_window_select_device (f->window, device);
+  assert_controls_named (GTK_WIDGET (f->window));
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  assert_controls_named (GTK_WIDGET (f->window));
+  assert_controls_named (GTK_WIDGET (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 /* The states the README and the metainfo show, in any language: it waits
  * on states, not on English words. Saves only with XA_SCREENSHOT_DIR. */
 static void
@@ -536,6 +593,7 @@ main (int   argc,
   ADD ("cancel-activation", test_cancel_activation);
   ADD ("close-mid-activation", test_close_mid_activation);
   ADD ("remove", test_remove);
+  ADD ("accessible-names", test_accessible_names);
   g_test_add_func ("/xa/window/keyring-unavailable", test_keyring_unavailable);
   ADD ("keyring-unavailable/subprocess", test_keyring_unavailable_subprocess);
 
