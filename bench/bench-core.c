@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "xa-export.h"
+#include "xa-json-edit.h"
+#include "xa-token-test.h"
+#include "xa-test-util.h"
+
+/* How fast the core does what users wait for. Not a test: it prints
+ * numbers to compare before and after a change (README, "Benchmarks").
+ * Everything runs on loopback against the demo server. */
+
+static double
+seconds_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
+static void
+bench_parse (void)
+{
+  const char *text =
+    "{\"server_time\":{\"timestamp\":1700000000000,\"timezone_offset\":480},"
+    "\"firmware\":{\"version\":\"1.6.0\",\"url\":\"\"},"
+    "\"activation\":{\"code\":\"548712\",\"message\":\"xiaozhi.me\\n548712\","
+    "\"challenge\":\"5e1a7ad2-8c1e-4c55-9a53-9d1c2b6d5f11\",\"timeout_ms\":30000},"
+    "\"websocket\":{\"url\":\"wss://api.tenclass.net/xiaozhi/v1/\",\"token\":\"test-token\"}}";
+  const guint n = 20000;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    xa_ota_answer_free (xa_ota_answer_parse (text, strlen (text), NULL));
+  g_print ("ota-answer-parse     %8.0f answers/s\n", n / seconds_since (start));
+}
+
+static void
+bench_json_edit (void)
+{
+  const char *path = XA_CONFIG_FIXTURE;
+  g_autofree char *text = NULL;
+  const guint n = 20000;
+  gint64 start;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    g_error ("no fixture at %s", path);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    g_free (xa_json_edit_set (text, "SYSTEM_OPTIONS.NETWORK.WEBSOCKET_ACCESS_TOKEN", "\"abc.123\""));
+  g_print ("config-json-edit     %8.0f edits/s\n", n / seconds_since (start));
+}
+
+static void
+bench_token_test (void)
+{
+  g_autoptr(XaDemoServer) server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
+  g_autofree char *ota = xa_demo_server_get_url (server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *ws = xa_demo_server_get_url (server, XA_DEMO_MODE_OFFICIAL, "ws");
+  g_autoptr(XaIdentity) id = xa_identity_new ("02:00:00:00:be:01", NULL, NULL, NULL);
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  const guint n = 200;
+  double worst = 0;
+  gint64 start;
+  const char *token;
+
+  xa_ota_check_async (ota, id, 0, NULL, xa_test_capture_cb, &first);
+  answer = xa_ota_check_finish (xa_test_wait (&first), NULL);
+  g_free (xa_demo_server_bind_code (server, answer->code));
+  token = xa_demo_server_get_token (server, id->device_id);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(XaReport) report = NULL;
+      gint64 one = g_get_monotonic_time ();
+
+      xa_token_test_async (ota, ws, token, id, 2000, NULL, xa_test_capture_cb, &result);
+      report = xa_token_test_finish (xa_test_wait (&result), NULL);
+      if (report->verdict != XA_VERDICT_VALID)
+        g_error ("the Test said %s", xa_verdict_to_id (report->verdict));
+      worst = MAX (worst, seconds_since (one));
+    }
+  g_print ("token-test (OTA+hello) %6.2f ms mean, %.2f ms worst, over %u runs\n",
+           seconds_since (start) * 1000 / n, worst * 1000, n);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  bench_parse ();
+  bench_json_edit ();
+  bench_token_test ();
+  return 0;
+}
