@@ -193,6 +193,14 @@ test_empty_state (Fixture       *f,
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No devices yet");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Xiaozhi Activator");
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
+
+  /* Its size is remembered for the next start. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    gtk_window_set_default_size (GTK_WINDOW (f->window), 777, 555);
+    g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 777);
+    g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 555);
+  }
 }
 
 static XaDevice *

@@ -15,6 +15,7 @@ struct _XaWindow
   AdwApplicationWindow  parent_instance;
 
   XaDeviceStore        *store;
+  GSettings            *settings;
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
@@ -252,6 +253,7 @@ xa_window_dispose (GObject *object)
     gtk_list_box_bind_model (self->device_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), XA_TYPE_WINDOW);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (xa_window_parent_class)->dispose (object);
 }
@@ -309,6 +311,11 @@ static void
 xa_window_init (XaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The window comes back at the size it was left. */
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
 }
 
 XaWindow *
