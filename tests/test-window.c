@@ -21,8 +21,10 @@
 
 #define DEVICE "02:55:44:33:22:11"
 
-/* One application for the whole run: a GApplication registers once. */
+/* One application for the whole run: a GApplication registers once. Its
+ * own devices file is damaged on purpose (test_damaged_devices_file). */
 static XaApplication *app;
+static char *app_store_path;
 
 typedef struct
 {
@@ -439,6 +441,32 @@ test_keyring_unavailable (void)
   g_test_trap_assert_stdout ("*kept the token*");
 }
 
+static void
+test_damaged_devices_file (void)
+{
+  GtkWindow *window;
+  GtkWidget *bar;
+  g_autofree char *after = NULL;
+
+  /* The app as a user starts it, on a devices file it cannot read. */
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (XA_IS_WINDOW (window));
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+
+  bar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), XA_TYPE_WINDOW, "store_bar"));
+  WAIT_UNTIL (gtk_info_bar_get_revealed (GTK_INFO_BAR (bar)));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window), XA_TYPE_WINDOW,
+                                                                                           "store_label"))),
+                            "is damaged"));
+  /* …and leaves it as it was. */
+  g_assert_true (g_file_get_contents (app_store_path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, "{\"version\": 1, \"devices\": [");
+
+  gtk_window_destroy (window);
+  WAIT_UNTIL (window == NULL);
+}
+
 /* Every control can be named by a screen reader: buttons with a text
  * label, or icon-only buttons with a tooltip (and the accessible label we
  * set beside it). Walks every widget under @root. */
@@ -578,9 +606,10 @@ main (int   argc,
 
   {
     g_autofree char *dir = g_dir_make_tmp ("xa-app-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename (dir, "unused.json", NULL);
 
-    app = xa_application_new (path);
+    app_store_path = g_build_filename (dir, "devices.json", NULL);
+    g_assert_true (g_file_set_contents (app_store_path, "{\"version\": 1, \"devices\": [", -1, NULL));
+    app = xa_application_new (app_store_path);
     g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
     g_application_register (G_APPLICATION (app), NULL, NULL);
   }
@@ -602,6 +631,7 @@ main (int   argc,
   ADD ("close-mid-activation", test_close_mid_activation);
   ADD ("remove", test_remove);
   ADD ("accessible-names", test_accessible_names);
+  g_test_add_func ("/xa/window/damaged-devices-file", test_damaged_devices_file);
   g_test_add_func ("/xa/window/keyring-unavailable", test_keyring_unavailable);
   ADD ("keyring-unavailable/subprocess", test_keyring_unavailable_subprocess);
 
