@@ -401,6 +401,32 @@ test_remove (Fixture       *f,
 }
 
 static void
+test_remove_mid_activation (Fixture       *f,
+                            gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, NULL);
+  AdwMessageDialog *dialog;
+  guint requests;
+
+  xa_window_select_device (f->window, device);
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+
+  gtk_widget_activate_action (f->page, "device.remove", NULL);
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  adw_message_dialog_response (dialog, "remove");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (f->store)) == 0);
+
+  /* The activation stopped with it: no more requests for a removed device. */
+  requests = xa_demo_server_get_request_count (f->server, "activate") + xa_demo_server_get_request_count (f->server, "ota");
+  xa_test_sleep (3500);
+  g_assert_cmpuint (xa_demo_server_get_request_count (f->server, "activate") +
+                    xa_demo_server_get_request_count (f->server, "ota"), ==, requests);
+  g_assert_null (shown_device (f));
+}
+
+static void
 test_keyring_unavailable_subprocess (Fixture       *f,
                                      gconstpointer  data)
 {
@@ -630,6 +656,7 @@ main (int   argc,
   ADD ("cancel-activation", test_cancel_activation);
   ADD ("close-mid-activation", test_close_mid_activation);
   ADD ("remove", test_remove);
+  ADD ("remove-mid-activation", test_remove_mid_activation);
   ADD ("accessible-names", test_accessible_names);
   g_test_add_func ("/xa/window/damaged-devices-file", test_damaged_devices_file);
   g_test_add_func ("/xa/window/keyring-unavailable", test_keyring_unavailable);
