@@ -10,6 +10,7 @@
 #include "xa-add-device-dialog.h"
 #include "xa-application.h"
 #include "xa-device-page.h"
+#include "xa-preferences-window.h"
 #include "xa-test-util.h"
 #include "xa-token-store.h"
 #include "xa-window.h"
@@ -570,6 +571,13 @@ test_screenshots (Fixture       *f,
                            "http://127.0.0.1:8002/xiaozhi/ota");
     screenshot_of (d, "add-device");
     gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  {
+    GtkWindow *prefs = xa_preferences_window_new (GTK_WINDOW (f->window));
+
+    gtk_window_present (prefs);
+    screenshot_of (GTK_WIDGET (prefs), "preferences");
+    gtk_window_destroy (prefs);
   }
   xa_window_select_device (f->window, board);
   gtk_widget_activate_action (f->page, "device.activate", NULL);
