@@ -9,8 +9,8 @@ packages=(
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libqrencode-dev glib-networking
   desktop-file-utils appstream
-  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
-  imagemagick locales
+  xvfb xauth dbus gnome-keyring
+  locales
 )
 
 missing=()
