@@ -402,6 +402,60 @@ test_remove (Fixture       *f,
 }
 
 static void
+edit_through_dialog (Fixture    *f,
+                     const char *property,
+                     const char *value)
+{
+  AdwMessageDialog *dialog;
+  GVariant *target = g_variant_new_string (property);
+
+  g_assert_true (gtk_widget_activate_action_variant (f->page, "device.edit", target));
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), value);
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (find_message_dialog () == NULL);
+}
+
+static void
+test_rename_and_panel (Fixture       *f,
+                       gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, "t");
+  AdwWindowTitle *title = ADW_WINDOW_TITLE (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW,
+                                                                           "content_title"));
+  g_autoptr(XaDevice) other = g_object_ref (add_device (f, "Kitchen", XA_DEMO_MODE_OFFICIAL, NULL));
+  g_autoptr(XaDeviceStore) fresh = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+
+  xa_window_select_device (f->window, device);
+  edit_through_dialog (f, "name", "Living room");
+  WAIT_UNTIL (g_strcmp0 (adw_window_title_get_title (title), "Living room") == 0);
+
+  /* Saved for good: another reader of the file sees it. */
+  fresh = xa_device_store_new (xa_device_store_get_path (f->store));
+  xa_device_store_load_async (fresh, NULL, xa_test_capture_cb, &loaded);
+  g_assert_true (xa_device_store_finish (fresh, xa_test_wait (&loaded), NULL));
+  g_assert_nonnull (xa_device_store_find (fresh, "Living room"));
+
+  /* A name another device has is refused, and the old one comes back. */
+  edit_through_dialog (f, "name", "Kitchen");
+  WAIT_UNTIL (g_strcmp0 (xa_device_get_name (device), "Living room") == 0 &&
+              g_strcmp0 (adw_window_title_get_title (title), "Living room") == 0);
+
+  edit_through_dialog (f, "panel-url", "http://192.168.1.5:8001/");
+  WAIT_UNTIL (g_strcmp0 (xa_device_get_panel_url (device), "http://192.168.1.5:8001/") == 0);
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  g_assert_nonnull (strstr (page_label (f, "steps_label"), "http://192.168.1.5:8001/"));
+
+  /* Not a web address: nothing changes. */
+  edit_through_dialog (f, "panel-url", "not a url");
+  xa_test_sleep (200);
+  g_assert_cmpstr (xa_device_get_panel_url (device), ==, "http://192.168.1.5:8001/");
+}
+
+static void
 test_remove_mid_activation (Fixture       *f,
                             gconstpointer  data)
 {
@@ -665,6 +719,7 @@ main (int   argc,
   ADD ("close-mid-activation", test_close_mid_activation);
   ADD ("remove", test_remove);
   ADD ("remove-mid-activation", test_remove_mid_activation);
+  ADD ("rename-and-panel", test_rename_and_panel);
   ADD ("accessible-names", test_accessible_names);
   g_test_add_func ("/xa/window/damaged-devices-file", test_damaged_devices_file);
   g_test_add_func ("/xa/window/keyring-unavailable", test_keyring_unavailable);

@@ -67,13 +67,16 @@ static const struct
   const char *property;
   const char *title;
   gboolean    server;
+  gboolean    editable;
 } fields[] = {
-  { "device-id", N_("Device-Id"), FALSE },
-  { "client-id", N_("Client-Id"), FALSE },
-  { "serial-number", N_("Serial number"), FALSE },
-  { "ota-url", N_("OTA address"), TRUE },
-  { "panel-url", N_("Control panel"), TRUE },
-  { "websocket-url", N_("WebSocket URL"), TRUE },
+  { "name", N_("Name"), FALSE, TRUE },
+  { "device-id", N_("Device-Id"), FALSE, FALSE },
+  { "client-id", N_("Client-Id"), FALSE, FALSE },
+  { "serial-number", N_("Serial number"), FALSE, FALSE },
+  { "ota-url", N_("OTA address"), TRUE, FALSE },
+  /* A self-hosted console often lives elsewhere than the OTA server. */
+  { "panel-url", N_("Control panel"), TRUE, TRUE },
+  { "websocket-url", N_("WebSocket URL"), TRUE, FALSE },
 };
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -817,6 +820,123 @@ export_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* ---- editing the name and the control panel ------------------------------------ */
+
+typedef struct
+{
+  XaDevicePage *page;
+  XaDevice     *device;
+  char         *property;
+  char         *old_value;
+} Edit;
+
+static void
+edit_free (Edit *edit)
+{
+  g_object_unref (edit->page);
+  g_object_unref (edit->device);
+  g_free (edit->property);
+  g_free (edit->old_value);
+  g_free (edit);
+}
+
+static void
+edit_saved_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Edit *edit = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Not saved (a name already taken…): show what is on disk again. */
+  if (!xa_device_store_finish (XA_DEVICE_STORE (object), result, &error))
+    {
+      g_object_set (edit->device, edit->property, edit->old_value, NULL);
+      toast (edit->page, error->message);
+    }
+  edit_free (edit);
+}
+
+static gboolean
+valid_web_address (const char *text)
+{
+  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+
+  return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
+         (g_str_equal (g_uri_get_scheme (uri), "http") || g_str_equal (g_uri_get_scheme (uri), "https"));
+}
+
+static void
+edit_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          user_data)
+{
+  Edit *edit = user_data;
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *value = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  if (!g_str_equal (response, "save") || g_strcmp0 (value, edit->old_value) == 0 ||
+      edit->page->store == NULL)
+    {
+      edit_free (edit);
+      return;
+    }
+
+  if (*value == '\0' || (g_str_equal (edit->property, "panel-url") && !valid_web_address (value)))
+    {
+      g_autofree char *text = g_strdup_printf (_("“%s” cannot be used here: nothing was changed."), value);
+      toast (edit->page, text);
+      edit_free (edit);
+      return;
+    }
+
+  g_object_set (edit->device, edit->property, value, NULL);
+  xa_device_store_save_async (edit->page->store, edit->device, NULL, edit_saved_cb, edit);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+  const char *property = g_variant_get_string (parameter, NULL);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog, *entry;
+  Edit *edit;
+
+  if (self->device == NULL)
+    return;
+
+  edit = g_new0 (Edit, 1);
+  edit->page = g_object_ref (self);
+  edit->device = g_object_ref (self->device);
+  edit->property = g_strdup (property);
+  edit->old_value = device_string (self, property);
+
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), edit->old_value ? edit->old_value : "");
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   g_str_equal (property, "name") ? _("Rename Device")
+                                                                   : _("Control Panel Address"),
+                                   g_str_equal (property, "name") ? NULL
+                                   : _("Where you type the activation code, for example the web console of your own server."));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (edit_response_cb), edit);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ---- keyring retry, remove -------------------------------------------------------- */
 
 static void
@@ -1011,6 +1131,7 @@ xa_device_page_class_init (XaDevicePageClass *klass)
   gtk_widget_class_install_action (widget_class, "device.export-env", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "device.retry-save", NULL, retry_save_action);
   gtk_widget_class_install_action (widget_class, "device.remove", NULL, remove_action);
+  gtk_widget_class_install_action (widget_class, "device.edit", "s", edit_action);
 }
 
 static void
@@ -1044,6 +1165,20 @@ xa_device_page_init (XaDevicePage *self)
       gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "device.copy");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", fields[i].property);
       adw_action_row_add_suffix (row, copy);
+      if (fields[i].editable)
+        {
+          GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+          /* Translators: tooltip of an edit button; %s is what it changes, e.g. "Name" */
+          g_autofree char *edit_tip = g_strdup_printf (_("Change the %s"), _(fields[i].title));
+
+          gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (edit, "flat");
+          gtk_widget_set_tooltip_text (edit, edit_tip);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL, edit_tip, -1);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "device.edit");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", fields[i].property);
+          adw_action_row_add_suffix (row, edit);
+        }
       adw_preferences_group_add (fields[i].server ? self->server_group : self->identity_group, GTK_WIDGET (row));
       g_ptr_array_add (self->field_rows, row);
     }

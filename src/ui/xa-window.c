@@ -120,7 +120,11 @@ row_selected_cb (GtkListBox    *list,
 
   if (device == NULL)
     return;
+  if (xa_device_page_get_device (self->device_page) != NULL)
+    g_signal_handlers_disconnect_by_func (xa_device_page_get_device (self->device_page), update_title, self);
   xa_device_page_set_device (self->device_page, device);
+  /* A rename shows in the header at once. */
+  g_signal_connect_object (device, "notify::name", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->content_stack, "device");
   update_title (self);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
