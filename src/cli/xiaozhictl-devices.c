@@ -123,16 +123,6 @@ device_identity (Cli      *cli,
   return identity;
 }
 
-static const char *
-status_text (XaDevice *device)
-{
-  XaVerdict verdict;
-
-  if (xa_verdict_from_id (xa_device_get_last_verdict (device), &verdict))
-    return xa_verdict_get_title (verdict);
-  return xa_device_is_activated (device) ? _("Activated") : _("Not activated");
-}
-
 static char *
 format_time (gint64 unix_time)
 {
@@ -289,7 +279,7 @@ device_list (Cli   *cli,
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
-      g_print ("%-20s  %s  %s\n", xa_device_get_name (d), xa_device_get_device_id (d), status_text (d));
+      g_print ("%-20s  %s  %s\n", xa_device_get_name (d), xa_device_get_device_id (d), xa_device_get_status (d));
     }
   return EXIT_OK;
 }
@@ -337,7 +327,7 @@ device_show (Cli   *cli,
   g_print (_("OTA address:    %s\n"), xa_device_get_ota_url (d));
   g_print (_("Control panel:  %s\n"), xa_device_get_panel_url (d) ? xa_device_get_panel_url (d) : "");
   g_print (_("WebSocket URL:  %s\n"), xa_device_get_websocket_url (d) ? xa_device_get_websocket_url (d) : "");
-  g_print (_("Status:         %s\n"), status_text (d));
+  g_print (_("Status:         %s\n"), xa_device_get_status (d));
   g_print (_("Activated:      %s\n"), activated);
   if (xa_device_get_last_verdict (d) != NULL)
     g_print (_("Last test:      %s, %s\n"), tested, xa_device_get_last_message (d));

@@ -320,6 +320,18 @@ xa_device_is_activated (XaDevice *self)
   return self->activated_at > 0;
 }
 
+/* What a list shows for the device: its last verdict, else whether it is
+ * activated. Translated. */
+const char *
+xa_device_get_status (XaDevice *self)
+{
+  XaVerdict verdict;
+
+  if (xa_verdict_from_id (self->last_verdict, &verdict))
+    return xa_verdict_get_title (verdict);
+  return xa_device_is_activated (self) ? _("Activated") : _("Not activated");
+}
+
 void
 xa_device_set_name (XaDevice   *self,
                     const char *name)

@@ -39,6 +39,7 @@ const char *xa_device_get_last_verdict  (XaDevice          *self);
 const char *xa_device_get_last_message  (XaDevice          *self);
 gint64      xa_device_get_last_test_at  (XaDevice          *self);
 gboolean    xa_device_is_activated      (XaDevice          *self);
+const char *xa_device_get_status        (XaDevice          *self);
 XaIdentity *xa_device_dup_identity      (XaDevice          *self,
                                          const char        *hmac_key);
 

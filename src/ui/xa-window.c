@@ -52,16 +52,6 @@ status_icon (XaDevice *device)
   return xa_device_is_activated (device) ? "emblem-default-symbolic" : "content-loading-symbolic";
 }
 
-static char *
-status_text (XaDevice *device)
-{
-  XaVerdict verdict;
-
-  if (xa_verdict_from_id (xa_device_get_last_verdict (device), &verdict))
-    return g_strdup (xa_verdict_get_title (verdict));
-  return g_strdup (xa_device_is_activated (device) ? _("Activated") : _("Not activated"));
-}
-
 static void
 update_row (AdwActionRow *row,
             GParamSpec   *pspec,
@@ -69,12 +59,11 @@ update_row (AdwActionRow *row,
 {
   GtkImage *icon = g_object_get_data (G_OBJECT (row), "status-icon");
   GtkLabel *label = g_object_get_data (G_OBJECT (row), "status-label");
-  g_autofree char *text = status_text (device);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), xa_device_get_name (device));
   adw_action_row_set_subtitle (row, xa_device_get_device_id (device));
   gtk_image_set_from_icon_name (icon, status_icon (device));
-  gtk_label_set_label (label, text);
+  gtk_label_set_label (label, xa_device_get_status (device));
 }
 
 static GtkWidget *
