@@ -474,16 +474,7 @@ cli_cmd_activate_saved (Cli        *cli,
   answer = cli_run_activation (cli, xa_device_get_ota_url (device), xa_device_get_panel_url (device),
                                identity, timeout_s, poll_ms);
   if (answer == NULL)
-    {
-      if (!cli->json)
-        {
-          status = EXIT_FAILURE_OTHER;
-          cli_verdict_for_error (cli->error, &status);
-          g_printerr (_("Activation failed: %s\n"), cli->error->message);
-          return status;
-        }
-      return cli_fail (cli, cli->error);
-    }
+    return cli_activation_failed (cli);
 
   status = keep_answer (cli, device, answer);
   if (status != EXIT_OK)

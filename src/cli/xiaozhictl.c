@@ -227,6 +227,20 @@ cli_run_activation (Cli              *cli,
   return answer;
 }
 
+/* Reports cli->error, the reason an activation ended without a token. */
+int
+cli_activation_failed (Cli *cli)
+{
+  int status = EXIT_FAILURE_OTHER;
+
+  if (cli->json)
+    return cli_fail (cli, cli->error);
+
+  cli_verdict_for_error (cli->error, &status);
+  g_printerr (_("Activation failed: %s\n"), cli->error->message);
+  return status;
+}
+
 static int
 print_stateless_activation (Cli               *cli,
                             const XaIdentity  *identity,
@@ -236,16 +250,7 @@ print_stateless_activation (Cli               *cli,
   g_autoptr(JsonNode) root = NULL;
 
   if (answer == NULL)
-    {
-      if (!cli->json)
-        {
-          int status = EXIT_FAILURE_OTHER;
-          cli_verdict_for_error (cli->error, &status);
-          g_printerr (_("Activation failed: %s\n"), cli->error->message);
-          return status;
-        }
-      return cli_fail (cli, cli->error);
-    }
+    return cli_activation_failed (cli);
 
   if (!cli->json)
     {

@@ -51,6 +51,7 @@ XaReport    *cli_run_test             (Cli              *cli,
                                        const char       *token,
                                        const XaIdentity *identity,
                                        int               timeout_s);
+int          cli_activation_failed    (Cli              *cli);
 void         cli_print_report         (Cli              *cli,
                                        const XaReport   *report);
 void         cli_wait                 (Cli              *cli,
