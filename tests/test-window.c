@@ -401,6 +401,15 @@ test_remove (Fixture       *f,
   g_assert_null (stored);
 }
 
+static gboolean
+file_mentions (const char *path,
+               const char *text)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, text) != NULL;
+}
+
 static void
 edit_through_dialog (Fixture    *f,
                      const char *property,
@@ -432,7 +441,9 @@ test_rename_and_panel (Fixture       *f,
   edit_through_dialog (f, "name", "Living room");
   WAIT_UNTIL (g_strcmp0 (adw_window_title_get_title (title), "Living room") == 0);
 
-  /* Saved for good: another reader of the file sees it. */
+  /* Saved for good: another reader of the file sees it. The title follows
+   * the object at once, the file a moment later. */
+  WAIT_UNTIL (file_mentions (xa_device_store_get_path (f->store), "Living room"));
   fresh = xa_device_store_new (xa_device_store_get_path (f->store));
   xa_device_store_load_async (fresh, NULL, xa_test_capture_cb, &loaded);
   g_assert_true (xa_device_store_finish (fresh, xa_test_wait (&loaded), NULL));
