@@ -987,7 +987,6 @@ remove_response_cb (AdwMessageDialog *dialog,
   device = g_object_ref (self->device);
   /* Stop whatever runs for it first: nothing may write it back. */
   stop_everything (self);
-  self->cancellable = g_cancellable_new ();
   gtk_stack_set_visible_child_name (self->stack, "overview");
 
   xa_token_store_delete_async (device, NULL, secrets_deleted_cb, g_object_ref (self));
@@ -1025,8 +1024,10 @@ remove_action (GtkWidget  *widget,
 static void
 stop_everything (XaDevicePage *self)
 {
+  /* Whatever starts next gets a cancellable of its own. */
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
   if (self->activation_cancellable != NULL)
     g_cancellable_cancel (self->activation_cancellable);
   g_clear_object (&self->activation_cancellable);
@@ -1044,7 +1045,6 @@ xa_device_page_unroot (GtkWidget *widget)
   XaDevicePage *self = XA_DEVICE_PAGE (widget);
 
   stop_everything (self);
-  self->cancellable = g_cancellable_new ();
 
   GTK_WIDGET_CLASS (xa_device_page_parent_class)->unroot (widget);
 }
@@ -1055,6 +1055,7 @@ xa_device_page_dispose (GObject *object)
   XaDevicePage *self = XA_DEVICE_PAGE (object);
 
   stop_everything (self);
+  g_clear_object (&self->cancellable);
   if (self->device != NULL)
     g_signal_handlers_disconnect_by_data (self->device, self);
   g_clear_object (&self->device);
@@ -1202,7 +1203,6 @@ xa_device_page_set_device (XaDevicePage *self,
     return;
 
   stop_everything (self);
-  self->cancellable = g_cancellable_new ();
   if (self->device != NULL)
     g_signal_handlers_disconnect_by_data (self->device, self);
   g_set_object (&self->device, device);
