@@ -469,6 +469,39 @@ test_saved_device_flow (Fixture       *f,
   g_assert_nonnull (strstr (gone.err, "There is no device named “Desk”"));
 }
 
+/* A server that hands out a token with line breaks and shell code gets a
+ * protocol error: nothing of its answer is kept, so nothing of it can
+ * reach an env file later. */
+static void
+test_hostile_token_not_kept (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_TOKEN_NEWLINE, "ota");
+  g_autofree char *store_path = g_build_filename (g_get_user_data_dir (), "xiaozhi-activator", "devices.json", NULL);
+  g_autofree char *store_text = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) refresh = { 0 };
+  g_auto(Run) token = { 0 };
+  g_auto(Run) remove = { 0 };
+
+  run_cli (&add, "device", "add", "Hostile", "--ota-url", ota);
+  g_assert_cmpint (add.status, ==, 0);
+
+  run_cli (&refresh, "refresh", "Hostile");
+  g_assert_cmpint (refresh.status, ==, 8);
+  g_assert_nonnull (strstr (refresh.err, "token with characters no token has"));
+  g_assert_null (strstr (refresh.out, "LD_PRELOAD"));
+  g_assert_null (strstr (refresh.err, "LD_PRELOAD"));
+
+  run_cli (&token, "token", "Hostile");
+  g_assert_cmpint (token.status, ==, 1);
+  g_assert_true (g_file_get_contents (store_path, &store_text, NULL, NULL));
+  g_assert_null (strstr (store_text, "LD_PRELOAD"));
+
+  run_cli (&remove, "device", "remove", "Hostile");
+  g_assert_cmpint (remove.status, ==, 0);
+}
+
 static void
 test_export_import (Fixture       *f,
                     gconstpointer  data)
@@ -553,6 +586,7 @@ main (int   argc,
   g_test_add ("/xa/cli/activate-fails", Fixture, NULL, fixture_setup, test_activate_fails, fixture_teardown);
   g_test_add ("/xa/cli/chinese-output", Fixture, NULL, fixture_setup, test_chinese_output, fixture_teardown);
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
+  g_test_add ("/xa/cli/hostile-token-not-kept", Fixture, NULL, fixture_setup, test_hostile_token_not_kept, fixture_teardown);
   g_test_add ("/xa/cli/export-import", Fixture, NULL, fixture_setup, test_export_import, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)
     {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "xa-export.h"
@@ -243,11 +244,78 @@ test_env_file (Fixture       *f,
   g_assert_cmpstr (text, ==,
                    "# my proxy\n"
                    "PORT=8080\n"
-                   "XIAOZHI_ACCESS_TOKEN=" TOKEN "\n"
-                   "XIAOZHI_OTA_URL=http://127.0.0.1:8002/xiaozhi/ota/\n"
-                   "XIAOZHI_WEBSOCKET_URL=ws://127.0.0.1:8002/xiaozhi/v1/\n"
-                   "XIAOZHI_DEVICE_ID=02:aa:bb:cc:dd:ee\n"
-                   "XIAOZHI_CLIENT_ID=0f8e6c2a-5d1b-4c3e-9a7f-2b4d6e8f0a1c\n");
+                   "XIAOZHI_ACCESS_TOKEN='" TOKEN "'\n"
+                   "XIAOZHI_OTA_URL='http://127.0.0.1:8002/xiaozhi/ota/'\n"
+                   "XIAOZHI_WEBSOCKET_URL='ws://127.0.0.1:8002/xiaozhi/v1/'\n"
+                   "XIAOZHI_DEVICE_ID='02:aa:bb:cc:dd:ee'\n"
+                   "XIAOZHI_CLIENT_ID='0f8e6c2a-5d1b-4c3e-9a7f-2b4d6e8f0a1c'\n");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+/* What a shell that sources the file sees in @name, and whether sourcing
+ * it ran anything (it would create @dir/PWNED). */
+static char *
+source_env_file (const char *dir,
+                 const char *path,
+                 const char *name)
+{
+  g_autofree char *script = g_strdup_printf ("cd \"$1\" && set -a && . \"$2\" && printf %%s \"$%s\"", name);
+  g_autofree char *pwned = g_build_filename (dir, "PWNED", NULL);
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { "/bin/sh", "-c", script, "sh", (char *) dir, (char *) path, NULL },
+                               NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_false (g_file_test (pwned, G_FILE_TEST_EXISTS));
+  return out;
+}
+
+static void
+test_env_file_hostile (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "proxy.env", NULL);
+  const char *before = "PORT=8080\n";
+  const char *shell_meta = "a b$(touch PWNED)`touch PWNED`;touch PWNED #\"$HOME\"";
+  const char *refused[] = { "tok\nLD_PRELOAD=/tmp/evil.so", "tok\r$(touch PWNED)", "it's", "back\\slash", "nul\033[2J" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *read_back = NULL;
+  GStatBuf st;
+
+  /* A value that could add a line or leave its quotes is refused, and the
+   * file stays byte for byte what it was. */
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *unchanged = NULL;
+
+      g_assert_true (g_file_set_contents (path, before, -1, NULL));
+      g_assert_false (xa_env_file_export (path, f->device, refused[i], &error));
+      g_assert_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "XIAOZHI_ACCESS_TOKEN"));
+      g_clear_error (&error);
+      g_assert_true (g_file_get_contents (path, &unchanged, NULL, NULL));
+      g_assert_cmpstr (unchanged, ==, before);
+    }
+
+  /* Anything else is written so that a shell reads it back literally and
+   * runs none of it. */
+  g_assert_true (xa_env_file_export (path, f->device, shell_meta, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==,
+                   "PORT=8080\n"
+                   "XIAOZHI_OTA_URL='http://127.0.0.1:8002/xiaozhi/ota/'\n"
+                   "XIAOZHI_WEBSOCKET_URL='ws://127.0.0.1:8002/xiaozhi/v1/'\n"
+                   "XIAOZHI_ACCESS_TOKEN='a b$(touch PWNED)`touch PWNED`;touch PWNED #\"$HOME\"'\n"
+                   "XIAOZHI_DEVICE_ID='02:aa:bb:cc:dd:ee'\n"
+                   "XIAOZHI_CLIENT_ID='0f8e6c2a-5d1b-4c3e-9a7f-2b4d6e8f0a1c'\n");
+  read_back = source_env_file (f->dir, path, "XIAOZHI_ACCESS_TOKEN");
+  g_assert_cmpstr (read_back, ==, shell_meta);
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 }
@@ -295,6 +363,7 @@ main (int   argc,
   ADD ("config-invalid-untouched", test_export_invalid_untouched);
   ADD ("efuse", test_efuse);
   ADD ("env-file", test_env_file);
+  ADD ("env-file-hostile", test_env_file_hostile);
   ADD ("json-token-only-when-asked", test_json_token_only_when_asked);
 
   return g_test_run ();

@@ -121,6 +121,15 @@ test_parse_errors (void)
     { "{\"activation\":{\"code\":\"12", XA_OTA_ERROR_NOT_JSON, "not a JSON object" },
     { "{\"firmware\":{\"version\":\"1\"}}", XA_OTA_ERROR_INCOMPLETE, "neither an activation code" },
     { "{\"activation\":{\"message\":\"x\"}}", XA_OTA_ERROR_INCOMPLETE, "no activation code" },
+    /* What a hostile server would like to see in an env file or a header. */
+    { "{\"websocket\":{\"url\":\"ws://a/\",\"token\":\"t\\nLD_PRELOAD=/tmp/x.so\"}}", XA_OTA_ERROR_UNSAFE_VALUE, "token" },
+    { "{\"websocket\":{\"url\":\"ws://a/\",\"token\":\"t $(id)\"}}", XA_OTA_ERROR_UNSAFE_VALUE, "token" },
+    { "{\"websocket\":{\"url\":\"ws://a/\",\"token\":\"t'x\"}}", XA_OTA_ERROR_UNSAFE_VALUE, "token" },
+    { "{\"websocket\":{\"url\":\"ws://a/\",\"token\":\"\u4ee4\u724c\"}}", XA_OTA_ERROR_UNSAFE_VALUE, "token" },
+    { "{\"websocket\":{\"url\":\"ws://a/\\nPATH=/tmp\",\"token\":\"t\"}}", XA_OTA_ERROR_UNSAFE_VALUE, "WebSocket address" },
+    { "{\"websocket\":{\"url\":\"javascript:alert(1)\",\"token\":\"t\"}}", XA_OTA_ERROR_UNSAFE_VALUE, "WebSocket address" },
+    { "{\"websocket\":{\"url\":\"http://a/xiaozhi/v1/\",\"token\":\"t\"}}", XA_OTA_ERROR_UNSAFE_VALUE, "WebSocket address" },
+    { "{\"websocket\":{\"url\":\"ws://[::1\",\"token\":\"t\"}}", XA_OTA_ERROR_UNSAFE_VALUE, "WebSocket address" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -289,6 +298,7 @@ static const FaultCase faults[] = {
   { XA_DEMO_MODE_REDIRECT, XA_OTA_ERROR_REDIRECTED, "https://api.tenclass.net/xiaozhi/ota/" },
   { XA_DEMO_MODE_INCOMPLETE, XA_OTA_ERROR_INCOMPLETE, "neither an activation code" },
   { XA_DEMO_MODE_HANG, XA_OTA_ERROR_TIMEOUT, "did not answer in time" },
+  { XA_DEMO_MODE_TOKEN_NEWLINE, XA_OTA_ERROR_UNSAFE_VALUE, "Nothing was saved" },
 };
 
 static void

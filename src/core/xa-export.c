@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -311,14 +310,25 @@ xa_py_xiaozhi_write_efuse (const char  *config_dir,
   return replace_file (path, text, FALSE, error);
 }
 
-static char *
-env_value (const char *value)
+/* KEY='value': a POSIX shell sourcing the file and dotenv parsers (Node,
+ * Python, Go) all read a single-quoted value back literally, as long as it
+ * holds no quote, backslash or line break. Those are refused rather than
+ * escaped, since the readers disagree on escapes. */
+static gboolean
+env_value_is_writable (const char *value)
 {
-  if (value == NULL)
-    return g_strdup ("");
-  if (strpbrk (value, " \t\"'#$\\`") == NULL)
-    return g_strdup (value);
-  return g_shell_quote (value);
+  for (const guchar *p = (const guchar *) value; *p != '\0'; p++)
+    if (*p < 0x20 || *p == 0x7f || *p == '\'' || *p == '\\')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+append_env_line (GString    *out,
+                 const char *key,
+                 const char *value)
+{
+  g_string_append_printf (out, "%s='%s'\n", key, value ? value : "");
 }
 
 /* Sets our keys in an env file, keeping every other line. */
@@ -333,11 +343,31 @@ xa_env_file_export (const char  *path,
   const char *values[] = { xa_device_get_ota_url (device), xa_device_get_websocket_url (device), token,
                            xa_device_get_device_id (device), xa_device_get_client_id (device) };
   gboolean written[G_N_ELEMENTS (keys)] = { FALSE };
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *old = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
 
-  if (g_file_get_contents (path, &old, NULL, NULL))
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    if (values[k] != NULL && !env_value_is_writable (values[k]))
+      {
+        g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+                     /* Translators: %s is a variable name such as XIAOZHI_ACCESS_TOKEN */
+                     _("The value of %s has a line break, a quote or a backslash, which an env file "
+                       "cannot hold safely. Nothing was written: test the device and refresh its token first."),
+                     keys[k]);
+        return FALSE;
+      }
+
+  if (!g_file_get_contents (path, &old, NULL, &local_error) &&
+      !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_WRITE,
+                   _("Could not read “%s”: %s"), path, local_error->message);
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+  if (old != NULL)
     lines = g_strsplit (old, "\n", -1);
 
   for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
@@ -352,8 +382,7 @@ xa_env_file_export (const char  *path,
           g_autofree char *exported = g_strconcat ("export ", prefix, NULL);
           if (g_str_has_prefix (lines[i], prefix) || g_str_has_prefix (lines[i], exported))
             {
-              g_autofree char *v = env_value (values[k]);
-              g_string_append_printf (out, "%s=%s\n", keys[k], v);
+              append_env_line (out, keys[k], values[k]);
               written[k] = ours = TRUE;
             }
         }
@@ -363,18 +392,15 @@ xa_env_file_export (const char  *path,
 
   for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
     if (!written[k])
-      {
-        g_autofree char *v = env_value (values[k]);
-        g_string_append_printf (out, "%s=%s\n", keys[k], v);
-      }
+      append_env_line (out, keys[k], values[k]);
 
-  if (!replace_file (path, out->str, FALSE, error))
-    return FALSE;
-  /* It holds a token: only its owner may read it, whatever it was before. */
-  if (g_chmod (path, 0600) != 0)
+  /* It holds a token: only its owner may read it, whatever it was before,
+   * and the temporary copy is private from its creation. */
+  if (!g_file_set_contents_full (path, out->str, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
     {
       g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_WRITE,
-                   _("Could not make “%s” private: %s"), path, g_strerror (errno));
+                   _("Could not write “%s”: %s. The file was left as it was."),
+                   path, local_error->message);
       return FALSE;
     }
   return TRUE;

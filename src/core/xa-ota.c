@@ -211,6 +211,28 @@ xa_ota_answer_parse (const char  *data,
       answer->has_websocket = answer->websocket_url != NULL && *answer->websocket_url != '\0';
       if (get_member_int (section, "version", &v) && v > 0 && v < 100)
         answer->websocket_version = (gint) v;
+
+      /* These two are stored, exported into other programs' files and
+       * sent back in headers: refuse anything else than what a real
+       * server sends, before any of it is kept. */
+      if (answer->has_websocket && !xa_websocket_url_is_safe (answer->websocket_url))
+        {
+          g_set_error_literal (error, XA_OTA_ERROR, XA_OTA_ERROR_UNSAFE_VALUE,
+                               _("The server’s answer has a WebSocket address that is not a ws:// or wss:// "
+                                 "address, or has characters no address has. Nothing was saved: "
+                                 "check the server’s configuration, or whether something between you and it "
+                                 "changes its answers."));
+          return NULL;
+        }
+      if (answer->token != NULL && !xa_token_is_safe (answer->token))
+        {
+          g_set_error_literal (error, XA_OTA_ERROR, XA_OTA_ERROR_UNSAFE_VALUE,
+                               _("The server’s answer has a token with characters no token has "
+                                 "(spaces, quotes or control characters), or one far too long. Nothing was saved: "
+                                 "check the server’s configuration, or whether something between you and it "
+                                 "changes its answers."));
+          return NULL;
+        }
     }
 
   if ((section = get_member_object (root, "mqtt")) != NULL)
@@ -355,6 +377,42 @@ xa_ota_url_validate (const char  *url,
       return FALSE;
     }
 
+  return TRUE;
+}
+
+/* What we accept as a WebSocket address from a server or a file: ws/wss,
+ * a host, printable ASCII only, bounded. */
+gboolean
+xa_websocket_url_is_safe (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  if (url == NULL || strlen (url) > XA_MAX_URL_LENGTH)
+    return FALSE;
+  for (const guchar *p = (const guchar *) url; *p != '\0'; p++)
+    if (*p <= 0x20 || *p >= 0x7f)
+      return FALSE;
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  return uri != NULL &&
+         (g_strcmp0 (scheme, "ws") == 0 || g_strcmp0 (scheme, "wss") == 0) &&
+         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+}
+
+/* Tokens are opaque, but every server issues printable ASCII without
+ * spaces or quotes (base64url, "<sig>.<ts>", "test-token"); anything else
+ * would break headers and the files we write them into. Empty is allowed:
+ * self-hosted servers with auth off send "". */
+gboolean
+xa_token_is_safe (const char *token)
+{
+  if (token == NULL || strlen (token) > XA_MAX_TOKEN_LENGTH)
+    return FALSE;
+  for (const guchar *p = (const guchar *) token; *p != '\0'; p++)
+    if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == '\'' || *p == '\\' || *p == '`')
+      return FALSE;
   return TRUE;
 }
 

@@ -27,7 +27,12 @@ typedef enum
   XA_OTA_ERROR_TRUNCATED,
   XA_OTA_ERROR_TOO_LARGE,
   XA_OTA_ERROR_INCOMPLETE,
+  XA_OTA_ERROR_UNSAFE_VALUE,
 } XaOtaError;
+
+/* Bounds for what a server may hand us to keep and pass on. */
+#define XA_MAX_URL_LENGTH 2048
+#define XA_MAX_TOKEN_LENGTH 4096
 
 /* One parsed OTA answer (PROTOCOL.md §2). Strings are NULL when absent.
  * token and mqtt_password are secrets: never log them. */
@@ -81,6 +86,8 @@ char        *xa_ota_guess_control_panel  (const char        *ota_url);
 char        *xa_ota_url_warnings         (const char        *url);
 gboolean     xa_ota_url_validate         (const char        *url,
                                           GError           **error);
+gboolean     xa_websocket_url_is_safe    (const char        *url);
+gboolean     xa_token_is_safe            (const char        *token);
 
 void         xa_ota_check_async          (const char        *ota_url,
                                           const XaIdentity  *identity,

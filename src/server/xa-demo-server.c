@@ -64,6 +64,7 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
   [XA_DEMO_MODE_HELLO_HANG] = "hello-hang",
   [XA_DEMO_MODE_UPGRADE_401] = "upgrade-401",
   [XA_DEMO_MODE_UPGRADE_404] = "upgrade-404",
+  [XA_DEMO_MODE_TOKEN_NEWLINE] = "token-newline",
 };
 
 static void
@@ -354,6 +355,7 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_HELLO_HANG:
     case XA_DEMO_MODE_UPGRADE_401:
     case XA_DEMO_MODE_UPGRADE_404:
+    case XA_DEMO_MODE_TOKEN_NEWLINE:
     case XA_DEMO_N_MODES:
     default:
       return FALSE;
@@ -510,7 +512,11 @@ handle_ota (XaDemoServer      *self,
   json_builder_set_member_name (b, "url");
   json_builder_add_string_value (b, ws_url);
   json_builder_set_member_name (b, "token");
-  json_builder_add_string_value (b, device->bound ? device->token : "test-token");
+  if (mode == XA_DEMO_MODE_TOKEN_NEWLINE)
+    /* What an attacker on the path would like to see in an env file. */
+    json_builder_add_string_value (b, "x\nLD_PRELOAD=/tmp/evil.so\n$(touch PWNED)");
+  else
+    json_builder_add_string_value (b, device->bound ? device->token : "test-token");
   json_builder_end_object (b);
 
   if (mode == XA_DEMO_MODE_OFFICIAL)
