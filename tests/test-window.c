@@ -5,8 +5,8 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdlib.h>
-#include <libsecret/secret.h>
 
+#include "xa-activation-view.h"
 #include "xa-add-device-dialog.h"
 #include "xa-application.h"
 #include "xa-device-page.h"
@@ -36,22 +36,22 @@ typedef struct
   char          *dir;
 } Fixture;
 
-#define WAIT_UNTIL(cond) G_STMT_START {                                   \
-    gint64 limit_ = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;        \
-    while (!(cond))                                                       \
-      {                                                                   \
-        if (g_get_monotonic_time () > limit_)                             \
-          g_error ("waited a minute for: %s", #cond);                     \
-        g_main_context_iteration (NULL, FALSE);                           \
-        g_usleep (2000);                                                  \
-      }                                                                   \
-  } G_STMT_END
+#define WAIT_UNTIL XA_TEST_WAIT_UNTIL
 
+/* A child of the device page's template, or of its activation view's. */
 static GtkWidget *
 page_child (Fixture    *f,
             const char *name)
 {
-  return GTK_WIDGET (gtk_widget_get_template_child (f->page, XA_TYPE_DEVICE_PAGE, name));
+  GObject *child = gtk_widget_get_template_child (f->page, XA_TYPE_DEVICE_PAGE, name);
+  GtkWidget *view;
+
+  if (child != NULL)
+    return GTK_WIDGET (child);
+  view = GTK_WIDGET (gtk_widget_get_template_child (f->page, XA_TYPE_DEVICE_PAGE, "activation_view"));
+  child = gtk_widget_get_template_child (view, XA_TYPE_ACTIVATION_VIEW, name);
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
 }
 
 static const char *
@@ -59,6 +59,27 @@ page_label (Fixture    *f,
             const char *name)
 {
   return gtk_label_get_label (GTK_LABEL (page_child (f, name)));
+}
+
+static XaDeviceSession *
+shown_session (Fixture *f)
+{
+  return xa_device_page_get_session (XA_DEVICE_PAGE (f->page));
+}
+
+/* The dialog of @type among the app's windows, once it is there. */
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
 }
 
 static const char *
@@ -173,6 +194,15 @@ add_device (Fixture    *f,
   return xa_device_store_find (f->store, name);
 }
 
+/* Shows @device, once its secrets are read: its actions wait for that. */
+static void
+select_ready (Fixture  *f,
+              XaDevice *device)
+{
+  xa_window_select_device (f->window, device);
+  WAIT_UNTIL (xa_device_session_get_ready (shown_session (f)));
+}
+
 static void
 select_and_test (Fixture  *f,
                  XaDevice *device)
@@ -180,9 +210,10 @@ select_and_test (Fixture  *f,
   xa_window_select_device (f->window, device);
   g_assert_true (xa_device_page_get_device (XA_DEVICE_PAGE (f->page)) == device);
   /* Its token comes from the keyring before the Test can use it. */
-  xa_test_sleep (300);
+  WAIT_UNTIL (xa_device_session_get_ready (shown_session (f)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test", NULL));
-  WAIT_UNTIL (!gtk_widget_get_visible (page_child (f, "test_spinner")));
+  WAIT_UNTIL (xa_device_session_get_busy (shown_session (f)));
+  WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
 }
 
 static void
@@ -191,8 +222,7 @@ test_empty_state (Fixture       *f,
 {
   GtkWidget *empty = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW, "empty_page"));
 
-  xa_test_sleep (200);
-  g_assert_true (gtk_widget_get_mapped (empty));
+  WAIT_UNTIL (gtk_widget_get_mapped (empty));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No devices yet");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Xiaozhi Activator");
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
@@ -217,16 +247,18 @@ test_add_activate_test_valid (Fixture       *f,
                               gconstpointer  data)
 {
   g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
-  XaAddDeviceDialog *dialog = xa_add_device_dialog_new (GTK_WINDOW (f->window), f->store);
-  GtkWidget *d = GTK_WIDGET (dialog);
+  XaAddDeviceDialog *dialog;
+  GtkWidget *d;
   g_autofree char *code = NULL;
   g_autofree char *bound = NULL;
   g_autofree char *token = NULL;
   g_autoptr(GAsyncResult) looked = NULL;
   const char *subtitle;
 
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-device", NULL));
+  WAIT_UNTIL ((dialog = (XaAddDeviceDialog *) find_toplevel (XA_TYPE_ADD_DEVICE_DIALOG)) != NULL);
+  d = GTK_WIDGET (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
 
   /* A person fills in the form: self-hosted, a typed Device-Id. */
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "name_row")), "Desk board");
@@ -240,7 +272,8 @@ test_add_activate_test_valid (Fixture       *f,
     gtk_editable_set_text (GTK_EDITABLE (entry), "02:55:44:33:22");
     /* Validated as you type: not a MAC yet, so no Add. */
     g_assert_true (gtk_widget_has_css_class (entry, "error"));
-    g_assert_false (gtk_widget_activate_action (d, "dialog.add", NULL) && dialog == NULL);
+    g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG,
+                                                                                          "add_button"))));
     gtk_editable_set_text (GTK_EDITABLE (entry), "02:55:44:33:22:11");
     g_assert_false (gtk_widget_has_css_class (entry, "error"));
   }
@@ -277,9 +310,8 @@ test_add_activate_test_valid (Fixture       *f,
 
   xa_token_store_lookup_async (shown_device (f), XA_SECRET_TOKEN, NULL, xa_test_capture_cb, &looked);
   {
-    char *stored = xa_token_store_lookup_finish (xa_test_wait (&looked), NULL);
+    g_auto(XaSecret) stored = xa_token_store_lookup_finish (xa_test_wait (&looked), NULL);
     g_assert_cmpstr (stored, ==, token);
-    secret_password_free (stored);
   }
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (page_child (f, "reveal_button")), TRUE);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (page_child (f, "token_row"))), ==, token);
@@ -334,7 +366,7 @@ test_cancel_activation (Fixture       *f,
   XaDevice *device = add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, NULL);
   guint requests;
 
-  xa_window_select_device (f->window, device);
+  select_ready (f, device);
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
 
@@ -355,7 +387,7 @@ test_close_mid_activation (Fixture       *f,
 {
   XaDevice *device = add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, NULL);
 
-  xa_window_select_device (f->window, device);
+  select_ready (f, device);
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
   /* The teardown closes the window now: it must go away cleanly. */
@@ -364,15 +396,7 @@ test_close_mid_activation (Fixture       *f,
 static AdwMessageDialog *
 find_message_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (w))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
+  return (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 }
 
 static void
@@ -382,9 +406,9 @@ test_remove (Fixture       *f,
   g_autoptr(XaDevice) device = g_object_ref (add_device (f, "Old board", XA_DEMO_MODE_OFFICIAL, "old-token"));
   g_autoptr(GAsyncResult) looked = NULL;
   AdwMessageDialog *dialog;
-  char *stored;
+  g_auto(XaSecret) stored = NULL;
 
-  xa_window_select_device (f->window, device);
+  select_ready (f, device);
   g_assert_true (gtk_widget_activate_action (f->page, "device.remove", NULL));
   WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Remove “Old board”?");
@@ -395,7 +419,6 @@ test_remove (Fixture       *f,
   g_assert_null (shown_device (f));
 
   /* Its secrets went with it. */
-  xa_test_sleep (200);
   xa_token_store_lookup_async (device, XA_SECRET_TOKEN, NULL, xa_test_capture_cb, &looked);
   stored = xa_token_store_lookup_finish (xa_test_wait (&looked), NULL);
   g_assert_null (stored);
@@ -437,7 +460,7 @@ test_rename_and_panel (Fixture       *f,
   g_autoptr(XaDeviceStore) fresh = NULL;
   g_autoptr(GAsyncResult) loaded = NULL;
 
-  xa_window_select_device (f->window, device);
+  select_ready (f, device);
   edit_through_dialog (f, "name", "Living room");
   WAIT_UNTIL (g_strcmp0 (adw_window_title_get_title (title), "Living room") == 0);
 
@@ -460,9 +483,8 @@ test_rename_and_panel (Fixture       *f,
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
   g_assert_nonnull (strstr (page_label (f, "steps_label"), "http://192.168.1.5:8001/"));
 
-  /* Not a web address: nothing changes. */
+  /* Not a web address: nothing changes, and the user is told. */
   edit_through_dialog (f, "panel-url", "not a url");
-  xa_test_sleep (200);
   g_assert_cmpstr (xa_device_get_panel_url (device), ==, "http://192.168.1.5:8001/");
 }
 
@@ -474,7 +496,7 @@ test_remove_mid_activation (Fixture       *f,
   AdwMessageDialog *dialog;
   guint requests;
 
-  xa_window_select_device (f->window, device);
+  select_ready (f, device);
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
 
@@ -507,7 +529,7 @@ test_keyring_unavailable_subprocess (Fixture       *f,
   g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&added), NULL));
   device = xa_device_store_find (f->store, "Desk board");
 
-  xa_window_select_device (f->window, device);
+  select_ready (f, device);
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
   g_free (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
@@ -607,7 +629,7 @@ test_accessible_names (Fixture       *f,
   XaAddDeviceDialog *dialog = xa_add_device_dialog_new (GTK_WINDOW (f->window), f->store);
 
   assert_controls_named (GTK_WIDGET (f->window));
-  xa_window_select_device (f->window, device);
+  select_ready (f, device);
   assert_controls_named (GTK_WIDGET (f->window));
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
@@ -644,7 +666,7 @@ test_screenshots (Fixture       *f,
     screenshot_of (GTK_WIDGET (prefs), "preferences");
     gtk_window_destroy (prefs);
   }
-  xa_window_select_device (f->window, board);
+  select_ready (f, board);
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
   screenshot (f, "activation");

@@ -21,6 +21,19 @@ void          xa_test_capture_cb      (GObject       *source,
                                        gpointer       user_data);
 GAsyncResult *xa_test_wait            (GAsyncResult **slot);
 void          xa_test_wait_until      (gboolean      *flag);
+
+/* Runs the main loop until @cond holds; a hang fails the test after a
+ * minute. For conditions, never for time. */
+#define XA_TEST_WAIT_UNTIL(cond) G_STMT_START {                           \
+    gint64 limit_ = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;        \
+    while (!(cond))                                                       \
+      {                                                                   \
+        if (g_get_monotonic_time () > limit_)                             \
+          g_error ("waited a minute for: %s", #cond);                     \
+        g_main_context_iteration (NULL, FALSE);                           \
+        g_usleep (2000);                                                  \
+      }                                                                   \
+  } G_STMT_END
 void          xa_test_sleep           (guint          ms);
 
 G_END_DECLS

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <libsecret/secret.h>
-
 #include "xa-export.h"
 #include "xa-token-store.h"
 #include "xiaozhictl.h"
@@ -44,83 +42,50 @@ find_device (Cli         *cli,
   return device;
 }
 
-static gboolean
-store_change (Cli       *cli,
-              char       op,
+static void
+store_error_cb (XaDeviceSession *session,
+                const GError    *error,
+                Cli             *cli)
+{
+  g_printerr (_("Warning: the devices file was not updated: %s\n"), error->message);
+}
+
+/* A session over @device with its secrets loaded. With @need_keyring,
+ * a keyring that did not answer fails the command (exit status in
+ * @status): a locked keyring is not "no token". */
+static XaDeviceSession *
+open_session (Cli       *cli,
               XaDevice  *device,
-              GError   **error)
+              gboolean   need_keyring,
+              int       *status)
 {
+  g_autoptr(XaDeviceSession) session = xa_device_session_new (cli->store, device);
   g_autoptr(GAsyncResult) result = NULL;
-
-  if (op == 'a')
-    xa_device_store_add_async (cli->store, device, cli->cancellable, cli_capture_cb, &result);
-  else if (op == 's')
-    xa_device_store_save_async (cli->store, device, cli->cancellable, cli_capture_cb, &result);
-  else
-    xa_device_store_remove_async (cli->store, device, cli->cancellable, cli_capture_cb, &result);
-  cli_wait (cli, &result);
-  return xa_device_store_finish (cli->store, result, error);
-}
-
-static char *
-lookup_secret (Cli           *cli,
-               XaDevice      *device,
-               XaSecretKind   kind,
-               GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  char *secret, *copy;
-
-  xa_token_store_lookup_async (device, kind, cli->cancellable, cli_capture_cb, &result);
-  cli_wait (cli, &result);
-  secret = xa_token_store_lookup_finish (result, error);
-  copy = g_strdup (secret);
-  secret_password_free (secret);
-  return copy;
-}
-
-static gboolean
-save_secret (Cli           *cli,
-             XaDevice      *device,
-             XaSecretKind   kind,
-             const char    *secret,
-             GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  xa_token_store_save_async (device, kind, secret, cli->cancellable, cli_capture_cb, &result);
-  cli_wait (cli, &result);
-  return xa_token_store_save_finish (result, error);
-}
-
-static gboolean
-delete_secrets (Cli       *cli,
-                XaDevice  *device,
-                GError   **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  xa_token_store_delete_async (device, cli->cancellable, cli_capture_cb, &result);
-  cli_wait (cli, &result);
-  return xa_token_store_delete_finish (result, error);
-}
-
-/* The device's identity with its HMAC key; a missing key is made anew. */
-static XaIdentity *
-device_identity (Cli      *cli,
-                 XaDevice *device)
-{
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = lookup_secret (cli, device, XA_SECRET_HMAC_KEY, &error);
-  XaIdentity *identity = xa_device_dup_identity (device, key);
 
-  if (key == NULL)
+  g_signal_connect (session, "store-error", G_CALLBACK (store_error_cb), cli);
+  xa_device_session_load_async (session, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  if (!xa_device_session_load_finish (session, result, &error))
     {
-      g_autoptr(GError) save_error = NULL;
-      if (!save_secret (cli, device, XA_SECRET_HMAC_KEY, identity->hmac_key, &save_error))
-        g_debug ("the new HMAC key stays in memory: %s", save_error->message);
+      *status = cli_fail (cli, error);
+      return NULL;
     }
-  return identity;
+  if (need_keyring && xa_device_session_get_keyring_error (session) != NULL)
+    {
+      *status = cli_fail (cli, xa_device_session_get_keyring_error (session));
+      return NULL;
+    }
+  return g_steal_pointer (&session);
+}
+
+/* Waits for a session operation started with cli_capture_cb. */
+static GAsyncResult *
+wait_for (Cli            *cli,
+          GAsyncResult  **slot)
+{
+  cli_wait (cli, slot);
+  return *slot;
 }
 
 static char *
@@ -169,6 +134,8 @@ device_add (Cli   *cli,
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(XaIdentity) identity = NULL;
   g_autoptr(XaDevice) device = NULL;
+  g_autoptr(XaDeviceSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *ota_url = NULL;
   g_autofree char *device_id = NULL;
@@ -218,11 +185,15 @@ device_add (Cli   *cli,
     return cli_usage_error ("device add", error->message);
 
   device = xa_device_new (argv[1], ota_url, identity);
-  if (!open_store (cli, &error) || !store_change (cli, 'a', device, &error))
+  if (!open_store (cli, &error))
     return cli_fail (cli, error);
-
-  if (!save_secret (cli, device, XA_SECRET_HMAC_KEY, identity->hmac_key, &error))
-    g_printerr (_("Warning: %s A new HMAC key will be made when you activate the device.\n"), error->message);
+  session = xa_device_session_new (cli->store, device);
+  xa_device_session_add_async (session, NULL, identity->hmac_key, cli->cancellable, cli_capture_cb, &result);
+  if (!xa_device_session_add_finish (session, wait_for (cli, &result), &error))
+    return cli_fail (cli, error);
+  if (xa_device_session_get_keyring_error (session) != NULL)
+    g_printerr (_("Warning: %s A new HMAC key will be made when you activate the device.\n"),
+                xa_device_session_get_keyring_error (session)->message);
 
   g_print (_("Added “%s” (Device-Id %s).\n"), argv[1], identity->device_id);
   return EXIT_OK;
@@ -291,8 +262,9 @@ device_show (Cli   *cli,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) keyring_error = NULL;
-  g_autofree char *token = NULL;
+  g_autoptr(XaDeviceSession) session = NULL;
+  const GError *keyring_error;
+  const char *token;
   g_autofree char *activated = NULL;
   g_autofree char *tested = NULL;
   XaDevice *d;
@@ -316,7 +288,10 @@ device_show (Cli   *cli,
       return EXIT_OK;
     }
 
-  token = lookup_secret (cli, d, XA_SECRET_TOKEN, &keyring_error);
+  if ((session = open_session (cli, d, FALSE, &status)) == NULL)
+    return status;
+  token = xa_device_session_get_token (session);
+  keyring_error = xa_device_session_get_keyring_error (session);
   activated = format_time (xa_device_get_activated_at (d));
   tested = format_time (xa_device_get_last_test_at (d));
 
@@ -333,6 +308,9 @@ device_show (Cli   *cli,
     g_print (_("Last test:      %s, %s\n"), tested, xa_device_get_last_message (d));
   if (keyring_error != NULL)
     g_print (_("Token:          unknown (%s)\n"), keyring_error->message);
+  else if (token == NULL && xa_device_get_token_unsaved (d))
+    g_print (_("Token:          not saved: run “xiaozhictl refresh %s” to fetch it again\n"),
+             xa_device_get_name (d));
   else if (token != NULL)
     {
       g_autofree char *masked = xa_token_mask (token);
@@ -349,6 +327,8 @@ device_rename (Cli   *cli,
                char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("OLD NEW"));
+  g_autoptr(XaDeviceSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   XaDevice *d;
   int status;
@@ -359,8 +339,9 @@ device_rename (Cli   *cli,
   if ((d = find_device (cli, argv[1], &error)) == NULL)
     return cli_fail (cli, error);
 
-  xa_device_set_name (d, argv[2]);
-  if (!store_change (cli, 's', d, &error))
+  session = xa_device_session_new (cli->store, d);
+  xa_device_session_edit_async (session, "name", argv[2], cli->cancellable, cli_capture_cb, &result);
+  if (!xa_device_session_edit_finish (session, wait_for (cli, &result), &error))
     return cli_fail (cli, error);
   g_print (_("Renamed “%s” to “%s”.\n"), argv[1], argv[2]);
   return EXIT_OK;
@@ -373,8 +354,9 @@ device_remove (Cli   *cli,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) keyring_error = NULL;
-  g_autoptr(XaDevice) d = NULL;
+  g_autoptr(XaDeviceSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  XaDevice *d;
   int status;
 
   g_option_context_set_summary (context, _("Remove a saved device and its secrets from the keyring."));
@@ -382,13 +364,10 @@ device_remove (Cli   *cli,
     return status;
   if ((d = find_device (cli, argv[1], &error)) == NULL)
     return cli_fail (cli, error);
-  g_object_ref (d);
 
-  if (!delete_secrets (cli, d, &keyring_error))
-    g_printerr (_("Warning: its secrets could not be removed: %s "
-                  "Remove the items labelled “Xiaozhi … for %s” in Passwords and Keys.\n"),
-                keyring_error->message, argv[1]);
-  if (!store_change (cli, 'r', d, &error))
+  session = xa_device_session_new (cli->store, d);
+  xa_device_session_remove_async (session, cli->cancellable, cli_capture_cb, &result);
+  if (!xa_device_session_remove_finish (session, wait_for (cli, &result), &error))
     return cli_fail (cli, error);
   g_print (_("Removed “%s”.\n"), argv[1]);
   return EXIT_OK;
@@ -427,32 +406,31 @@ cli_cmd_device (Cli   *cli,
 
 /* ---- activate NAME, test NAME, token, refresh ------------------------------ */
 
-/* Saves what a bound device's OTA answer brought. The token goes to the
- * keyring; when that fails it is printed, so it is not lost. */
+/* After an activation or a refresh: a token the keyring refused is
+ * printed, so that it is not lost. */
 static int
-keep_answer (Cli               *cli,
-             XaDevice          *device,
-             const XaOtaAnswer *answer)
+check_token_kept (Cli             *cli,
+                  XaDeviceSession *session)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) keyring_error = NULL;
+  const GError *keyring_error = xa_device_session_get_keyring_error (session);
 
-  xa_device_apply_answer (device, answer);
-  if (!store_change (cli, 's', device, &error))
-    return cli_fail (cli, error);
-
-  if (answer->mqtt_password != NULL)
-    save_secret (cli, device, XA_SECRET_MQTT_PASSWORD, answer->mqtt_password, NULL);
-  if (!save_secret (cli, device, XA_SECRET_TOKEN, answer->token ? answer->token : "", &keyring_error))
+  if (keyring_error == NULL)
+    return EXIT_OK;
+  g_printerr (_("The token could not be saved in the keyring: %s\n"
+                "Here it is so that it is not lost; keep it safe. Once the keyring works, "
+                "run “xiaozhictl refresh %s” to save it.\n"),
+              keyring_error->message, xa_device_get_name (xa_device_session_get_device (session)));
+  if (cli->json)
     {
-      g_printerr (_("The token could not be saved in the keyring: %s\n"
-                    "Here it is so that it is not lost; keep it safe. Once the keyring works, "
-                    "run “xiaozhictl refresh %s” to save it.\n"),
-                  keyring_error->message, xa_device_get_name (device));
-      g_print ("%s\n", answer->token ? answer->token : "");
-      return EXIT_FAILURE_OTHER;
+      g_autoptr(JsonNode) node = device_json (xa_device_session_get_device (session));
+      json_object_set_string_member (json_node_get_object (node), "verdict", "token-not-saved");
+      json_object_set_string_member (json_node_get_object (node), "message", keyring_error->message);
+      json_object_set_string_member (json_node_get_object (node), "token", xa_device_session_get_token (session));
+      cli_print_json (node);
     }
-  return EXIT_OK;
+  else
+    g_print ("%s\n", xa_device_session_get_token (session));
+  return EXIT_FAILURE_OTHER;
 }
 
 int
@@ -462,21 +440,27 @@ cli_cmd_activate_saved (Cli        *cli,
                         const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(XaIdentity) identity = NULL;
-  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autoptr(XaDeviceSession) session = NULL;
+  g_autoptr(XaActivation) activation = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   XaDevice *device;
+  gboolean ok;
   int status;
 
   if ((device = find_device (cli, name, &error)) == NULL)
     return cli_fail (cli, error);
+  if ((session = open_session (cli, device, FALSE, &status)) == NULL)
+    return status;
 
-  identity = device_identity (cli, device);
-  answer = cli_run_activation (cli, xa_device_get_ota_url (device), xa_device_get_panel_url (device),
-                               identity, timeout_s, poll_ms);
-  if (answer == NULL)
+  activation = xa_device_session_new_activation (session);
+  cli_watch_activation (cli, activation, xa_device_get_panel_url (device), timeout_s, poll_ms);
+  xa_device_session_activate_async (session, activation, cli->cancellable, cli_capture_cb, &result);
+  ok = xa_device_session_activate_finish (session, wait_for (cli, &result), &cli->error);
+  cli_unwatch_activation (cli);
+  if (!ok)
     return cli_activation_failed (cli);
 
-  status = keep_answer (cli, device, answer);
+  status = check_token_kept (cli, session);
   if (status != EXIT_OK)
     return status;
 
@@ -499,27 +483,23 @@ cli_cmd_test_saved (Cli        *cli,
                     const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(XaDeviceSession) session = NULL;
   g_autoptr(XaReport) report = NULL;
-  g_autofree char *token = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   XaDevice *device;
+  int status;
 
   if ((device = find_device (cli, name, &error)) == NULL)
     return cli_fail (cli, error);
-  token = lookup_secret (cli, device, XA_SECRET_TOKEN, &error);
-  if (error != NULL)
+  if ((session = open_session (cli, device, TRUE, &status)) == NULL)
+    return status;
+
+  xa_device_session_test_async (session, (guint) timeout_s * 1000, cli->cancellable, cli_capture_cb, &result);
+  report = xa_device_session_test_finish (session, wait_for (cli, &result), &error);
+  if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return cli_fail (cli, error);
-
-  identity = device_identity (cli, device);
-  report = cli_run_test (cli, xa_device_get_ota_url (device), xa_device_get_websocket_url (device),
-                         token, identity, timeout_s);
-
-  if (report->verdict != XA_VERDICT_CANCELLED)
-    {
-      xa_device_record_report (device, report);
-      if (!store_change (cli, 's', device, &error))
-        g_printerr (_("Warning: the verdict was not saved: %s\n"), error->message);
-    }
+  if (report == NULL)
+    report = cli_report_for_error (error);
 
   cli_print_report (cli, report);
   return xa_verdict_get_exit_status (report->verdict);
@@ -532,7 +512,7 @@ cli_cmd_token (Cli   *cli,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
+  g_autoptr(XaDeviceSession) session = NULL;
   XaDevice *device;
   int status;
 
@@ -542,18 +522,17 @@ cli_cmd_token (Cli   *cli,
     return status;
   if ((device = find_device (cli, argv[1], &error)) == NULL)
     return cli_fail (cli, error);
+  if ((session = open_session (cli, device, TRUE, &status)) == NULL)
+    return status;
 
-  token = lookup_secret (cli, device, XA_SECRET_TOKEN, &error);
-  if (error != NULL)
-    return cli_fail (cli, error);
-  if (token == NULL)
+  if (xa_device_session_get_token (session) == NULL)
     {
       g_printerr (_("“%s” has no token yet: activate it first with “xiaozhictl activate %s”.\n"),
                   argv[1], argv[1]);
       return EXIT_FAILURE_OTHER;
     }
 
-  g_print ("%s\n", token);
+  g_print ("%s\n", xa_device_session_get_token (session));
   return EXIT_OK;
 }
 
@@ -564,10 +543,9 @@ cli_cmd_refresh (Cli   *cli,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(XaIdentity) identity = NULL;
-  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autoptr(XaDeviceSession) session = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *old_token = NULL;
+  gboolean changed = FALSE;
   XaDevice *device;
   int status;
   GOptionEntry entries[] = {
@@ -581,33 +559,29 @@ cli_cmd_refresh (Cli   *cli,
     return status;
   if ((device = find_device (cli, argv[1], &error)) == NULL)
     return cli_fail (cli, error);
+  if ((session = open_session (cli, device, FALSE, &status)) == NULL)
+    return status;
 
-  identity = device_identity (cli, device);
-  xa_ota_check_async (xa_device_get_ota_url (device), identity, 0, cli->cancellable, cli_capture_cb, &result);
-  cli_wait (cli, &result);
-  answer = xa_ota_check_finish (result, &error);
-  if (answer == NULL)
-    return cli_fail (cli, error);
-
-  if (answer->has_activation)
+  xa_device_session_refresh_async (session, cli->cancellable, cli_capture_cb, &result);
+  if (!xa_device_session_refresh_finish (session, wait_for (cli, &result), &changed, &error))
     {
-      g_autofree char *msg = g_strdup_printf (_("“%s” is not activated: the server offers the code %s. "
-                                                "Run “xiaozhictl activate %s”."),
-                                              argv[1], answer->code, argv[1]);
-      if (cli->json)
+      if (g_error_matches (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NOT_ACTIVATED))
         {
-          g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), json_object_new ());
-          json_object_set_string_member (json_node_get_object (node), "verdict", "not-activated");
-          json_object_set_string_member (json_node_get_object (node), "message", msg);
-          cli_print_json (node);
+          if (cli->json)
+            {
+              g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), json_object_new ());
+              json_object_set_string_member (json_node_get_object (node), "verdict", "not-activated");
+              json_object_set_string_member (json_node_get_object (node), "message", error->message);
+              cli_print_json (node);
+            }
+          else
+            g_printerr ("%s\n", error->message);
+          return xa_verdict_get_exit_status (XA_VERDICT_NOT_ACTIVATED);
         }
-      else
-        g_printerr ("%s\n", msg);
-      return xa_verdict_get_exit_status (XA_VERDICT_NOT_ACTIVATED);
+      return cli_fail (cli, error);
     }
 
-  old_token = lookup_secret (cli, device, XA_SECRET_TOKEN, NULL);
-  status = keep_answer (cli, device, answer);
+  status = check_token_kept (cli, session);
   if (status != EXIT_OK)
     return status;
 
@@ -615,11 +589,10 @@ cli_cmd_refresh (Cli   *cli,
     {
       g_autoptr(JsonNode) node = device_json (device);
       json_object_set_string_member (json_node_get_object (node), "verdict", "activated");
-      json_object_set_boolean_member (json_node_get_object (node), "token_changed",
-                                      g_strcmp0 (old_token, answer->token) != 0);
+      json_object_set_boolean_member (json_node_get_object (node), "token_changed", changed);
       cli_print_json (node);
     }
-  else if (g_strcmp0 (old_token, answer->token) != 0)
+  else if (changed)
     g_print (_("The server issued a new token for “%s”; it is saved in the keyring.\n"), argv[1]);
   else
     g_print (_("The token of “%s” is unchanged.\n"), argv[1]);
@@ -663,7 +636,8 @@ cli_cmd_export (Cli   *cli,
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(GError) error = NULL;
   g_autofree char *env_file = NULL;
-  g_autofree char *token = NULL;
+  g_autoptr(XaDeviceSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *dir = NULL;
   gboolean as_json = FALSE;
   gboolean with_token = FALSE;
@@ -690,44 +664,42 @@ cli_cmd_export (Cli   *cli,
   if ((device = find_device (cli, argv[1], &error)) == NULL)
     return cli_fail (cli, error);
 
-  if (!as_json || with_token)
+  if (as_json && !with_token)
     {
-      token = lookup_secret (cli, device, XA_SECRET_TOKEN, &error);
-      if (error != NULL)
-        return cli_fail (cli, error);
-      if (token == NULL)
-        {
-          g_printerr (_("“%s” has no token yet: activate it first with “xiaozhictl activate %s”.\n"),
-                      argv[1], argv[1]);
-          return EXIT_FAILURE_OTHER;
-        }
-    }
-
-  if (as_json)
-    {
-      g_autoptr(JsonNode) node = xa_device_export_json (device, token);
+      g_autoptr(JsonNode) node = xa_device_export_json (device, NULL);
       cli_print_json (node);
       return EXIT_OK;
     }
 
-  if (env_file != NULL)
+  if ((session = open_session (cli, device, TRUE, &status)) == NULL)
+    return status;
+  if (xa_device_session_get_token (session) == NULL)
     {
-      if (!xa_env_file_export (env_file, device, token, &error))
-        return cli_fail (cli, error);
-      g_print (_("Wrote “%s” into %s.\n"), argv[1], env_file);
+      g_printerr (_("“%s” has no token yet: activate it first with “xiaozhictl activate %s”.\n"),
+                  argv[1], argv[1]);
+      return EXIT_FAILURE_OTHER;
+    }
+
+  if (as_json)
+    {
+      g_autoptr(JsonNode) node = xa_device_export_json (device, xa_device_session_get_token (session));
+      cli_print_json (node);
       return EXIT_OK;
     }
 
-  if ((dir = resolve_py_xiaozhi_dir (&error)) == NULL || !xa_py_xiaozhi_export (dir, device, token, &error))
+  if (env_file == NULL && (dir = resolve_py_xiaozhi_dir (&error)) == NULL)
     return cli_fail (cli, error);
-  if (efuse)
-    {
-      g_autofree char *key = lookup_secret (cli, device, XA_SECRET_HMAC_KEY, &error);
-      if (error != NULL || !xa_py_xiaozhi_write_efuse (dir, device, key, &error))
-        return cli_fail (cli, error);
-    }
-  g_print (_("Wrote “%s” into the py-xiaozhi configuration in %s (the previous one is config.json.bak).\n"),
-           argv[1], dir);
+  xa_device_session_export_async (session,
+                                  env_file ? XA_EXPORT_ENV : efuse ? XA_EXPORT_PY_XIAOZHI_EFUSE : XA_EXPORT_PY_XIAOZHI,
+                                  env_file ? env_file : dir, cli->cancellable, cli_capture_cb, &result);
+  if (!xa_device_session_export_finish (session, wait_for (cli, &result), &error))
+    return cli_fail (cli, error);
+
+  if (env_file != NULL)
+    g_print (_("Wrote “%s” into %s.\n"), argv[1], env_file);
+  else
+    g_print (_("Wrote “%s” into the py-xiaozhi configuration in %s (the previous one is config.json.bak).\n"),
+             argv[1], dir);
   return EXIT_OK;
 }
 
@@ -739,7 +711,8 @@ cli_cmd_import (Cli   *cli,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(XaImported) imported = NULL;
-  g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(XaDeviceSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(XaDevice) device = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *name = NULL;
@@ -762,33 +735,24 @@ cli_cmd_import (Cli   *cli,
       (imported = xa_py_xiaozhi_import (dir, &error)) == NULL)
     return cli_fail (cli, error);
 
-  identity = xa_identity_new (imported->device_id, imported->client_id, imported->hmac_key, &error);
-  if (identity == NULL)
+  device = xa_imported_to_device (imported, name ? name : "py-xiaozhi", &error);
+  if (device == NULL || !open_store (cli, &error))
     return cli_fail (cli, error);
 
-  device = xa_device_new (name ? name : "py-xiaozhi",
-                          imported->ota_url ? imported->ota_url : XA_OTA_DEFAULT_URL, identity);
-  if (imported->serial_number != NULL)
-    g_object_set (device, "serial-number", imported->serial_number, NULL);
-  if (imported->panel_url != NULL)
-    g_object_set (device, "panel-url", imported->panel_url, NULL);
-  if (imported->websocket_url != NULL)
-    g_object_set (device, "websocket-url", imported->websocket_url, NULL);
-  if (imported->activated)
-    g_object_set (device, "activated-at", g_get_real_time () / G_USEC_PER_SEC, NULL);
-
-  if (!open_store (cli, &error) || !store_change (cli, 'a', device, &error))
+  session = xa_device_session_new (cli->store, device);
+  xa_device_session_add_async (session, imported->token, imported->hmac_key, cli->cancellable,
+                               cli_capture_cb, &result);
+  if (!xa_device_session_add_finish (session, wait_for (cli, &result), &error))
     return cli_fail (cli, error);
-
-  if (!save_secret (cli, device, XA_SECRET_HMAC_KEY, identity->hmac_key, &error) ||
-      (imported->token != NULL && !save_secret (cli, device, XA_SECRET_TOKEN, imported->token, &error)))
+  if (xa_device_session_get_keyring_error (session) != NULL)
     {
       g_printerr (_("Imported “%s”, but its secrets could not be saved in the keyring: %s "
                     "They are still in %s; import again once the keyring works.\n"),
-                  xa_device_get_name (device), error->message, dir);
+                  xa_device_get_name (device), xa_device_session_get_keyring_error (session)->message, dir);
       return EXIT_FAILURE_OTHER;
     }
 
-  g_print (_("Imported “%s” (Device-Id %s) from %s.\n"), xa_device_get_name (device), identity->device_id, dir);
+  g_print (_("Imported “%s” (Device-Id %s) from %s.\n"), xa_device_get_name (device),
+           xa_device_get_device_id (device), dir);
   return EXIT_OK;
 }

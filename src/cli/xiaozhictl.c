@@ -71,23 +71,13 @@ const char *
 cli_verdict_for_error (const GError *error,
                        int          *exit_status)
 {
-  XaVerdict verdict = XA_VERDICT_PROTOCOL_ERROR;
+  XaVerdict verdict;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    verdict = XA_VERDICT_CANCELLED;
-  else if (g_error_matches (error, XA_OTA_ERROR, XA_OTA_ERROR_UNREACHABLE))
-    verdict = XA_VERDICT_UNREACHABLE;
-  else if (g_error_matches (error, XA_OTA_ERROR, XA_OTA_ERROR_TLS))
-    verdict = XA_VERDICT_TLS_ERROR;
-  else if (g_error_matches (error, XA_OTA_ERROR, XA_OTA_ERROR_TIMEOUT) ||
-           g_error_matches (error, XA_ACTIVATION_ERROR, XA_ACTIVATION_ERROR_TIMED_OUT))
-    verdict = XA_VERDICT_TIMEOUT;
-  else if (error->domain != XA_OTA_ERROR)
+  if (!xa_verdict_from_error (error, &verdict))
     {
       *exit_status = EXIT_FAILURE_OTHER;
       return "failed";
     }
-
   *exit_status = xa_verdict_get_exit_status (verdict);
   return xa_verdict_to_id (verdict);
 }
@@ -192,38 +182,60 @@ progress_cb (XaActivation *activation,
     ticker_cb (cli);
 }
 
-/* Runs one activation with the live status; NULL with cli->error set on failure. */
-XaOtaAnswer *
-cli_run_activation (Cli              *cli,
-                    const char       *ota_url,
-                    const char       *panel_url,
-                    const XaIdentity *identity,
-                    int               timeout_s,
-                    int               poll_ms)
+/* Shows @activation's codes and live status while it runs, within
+ * @timeout_s, polling every @poll_ms. */
+void
+cli_watch_activation (Cli          *cli,
+                      XaActivation *activation,
+                      const char   *panel_url,
+                      int           timeout_s,
+                      int           poll_ms)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  XaOtaAnswer *answer;
+  g_autofree char *ota_url = NULL;
 
+  g_object_get (activation, "ota-url", &ota_url, NULL);
   g_free (cli->panel_url);
   cli->panel_url = panel_url ? g_strdup (panel_url) : xa_ota_guess_control_panel (ota_url);
-  cli->activation = xa_activation_new (ota_url, identity);
-  g_object_set (cli->activation,
+  cli->activation = g_object_ref (activation);
+  g_object_set (activation,
                 "deadline-ms", (guint) timeout_s * 1000,
                 "poll-interval-ms", (guint) poll_ms,
                 "error-backoff-ms", (guint) MAX (poll_ms, 3000),
                 NULL);
-  g_signal_connect (cli->activation, "code-issued", G_CALLBACK (code_issued_cb), cli);
-  g_signal_connect (cli->activation, "progress", G_CALLBACK (progress_cb), cli);
+  g_signal_connect (activation, "code-issued", G_CALLBACK (code_issued_cb), cli);
+  g_signal_connect (activation, "progress", G_CALLBACK (progress_cb), cli);
   if (cli->tty)
     cli->ticker_id = g_timeout_add_seconds (1, ticker_cb, cli);
+}
 
-  xa_activation_run_async (cli->activation, cli->cancellable, cli_capture_cb, &result);
-  cli_wait (cli, &result);
-  answer = xa_activation_run_finish (cli->activation, result, &cli->error);
-
+void
+cli_unwatch_activation (Cli *cli)
+{
   g_clear_handle_id (&cli->ticker_id, g_source_remove);
   clear_status_line (cli);
+  g_signal_handlers_disconnect_by_data (cli->activation, cli);
   g_clear_object (&cli->activation);
+}
+
+/* Runs one activation of an identity that is not saved; NULL with
+ * cli->error set on failure. */
+static XaOtaAnswer *
+run_activation (Cli              *cli,
+                const char       *ota_url,
+                const char       *panel_url,
+                const XaIdentity *identity,
+                int               timeout_s,
+                int               poll_ms)
+{
+  g_autoptr(XaActivation) activation = xa_activation_new (ota_url, identity);
+  g_autoptr(GAsyncResult) result = NULL;
+  XaOtaAnswer *answer;
+
+  cli_watch_activation (cli, activation, panel_url, timeout_s, poll_ms);
+  xa_activation_run_async (activation, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  answer = xa_activation_run_finish (activation, result, &cli->error);
+  cli_unwatch_activation (cli);
   return answer;
 }
 
@@ -339,7 +351,7 @@ cmd_activate (Cli   *cli,
   if (identity == NULL)
     return cli_usage_error ("activate", error->message);
 
-  answer = cli_run_activation (cli, ota_url, panel_url, identity, timeout_s, poll_ms);
+  answer = run_activation (cli, ota_url, panel_url, identity, timeout_s, poll_ms);
   return print_stateless_activation (cli, identity, answer);
 }
 
@@ -355,20 +367,35 @@ read_token_from_stdin (void)
   return g_strstrip (g_strdup (buffer));
 }
 
-XaReport *
-cli_run_test (Cli              *cli,
-              const char       *ota_url,
-              const char       *websocket_url,
-              const char       *token,
-              const XaIdentity *identity,
-              int               timeout_s)
+static XaReport *
+run_test (Cli              *cli,
+          const char       *ota_url,
+          const char       *websocket_url,
+          const char       *token,
+          const XaIdentity *identity,
+          int               timeout_s)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  XaReport *report;
 
   xa_token_test_async (ota_url, websocket_url, token, identity, (guint) timeout_s * 1000,
                        cli->cancellable, cli_capture_cb, &result);
   cli_wait (cli, &result);
-  return xa_token_test_finish (result, NULL);
+  report = xa_token_test_finish (result, &error);
+  return report ? report : cli_report_for_error (error);
+}
+
+/* A report that says why a Test gave no verdict (Ctrl+C…). */
+XaReport *
+cli_report_for_error (const GError *error)
+{
+  XaReport *report = xa_report_new ();
+  XaVerdict verdict = XA_VERDICT_PROTOCOL_ERROR;
+
+  xa_verdict_from_error (error, &verdict);
+  xa_report_set_verdict (report, verdict, error->message);
+  return report;
 }
 
 void
@@ -458,7 +485,7 @@ cmd_test (Cli   *cli,
   else if (token == NULL)
     token = g_strdup (g_getenv ("XIAOZHI_TOKEN"));
 
-  report = cli_run_test (cli, ota_url, ws_url, token, identity, timeout_s);
+  report = run_test (cli, ota_url, ws_url, token, identity, timeout_s);
   cli_print_report (cli, report);
   return xa_verdict_get_exit_status (report->verdict);
 }

@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "xa-activation.h"
-#include "xa-device-store.h"
+#include "xa-device-session.h"
 #include "xa-token-test.h"
 
 G_BEGIN_DECLS
@@ -39,18 +39,13 @@ int          cli_fail                 (Cli              *cli,
 void         cli_print_json           (JsonNode         *node);
 const char  *cli_verdict_for_error    (const GError     *error,
                                        int              *exit_status);
-XaOtaAnswer *cli_run_activation       (Cli              *cli,
-                                       const char       *ota_url,
+void         cli_watch_activation     (Cli              *cli,
+                                       XaActivation     *activation,
                                        const char       *panel_url,
-                                       const XaIdentity *identity,
                                        int               timeout_s,
                                        int               poll_ms);
-XaReport    *cli_run_test             (Cli              *cli,
-                                       const char       *ota_url,
-                                       const char       *websocket_url,
-                                       const char       *token,
-                                       const XaIdentity *identity,
-                                       int               timeout_s);
+void         cli_unwatch_activation   (Cli              *cli);
+XaReport    *cli_report_for_error     (const GError     *error);
 int          cli_activation_failed    (Cli              *cli);
 void         cli_print_report         (Cli              *cli,
                                        const XaReport   *report);

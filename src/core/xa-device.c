@@ -4,7 +4,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "xa-device.h"
-#include "xa-device-store.h"
 
 struct _XaDevice
 {
@@ -28,6 +27,7 @@ struct _XaDevice
   char    *mqtt_subscribe_topic;
   gint64   activated_at;
   gint64   last_test_at;
+  gint64   token_unsaved_at;
 };
 
 G_DEFINE_FINAL_TYPE (XaDevice, xa_device, G_TYPE_OBJECT)
@@ -52,6 +52,7 @@ enum {
   PROP_MQTT_SUBSCRIBE_TOPIC,
   PROP_ACTIVATED_AT,
   PROP_LAST_TEST_AT,
+  PROP_TOKEN_UNSAVED_AT,
   N_PROPS
 };
 
@@ -90,6 +91,8 @@ static const struct
 } int_fields[] = {
   { PROP_ACTIVATED_AT, "activated_at", G_STRUCT_OFFSET (XaDevice, activated_at) },
   { PROP_LAST_TEST_AT, "last_test_at", G_STRUCT_OFFSET (XaDevice, last_test_at) },
+  /* When the keyring last refused this device's token: 0 once it holds it. */
+  { PROP_TOKEN_UNSAVED_AT, "token_unsaved_at", G_STRUCT_OFFSET (XaDevice, token_unsaved_at) },
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -252,7 +255,7 @@ xa_device_new_from_json (JsonObject  *object,
 
       if (value == NULL && string_fields[i].required)
         {
-          g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        /* Translators: %s is a field name in the devices file */
                        _("A device in the devices file has no “%s”."), string_fields[i].key);
           return NULL;
@@ -320,16 +323,45 @@ xa_device_is_activated (XaDevice *self)
   return self->activated_at > 0;
 }
 
-/* What a list shows for the device: its last verdict, else whether it is
- * activated. Translated. */
+gboolean
+xa_device_get_token_unsaved (XaDevice *self)
+{
+  return self->token_unsaved_at > 0;
+}
+
+void
+xa_device_set_token_unsaved (XaDevice *self,
+                             gboolean  unsaved)
+{
+  if (unsaved != (self->token_unsaved_at > 0))
+    set_int (self, 2, unsaved ? g_get_real_time () / G_USEC_PER_SEC : 0);
+}
+
+/* What a list shows for the device, and its icon: a token the keyring did
+ * not keep first (nothing else is true until it is saved), then its last
+ * verdict, else whether it is activated. Translated. */
 const char *
 xa_device_get_status (XaDevice *self)
 {
   XaVerdict verdict;
 
+  if (xa_device_get_token_unsaved (self))
+    return _("Token not saved");
   if (xa_verdict_from_id (self->last_verdict, &verdict))
     return xa_verdict_get_title (verdict);
   return xa_device_is_activated (self) ? _("Activated") : _("Not activated");
+}
+
+const char *
+xa_device_get_status_icon (XaDevice *self)
+{
+  XaVerdict verdict;
+
+  if (xa_device_get_token_unsaved (self))
+    return "dialog-warning-symbolic";
+  if (xa_verdict_from_id (self->last_verdict, &verdict))
+    return xa_verdict_get_icon_name (verdict);
+  return xa_device_is_activated (self) ? "emblem-default-symbolic" : "content-loading-symbolic";
 }
 
 void
@@ -349,7 +381,8 @@ xa_device_dup_identity (XaDevice   *self,
   identity->client_id = g_strdup (self->client_id);
   identity->serial_number = self->serial_number ? g_strdup (self->serial_number)
                                                 : xa_serial_number_for_mac (self->device_id);
-  identity->hmac_key = hmac_key ? g_strdup (hmac_key) : xa_hmac_key_new ();
+  /* Never a made-up key here: XaDeviceSession owns the rule for that. */
+  identity->hmac_key = g_strdup (hmac_key);
 
   return identity;
 }

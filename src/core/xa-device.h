@@ -40,6 +40,10 @@ const char *xa_device_get_last_message  (XaDevice          *self);
 gint64      xa_device_get_last_test_at  (XaDevice          *self);
 gboolean    xa_device_is_activated      (XaDevice          *self);
 const char *xa_device_get_status        (XaDevice          *self);
+const char *xa_device_get_status_icon   (XaDevice          *self);
+gboolean    xa_device_get_token_unsaved (XaDevice          *self);
+void        xa_device_set_token_unsaved (XaDevice          *self,
+                                         gboolean           unsaved);
 XaIdentity *xa_device_dup_identity      (XaDevice          *self,
                                          const char        *hmac_key);
 

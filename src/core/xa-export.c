@@ -23,12 +23,37 @@ xa_imported_free (XaImported *imported)
   g_free (imported->device_id);
   g_free (imported->client_id);
   g_free (imported->serial_number);
-  g_free (imported->hmac_key);
+  xa_secret_free (imported->hmac_key);
   g_free (imported->ota_url);
   g_free (imported->websocket_url);
   g_free (imported->panel_url);
-  g_free (imported->token);
+  xa_secret_free (imported->token);
   g_free (imported);
+}
+
+/* The device another client's files describe, ready to be added. */
+XaDevice *
+xa_imported_to_device (const XaImported  *imported,
+                       const char        *name,
+                       GError           **error)
+{
+  g_autoptr(XaIdentity) identity = xa_identity_new (imported->device_id, imported->client_id, NULL, error);
+  XaDevice *device;
+
+  if (identity == NULL)
+    return NULL;
+  device = xa_device_new (name, imported->ota_url ? imported->ota_url : XA_OTA_DEFAULT_URL, identity);
+  g_object_freeze_notify (G_OBJECT (device));
+  if (imported->serial_number != NULL)
+    g_object_set (device, "serial-number", imported->serial_number, NULL);
+  if (imported->panel_url != NULL)
+    g_object_set (device, "panel-url", imported->panel_url, NULL);
+  if (imported->websocket_url != NULL)
+    g_object_set (device, "websocket-url", imported->websocket_url, NULL);
+  if (imported->activated)
+    g_object_set (device, "activated-at", g_get_real_time () / G_USEC_PER_SEC, NULL);
+  g_object_thaw_notify (G_OBJECT (device));
+  return device;
 }
 
 static JsonNode *
@@ -99,6 +124,34 @@ xa_py_xiaozhi_find_config_dir (void)
         return g_strdup (candidates[i]);
     }
   return NULL;
+}
+
+static void
+find_config_dir_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  g_task_return_pointer (task, xa_py_xiaozhi_find_config_dir (), g_free);
+}
+
+/* The same, off the main loop: a home folder may be on the network. */
+void
+xa_py_xiaozhi_find_config_dir_async (GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, xa_py_xiaozhi_find_config_dir_async);
+  g_task_run_in_thread (task, find_config_dir_thread);
+}
+
+char *
+xa_py_xiaozhi_find_config_dir_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 XaImported *

@@ -31,9 +31,17 @@ typedef struct
 GQuark      xa_export_error_quark          (void);
 
 char       *xa_py_xiaozhi_find_config_dir  (void);
+void        xa_py_xiaozhi_find_config_dir_async (GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+char       *xa_py_xiaozhi_find_config_dir_finish (GAsyncResult  *result,
+                                            GError       **error);
 XaImported *xa_py_xiaozhi_import           (const char   *config_dir,
                                             GError      **error);
 void        xa_imported_free               (XaImported   *imported);
+XaDevice   *xa_imported_to_device          (const XaImported *imported,
+                                            const char   *name,
+                                            GError      **error);
 
 gboolean    xa_py_xiaozhi_export           (const char   *config_dir,
                                             XaDevice     *device,

@@ -248,8 +248,31 @@ xa_identity_free (XaIdentity *self)
   g_free (self->device_id);
   g_free (self->client_id);
   g_free (self->serial_number);
-  if (self->hmac_key != NULL)
-    memset (self->hmac_key, 0, strlen (self->hmac_key));
-  g_free (self->hmac_key);
+  xa_secret_free (self->hmac_key);
   g_free (self);
+}
+
+/* Every copy of a secret we own ends here: wiped, then freed. The
+ * volatile pointer keeps the compiler from dropping the wipe of memory it
+ * knows is about to be freed. */
+void
+xa_secret_free (char *secret)
+{
+  volatile char *p = secret;
+
+  if (secret == NULL)
+    return;
+  while (*p != '\0')
+    *p++ = '\0';
+  g_free (secret);
+}
+
+void
+xa_secret_replace (char       **secret,
+                   const char  *value)
+{
+  char *old = *secret;
+
+  *secret = g_strdup (value);
+  xa_secret_free (old);
 }

@@ -56,6 +56,14 @@ char       *xa_hmac_key_new            (void);
 char       *xa_hmac_sign               (const char        *hmac_key,
                                         const char        *challenge);
 
+void        xa_secret_free             (char              *secret);
+void        xa_secret_replace          (char             **secret,
+                                        const char        *value);
+
+/* g_auto(XaSecret) for a string holding a token, key or password. */
+typedef char *XaSecret;
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaIdentity, xa_identity_free)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (XaSecret, xa_secret_free, NULL)
 
 G_END_DECLS

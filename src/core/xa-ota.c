@@ -326,11 +326,11 @@ xa_ota_answer_free (XaOtaAnswer *self)
   g_free (self->message);
   g_free (self->challenge);
   g_free (self->websocket_url);
-  g_free (self->token);
+  xa_secret_free (self->token);
   g_free (self->mqtt_endpoint);
   g_free (self->mqtt_client_id);
   g_free (self->mqtt_username);
-  g_free (self->mqtt_password);
+  xa_secret_free (self->mqtt_password);
   g_free (self->mqtt_publish_topic);
   g_free (self->mqtt_subscribe_topic);
   g_free (self->firmware_version);

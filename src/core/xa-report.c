@@ -5,22 +5,27 @@
 
 #include <libsoup/soup.h>
 
+#include "xa-activation.h"
 #include "xa-report.h"
 
+/* Each verdict's words, exit status, and how bad it is: "valid", "warn"
+ * (may pass by itself or needs a step: try again, activate) or "bad"
+ * (something must change). Both front ends show the same. */
 static const struct
 {
   const char *id;
   const char *title;
   int         exit_status;
+  const char *severity;
 } verdicts[] = {
-  [XA_VERDICT_VALID]          = { "valid",          N_("Token is valid"),                     0 },
-  [XA_VERDICT_REJECTED]       = { "rejected",       N_("Token rejected"),                     3 },
-  [XA_VERDICT_NOT_ACTIVATED]  = { "not-activated",  N_("Device not activated"),               4 },
-  [XA_VERDICT_UNREACHABLE]    = { "unreachable",    N_("Server unreachable"),                 5 },
-  [XA_VERDICT_TLS_ERROR]      = { "tls-error",      N_("Secure connection failed"),           6 },
-  [XA_VERDICT_TIMEOUT]        = { "timeout",        N_("No answer in time"),                  7 },
-  [XA_VERDICT_PROTOCOL_ERROR] = { "protocol-error", N_("Server did not speak the protocol"),  8 },
-  [XA_VERDICT_CANCELLED]      = { "cancelled",      N_("Test cancelled"),                     1 },
+  [XA_VERDICT_VALID]          = { "valid",          N_("Token is valid"),                     0, "valid" },
+  [XA_VERDICT_REJECTED]       = { "rejected",       N_("Token rejected"),                     3, "bad" },
+  [XA_VERDICT_NOT_ACTIVATED]  = { "not-activated",  N_("Device not activated"),               4, "warn" },
+  [XA_VERDICT_UNREACHABLE]    = { "unreachable",    N_("Server unreachable"),                 5, "warn" },
+  [XA_VERDICT_TLS_ERROR]      = { "tls-error",      N_("Secure connection failed"),           6, "bad" },
+  [XA_VERDICT_TIMEOUT]        = { "timeout",        N_("No answer in time"),                  7, "warn" },
+  [XA_VERDICT_PROTOCOL_ERROR] = { "protocol-error", N_("Server did not speak the protocol"),  8, "bad" },
+  [XA_VERDICT_CANCELLED]      = { "cancelled",      N_("Test cancelled"),                     1, "warn" },
 };
 
 G_DEFINE_BOXED_TYPE (XaReport, xa_report, xa_report_copy, xa_report_free)
@@ -83,6 +88,56 @@ xa_verdict_get_exit_status (XaVerdict verdict)
 {
   g_return_val_if_fail (verdict <= XA_VERDICT_CANCELLED, 1);
   return verdicts[verdict].exit_status;
+}
+
+const char *
+xa_verdict_get_severity (XaVerdict verdict)
+{
+  g_return_val_if_fail (verdict <= XA_VERDICT_CANCELLED, "warn");
+  return verdicts[verdict].severity;
+}
+
+const char *
+xa_verdict_get_icon_name (XaVerdict verdict)
+{
+  const char *severity = xa_verdict_get_severity (verdict);
+
+  if (g_str_equal (severity, "valid"))
+    return "emblem-ok-symbolic";
+  return g_str_equal (severity, "bad") ? "dialog-error-symbolic" : "dialog-warning-symbolic";
+}
+
+/* What an error that ended a check means as a verdict; FALSE for errors
+ * that are no verdict (the keyring, the devices file, a wrong argument). */
+gboolean
+xa_verdict_from_error (const GError *error,
+                       XaVerdict    *verdict)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    *verdict = XA_VERDICT_CANCELLED;
+  else if (g_error_matches (error, XA_OTA_ERROR, XA_OTA_ERROR_UNREACHABLE))
+    *verdict = XA_VERDICT_UNREACHABLE;
+  else if (g_error_matches (error, XA_OTA_ERROR, XA_OTA_ERROR_TLS))
+    *verdict = XA_VERDICT_TLS_ERROR;
+  else if (g_error_matches (error, XA_OTA_ERROR, XA_OTA_ERROR_TIMEOUT) ||
+           g_error_matches (error, XA_ACTIVATION_ERROR, XA_ACTIVATION_ERROR_TIMED_OUT))
+    *verdict = XA_VERDICT_TIMEOUT;
+  else if (error->domain == XA_OTA_ERROR)
+    *verdict = XA_VERDICT_PROTOCOL_ERROR;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Whether an OTA answer carries another token than @token, the one we
+ * hold. An answer that still asks for activation proves nothing. */
+gboolean
+xa_ota_answer_changes_token (const XaOtaAnswer *answer,
+                             const char        *token)
+{
+  return answer->has_websocket && !answer->has_activation &&
+         answer->token != NULL && *answer->token != '\0' &&
+         g_strcmp0 (answer->token, token) != 0;
 }
 
 XaReport *
@@ -158,25 +213,13 @@ xa_report_apply_ota (XaReport          *self,
 
       g_free (self->ota_error);
       self->ota_error = g_strdup (ota_error->message);
-
-      if (g_error_matches (ota_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        verdict = XA_VERDICT_CANCELLED;
-      else if (g_error_matches (ota_error, XA_OTA_ERROR, XA_OTA_ERROR_UNREACHABLE))
-        verdict = XA_VERDICT_UNREACHABLE;
-      else if (g_error_matches (ota_error, XA_OTA_ERROR, XA_OTA_ERROR_TLS))
-        verdict = XA_VERDICT_TLS_ERROR;
-      else if (g_error_matches (ota_error, XA_OTA_ERROR, XA_OTA_ERROR_TIMEOUT))
-        verdict = XA_VERDICT_TIMEOUT;
-
+      xa_verdict_from_error (ota_error, &verdict);
       xa_report_set_verdict (self, verdict, ota_error->message);
       return;
     }
 
   self->has_clock_skew = xa_ota_answer_get_clock_skew (answer, &self->clock_skew_ms);
-  self->token_changed = answer->has_websocket && token != NULL &&
-                        answer->token != NULL && *answer->token != '\0' &&
-                        g_strcmp0 (answer->token, token) != 0 &&
-                        !answer->has_activation;
+  self->token_changed = token != NULL && xa_ota_answer_changes_token (answer, token);
 
   if (answer->has_activation)
     {

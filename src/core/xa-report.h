@@ -55,6 +55,13 @@ gboolean     xa_verdict_from_id         (const char        *id,
                                          XaVerdict         *verdict);
 const char  *xa_verdict_get_title       (XaVerdict          verdict);
 int          xa_verdict_get_exit_status (XaVerdict          verdict);
+const char  *xa_verdict_get_severity    (XaVerdict          verdict);
+const char  *xa_verdict_get_icon_name   (XaVerdict          verdict);
+gboolean     xa_verdict_from_error      (const GError      *error,
+                                         XaVerdict         *verdict);
+
+gboolean     xa_ota_answer_changes_token (const XaOtaAnswer *answer,
+                                         const char        *token);
 
 GType        xa_report_get_type         (void) G_GNUC_CONST;
 XaReport    *xa_report_new              (void);

@@ -10,7 +10,41 @@
 /* Each device's secrets as Secret Service items, one per kind, found again
  * by the device's uuid; labels read well in Seahorse. */
 
-G_DEFINE_QUARK (xa-keyring-error-quark, xa_keyring_error)
+/* What the Secret Service itself said, for Details: our messages say what
+ * to do, its D-Bus text is for whoever debugs it. */
+typedef struct
+{
+  char *details;
+} XaKeyringErrorPrivate;
+
+static void
+xa_keyring_error_private_init (XaKeyringErrorPrivate *priv)
+{
+  priv->details = NULL;
+}
+
+static void
+xa_keyring_error_private_copy (const XaKeyringErrorPrivate *src,
+                               XaKeyringErrorPrivate       *dest)
+{
+  dest->details = g_strdup (src->details);
+}
+
+static void
+xa_keyring_error_private_clear (XaKeyringErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->details, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (XaKeyringError, xa_keyring_error)
+
+const char *
+xa_keyring_error_get_details (const GError *error)
+{
+  XaKeyringErrorPrivate *priv = xa_keyring_error_get_private (error);
+
+  return priv ? priv->details : NULL;
+}
 
 static const char * const kind_ids[] = {
   [XA_SECRET_TOKEN] = "token",
@@ -54,6 +88,17 @@ label_for (XaDevice     *device,
 }
 
 static GError *
+keyring_error_new (XaKeyringError  code,
+                   const char     *message,
+                   const GError   *cause)
+{
+  GError *error = g_error_new_literal (XA_KEYRING_ERROR, code, message);
+
+  xa_keyring_error_get_private (error)->details = g_strdup (cause->message);
+  return error;
+}
+
+static GError *
 map_error (GError *error)
 {
   g_autoptr(GError) owned = error;
@@ -63,21 +108,42 @@ map_error (GError *error)
 
   if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
-    return g_error_new (XA_KEYRING_ERROR, XA_KEYRING_ERROR_LOCKED,
-                        _("The keyring is locked and was not unlocked. Unlock your login keyring "
-                          "(for example in Passwords and Keys) and try again."));
+    return keyring_error_new (XA_KEYRING_ERROR_LOCKED,
+                              _("The keyring is locked and was not unlocked. Unlock your login keyring "
+                                "(for example in Passwords and Keys) and try again."),
+                              error);
 
   if (error->domain == G_DBUS_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_DBUS_ERROR) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ||
       g_error_matches (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL))
-    return g_error_new (XA_KEYRING_ERROR, XA_KEYRING_ERROR_UNAVAILABLE,
-                        _("No keyring is available (%s). Start a keyring service such as gnome-keyring, "
-                          "for example by logging into a desktop session, and try again."),
-                        error->message);
+    return keyring_error_new (XA_KEYRING_ERROR_UNAVAILABLE,
+                              _("No keyring is available. Start a keyring service such as gnome-keyring, "
+                                "for example by logging into a desktop session, and try again."),
+                              error);
 
-  return g_error_new (XA_KEYRING_ERROR, XA_KEYRING_ERROR_FAILED,
-                      _("The keyring failed: %s"), error->message);
+  return keyring_error_new (XA_KEYRING_ERROR_FAILED,
+                            _("The keyring refused the request. Try again; if it keeps failing, "
+                              "log out and back in."),
+                            error);
+}
+
+/* After the Secret Service restarted, libsecret's cached connection
+ * points at a session that no longer exists, and every call fails until
+ * it is dropped. So a failure other than "locked" or "cancelled" drops
+ * it and tries once more on a fresh one. */
+static gboolean
+should_reconnect (const GError *error,
+                  gboolean     *retried)
+{
+  if (*retried ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    return FALSE;
+
+  *retried = TRUE;
+  secret_service_disconnect ();
+  return TRUE;
 }
 
 typedef struct
@@ -87,6 +153,7 @@ typedef struct
   char *kind;       /* NULL: delete every secret of the device */
   char *label;
   char *secret;
+  gboolean retried;
 } SaveData;
 
 /* Writes go to the Secret Service one at a time: gnome-keyring 42 can
@@ -100,6 +167,15 @@ static void
 write_done (GTask  *task,
             GError *error)
 {
+  SaveData *data = g_task_get_task_data (task);
+
+  if (error != NULL && should_reconnect (error, &data->retried))
+    {
+      g_error_free (error);
+      start_write (task);
+      return;
+    }
+
   if (error != NULL)
     g_task_return_error (task, map_error (error));
   else
@@ -127,9 +203,7 @@ save_data_free (SaveData *data)
   g_free (data->device_id);
   g_free (data->kind);
   g_free (data->label);
-  if (data->secret != NULL)
-    memset (data->secret, 0, strlen (data->secret));
-  g_free (data->secret);
+  xa_secret_free (data->secret);
   g_free (data);
 }
 
@@ -240,26 +314,105 @@ xa_token_store_save_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-secret_free (gpointer secret)
+typedef struct
 {
-  secret_password_free (secret);
+  char    *uuid;
+  char    *kind;
+  gboolean retried;
+} LookupData;
+
+static void
+lookup_data_free (LookupData *data)
+{
+  g_free (data->uuid);
+  g_free (data->kind);
+  g_free (data);
+}
+
+static void start_lookup (GTask *task);
+
+static void
+lookup_failed (GTask  *task,
+               GError *error)
+{
+  LookupData *data = g_task_get_task_data (task);
+
+  if (should_reconnect (error, &data->retried))
+    {
+      g_error_free (error);
+      start_lookup (task);
+      return;
+    }
+  g_task_return_error (task, map_error (error));
+  g_object_unref (task);
 }
 
 static void
-lookup_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+retrieved_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   GError *error = NULL;
-  char *secret = secret_password_lookup_finish (result, &error);
+  g_autoptr(SecretValue) value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (object),
+                                                                          result, &error);
 
   if (error != NULL)
-    g_task_return_error (task, map_error (error));
+    {
+      lookup_failed (task, error);
+      return;
+    }
+  g_task_return_pointer (task, value ? g_strdup (secret_value_get_text (value)) : NULL,
+                         (GDestroyNotify) xa_secret_free);
+  g_object_unref (task);
+}
+
+static void
+lookup_search_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  GList *items = secret_password_search_finish (result, &error);
+
+  if (error != NULL)
+    {
+      lookup_failed (task, error);
+      return;
+    }
+
+  if (items == NULL)
+    {
+      /* Nothing stored. */
+      g_task_return_pointer (task, NULL, NULL);
+      g_object_unref (task);
+      return;
+    }
+
+  /* A locked item is not "no secret": secret_password_lookup() would say
+   * NULL here, and a Test would then run without the token. */
+  if (SECRET_IS_ITEM (items->data) && secret_item_get_locked (items->data))
+    {
+      g_autoptr(GError) locked = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "the item stays locked");
+      g_task_return_error (task, map_error (g_steal_pointer (&locked)));
+      g_object_unref (task);
+    }
   else
-    /* NULL without an error: nothing stored. */
-    g_task_return_pointer (task, secret, secret_free);
+    secret_retrievable_retrieve_secret (items->data, g_task_get_cancellable (task), retrieved_cb, task);
+  g_list_free_full (items, g_object_unref);
+}
+
+static void
+start_lookup (GTask *task)
+{
+  LookupData *data = g_task_get_task_data (task);
+
+  secret_password_search (get_schema (), SECRET_SEARCH_UNLOCK, g_task_get_cancellable (task),
+                          lookup_search_cb, task,
+                          "device-uuid", data->uuid,
+                          "kind", data->kind,
+                          NULL);
 }
 
 void
@@ -270,16 +423,15 @@ xa_token_store_lookup_async (XaDevice            *device,
                              gpointer             user_data)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  LookupData *data = g_new0 (LookupData, 1);
 
   g_task_set_source_tag (task, xa_token_store_lookup_async);
-  secret_password_lookup (get_schema (), cancellable, lookup_cb, task,
-                          "device-uuid", xa_device_get_uuid (device),
-                          "kind", kind_ids[kind],
-                          NULL);
+  data->uuid = g_strdup (xa_device_get_uuid (device));
+  data->kind = g_strdup (kind_ids[kind]);
+  g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
+  start_lookup (task);
 }
 
-/* Returns the secret (free it with secret_password_free()), or NULL with no
- * error when there is none. */
 char *
 xa_token_store_lookup_finish (GAsyncResult  *result,
                               GError       **error)

@@ -25,6 +25,7 @@ typedef enum
 } XaSecretKind;
 
 GQuark  xa_keyring_error_quark     (void);
+const char *xa_keyring_error_get_details (const GError *error);
 
 void    xa_token_store_save_async  (XaDevice            *device,
                                     XaSecretKind         kind,
@@ -40,6 +41,8 @@ void    xa_token_store_lookup_async (XaDevice           *device,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);
+/* A copy of the secret (free it with xa_secret_free()), or NULL without
+ * an error when there is none. */
 char   *xa_token_store_lookup_finish (GAsyncResult      *result,
                                     GError             **error);
 

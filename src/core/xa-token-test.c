@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "xa-token-test.h"
 
 /* The Test: an OTA check (is the device bound? which token does the
@@ -19,7 +21,7 @@ static void
 test_run_free (TestRun *run)
 {
   g_free (run->websocket_url);
-  g_free (run->token);
+  xa_secret_free (run->token);
   g_clear_pointer (&run->identity, xa_identity_free);
   g_clear_pointer (&run->answer, xa_ota_answer_free);
   g_clear_error (&run->ota_error);
@@ -35,7 +37,15 @@ hello_cb (GObject      *object,
   TestRun *run = g_task_get_task_data (task);
   g_autoptr(XaReport) report = xa_hello_probe_finish (result, NULL);
 
-  if (report->verdict != XA_VERDICT_CANCELLED && (run->answer != NULL || run->ota_error != NULL))
+  /* Cancelled is not a verdict: nothing may be recorded from it. */
+  if (report->verdict == XA_VERDICT_CANCELLED ||
+      g_error_matches (run->ota_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The Test was cancelled."));
+      return;
+    }
+
+  if (run->answer != NULL || run->ota_error != NULL)
     xa_report_apply_ota (report, run->answer, run->ota_error, run->token);
 
   g_task_return_pointer (task, g_steal_pointer (&report), (GDestroyNotify) xa_report_free);
@@ -103,6 +113,7 @@ xa_token_test_async (const char          *ota_url,
     start_hello (task);
 }
 
+/* The report, or NULL with G_IO_ERROR_CANCELLED when it was cancelled. */
 XaReport *
 xa_token_test_finish (GAsyncResult  *result,
                       GError       **error)

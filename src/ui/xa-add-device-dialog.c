@@ -4,8 +4,6 @@
 #include <glib/gi18n.h>
 
 #include "xa-add-device-dialog.h"
-#include "xa-device-page.h"
-#include "xa-window.h"
 
 /* Two ways in: a new identity to activate, or a device another client
  * already has a token for. */
@@ -16,8 +14,12 @@ struct _XaAddDeviceDialog
   XaDeviceStore       *store;
   GPtrArray           *host_macs;     /* XaHostInterface, in the combo's order after "random" */
   GCancellable        *cancellable;
+  GTask               *run;           /* the caller's, until a device is added or the dialog closes */
+  XaDeviceSession     *adding;
+  gboolean             has_token;
 
   AdwToastOverlay     *toast_overlay;
+  GtkWidget           *add_button;
   AdwViewStack        *view_stack;
   AdwEntryRow         *name_row;
   AdwPreferencesGroup *server_group;
@@ -163,58 +165,28 @@ validate (XaAddDeviceDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.add", ok);
 }
 
-typedef struct
-{
-  XaAddDeviceDialog *dialog;
-  XaDevice          *device;
-  char              *token;
-} Adding;
-
-static void
-adding_free (Adding *adding)
-{
-  g_object_unref (adding->dialog);
-  g_clear_object (&adding->device);
-  g_free (adding->token);
-  g_free (adding);
-}
-
 static void
 added_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  Adding *adding = user_data;
-  XaAddDeviceDialog *self = adding->dialog;
+  g_autoptr(XaAddDeviceDialog) self = user_data;
+  g_autoptr(XaDeviceSession) session = g_steal_pointer (&self->adding);
   g_autoptr(GError) error = NULL;
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-  XaDevice *saved;
+  g_autoptr(GTask) run = NULL;
 
-  if (!xa_device_store_finish (XA_DEVICE_STORE (object), result, &error))
+  if (!xa_device_session_add_finish (session, result, &error))
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      /* Nothing is lost: the form stays as it was, with the reason. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.add", TRUE);
-      adding_free (adding);
       return;
     }
 
-  saved = xa_device_store_find_uuid (self->store, xa_device_get_uuid (adding->device));
-  if (XA_IS_WINDOW (parent) && saved != NULL)
-    {
-      XaDevicePage *page = XA_DEVICE_PAGE (xa_window_get_device_page (XA_WINDOW (parent)));
-
-      xa_window_select_device (XA_WINDOW (parent), saved);
-      /* What the user came for: the code, or the verdict. */
-      if (adding->token != NULL)
-        {
-          xa_device_page_set_token (page, adding->token);
-          gtk_widget_activate_action (GTK_WIDGET (page), "device.test", NULL);
-        }
-      else
-        gtk_widget_activate_action (GTK_WIDGET (page), "device.activate", NULL);
-    }
-
-  adding_free (adding);
+  run = g_steal_pointer (&self->run);
+  if (run != NULL)
+    g_task_return_pointer (run, g_steal_pointer (&session), g_object_unref);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -225,11 +197,12 @@ add_action (GtkWidget  *widget,
 {
   XaAddDeviceDialog *self = XA_ADD_DEVICE_DIALOG (widget);
   g_autoptr(XaIdentity) identity = NULL;
+  g_autoptr(XaDevice) device = NULL;
   g_autoptr(GError) error = NULL;
-  Adding *adding;
+  g_auto(XaSecret) token = NULL;
 
-  adding = g_new0 (Adding, 1);
-  adding->dialog = g_object_ref (self);
+  if (self->adding != NULL)
+    return;
 
   if (!is_token_path (self))
     {
@@ -237,20 +210,16 @@ add_action (GtkWidget  *widget,
       const char *mac = NULL;
       const char *ota = adw_combo_row_get_selected (self->server_row) == 1 ? text_of (self->ota_row)
                                                                             : XA_OTA_DEFAULT_URL;
+      g_autofree char *name = stripped_text (self->name_row);
 
       if (typing_mac (self))
         mac = text_of (self->mac_entry);
       else if (choice >= 1 && choice <= self->host_macs->len)
         mac = ((XaHostInterface *) g_ptr_array_index (self->host_macs, choice - 1))->mac;
 
-      g_autofree char *name = stripped_text (self->name_row);
-
       identity = xa_identity_new (mac, text_of (self->client_row), NULL, &error);
       if (identity != NULL)
-        {
-          /* Its HMAC key is made and kept when it is activated. */
-          adding->device = xa_device_new (name, ota, identity);
-        }
+        device = xa_device_new (name, ota, identity);
     }
   else
     {
@@ -259,21 +228,23 @@ add_action (GtkWidget  *widget,
       identity = xa_identity_new (text_of (self->t_device_row), text_of (self->t_client_row), NULL, &error);
       if (identity != NULL)
         {
-          adding->device = xa_device_new (name, text_of (self->t_ota_row), identity);
-          g_object_set (adding->device, "websocket-url", text_of (self->t_ws_row), NULL);
-          adding->token = stripped_text (self->t_token_row);
+          device = xa_device_new (name, text_of (self->t_ota_row), identity);
+          g_object_set (device, "websocket-url", text_of (self->t_ws_row), NULL);
+          token = stripped_text (self->t_token_row);
         }
     }
 
   if (identity == NULL)
     {
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-      adding_free (adding);
       return;
     }
 
   gtk_widget_action_set_enabled (widget, "dialog.add", FALSE);
-  xa_device_store_add_async (self->store, adding->device, self->cancellable, added_cb, adding);
+  self->has_token = token != NULL;
+  /* Its secrets reach the keyring before it is in the list. */
+  self->adding = xa_device_session_new (self->store, device);
+  xa_device_session_add_async (self->adding, token, NULL, self->cancellable, added_cb, g_object_ref (self));
 }
 
 static void
@@ -283,6 +254,11 @@ xa_add_device_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->run != NULL)
+    {
+      g_task_return_new_error (self->run, G_IO_ERROR, G_IO_ERROR_CANCELLED, "closed");
+      g_clear_object (&self->run);
+    }
   g_clear_object (&self->store);
   g_clear_pointer (&self->host_macs, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), XA_TYPE_ADD_DEVICE_DIALOG);
@@ -301,6 +277,7 @@ xa_add_device_dialog_class_init (XaAddDeviceDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xiaozhi_activator/Activator/xa-add-device-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, add_button);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, view_stack);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, server_group);
@@ -370,4 +347,33 @@ xa_add_device_dialog_new (GtkWindow     *parent,
 
   self->store = g_object_ref (store);
   return self;
+}
+
+/* Shows the dialog; finishes with the session of the device the user
+ * added (its secrets in the keyring first), or G_IO_ERROR_CANCELLED when
+ * the dialog was closed. */
+void
+xa_add_device_dialog_run_async (XaAddDeviceDialog   *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (self->run == NULL);
+
+  self->run = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->run, xa_add_device_dialog_run_async);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+/* @has_token: whether the user gave a token ("I have a token"). */
+XaDeviceSession *
+xa_add_device_dialog_run_finish (XaAddDeviceDialog  *self,
+                                 GAsyncResult       *result,
+                                 gboolean           *has_token,
+                                 GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  if (has_token != NULL)
+    *has_token = self->has_token;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "xa-device-store.h"
+#include "xa-device-session.h"
 
 G_BEGIN_DECLS
 
@@ -11,7 +11,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (XaAddDeviceDialog, xa_add_device_dialog, XA, ADD_DEVICE_DIALOG, AdwWindow)
 
-XaAddDeviceDialog *xa_add_device_dialog_new (GtkWindow     *parent,
-                                             XaDeviceStore *store);
+XaAddDeviceDialog *xa_add_device_dialog_new        (GtkWindow           *parent,
+                                                    XaDeviceStore       *store);
+void               xa_add_device_dialog_run_async  (XaAddDeviceDialog   *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+XaDeviceSession   *xa_add_device_dialog_run_finish (XaAddDeviceDialog   *self,
+                                                    GAsyncResult        *result,
+                                                    gboolean            *has_token,
+                                                    GError             **error);
 
 G_END_DECLS

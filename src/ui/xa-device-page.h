@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "xa-device-store.h"
+#include "xa-device-session.h"
 
 G_BEGIN_DECLS
 
@@ -11,12 +11,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (XaDevicePage, xa_device_page, XA, DEVICE_PAGE, GtkWidget)
 
-void      xa_device_page_set_store   (XaDevicePage  *self,
-                                      XaDeviceStore *store);
-void      xa_device_page_set_device  (XaDevicePage  *self,
-                                      XaDevice      *device);
-XaDevice *xa_device_page_get_device  (XaDevicePage  *self);
-void      xa_device_page_set_token   (XaDevicePage  *self,
-                                      const char    *token);
+void             xa_device_page_set_session (XaDevicePage    *self,
+                                             XaDeviceSession *session);
+XaDeviceSession *xa_device_page_get_session (XaDevicePage    *self);
+XaDevice        *xa_device_page_get_device  (XaDevicePage    *self);
 
 G_END_DECLS

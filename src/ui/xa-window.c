@@ -6,6 +6,7 @@
 
 #include "xa-add-device-dialog.h"
 #include "xa-device-page.h"
+#include "xa-device-row.h"
 #include "xa-window.h"
 
 /* Devices on the left, the chosen one on the right; folds to one column
@@ -16,6 +17,7 @@ struct _XaWindow
 
   XaDeviceStore        *store;
   GSettings            *settings;
+  GHashTable           *sessions;      /* device uuid → XaDeviceSession */
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
@@ -40,55 +42,37 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *
-status_icon (XaDevice *device)
-{
-  const char *verdict = xa_device_get_last_verdict (device);
-
-  if (g_strcmp0 (verdict, "valid") == 0)
-    return "emblem-ok-symbolic";
-  if (verdict != NULL)
-    return "dialog-warning-symbolic";
-  return xa_device_is_activated (device) ? "emblem-default-symbolic" : "content-loading-symbolic";
-}
-
-static void
-update_row (AdwActionRow *row,
-            GParamSpec   *pspec,
-            XaDevice     *device)
-{
-  GtkImage *icon = g_object_get_data (G_OBJECT (row), "status-icon");
-  GtkLabel *label = g_object_get_data (G_OBJECT (row), "status-label");
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), xa_device_get_name (device));
-  adw_action_row_set_subtitle (row, xa_device_get_device_id (device));
-  gtk_image_set_from_icon_name (icon, status_icon (device));
-  gtk_label_set_label (label, xa_device_get_status (device));
-}
-
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
-  XaDevice *device = item;
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *icon = gtk_image_new ();
-  GtkWidget *label = gtk_label_new (NULL);
+  return xa_device_row_new (item);
+}
 
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_add_css_class (label, "caption");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), label);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
-  g_object_set_data (G_OBJECT (row), "status-icon", icon);
-  g_object_set_data (G_OBJECT (row), "status-label", label);
-  g_object_set_data_full (G_OBJECT (row), "device", g_object_ref (device), g_object_unref);
+/* One session per device, for as long as the window shows it: an
+ * activation or a Test goes on while another device is looked at. */
+static XaDeviceSession *
+session_for (XaWindow *self,
+             XaDevice *device)
+{
+  XaDeviceSession *session = g_hash_table_lookup (self->sessions, xa_device_get_uuid (device));
 
-  g_signal_connect_object (device, "notify", G_CALLBACK (update_row), row, G_CONNECT_SWAPPED);
-  update_row (ADW_ACTION_ROW (row), NULL, device);
-  return row;
+  if (session == NULL)
+    {
+      session = xa_device_session_new (self->store, device);
+      g_hash_table_insert (self->sessions, g_strdup (xa_device_get_uuid (device)), session);
+      xa_device_session_load_async (session, NULL, NULL, NULL);
+    }
+  return session;
+}
+
+static void
+drop_session (gpointer data)
+{
+  XaDeviceSession *session = data;
+
+  xa_device_session_cancel (session);
+  g_object_unref (session);
 }
 
 static void
@@ -105,13 +89,13 @@ row_selected_cb (GtkListBox    *list,
                  GtkListBoxRow *row,
                  XaWindow      *self)
 {
-  XaDevice *device = row ? g_object_get_data (G_OBJECT (row), "device") : NULL;
+  XaDevice *device = row ? xa_device_row_get_device (XA_DEVICE_ROW (row)) : NULL;
 
   if (device == NULL)
     return;
   if (xa_device_page_get_device (self->device_page) != NULL)
     g_signal_handlers_disconnect_by_func (xa_device_page_get_device (self->device_page), update_title, self);
-  xa_device_page_set_device (self->device_page, device);
+  xa_device_page_set_session (self->device_page, session_for (self, device));
   /* A rename shows in the header at once. */
   g_signal_connect_object (device, "notify::name", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->content_stack, "device");
@@ -129,19 +113,31 @@ items_changed_cb (GListModel *model,
   XaDevice *shown = xa_device_page_get_device (self->device_page);
   guint n = g_list_model_get_n_items (model);
   gboolean still_there = FALSE;
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer uuid;
 
   gtk_stack_set_visible_child_name (self->sidebar_stack, n > 0 ? "list" : "empty");
 
-  for (guint i = 0; i < n && shown != NULL; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
       still_there |= d == shown;
+      g_hash_table_add (present, (gpointer) xa_device_get_uuid (d));
     }
+
+  /* Devices removed (here or by xiaozhictl): nothing runs for them any more. */
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, &uuid, NULL))
+    if (!g_hash_table_contains (present, uuid) &&
+        xa_device_session_get_device (g_hash_table_lookup (self->sessions, uuid)) != shown)
+      g_hash_table_iter_remove (&iter);
 
   /* The device on show was removed (here or by xiaozhictl). */
   if (shown != NULL && !still_there)
     {
-      xa_device_page_set_device (self->device_page, NULL);
+      g_hash_table_remove (self->sessions, xa_device_get_uuid (shown));
+      xa_device_page_set_session (self->device_page, NULL);
       gtk_stack_set_visible_child_name (self->content_stack, "none");
       update_title (self);
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
@@ -160,14 +156,35 @@ items_changed_cb (GListModel *model,
 }
 
 static void
+device_added_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(XaWindow) self = user_data;
+  g_autoptr(XaDeviceSession) session = NULL;
+  gboolean has_token = FALSE;
+  XaDevice *device;
+
+  session = xa_add_device_dialog_run_finish (XA_ADD_DEVICE_DIALOG (object), result, &has_token, NULL);
+  if (session == NULL)
+    return;
+
+  device = xa_device_session_get_device (session);
+  g_hash_table_replace (self->sessions, g_strdup (xa_device_get_uuid (device)), g_object_ref (session));
+  xa_window_select_device (self, device);
+  /* What the user came for: the verdict of the token, or the code. */
+  gtk_widget_activate_action (GTK_WIDGET (self->device_page), has_token ? "device.test" : "device.activate", NULL);
+}
+
+static void
 add_device_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
   XaWindow *self = XA_WINDOW (widget);
-  GtkWindow *dialog = GTK_WINDOW (xa_add_device_dialog_new (GTK_WINDOW (self), self->store));
+  XaAddDeviceDialog *dialog = xa_add_device_dialog_new (GTK_WINDOW (self), self->store);
 
-  gtk_window_present (dialog);
+  xa_add_device_dialog_run_async (dialog, NULL, device_added_cb, g_object_ref (self));
 }
 
 static void
@@ -231,7 +248,6 @@ xa_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (xa_window_parent_class)->constructed (object);
 
-  xa_device_page_set_store (self->device_page, self->store);
   gtk_list_box_bind_model (self->device_list, G_LIST_MODEL (self->store), create_row, NULL, NULL);
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
   items_changed_cb (G_LIST_MODEL (self->store), 0, 0, 0, self);
@@ -245,6 +261,7 @@ xa_window_dispose (GObject *object)
   if (self->device_list != NULL)
     gtk_list_box_bind_model (self->device_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), XA_TYPE_WINDOW);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -304,6 +321,7 @@ static void
 xa_window_init (XaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, drop_session);
 
   /* The window comes back at the size it was left. */
   self->settings = g_settings_new (APP_ID);

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "xa-activation.h"
+#include "xa-device-store.h"
+#include "xa-report.h"
+
+G_BEGIN_DECLS
+
+#define XA_DEVICE_SESSION_ERROR (xa_device_session_error_quark ())
+
+typedef enum
+{
+  XA_DEVICE_SESSION_ERROR_NO_TOKEN,
+  XA_DEVICE_SESSION_ERROR_NOT_ACTIVATED,
+  XA_DEVICE_SESSION_ERROR_INVALID,
+  XA_DEVICE_SESSION_ERROR_TOKEN_NOT_SAVED,
+} XaDeviceSessionError;
+
+/* Where an export goes. */
+typedef enum
+{
+  XA_EXPORT_PY_XIAOZHI,        /* config.json in a folder */
+  XA_EXPORT_PY_XIAOZHI_EFUSE,  /* config.json and efuse.json */
+  XA_EXPORT_ENV,               /* an env file */
+} XaExportKind;
+
+#define XA_TYPE_DEVICE_SESSION (xa_device_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (XaDeviceSession, xa_device_session, XA, DEVICE_SESSION, GObject)
+
+GQuark           xa_device_session_error_quark      (void);
+
+XaDeviceSession *xa_device_session_new              (XaDeviceStore       *store,
+                                                     XaDevice            *device);
+XaDevice        *xa_device_session_get_device       (XaDeviceSession     *self);
+gboolean         xa_device_session_get_ready        (XaDeviceSession     *self);
+gboolean         xa_device_session_get_busy         (XaDeviceSession     *self);
+const char      *xa_device_session_get_token        (XaDeviceSession     *self);
+const char      *xa_device_session_get_hmac_key     (XaDeviceSession     *self);
+const GError    *xa_device_session_get_keyring_error (XaDeviceSession    *self);
+XaActivation    *xa_device_session_get_activation   (XaDeviceSession     *self);
+void             xa_device_session_cancel           (XaDeviceSession     *self);
+
+void             xa_device_session_load_async       (XaDeviceSession     *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         xa_device_session_load_finish      (XaDeviceSession     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+void             xa_device_session_add_async        (XaDeviceSession     *self,
+                                                     const char          *token,
+                                                     const char          *hmac_key,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         xa_device_session_add_finish       (XaDeviceSession     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+void             xa_device_session_test_async       (XaDeviceSession     *self,
+                                                     guint                timeout_ms,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+XaReport        *xa_device_session_test_finish      (XaDeviceSession     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+XaActivation    *xa_device_session_new_activation   (XaDeviceSession     *self);
+void             xa_device_session_activate_async   (XaDeviceSession     *self,
+                                                     XaActivation        *activation,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         xa_device_session_activate_finish  (XaDeviceSession     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+void             xa_device_session_refresh_async    (XaDeviceSession     *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         xa_device_session_refresh_finish   (XaDeviceSession     *self,
+                                                     GAsyncResult        *result,
+                                                     gboolean            *token_changed,
+                                                     GError             **error);
+
+void             xa_device_session_export_async     (XaDeviceSession     *self,
+                                                     XaExportKind         kind,
+                                                     const char          *path,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         xa_device_session_export_finish    (XaDeviceSession     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+void             xa_device_session_edit_async       (XaDeviceSession     *self,
+                                                     const char          *property,
+                                                     const char          *value,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         xa_device_session_edit_finish      (XaDeviceSession     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+void             xa_device_session_remove_async     (XaDeviceSession     *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         xa_device_session_remove_finish    (XaDeviceSession     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xa-activation-view.h"
+#include "xa-qr.h"
+
+/* One activation as the user follows it: the code large, where to type
+ * it, a countdown when the server gave one, the live status, and how it
+ * ended. It only shows an XaActivation; XaDeviceSession runs it. */
+struct _XaActivationView
+{
+  GtkWidget      parent_instance;
+
+  XaActivation  *activation;
+  XaDevice      *device;
+  guint          ticker_id;
+  gint64         last_check_us;
+  char          *last_error;
+
+  GtkWidget     *scroller;
+  GtkStack      *activation_stack;
+  GtkSpinner    *spinner;
+  GtkLabel      *code_label;
+  GtkLabel      *countdown_label;
+  GtkPicture    *qr_picture;
+  GtkLabel      *steps_label;
+  GtkButton     *open_panel_button;
+  GtkLabel      *status_label;
+  AdwStatusPage *done_page;
+  AdwStatusPage *failed_page;
+};
+
+G_DEFINE_FINAL_TYPE (XaActivationView, xa_activation_view, GTK_TYPE_WIDGET)
+
+static void
+show_page (XaActivationView *self,
+           const char       *name)
+{
+  gtk_stack_set_visible_child_name (self->activation_stack, name);
+  /* A hidden spinner that spins still makes GTK redraw all the time. */
+  gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "requesting"));
+}
+
+static gboolean
+ticker_cb (gpointer user_data)
+{
+  XaActivationView *self = user_data;
+  const XaOtaAnswer *answer = xa_activation_get_current (self->activation);
+  gint64 ago = (g_get_monotonic_time () - self->last_check_us) / G_USEC_PER_SEC;
+  g_autofree char *status = NULL;
+
+  if (xa_activation_get_state (self->activation) != XA_ACTIVATION_STATE_WAITING_FOR_USER)
+    return G_SOURCE_CONTINUE;
+
+  /* Translators: %d is a number of seconds */
+  status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Waiting for the code to be entered — checked %d second ago.",
+                                         "Waiting for the code to be entered — checked %d seconds ago.",
+                                         (gulong) ago),
+                            (int) ago);
+  if (self->last_error != NULL)
+    {
+      g_autofree char *both = g_strdup_printf (_("%s The last check failed: %s"), status, self->last_error);
+      g_free (status);
+      status = g_steal_pointer (&both);
+    }
+  gtk_label_set_label (self->status_label, status);
+
+  /* Only a server that says how long its code lives gets a countdown. */
+  if (answer != NULL && answer->timeout_ms > 0)
+    {
+      gint64 left = xa_activation_get_seconds_left (self->activation);
+      /* Translators: minutes:seconds the code stays valid */
+      g_autofree char *countdown = g_strdup_printf (_("Valid for %d:%02d"), (int) (left / 60), (int) (left % 60));
+      gtk_label_set_label (self->countdown_label, countdown);
+    }
+  else
+    gtk_label_set_label (self->countdown_label, _("This code stays valid while this page is open."));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+show_code (XaActivationView  *self,
+           const XaOtaAnswer *answer)
+{
+  const char *panel = xa_device_get_panel_url (self->device);
+  g_autofree char *escaped_panel = g_markup_escape_text (panel ? panel : "", -1);
+  g_autofree char *escaped_id = g_markup_escape_text (xa_device_get_device_id (self->device), -1);
+  g_autofree char *steps = NULL;
+  g_autoptr(GdkTexture) qr = NULL;
+  gboolean official = g_strcmp0 (panel, "https://xiaozhi.me/") == 0;
+
+  gtk_label_set_label (self->code_label, answer->code);
+  gtk_label_select_region (self->code_label, 0, 0);
+  /* Translators: the steps under the activation code; the first %s is a link, the second the Device-Id */
+  steps = g_strdup_printf (_("1. Open <a href=\"%s\">%s</a> and log in.\n"
+                             "2. Add a device and type the code above.\n"
+                             "3. Check that the device shown there is <b>%s</b>.\n"
+                             "This page notices by itself when you are done."),
+                           escaped_panel, escaped_panel, escaped_id);
+  gtk_label_set_markup (self->steps_label, steps);
+  gtk_button_set_label (self->open_panel_button, official ? _("Open xiaozhi.me") : _("Open the Control Panel"));
+
+  qr = panel ? xa_qr_texture_new (panel, 4) : NULL;
+  gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (qr));
+  gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), qr != NULL);
+
+  self->last_check_us = g_get_monotonic_time ();
+  show_page (self, "waiting");
+  ticker_cb (self);
+}
+
+static void
+code_issued_cb (XaActivation      *activation,
+                const XaOtaAnswer *answer,
+                gboolean           replaces,
+                XaActivationView  *self)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  show_code (self, answer);
+  gtk_widget_grab_focus (GTK_WIDGET (self->open_panel_button));
+  if (replaces && overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (_("The code expired. Here is a new one.")));
+}
+
+static void
+progress_cb (XaActivation     *activation,
+             guint             attempt,
+             guint             next_poll_ms,
+             const char       *last_error,
+             XaActivationView *self)
+{
+  self->last_check_us = g_get_monotonic_time ();
+  g_free (self->last_error);
+  self->last_error = g_strdup (last_error);
+  ticker_cb (self);
+}
+
+static void
+stop_following (XaActivationView *self)
+{
+  g_clear_handle_id (&self->ticker_id, g_source_remove);
+  if (self->activation != NULL)
+    g_signal_handlers_disconnect_by_data (self->activation, self);
+  g_clear_object (&self->activation);
+  g_clear_object (&self->device);
+  g_clear_pointer (&self->last_error, g_free);
+}
+
+static void
+xa_activation_view_dispose (GObject *object)
+{
+  XaActivationView *self = XA_ACTIVATION_VIEW (object);
+
+  stop_following (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), XA_TYPE_ACTIVATION_VIEW);
+
+  G_OBJECT_CLASS (xa_activation_view_parent_class)->dispose (object);
+}
+
+static void
+xa_activation_view_class_init (XaActivationViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xa_activation_view_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/xiaozhi_activator/Activator/xa-activation-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, activation_stack);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, code_label);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, steps_label);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, open_panel_button);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, done_page);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, failed_page);
+}
+
+static void
+xa_activation_view_init (XaActivationView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* Shows @activation of @device from wherever it is now (a code may
+ * already be on screen when the user comes back to the device). */
+void
+xa_activation_view_follow (XaActivationView *self,
+                           XaActivation     *activation,
+                           XaDevice         *device)
+{
+  const XaOtaAnswer *current;
+
+  stop_following (self);
+  if (activation == NULL)
+    return;
+
+  self->activation = g_object_ref (activation);
+  self->device = g_object_ref (device);
+  g_signal_connect (activation, "code-issued", G_CALLBACK (code_issued_cb), self);
+  g_signal_connect (activation, "progress", G_CALLBACK (progress_cb), self);
+  self->ticker_id = g_timeout_add_seconds (1, ticker_cb, self);
+
+  current = xa_activation_get_current (activation);
+  if (current != NULL && current->has_activation &&
+      xa_activation_get_state (activation) == XA_ACTIVATION_STATE_WAITING_FOR_USER)
+    show_code (self, current);
+  else
+    show_page (self, "requesting");
+}
+
+void
+xa_activation_view_show_done (XaActivationView *self,
+                              const char       *description,
+                              gboolean          token_saved)
+{
+  stop_following (self);
+  adw_status_page_set_icon_name (self->done_page, token_saved ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  adw_status_page_set_description (self->done_page, description);
+  show_page (self, "done");
+}
+
+void
+xa_activation_view_show_failed (XaActivationView *self,
+                                const char       *message)
+{
+  stop_following (self);
+  adw_status_page_set_description (self->failed_page, message);
+  show_page (self, "failed");
+}
+
+const char *
+xa_activation_view_get_code (XaActivationView *self)
+{
+  return gtk_label_get_label (self->code_label);
+}

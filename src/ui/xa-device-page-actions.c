@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xa-device-page-private.h"
+#include "xa-export.h"
+
+/* The device page's actions ("device.*"). Each starts one operation of
+ * the session on show and reports how it ended; a result arriving after
+ * the user moved to another device is not shown on that one. */
+
+/* What an operation needs to find its page again. */
+typedef struct
+{
+  XaDevicePage    *page;
+  XaDeviceSession *session;
+} Op;
+
+static Op *
+op_new (XaDevicePage *self)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->page = g_object_ref (self);
+  op->session = g_object_ref (self->session);
+  return op;
+}
+
+static void
+op_free (Op *op)
+{
+  g_object_unref (op->page);
+  g_object_unref (op->session);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Op, op_free)
+
+/* Whether the page still shows the session @op worked on. */
+static gboolean
+op_shown (Op *op)
+{
+  return op->page->session == op->session;
+}
+
+static void
+copy_text (XaDevicePage *self,
+           const char   *text,
+           const char   *what_copied)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text ? text : "");
+  _xa_device_page_toast (self, what_copied);
+}
+
+void
+_xa_device_page_update_actions (XaDevicePage *self)
+{
+  GtkWidget *w = GTK_WIDGET (self);
+  XaDeviceSession *s = self->session;
+  gboolean ready = s != NULL && xa_device_session_get_ready (s);
+  gboolean busy = s != NULL && xa_device_session_get_busy (s);
+  gboolean activating = s != NULL && xa_device_session_get_activation (s) != NULL;
+  gboolean has_token = s != NULL && xa_device_session_get_token (s) != NULL;
+  gboolean free = ready && !busy;
+
+  gtk_widget_action_set_enabled (w, "device.test", free && has_token);
+  gtk_widget_action_set_enabled (w, "device.activate", free);
+  gtk_widget_action_set_enabled (w, "device.refresh", free);
+  gtk_widget_action_set_enabled (w, "device.cancel-activation", activating);
+  gtk_widget_action_set_enabled (w, "device.retry-keyring",
+                                 !busy && s != NULL && xa_device_session_get_keyring_error (s) != NULL);
+  gtk_widget_action_set_enabled (w, "device.copy-token", has_token);
+  gtk_widget_action_set_enabled (w, "device.copy-json", s != NULL);
+  gtk_widget_action_set_enabled (w, "device.export-py-xiaozhi", free && has_token);
+  gtk_widget_action_set_enabled (w, "device.export-env", free && has_token);
+  gtk_widget_action_set_enabled (w, "device.remove", s != NULL);
+  gtk_widget_action_set_enabled (w, "device.edit", s != NULL);
+  gtk_widget_action_set_enabled (w, "device.copy", s != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->reveal_button), has_token);
+  gtk_widget_set_visible (self->retry_button, s != NULL && xa_device_session_get_keyring_error (s) != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), busy && !activating);
+  gtk_spinner_set_spinning (self->test_spinner, busy && !activating);
+}
+
+/* ---- Test ------------------------------------------------------------------- */
+
+static void
+tested_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaReport) report = xa_device_session_test_finish (op->session, result, &error);
+
+  /* The verdict is on the device already; the page follows it. */
+  if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && op_shown (op))
+    _xa_device_page_toast (op->page, error->message);
+}
+
+static void
+test_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+
+  xa_device_session_test_async (self->session, _xa_device_page_hello_timeout_ms (self), NULL,
+                                tested_cb, op_new (self));
+}
+
+/* ---- activation ---------------------------------------------------------------- */
+
+static void
+activated_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(GError) error = NULL;
+  XaDevicePage *self = op->page;
+  XaDevice *device = xa_device_session_get_device (op->session);
+  g_autofree char *text = NULL;
+  gboolean saved;
+
+  if (!xa_device_session_activate_finish (op->session, result, &error))
+    {
+      if (!op_shown (op))
+        return;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_stack_set_visible_child_name (self->stack, "overview");
+      else
+        xa_activation_view_show_failed (self->activation_view, error->message);
+      return;
+    }
+
+  saved = !xa_device_get_token_unsaved (device);
+  if (saved)
+    text = g_strdup_printf (_("“%s” is bound to your account and its token is in the keyring. "
+                              "A Test checks it now."),
+                            xa_device_get_name (device));
+  else
+    text = g_strdup_printf (_("“%s” is bound to your account, but the keyring did not keep its token: "
+                              "copy or export it now, or try again once the keyring works."),
+                            xa_device_get_name (device));
+  if (op_shown (op))
+    xa_activation_view_show_done (self->activation_view, text, saved);
+  else
+    _xa_device_page_toast (self, text);
+
+  /* What the user came for: does the token work? */
+  xa_device_session_test_async (op->session, _xa_device_page_hello_timeout_ms (self), NULL,
+                                tested_cb, op_new (self));
+}
+
+static void
+activate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+
+  xa_device_session_activate_async (self->session, NULL, NULL, activated_cb, op_new (self));
+}
+
+static void
+cancel_activation_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  xa_device_session_cancel (XA_DEVICE_PAGE (widget)->session);
+}
+
+static void
+show_overview_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  gtk_stack_set_visible_child_name (XA_DEVICE_PAGE (widget)->stack, "overview");
+}
+
+/* ---- refresh, keyring ------------------------------------------------------------ */
+
+static void
+refreshed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean changed = FALSE;
+
+  if (!xa_device_session_refresh_finish (op->session, result, &changed, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && op_shown (op))
+        _xa_device_page_toast (op->page, error->message);
+      return;
+    }
+  if (!op_shown (op) || xa_device_session_get_keyring_error (op->session) != NULL)
+    return;
+  _xa_device_page_toast (op->page, changed ? _("The server issued a new token. It is saved in the keyring.")
+                                           : _("The token is unchanged."));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+
+  xa_device_session_refresh_async (self->session, NULL, refreshed_cb, op_new (self));
+}
+
+static void
+keyring_retried_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (xa_device_session_load_finish (op->session, result, &error) &&
+      xa_device_session_get_keyring_error (op->session) == NULL && op_shown (op))
+    _xa_device_page_toast (op->page, _("The keyring works again."));
+}
+
+static void
+retry_keyring_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+
+  xa_device_session_load_async (self->session, NULL, keyring_retried_cb, op_new (self));
+}
+
+/* ---- copying ------------------------------------------------------------------------ */
+
+static void
+copy_field_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+  g_autofree char *value = NULL;
+
+  g_object_get (xa_device_page_get_device (self), g_variant_get_string (parameter, NULL), &value, NULL);
+  copy_text (self, value, _("Copied"));
+}
+
+static void
+copy_token_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+
+  copy_text (self, xa_device_session_get_token (self->session), _("Token copied"));
+}
+
+static void
+copy_code_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+
+  copy_text (self, xa_activation_view_get_code (self->activation_view), _("Code copied"));
+}
+
+static void
+copy_json_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+  g_autoptr(JsonNode) node = xa_device_export_json (xa_device_page_get_device (self),
+                                                    xa_device_session_get_token (self->session));
+  g_autofree char *text = json_to_string (node, TRUE);
+
+  copy_text (self, text, _("Device and token copied as JSON"));
+}
+
+static void
+open_panel_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  const char *panel = xa_device_get_panel_url (xa_device_page_get_device (XA_DEVICE_PAGE (widget)));
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (panel != NULL)
+    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, panel, GDK_CURRENT_TIME);
+}
+
+/* ---- exporting ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  Op           *op;
+  XaExportKind  kind;
+} Export;
+
+static void
+export_free (Export *export)
+{
+  op_free (export->op);
+  g_free (export);
+}
+
+static void
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Export *export = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xa_device_session_export_finish (export->op->session, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _xa_device_page_toast (export->op->page, error->message);
+    }
+  else
+    _xa_device_page_toast (export->op->page,
+                           export->kind == XA_EXPORT_ENV
+                             ? _("Environment file written; only you can read it.")
+                             : _("py-xiaozhi configuration updated; only you can read it."));
+  export_free (export);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     gpointer         user_data)
+{
+  Export *export = user_data;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    path = g_file_get_path (file);
+  g_object_unref (chooser);
+
+  if (path == NULL)
+    {
+      export_free (export);
+      return;
+    }
+  xa_device_session_export_async (export->op->session, export->kind, path, NULL, exported_cb, export);
+}
+
+static void
+show_chooser (Export *export,
+              GFile  *folder)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (export->op->page));
+  gboolean env = export->kind == XA_EXPORT_ENV;
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (env ? _("Export to an Environment File")
+                                             : _("Choose py-xiaozhi’s Config Folder"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         env ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                         env ? _("_Export") : _("_Choose"), _("_Cancel"));
+  if (env)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "xiaozhi.env");
+  else if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), export);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+config_dir_found_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autofree char *dir = xa_py_xiaozhi_find_config_dir_finish (result, NULL);
+  g_autoptr(GFile) folder = dir ? g_file_new_for_path (dir) : NULL;
+
+  show_chooser (user_data, folder);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+  Export *export = g_new0 (Export, 1);
+
+  export->op = op_new (self);
+  /* py-xiaozhi gets efuse.json too: its serial and key must be this device's. */
+  export->kind = g_str_equal (action_name, "device.export-env") ? XA_EXPORT_ENV : XA_EXPORT_PY_XIAOZHI_EFUSE;
+  if (export->kind == XA_EXPORT_ENV)
+    show_chooser (export, NULL);
+  else
+    xa_py_xiaozhi_find_config_dir_async (NULL, config_dir_found_cb, export);
+}
+
+/* ---- editing the name and the control panel ------------------------------------ */
+
+static void
+edited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xa_device_session_edit_finish (op->session, result, &error))
+    _xa_device_page_toast (op->page, error->message);
+}
+
+static void
+edit_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          user_data)
+{
+  Op *op = user_data;
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  const char *property = g_object_get_data (G_OBJECT (dialog), "property");
+
+  if (!g_str_equal (response, "save"))
+    {
+      op_free (op);
+      return;
+    }
+  xa_device_session_edit_async (op->session, property, gtk_editable_get_text (entry), NULL, edited_cb, op);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+  const char *property = g_variant_get_string (parameter, NULL);
+  gboolean is_name = g_str_equal (property, "name");
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *value = NULL;
+  GtkWidget *dialog, *entry;
+
+  g_object_get (xa_device_page_get_device (self), property, &value, NULL);
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), value ? value : "");
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   is_name ? _("Rename Device") : _("Control Panel Address"),
+                                   is_name ? NULL
+                                   : _("Where you type the activation code, for example the web console of your own server."));
+  g_object_set_data_full (G_OBJECT (dialog), "property", g_strdup (property), g_free);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (edit_response_cb), op_new (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- remove ------------------------------------------------------------------------ */
+
+static void
+removed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xa_device_session_remove_finish (op->session, result, &error))
+    _xa_device_page_toast (op->page, error->message);
+}
+
+static void
+remove_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          user_data)
+{
+  Op *op = user_data;
+
+  if (!g_str_equal (response, "remove"))
+    {
+      op_free (op);
+      return;
+    }
+  if (op_shown (op))
+    gtk_stack_set_visible_child_name (op->page->stack, "overview");
+  xa_device_session_remove_async (op->session, NULL, removed_cb, op);
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Remove “%s”?"),
+                                     xa_device_get_name (xa_device_page_get_device (self)));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               _("Its token and keys are deleted from the keyring. The device stays bound "
+                                 "to your account on the server until you unbind it there."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (remove_response_cb), op_new (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+_xa_device_page_class_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "device.test", NULL, test_action);
+  gtk_widget_class_install_action (widget_class, "device.activate", NULL, activate_action);
+  gtk_widget_class_install_action (widget_class, "device.cancel-activation", NULL, cancel_activation_action);
+  gtk_widget_class_install_action (widget_class, "device.show-overview", NULL, show_overview_action);
+  gtk_widget_class_install_action (widget_class, "device.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "device.retry-keyring", NULL, retry_keyring_action);
+  gtk_widget_class_install_action (widget_class, "device.copy", "s", copy_field_action);
+  gtk_widget_class_install_action (widget_class, "device.copy-token", NULL, copy_token_action);
+  gtk_widget_class_install_action (widget_class, "device.copy-code", NULL, copy_code_action);
+  gtk_widget_class_install_action (widget_class, "device.copy-json", NULL, copy_json_action);
+  gtk_widget_class_install_action (widget_class, "device.open-panel", NULL, open_panel_action);
+  gtk_widget_class_install_action (widget_class, "device.export-py-xiaozhi", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "device.export-env", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "device.remove", NULL, remove_action);
+  gtk_widget_class_install_action (widget_class, "device.edit", "s", edit_action);
+}

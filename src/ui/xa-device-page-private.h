@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "xa-activation-view.h"
+#include "xa-device-page.h"
+
+G_BEGIN_DECLS
+
+/* The page's widgets and the session it shows, for its actions
+ * (xa-device-page-actions.c). */
+struct _XaDevicePage
+{
+  GtkWidget        parent_instance;
+
+  XaDeviceSession *session;
+  GSignalGroup    *session_signals;
+  GSignalGroup    *device_signals;
+  GSettings       *settings;
+  GPtrArray       *field_rows;
+
+  GtkStack        *stack;
+  GtkScrolledWindow *overview_scroller;
+  GtkInfoBar      *keyring_bar;
+  GtkLabel        *keyring_label;
+  GtkWidget       *retry_button;
+  GtkImage        *verdict_icon;
+  GtkLabel        *verdict_title;
+  GtkLabel        *verdict_advice;
+  GtkExpander     *details_expander;
+  GtkLabel        *details_label;
+  GtkWidget       *activate_button;
+  GtkSpinner      *test_spinner;
+  GtkWidget       *test_button;
+  AdwActionRow    *token_row;
+  GtkToggleButton *reveal_button;
+  AdwPreferencesGroup *identity_group;
+  AdwPreferencesGroup *server_group;
+  XaActivationView *activation_view;
+};
+
+void _xa_device_page_class_actions_init (GtkWidgetClass *widget_class);
+void _xa_device_page_update_actions     (XaDevicePage   *self);
+void _xa_device_page_toast              (XaDevicePage   *self,
+                                         const char     *text);
+guint _xa_device_page_hello_timeout_ms  (XaDevicePage   *self);
+
+G_END_DECLS
