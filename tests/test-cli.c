@@ -250,7 +250,6 @@ test_activate_then_test (Fixture       *f,
   while (xa_demo_server_get_code (f->server, DEVICE) == NULL)
     g_main_context_iteration (NULL, TRUE);
   code = g_strdup (xa_demo_server_get_code (f->server, DEVICE));
-  xa_test_sleep (300);
   bound = xa_demo_server_bind_code (f->server, code);
   g_assert_cmpstr (bound, ==, DEVICE);
 

@@ -298,9 +298,7 @@ test_cancel_waiting_for_hello (Fixture       *f,
 
   xa_hello_probe_async (url, "t", f->identity, 1, 10000, cancellable, xa_test_capture_cb, &result);
   /* Wait until the server has the socket, then cancel. */
-  while (xa_demo_server_get_request_count (f->server, "ws") == 0)
-    g_main_context_iteration (NULL, TRUE);
-  xa_test_sleep (50);
+  XA_TEST_WAIT_UNTIL (xa_demo_server_get_request_count (f->server, "ws") > 0);
   g_cancellable_cancel (cancellable);
   r = xa_hello_probe_finish (xa_test_wait (&result), NULL);
   g_assert_cmpint (r->verdict, ==, XA_VERDICT_CANCELLED);

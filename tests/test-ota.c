@@ -391,7 +391,8 @@ test_cancel (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   xa_ota_check_async (url, f->identity, 0, cancellable, xa_test_capture_cb, &result);
-  xa_test_sleep (100);
+  /* Cancelled while the server holds the request. */
+  XA_TEST_WAIT_UNTIL (xa_demo_server_get_request_count (f->server, "ota") > 0);
   g_cancellable_cancel (cancellable);
   g_assert_null (xa_ota_check_finish (xa_test_wait (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

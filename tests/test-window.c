@@ -8,6 +8,7 @@
 
 #include "xa-activation-view.h"
 #include "xa-add-device-dialog.h"
+#include "xa-device-row.h"
 #include "xa-application.h"
 #include "xa-device-page.h"
 #include "xa-preferences-window.h"
@@ -544,6 +545,16 @@ test_keyring_unavailable_subprocess (Fixture       *f,
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (page_child (f, "reveal_button")), TRUE);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (page_child (f, "token_row"))), ==, token);
   g_assert_true (gtk_widget_activate_action (f->page, "device.copy-token", NULL));
+  /* Nobody is told it is saved: not the page, not the list. */
+  WAIT_UNTIL (xa_device_get_token_unsaved (device));
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Token not saved");
+  {
+    GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW,
+                                                                     "device_list"));
+    GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0));
+    GtkLabel *status = GTK_LABEL (gtk_widget_get_template_child (row, XA_TYPE_DEVICE_ROW, "status_label"));
+    g_assert_cmpstr (gtk_label_get_label (status), ==, "Token not saved");
+  }
   g_print ("kept the token\n");
 }
 
@@ -553,6 +564,38 @@ test_keyring_unavailable (void)
   g_test_trap_subprocess ("/xa/window/keyring-unavailable/subprocess", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout ("*kept the token*");
+}
+
+/* Actions wait for the keyring; a Test's verdict lands on the device that
+ * was tested, not on the one shown when it ends. */
+static void
+test_switch_mid_test (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  XaDevice *hanging = add_device (f, "Hanging", XA_DEMO_MODE_HELLO_HANG, "t");
+  XaDevice *other;
+  GtkWidget *test_button = page_child (f, "test_button");
+
+  g_settings_set_uint (settings, "hello-timeout", 1);
+  xa_window_select_device (f->window, hanging);
+  /* Until its secrets are read, nothing can run for it. */
+  g_assert_false (gtk_widget_get_sensitive (test_button));
+  WAIT_UNTIL (xa_device_session_get_ready (shown_session (f)));
+  g_assert_true (gtk_widget_get_sensitive (test_button));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test", NULL));
+  WAIT_UNTIL (xa_device_session_get_busy (shown_session (f)));
+  other = add_device (f, "Other", XA_DEMO_MODE_OFFICIAL, NULL);
+  select_ready (f, other);
+  g_assert_true (shown_device (f) == other);
+
+  WAIT_UNTIL (xa_device_get_last_verdict (hanging) != NULL);
+  /* Its server still offers a code: the hello alone proves nothing. */
+  g_assert_cmpstr (xa_device_get_last_verdict (hanging), ==, "not-activated");
+  g_assert_null (xa_device_get_last_verdict (other));
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Not activated yet");
+  g_settings_reset (settings, "hello-timeout");
 }
 
 static void
@@ -754,6 +797,7 @@ main (int   argc,
   ADD ("remove-mid-activation", test_remove_mid_activation);
   ADD ("rename-and-panel", test_rename_and_panel);
   ADD ("accessible-names", test_accessible_names);
+  ADD ("switch-mid-test", test_switch_mid_test);
   g_test_add_func ("/xa/window/damaged-devices-file", test_damaged_devices_file);
   g_test_add_func ("/xa/window/keyring-unavailable", test_keyring_unavailable);
   ADD ("keyring-unavailable/subprocess", test_keyring_unavailable_subprocess);

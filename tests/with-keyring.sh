@@ -13,6 +13,8 @@ export HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XD
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 printf 'test-password' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
 keyring_pid=$!
+# Tests that restart the Secret Service stop this one first.
+export XA_KEYRING_PID=$keyring_pid
 # Wait until it owns the Secret Service name.
 for i in $(seq 50); do
   if gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
