@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "xa-activation.h"
+#include "xa-enums.h"
 #include "xa-net.h"
 
 /* The polling state machine of PROTOCOL.md §3:
@@ -60,29 +61,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void request_code (XaActivation *self);
-
-GType
-xa_activation_state_get_type (void)
-{
-  static gsize type;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { XA_ACTIVATION_STATE_IDLE, "XA_ACTIVATION_STATE_IDLE", "idle" },
-        { XA_ACTIVATION_STATE_REQUESTING_CODE, "XA_ACTIVATION_STATE_REQUESTING_CODE", "requesting-code" },
-        { XA_ACTIVATION_STATE_WAITING_FOR_USER, "XA_ACTIVATION_STATE_WAITING_FOR_USER", "waiting-for-user" },
-        { XA_ACTIVATION_STATE_EXPIRED, "XA_ACTIVATION_STATE_EXPIRED", "expired" },
-        { XA_ACTIVATION_STATE_ACTIVATED, "XA_ACTIVATION_STATE_ACTIVATED", "activated" },
-        { XA_ACTIVATION_STATE_FAILED, "XA_ACTIVATION_STATE_FAILED", "failed" },
-        { XA_ACTIVATION_STATE_CANCELLED, "XA_ACTIVATION_STATE_CANCELLED", "cancelled" },
-        { 0, NULL, NULL },
-      };
-      g_once_init_leave (&type, g_enum_register_static ("XaActivationState", values));
-    }
-
-  return type;
-}
 
 static void
 set_state (XaActivation      *self,

@@ -24,13 +24,11 @@ typedef enum
   XA_ACTIVATION_STATE_CANCELLED,
 } XaActivationState;
 
-#define XA_TYPE_ACTIVATION_STATE (xa_activation_state_get_type ())
 #define XA_TYPE_ACTIVATION (xa_activation_get_type ())
 
 G_DECLARE_FINAL_TYPE (XaActivation, xa_activation, XA, ACTIVATION, GObject)
 
 GQuark             xa_activation_error_quark     (void);
-GType              xa_activation_state_get_type  (void) G_GNUC_CONST;
 
 XaActivation      *xa_activation_new             (const char          *ota_url,
                                                   const XaIdentity    *identity);

@@ -30,30 +30,6 @@ static const struct
 
 G_DEFINE_BOXED_TYPE (XaReport, xa_report, xa_report_copy, xa_report_free)
 
-GType
-xa_verdict_get_type (void)
-{
-  static gsize type;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { XA_VERDICT_VALID, "XA_VERDICT_VALID", "valid" },
-        { XA_VERDICT_REJECTED, "XA_VERDICT_REJECTED", "rejected" },
-        { XA_VERDICT_NOT_ACTIVATED, "XA_VERDICT_NOT_ACTIVATED", "not-activated" },
-        { XA_VERDICT_UNREACHABLE, "XA_VERDICT_UNREACHABLE", "unreachable" },
-        { XA_VERDICT_TLS_ERROR, "XA_VERDICT_TLS_ERROR", "tls-error" },
-        { XA_VERDICT_TIMEOUT, "XA_VERDICT_TIMEOUT", "timeout" },
-        { XA_VERDICT_PROTOCOL_ERROR, "XA_VERDICT_PROTOCOL_ERROR", "protocol-error" },
-        { XA_VERDICT_CANCELLED, "XA_VERDICT_CANCELLED", "cancelled" },
-        { 0, NULL, NULL },
-      };
-      g_once_init_leave (&type, g_enum_register_static ("XaVerdict", values));
-    }
-
-  return type;
-}
-
 const char *
 xa_verdict_to_id (XaVerdict verdict)
 {

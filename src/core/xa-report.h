@@ -49,7 +49,6 @@ typedef struct
 
 #define XA_TYPE_REPORT (xa_report_get_type ())
 
-GType        xa_verdict_get_type        (void) G_GNUC_CONST;
 const char  *xa_verdict_to_id           (XaVerdict          verdict);
 gboolean     xa_verdict_from_id         (const char        *id,
                                          XaVerdict         *verdict);

@@ -805,8 +805,24 @@ ws_message_cb (SoupWebsocketConnection *conn,
           soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
         }
       break;
+    /* The OTA faults answer the hello as the official cloud does. */
     case XA_DEMO_MODE_OFFICIAL:
     case XA_DEMO_MODE_V1:
+    case XA_DEMO_MODE_HTTP_500:
+    case XA_DEMO_MODE_ERROR_FIELD:
+    case XA_DEMO_MODE_SUCCESS_FALSE:
+    case XA_DEMO_MODE_CODE_500:
+    case XA_DEMO_MODE_NOT_JSON:
+    case XA_DEMO_MODE_TRUNCATED:
+    case XA_DEMO_MODE_HUGE:
+    case XA_DEMO_MODE_HANG:
+    case XA_DEMO_MODE_DROP:
+    case XA_DEMO_MODE_REDIRECT:
+    case XA_DEMO_MODE_INCOMPLETE:
+    case XA_DEMO_MODE_UPGRADE_401:
+    case XA_DEMO_MODE_UPGRADE_404:
+    case XA_DEMO_MODE_TOKEN_NEWLINE:
+    case XA_DEMO_N_MODES:
     default:
       if (token_accepted (self, conn))
         send_hello (conn, "websocket", TRUE);
