@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "xa-ota.h"
@@ -148,6 +149,30 @@ test_usage_errors (void)
   run_cli (&bad_option, "activate", "--frobnicate");
   g_assert_cmpint (bad_option.status, ==, 2);
   g_assert_nonnull (strstr (bad_option.err, "xiaozhictl activate --help"));
+
+  /* Not WebSocket addresses, and timeouts that would wrap: usage errors. */
+  {
+    const char *urls[] = { "file:///etc/passwd", "javascript:alert(1)", "ws://[::1", "ws://", "http://a/" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+      {
+        g_auto(Run) run = { 0 };
+        run_cli (&run, "test", "--url", urls[i], "--device-id", DEVICE, "--client-id", CLIENT);
+        g_assert_cmpint (run.status, ==, 2);
+        g_assert_nonnull (strstr (run.err, "starts with ws:// or wss://"));
+      }
+  }
+  {
+    g_auto(Run) wraps = { 0 };
+    g_auto(Run) wraps_activate = { 0 };
+
+    run_cli (&wraps, "test", "--url", "ws://127.0.0.1:1/", "--device-id", DEVICE, "--client-id", CLIENT,
+             "--timeout", "4294968");
+    g_assert_cmpint (wraps.status, ==, 2);
+    g_assert_nonnull (strstr (wraps.err, "between 1 and 86400"));
+    run_cli (&wraps_activate, "activate", "--timeout", "4294968");
+    g_assert_cmpint (wraps_activate.status, ==, 2);
+  }
 }
 
 typedef struct
@@ -501,6 +526,159 @@ test_hostile_token_not_kept (Fixture       *f,
   g_assert_cmpint (remove.status, ==, 0);
 }
 
+/* Runs xiaozhictl @args against a hostile server; @signal (0: none) is
+ * sent once the server has seen it. Returns the seconds it took. */
+static double
+run_hostile (Run              *run,
+             Fixture          *f,
+             const char       *kind,
+             int               signal_number,
+             const char      **args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before = xa_demo_server_get_request_count (f->server, kind);
+  gint64 start;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("XIAOZHICTL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_unsetenv (launcher, "XIAOZHI_TOKEN");
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, xa_test_capture_cb, &result);
+  XA_TEST_WAIT_UNTIL (xa_demo_server_get_request_count (f->server, kind) > before);
+  start = g_get_monotonic_time ();
+  if (signal_number != 0)
+    g_subprocess_send_signal (proc, signal_number);
+  g_subprocess_communicate_utf8_finish (proc, xa_test_wait (&result), &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
+/* Against every hostile mode xiaozhictl ends within its timeout (plus a
+ * second), and Ctrl+C or SIGTERM end it within a second in any state. */
+static void
+test_hostile_servers (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *flood = xa_demo_server_get_url (f->server, XA_DEMO_MODE_FRAME_FLOOD, "ws");
+  g_autofree char *hang = xa_demo_server_get_url (f->server, XA_DEMO_MODE_HELLO_HANG, "ws");
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *ansi = xa_demo_server_get_url (f->server, XA_DEMO_MODE_ANSI_ESCAPES, "ota");
+  g_autofree char *nested = xa_demo_server_get_url (f->server, XA_DEMO_MODE_NESTED_JSON, "ota");
+  const char *modes[] = { "nested-json", "frame-flood", "oversize-frame", "reset-after-upgrade" };
+
+  {
+    g_auto(Run) run = { 0 };
+    const char *args[] = { "test", "--url", flood, "--device-id", DEVICE, "--client-id", CLIENT,
+                           "--timeout", "3", NULL };
+    g_assert_cmpfloat (run_hostile (&run, f, "ws", 0, args), <, 4.0);
+    g_assert_cmpint (run.status, ==, 8);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      XaDemoMode mode;
+      g_autofree char *url = NULL;
+      g_auto(Run) run = { 0 };
+      const char *args[] = { "test", "--url", NULL, "--device-id", DEVICE, "--client-id", CLIENT,
+                             "--timeout", "2", "--json", NULL };
+
+      g_assert_true (xa_demo_mode_from_nick (modes[i], &mode));
+      url = xa_demo_server_get_url (f->server, mode, "ws");
+      args[2] = url;
+      g_assert_cmpfloat (run_hostile (&run, f, "ws", 0, args), <, 3.0);
+      g_assert_cmpint (run.status, >=, 5);
+      g_assert_nonnull (strstr (run.out, "\"verdict\""));
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      int sig = i == 0 ? SIGINT : SIGTERM;
+      g_auto(Run) flooded = { 0 };
+      g_auto(Run) waiting = { 0 };
+      g_auto(Run) activating = { 0 };
+      const char *flood_args[] = { "test", "--url", flood, "--device-id", DEVICE, "--client-id", CLIENT,
+                                   "--timeout", "60", NULL };
+      const char *hang_args[] = { "test", "--url", hang, "--device-id", DEVICE, "--client-id", CLIENT,
+                                  "--timeout", "60", NULL };
+      const char *activate_args[] = { "activate", "--ota-url", ota, "--device-id", "02:11:22:33:44:98",
+                                      "--poll-interval", "100", NULL };
+
+      g_assert_cmpfloat (run_hostile (&flooded, f, "ws", sig, flood_args), <, 1.0);
+      g_assert_cmpfloat (run_hostile (&waiting, f, "ws", sig, hang_args), <, 1.0);
+      g_assert_cmpfloat (run_hostile (&activating, f, "activate", sig, activate_args), <, 1.0);
+      g_assert_cmpint (waiting.status, ==, 1);
+      g_assert_cmpint (activating.status, ==, 1);
+    }
+  {
+    /* What the server wrote is shown, never obeyed by the terminal. */
+    g_auto(Run) run = { 0 };
+    const char *args[] = { "activate", "--ota-url", ansi, "--timeout", "5", NULL };
+
+    run_hostile (&run, f, "ota", 0, args);
+    g_assert_cmpint (run.status, ==, 8);
+    g_assert_nonnull (strstr (run.err, "pwned"));
+    g_assert_null (strchr (run.err, '\033'));
+    g_assert_null (strchr (run.err, '\a'));
+    g_assert_null (strstr (run.err, "\n✔"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    const char *args[] = { "activate", "--ota-url", nested, "--timeout", "5", NULL };
+
+    run_hostile (&run, f, "ota", 0, args);
+    g_assert_cmpint (run.status, ==, 8);
+    g_assert_nonnull (strstr (run.err, "nested more than 64 levels"));
+  }
+}
+
+/* A locked keyring: nothing runs without the token, nothing is recorded,
+ * nothing is removed with its secrets left behind. Registered last: the
+ * keyring stays locked. */
+static void
+test_locked_keyring (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *store_path = g_build_filename (g_get_user_data_dir (), "xiaozhi-activator", "devices.json", NULL);
+  g_autofree char *store_text = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) test = { 0 };
+  g_auto(Run) token = { 0 };
+  g_auto(Run) remove = { 0 };
+  g_auto(Run) list = { 0 };
+
+  run_cli (&add, "device", "add", "Locked board", "--ota-url", ota);
+  g_assert_cmpint (add.status, ==, 0);
+
+  xa_test_lock_keyring ();
+
+  run_cli (&test, "test", "Locked board");
+  g_assert_cmpint (test.status, ==, 1);
+  g_assert_nonnull (strstr (test.err, "Unlock your login keyring"));
+  g_assert_true (g_file_get_contents (store_path, &store_text, NULL, NULL));
+  g_assert_null (strstr (store_text, "last_verdict"));
+
+  run_cli (&token, "token", "Locked board");
+  g_assert_cmpint (token.status, ==, 1);
+  g_assert_nonnull (strstr (token.err, "Unlock your login keyring"));
+
+  /* Locked items are not cleared: the device stays, and says why. */
+  run_cli (&remove, "device", "remove", "Locked board");
+  g_assert_cmpint (remove.status, ==, 1);
+  g_assert_nonnull (strstr (remove.err, "was not removed"));
+  g_assert_nonnull (strstr (remove.err, "Unlock your login keyring"));
+  run_cli (&list, "device", "list");
+  g_assert_nonnull (strstr (list.out, "Locked board"));
+}
+
 static void
 test_export_import (Fixture       *f,
                     gconstpointer  data)
@@ -586,12 +764,16 @@ main (int   argc,
   g_test_add ("/xa/cli/chinese-output", Fixture, NULL, fixture_setup, test_chinese_output, fixture_teardown);
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
   g_test_add ("/xa/cli/hostile-token-not-kept", Fixture, NULL, fixture_setup, test_hostile_token_not_kept, fixture_teardown);
+  g_test_add ("/xa/cli/hostile-servers", Fixture, NULL, fixture_setup, test_hostile_servers, fixture_teardown);
   g_test_add ("/xa/cli/export-import", Fixture, NULL, fixture_setup, test_export_import, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)
     {
       g_autofree char *path = g_strdup_printf ("/xa/cli/exit-status/%s", verdicts[i].verdict);
       g_test_add (path, Fixture, &verdicts[i], fixture_setup, test_verdict_exit_status, fixture_teardown);
     }
+
+  /* Last: it leaves the keyring locked. */
+  g_test_add ("/xa/cli/locked-keyring", Fixture, NULL, fixture_setup, test_locked_keyring, fixture_teardown);
 
   return g_test_run ();
 }

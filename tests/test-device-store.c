@@ -226,6 +226,56 @@ test_corrupt_untouched (Fixture       *f,
                  "move it aside");
 }
 
+/* 100,000 levels of nesting: refused as damaged, not a stack overflow. */
+static void
+test_nested_untouched (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GString) nested = g_string_new ("{\"version\": 1, \"devices\": ");
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (nested, '[');
+  check_refused (f, nested->str, XA_DEVICE_STORE_ERROR_CORRUPT, "nested more than 64 levels");
+}
+
+/* A hand edit that json-glib reads but would write back broken (1e999,
+ * members of the wrong type, elements that are no device): what the next start reads is
+ * never worse than what was there. */
+static void
+test_hand_edits_round_trip (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autoptr(XaDeviceStore) store = NULL;
+  g_autoptr(XaDeviceStore) again = NULL;
+  g_autoptr(XaDevice) b = xa_test_device_new ("b", "02:00:00:00:00:02");
+  g_autoptr(GError) error = NULL;
+  XaDevice *a;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (f->path,
+                                      "{\"version\": 1, \"devices\": [7, {\"uuid\": \"u-1\", \"name\": \"a\", "
+                                      "\"device_id\": \"02:00:00:00:00:01\", \"client_id\": \"c\", "
+                                      "\"ota_url\": \"https://api.tenclass.net/xiaozhi/ota/\", "
+                                      "\"activated_at\": \"yesterday\", \"last_test_at\": [1], "
+                                      "\"note\": 1e999}]}", -1, NULL));
+  store = xa_device_store_new (f->path);
+  g_assert_true (store_op (store, 'l', NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+  a = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  g_object_unref (a);
+  g_assert_true (g_utf8_validate (xa_device_get_name (a), -1, NULL));
+  g_assert_cmpint (xa_device_get_activated_at (a), ==, 0);
+
+  /* A change writes a file that loads again, with both devices. */
+  g_assert_true (store_op (store, 'a', b, &error));
+  g_assert_no_error (error);
+  again = open_store (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 2);
+  g_assert_nonnull (xa_device_store_find (again, "b"));
+}
+
 static void
 test_newer_refused (Fixture       *f,
                     gconstpointer  data)
@@ -339,6 +389,8 @@ main (int   argc,
   ADD ("atomic-write", test_atomic_write);
   ADD ("corrupt-untouched", test_corrupt_untouched);
   ADD ("newer-refused", test_newer_refused);
+  ADD ("nested-untouched", test_nested_untouched);
+  ADD ("hand-edits-round-trip", test_hand_edits_round_trip);
   ADD ("unwritable", test_unwritable);
   ADD ("two-writers", test_two_writers);
   ADD ("sees-other-process", test_sees_other_process);

@@ -151,6 +151,15 @@ test_export_config (Fixture       *f,
   g_assert_true (g_file_get_contents (backup_path, &backup, NULL, NULL));
   g_assert_cmpstr (backup, ==, f->original);
 
+  /* Both hold a token: only their owner may read them. */
+  {
+    GStatBuf st;
+    g_assert_cmpint (g_stat (f->config, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_assert_cmpint (g_stat (backup_path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+
   again = xa_py_xiaozhi_import (f->dir, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (again->device_id, ==, "02:aa:bb:cc:dd:ee");
@@ -199,6 +208,41 @@ test_export_invalid_untouched (Fixture       *f,
   g_assert_true (g_file_get_contents (f->config, &after, NULL, NULL));
   g_assert_cmpstr (after, ==, broken);
   g_assert_false (g_file_test (backup_path, G_FILE_TEST_EXISTS));
+}
+
+/* A key written twice: py-xiaozhi reads the last copy, so editing the
+ * first would be a lie. The file is refused, byte for byte untouched. */
+static void
+test_export_duplicate_key_refused (Fixture       *f,
+                                   gconstpointer  data)
+{
+  const char *doubled = "{\"SYSTEM_OPTIONS\": {\"CLIENT_ID\": \"a\", \"DEVICE_ID\": \"b\", \"NETWORK\": {\n"
+                        "  \"WEBSOCKET_ACCESS_TOKEN\": \"old\",\n  \"WEBSOCKET_ACCESS_TOKEN\": \"older\"}}}\n";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (g_file_set_contents (f->config, doubled, -1, NULL));
+  g_assert_false (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, &error));
+  g_assert_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "WEBSOCKET_ACCESS_TOKEN is written more than once"));
+  g_assert_true (g_file_get_contents (f->config, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, doubled);
+}
+
+/* Nested beyond reason: refused, not a crash. */
+static void
+test_export_nested_refused (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GString) nested = g_string_new ("{\"SYSTEM_OPTIONS\": ");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (nested, '[');
+  g_assert_true (g_file_set_contents (f->config, nested->str, -1, NULL));
+  g_assert_false (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, &error));
+  g_assert_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "nested more than 64 levels"));
 }
 
 static void
@@ -361,6 +405,8 @@ main (int   argc,
   ADD ("config", test_export_config);
   ADD ("config-adds-missing-keys", test_export_adds_missing_keys);
   ADD ("config-invalid-untouched", test_export_invalid_untouched);
+  ADD ("config-duplicate-key-refused", test_export_duplicate_key_refused);
+  ADD ("config-nested-refused", test_export_nested_refused);
   ADD ("efuse", test_efuse);
   ADD ("env-file", test_env_file);
   ADD ("env-file-hostile", test_env_file_hostile);

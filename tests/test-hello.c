@@ -249,6 +249,36 @@ test_timeout (Fixture       *f,
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
 }
 
+/* Hostile servers: each ends with a verdict, within its time, and no
+ * crash. */
+static void
+test_hostile_frames (Fixture       *f,
+                     gconstpointer  data)
+{
+  const struct { XaDemoMode mode; XaVerdict verdict; const char *in_advice; } cases[] = {
+    /* 100 KB of "[": never handed to the recursive parser. */
+    { XA_DEMO_MODE_NESTED_JSON, XA_VERDICT_PROTOCOL_ERROR, "not the xiaozhi protocol" },
+    /* Endless small frames: bounded, and the deadline wins. */
+    { XA_DEMO_MODE_FRAME_FLOOD, XA_VERDICT_PROTOCOL_ERROR, "flood of messages" },
+    /* A frame larger than any hello: a protocol error, not a rejected token. */
+    { XA_DEMO_MODE_OVERSIZE_FRAME, XA_VERDICT_PROTOCOL_ERROR, "WebSocket protocol does not allow" },
+    /* The connection drops after the upgrade: unreachable, not rejected. */
+    { XA_DEMO_MODE_RESET_AFTER_UPGRADE, XA_VERDICT_UNREACHABLE, "connection dropped" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *url = xa_demo_server_get_url (f->server, cases[i].mode, "ws");
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(XaReport) r = probe_full (f, url, "t", 1000, NULL);
+
+      g_test_message ("%s", xa_demo_mode_to_nick (cases[i].mode));
+      g_assert_cmpint (r->verdict, ==, cases[i].verdict);
+      g_assert_nonnull (strstr (r->advice, cases[i].in_advice));
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+    }
+}
+
 static void
 test_unreachable (Fixture       *f,
                   gconstpointer  data)
@@ -341,6 +371,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/xa/hello/authorization-rules", test_authorization_rules);
+  ADD ("hostile-frames", test_hostile_frames);
   ADD ("valid", test_valid);
   ADD ("official-rejects", test_official_rejects);
   ADD ("official-unbound-test-token", test_official_unbound_test_token);

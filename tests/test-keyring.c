@@ -33,7 +33,7 @@ lookup (XaDevice     *device,
   xa_token_store_lookup_async (device, kind, NULL, xa_test_capture_cb, &result);
   secret = xa_token_store_lookup_finish (xa_test_wait (&result), error);
   copy = g_strdup (secret);
-  secret_password_free (secret);
+  xa_secret_free (secret);
   return copy;
 }
 
@@ -132,6 +132,22 @@ test_unavailable (void)
   g_test_trap_assert_stdout ("*No keyring is available*gnome-keyring*");
 }
 
+/* A locked keyring is not "no token". Last: the keyring stays locked. */
+static void
+test_locked (void)
+{
+  g_autoptr(XaDevice) d = xa_test_device_new ("locked", "02:00:00:00:00:05");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+
+  g_assert_true (save (d, XA_SECRET_TOKEN, "kept-token", &error));
+  xa_test_lock_keyring ();
+  secret = lookup (d, XA_SECRET_TOKEN, &error);
+  g_assert_null (secret);
+  g_assert_error (error, XA_KEYRING_ERROR, XA_KEYRING_ERROR_LOCKED);
+  g_assert_nonnull (strstr (error->message, "Unlock your login keyring"));
+}
+
 static void
 test_mask (void)
 {
@@ -156,6 +172,7 @@ main (int   argc,
   g_test_add_func ("/xa/keyring/unavailable", test_unavailable);
   g_test_add_func ("/xa/keyring/unavailable/subprocess", test_unavailable_subprocess);
   g_test_add_func ("/xa/keyring/mask", test_mask);
+  g_test_add_func ("/xa/keyring/locked", test_locked);
 
   return g_test_run ();
 }

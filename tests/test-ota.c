@@ -144,6 +144,22 @@ test_parse_errors (void)
 }
 
 static void
+test_huge_numbers (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaOtaAnswer) a = check (f, XA_DEMO_MODE_HUGE_NUMBERS, 0, &error);
+  gint64 skew;
+
+  /* A lifetime of 1e19 ms is counted as a day; a server time of
+   * INT64_MIN is no clock at all. */
+  g_assert_no_error (error);
+  g_assert_cmpint (a->timeout_ms, ==, (gint64) 24 * 3600 * 1000);
+  g_assert_false (a->has_server_time);
+  g_assert_false (xa_ota_answer_get_clock_skew (a, &skew));
+}
+
+static void
 test_activate_url (void)
 {
   g_autofree char *a = xa_ota_activate_url ("https://api.tenclass.net/xiaozhi/ota/");
@@ -299,6 +315,9 @@ static const FaultCase faults[] = {
   { XA_DEMO_MODE_INCOMPLETE, XA_OTA_ERROR_INCOMPLETE, "neither an activation code" },
   { XA_DEMO_MODE_HANG, XA_OTA_ERROR_TIMEOUT, "did not answer in time" },
   { XA_DEMO_MODE_TOKEN_NEWLINE, XA_OTA_ERROR_UNSAFE_VALUE, "Nothing was saved" },
+  { XA_DEMO_MODE_NESTED_JSON, XA_OTA_ERROR_NOT_JSON, "nested more than 64 levels" },
+  /* Escape sequences and a line break of the server's are not passed on. */
+  { XA_DEMO_MODE_ANSI_ESCAPES, XA_OTA_ERROR_SERVER_REFUSED, "“ [2J ]0;pwned bad ✔ Token is valid”" },
 };
 
 static void
@@ -418,6 +437,7 @@ main (int   argc,
   g_test_add ("/xa/ota/bound-answer", Fixture, NULL, fixture_setup, test_bound_answer, fixture_teardown);
   g_test_add ("/xa/ota/tls-self-signed", Fixture, NULL, fixture_setup_tls, test_tls_self_signed, fixture_teardown);
   g_test_add ("/xa/ota/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/xa/ota/huge-numbers", Fixture, NULL, fixture_setup, test_huge_numbers, fixture_teardown);
 
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {

@@ -4,7 +4,7 @@
 # bus would fight over the Secret Service name.
 set -eu
 if [ -z "${XA_OWN_BUS:-}" ]; then
-  XA_OWN_BUS=1 exec dbus-run-session -- "$0" "$@"
+  XA_OWN_BUS=1 exec dbus-run-session --config-file="$(dirname "$0")/session-bus.conf" -- "$0" "$@"
 fi
 
 home=$(mktemp -d)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <libsecret/secret.h>
+
 #include "xa-test-util.h"
 
 /* A test that waits longer than this has hung: fail it instead. */
@@ -115,4 +117,24 @@ xa_test_sleep (guint ms)
 
   g_timeout_add (ms, set_flag_cb, &done);
   xa_test_wait_until (&done);
+}
+
+/* Locks the login keyring of the test's gnome-keyring. The test bus has
+ * no prompter (tests/session-bus.conf): nothing unlocks it again, so a
+ * test that calls this runs last. (Locking every collection makes
+ * gnome-keyring 42 quit after items were deleted.) */
+void
+xa_test_lock_keyring (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_autoptr(SecretCollection) login = NULL;
+  GList one = { NULL, NULL, NULL };
+
+  g_assert_no_error (error);
+  login = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  one.data = login;
+  g_assert_cmpint (secret_service_lock_sync (service, &one, NULL, NULL, &error), ==, 1);
+  g_assert_no_error (error);
 }

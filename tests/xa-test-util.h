@@ -35,5 +35,6 @@ void          xa_test_wait_until      (gboolean      *flag);
       }                                                                   \
   } G_STMT_END
 void          xa_test_sleep           (guint          ms);
+void          xa_test_lock_keyring    (void);
 
 G_END_DECLS

@@ -250,7 +250,8 @@ device_list (Cli   *cli,
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
-      g_print ("%-20s  %s  %s\n", xa_device_get_name (d), xa_device_get_device_id (d), xa_device_get_status (d));
+      g_print ("%-20s  %s  %s\n", cli_safe (cli, xa_device_get_name (d)), cli_safe (cli, xa_device_get_device_id (d)),
+               xa_device_get_status (d));
     }
   return EXIT_OK;
 }
@@ -295,17 +296,17 @@ device_show (Cli   *cli,
   activated = format_time (xa_device_get_activated_at (d));
   tested = format_time (xa_device_get_last_test_at (d));
 
-  g_print (_("Name:           %s\n"), xa_device_get_name (d));
-  g_print (_("Device-Id:      %s\n"), xa_device_get_device_id (d));
-  g_print (_("Client-Id:      %s\n"), xa_device_get_client_id (d));
-  g_print (_("Serial number:  %s\n"), xa_device_get_serial_number (d) ? xa_device_get_serial_number (d) : "");
-  g_print (_("OTA address:    %s\n"), xa_device_get_ota_url (d));
-  g_print (_("Control panel:  %s\n"), xa_device_get_panel_url (d) ? xa_device_get_panel_url (d) : "");
-  g_print (_("WebSocket URL:  %s\n"), xa_device_get_websocket_url (d) ? xa_device_get_websocket_url (d) : "");
+  g_print (_("Name:           %s\n"), cli_safe (cli, xa_device_get_name (d)));
+  g_print (_("Device-Id:      %s\n"), cli_safe (cli, xa_device_get_device_id (d)));
+  g_print (_("Client-Id:      %s\n"), cli_safe (cli, xa_device_get_client_id (d)));
+  g_print (_("Serial number:  %s\n"), cli_safe (cli, xa_device_get_serial_number (d)));
+  g_print (_("OTA address:    %s\n"), cli_safe (cli, xa_device_get_ota_url (d)));
+  g_print (_("Control panel:  %s\n"), cli_safe (cli, xa_device_get_panel_url (d)));
+  g_print (_("WebSocket URL:  %s\n"), cli_safe (cli, xa_device_get_websocket_url (d)));
   g_print (_("Status:         %s\n"), xa_device_get_status (d));
   g_print (_("Activated:      %s\n"), activated);
   if (xa_device_get_last_verdict (d) != NULL)
-    g_print (_("Last test:      %s, %s\n"), tested, xa_device_get_last_message (d));
+    g_print (_("Last test:      %s, %s\n"), tested, cli_safe (cli, xa_device_get_last_message (d)));
   if (keyring_error != NULL)
     g_print (_("Token:          unknown (%s)\n"), keyring_error->message);
   else if (token == NULL && xa_device_get_token_unsaved (d))
@@ -696,9 +697,10 @@ cli_cmd_export (Cli   *cli,
     return cli_fail (cli, error);
 
   if (env_file != NULL)
-    g_print (_("Wrote “%s” into %s.\n"), argv[1], env_file);
+    g_print (_("Wrote “%s” into %s; only you can read it.\n"), argv[1], env_file);
   else
-    g_print (_("Wrote “%s” into the py-xiaozhi configuration in %s (the previous one is config.json.bak).\n"),
+    g_print (_("Wrote “%s” into the py-xiaozhi configuration in %s (the previous one is config.json.bak); "
+               "only you can read them.\n"),
              argv[1], dir);
   return EXIT_OK;
 }

@@ -22,6 +22,21 @@ interrupted_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* @text, from devices.json or a server, fit for a terminal: no escape
+ * sequence or line break of someone else's reaches it. Lives as long as
+ * the command. */
+const char *
+cli_safe (Cli        *cli,
+          const char *text)
+{
+  if (text == NULL)
+    return "";
+  if (cli->safe_texts == NULL)
+    cli->safe_texts = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (cli->safe_texts, xa_server_text_sanitize (text, -1, FALSE));
+  return g_ptr_array_index (cli->safe_texts, cli->safe_texts->len - 1);
+}
+
 int
 cli_usage_error (const char *command,
                  const char *message)
@@ -142,11 +157,11 @@ code_issued_cb (XaActivation      *activation,
   g_printerr ("\n");
   g_printerr (_("Activation code: %s\n"), answer->code);
   g_printerr ("\n");
-  g_printerr (_("1. Open %s and log in.\n"), cli->panel_url);
+  g_printerr (_("1. Open %s and log in.\n"), cli_safe (cli, cli->panel_url));
   g_printerr (_("2. Add a device and type the code %s.\n"), answer->code);
   g_printerr (_("3. Leave this running: it notices when the device is bound.\n"));
   g_printerr ("\n");
-  g_printerr (_("Device-Id: %s\n"), identity->device_id);
+  g_printerr (_("Device-Id: %s\n"), cli_safe (cli, identity->device_id));
   if (answer->message != NULL && *answer->message != '\0')
     {
       g_autofree char *oneline = g_strdup (answer->message);
@@ -331,8 +346,8 @@ cmd_activate (Cli   *cli,
     return cli_usage_error ("activate", error->message);
   if (argc > 2)
     return cli_usage_error ("activate", _("Unexpected argument."));
-  if (timeout_s <= 0 || poll_ms < 10)
-    return cli_usage_error ("activate", _("The timeout must be a positive number of seconds."));
+  if (timeout_s <= 0 || timeout_s > CLI_MAX_TIMEOUT_S || poll_ms < 10)
+    return cli_usage_error ("activate", _("The timeout must be a number of seconds between 1 and 86400."));
 
   if (argc == 2)
     {
@@ -461,13 +476,16 @@ cmd_test (Cli   *cli,
     return cli_usage_error ("test", error->message);
   if (argc > 2)
     return cli_usage_error ("test", _("Unexpected argument."));
-  if (timeout_s <= 0)
-    return cli_usage_error ("test", _("The timeout must be a positive number of seconds."));
+  if (timeout_s <= 0 || timeout_s > CLI_MAX_TIMEOUT_S)
+    return cli_usage_error ("test", _("The timeout must be a number of seconds between 1 and 86400."));
   if (argc == 2)
     return cli_cmd_test_saved (cli, timeout_s, argv[1]);
 
   if (ws_url == NULL && ota_url == NULL)
     return cli_usage_error ("test", _("Give the WebSocket URL with --url."));
+  if (ws_url != NULL && !xa_websocket_url_is_safe (ws_url))
+    return cli_usage_error ("test", _("The WebSocket URL starts with ws:// or wss:// and names a server, "
+                                      "for example wss://api.tenclass.net/xiaozhi/v1/."));
   if (device_id == NULL || client_id == NULL)
     return cli_usage_error ("test", _("Give the device’s --device-id and --client-id."));
   if (ota_url != NULL && !xa_ota_url_validate (ota_url, &error))
@@ -582,6 +600,7 @@ main (int   argc,
     }
 
   g_clear_object (&cli.store);
+  g_clear_pointer (&cli.safe_texts, g_ptr_array_unref);
   g_clear_pointer (&cli.panel_url, g_free);
   g_clear_error (&cli.error);
   g_main_loop_unref (cli.loop);

@@ -16,6 +16,9 @@ enum {
   EXIT_USAGE = 2,
 };
 
+/* A day: longer is a mistake (and would overflow milliseconds). */
+#define CLI_MAX_TIMEOUT_S 86400
+
 typedef struct
 {
   GMainLoop     *loop;
@@ -30,8 +33,11 @@ typedef struct
   GError        *error;
   XaReport      *report;
   XaDeviceStore *store;
+  GPtrArray     *safe_texts;
 } Cli;
 
+const char  *cli_safe                 (Cli              *cli,
+                                       const char       *text);
 int          cli_usage_error          (const char       *command,
                                        const char       *message);
 int          cli_fail                 (Cli              *cli,

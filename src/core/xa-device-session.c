@@ -59,6 +59,18 @@ static guint signals[N_SIGNALS];
 
 /* ---- state ------------------------------------------------------------------ */
 
+static gboolean
+valid_name (const char *text)
+{
+  if (*text == '\0' || !g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+
 static void
 set_keyring_error (XaDeviceSession *self,
                    const GError    *error)
@@ -794,6 +806,13 @@ xa_device_session_add_async (XaDeviceSession     *self,
 
   if (task == NULL)
     return;
+  if (!valid_name (xa_device_get_name (self->device)))
+    {
+      op_end (task, g_error_new_literal (XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_INVALID,
+                                         _("A name is some text without line breaks or control characters: "
+                                           "choose another one.")));
+      return;
+    }
   if (token != NULL && !xa_token_is_safe (token))
     {
       op_end (task, g_error_new_literal (XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_INVALID,
@@ -953,17 +972,6 @@ valid_web_address (const char *text)
 
   return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
          (g_str_equal (g_uri_get_scheme (uri), "http") || g_str_equal (g_uri_get_scheme (uri), "https"));
-}
-
-static gboolean
-valid_name (const char *text)
-{
-  if (*text == '\0' || !g_utf8_validate (text, -1, NULL))
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "xa-device-store.h"
+#include "xa-json-edit.h"
 
 /* The saved devices, as a GListModel of XaDevice.
  *
@@ -70,10 +71,9 @@ read_devices (const char  *path,
               GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *contents = NULL;
   gsize length;
-  JsonNode *root;
   JsonObject *object;
   gint64 format;
 
@@ -86,8 +86,8 @@ read_devices (const char  *path,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, contents, length, &local_error) ||
-      !JSON_NODE_HOLDS_OBJECT ((root = json_parser_get_root (parser))))
+  root = xa_json_parse (contents, length, &local_error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
                    _("The devices file “%s” is damaged (%s). It was left untouched: "
@@ -97,7 +97,7 @@ read_devices (const char  *path,
     }
 
   object = json_node_get_object (root);
-  format = json_object_get_int_member_with_default (object, "version", 0);
+  format = xa_json_get_int (object, "version", 0);
   if (format > XA_DEVICE_STORE_FORMAT)
     {
       g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NEWER_VERSION,
@@ -117,6 +117,31 @@ read_devices (const char  *path,
     }
 
   return json_array_ref (json_object_get_array_member (object, "devices"));
+}
+
+static gboolean
+reads_back (const char *text)
+{
+  g_autoptr(JsonNode) again = NULL;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  again = xa_json_parse (text, -1, NULL);
+  return again != NULL;
+}
+
+/* A record as this version writes it: only the members it knows, each
+ * of a type it can write. What a hand edit added is dropped rather than
+ * written back broken. */
+static JsonNode *
+normalize_record (JsonNode *record)
+{
+  g_autoptr(XaDevice) device = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (record) ||
+      (device = xa_device_new_from_json (json_node_get_object (record), NULL)) == NULL)
+    return NULL;
+  return xa_device_to_json (device);
 }
 
 static gboolean
@@ -143,6 +168,18 @@ write_devices (const char  *path,
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
 
+  /* A record edited by hand may hold what json-glib reads but cannot
+   * write back (1e999, broken UTF-8): never replace a good file with one
+   * the next start calls damaged. */
+  if (!reads_back (text))
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
+                   _("The devices file “%s” holds a value that cannot be written back. It was left untouched: "
+                     "repair it, or move it aside to start with an empty list."),
+                   path);
+      return FALSE;
+    }
+
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
     {
@@ -163,13 +200,14 @@ find_record (JsonArray  *devices,
 {
   for (guint i = 0; i < json_array_get_length (devices); i++)
     {
-      JsonObject *o = json_array_get_object_element (devices, i);
+      JsonNode *element = json_array_get_element (devices, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
       if (o == NULL)
         continue;
-      if (except_uuid && g_strcmp0 (json_object_get_string_member_with_default (o, "uuid", NULL), except_uuid) == 0)
+      if (except_uuid && g_strcmp0 (xa_json_get_string (o, "uuid"), except_uuid) == 0)
         continue;
-      if (g_strcmp0 (json_object_get_string_member_with_default (o, member, NULL), value) == 0)
+      if (g_strcmp0 (xa_json_get_string (o, member), value) == 0)
         return (int) i;
     }
   return -1;
@@ -198,7 +236,7 @@ apply_change (Change     *change,
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
       if (change->uuid != NULL && o != NULL &&
-          g_strcmp0 (json_object_get_string_member_with_default (o, "uuid", NULL), change->uuid) == 0)
+          g_strcmp0 (xa_json_get_string (o, "uuid"), change->uuid) == 0)
         {
           found = TRUE;
           if (replaces)
@@ -206,6 +244,27 @@ apply_change (Change     *change,
           continue;
         }
       json_array_add_element (result, json_node_copy (element));
+    }
+
+  /* What does not read back is written the way this version writes it. */
+  if (change->op != OP_LOAD)
+    {
+      g_autoptr(JsonNode) probe = json_node_init_array (json_node_alloc (), result);
+      g_autofree char *text = json_to_string (probe, FALSE);
+
+      if (!reads_back (text))
+        {
+          g_autoptr(JsonArray) cleaned = json_array_new ();
+
+          for (guint i = 0; i < json_array_get_length (result); i++)
+            {
+              JsonNode *normal = normalize_record (json_array_get_element (result, i));
+              if (normal != NULL)
+                json_array_add_element (cleaned, normal);
+            }
+          g_clear_pointer (&result, json_array_unref);
+          result = g_steal_pointer (&cleaned);
+        }
     }
 
   if (!found && change->op == OP_SAVE)
@@ -237,7 +296,8 @@ change_thread (GTask        *task,
   if (change->op != OP_LOAD)
     {
       g_mkdir_with_parents (dir, 0700);
-      lock_fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+      /* Not through a symlink someone else planted. */
+      lock_fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
       if (lock_fd < 0 || flock (lock_fd, LOCK_EX) != 0)
         {
           int saved = errno;
@@ -278,16 +338,27 @@ sync_devices (XaDeviceStore *self,
               JsonArray     *records)
 {
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
+
+  /* One pass, not one search per record: thousands of devices stay quick. */
+  for (guint i = 0; i < n; i++)
+    {
+      XaDevice *d = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
+      g_hash_table_insert (by_uuid, (gpointer) xa_device_get_uuid (d), d);
+      g_object_unref (d);
+    }
 
   for (guint i = 0; i < json_array_get_length (records); i++)
     {
-      JsonObject *o = json_array_get_object_element (records, i);
+      JsonNode *element = json_array_get_element (records, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
       g_autoptr(XaDevice) incoming = o ? xa_device_new_from_json (o, NULL) : NULL;
       XaDevice *existing;
 
       if (incoming == NULL)
         continue;
-      existing = xa_device_store_find_uuid (self, xa_device_get_uuid (incoming));
+      existing = g_hash_table_lookup (by_uuid, xa_device_get_uuid (incoming));
       if (existing != NULL)
         {
           xa_device_update_from (existing, incoming);

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "xa-device.h"
+#include "xa-json-edit.h"
 
 struct _XaDevice
 {
@@ -251,7 +252,7 @@ xa_device_new_from_json (JsonObject  *object,
 
   for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
     {
-      const char *value = json_object_get_string_member_with_default (object, string_fields[i].key, NULL);
+      const char *value = xa_json_get_string (object, string_fields[i].key);
 
       if (value == NULL && string_fields[i].required)
         {
@@ -260,10 +261,12 @@ xa_device_new_from_json (JsonObject  *object,
                        _("A device in the devices file has no “%s”."), string_fields[i].key);
           return NULL;
         }
-      STRING_FIELD (self, i) = g_strdup (value);
+      /* A hand-edited file may hold broken UTF-8: keep what can be shown. */
+      STRING_FIELD (self, i) = value && !g_utf8_validate (value, -1, NULL) ? g_utf8_make_valid (value, -1)
+                                                                          : g_strdup (value);
     }
   for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
-    INT_FIELD (self, i) = json_object_get_int_member_with_default (object, int_fields[i].key, 0);
+    INT_FIELD (self, i) = MAX (0, xa_json_get_int (object, int_fields[i].key, 0));
 
   return g_steal_pointer (&self);
 }

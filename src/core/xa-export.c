@@ -73,7 +73,7 @@ load_json_file (const char  *path,
       return NULL;
     }
 
-  root = json_from_string (contents, &local_error);
+  root = xa_json_parse (contents, length, &local_error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_clear_pointer (&root, json_node_unref);
@@ -186,7 +186,7 @@ xa_py_xiaozhi_import (const char  *config_dir,
         imported->device_id = dup_path (efuse, "mac_address");
       imported->serial_number = dup_path (efuse, "serial_number");
       imported->hmac_key = dup_path (efuse, "hmac_key");
-      imported->activated = json_object_get_boolean_member_with_default (o, "activation_status", FALSE);
+      imported->activated = xa_json_get_boolean (o, "activation_status", FALSE);
     }
 
   if (imported->device_id == NULL || imported->client_id == NULL)
@@ -209,8 +209,9 @@ json_string (const char *value)
   return json_to_string (node, FALSE);
 }
 
-/* Keeps the old file as PATH.bak and puts @contents in place atomically,
- * with the old file's permissions (or 0600 for a new one). */
+/* Keeps the old file as PATH.bak and puts @contents in place atomically.
+ * Both hold secrets (a token, an HMAC key): only their owner may read
+ * them, from the moment they are created. */
 static gboolean
 replace_file (const char  *path,
               const char  *contents,
@@ -226,7 +227,6 @@ replace_file (const char  *path,
       g_autofree char *old = NULL;
       gsize length;
 
-      mode = st.st_mode & 0777;
       if (keep_backup)
         {
           g_autofree char *backup = g_strconcat (path, ".bak", NULL);
@@ -274,9 +274,11 @@ edit_json_file (const char          *path,
       text = edited;
     }
 
-  /* Never write something we could not read back. */
+  /* Never write something that does not read back with our values: a
+   * key written twice would have its first copy edited while py-xiaozhi
+   * (like json-glib) reads the last. */
   g_clear_pointer (&check, json_node_unref);
-  check = json_from_string (text, NULL);
+  check = xa_json_parse (text, -1, NULL);
   if (check == NULL)
     {
       g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
@@ -284,6 +286,19 @@ edit_json_file (const char          *path,
                      "Repair it or point to another file."),
                    path, _("not an object"));
       return FALSE;
+    }
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *read_back = dup_path (check, paths[i]);
+
+      if (g_strcmp0 (read_back, values[i] ? values[i] : "") != 0)
+        {
+          g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+                       _("In “%s”, %s is written more than once, so the file was left untouched. "
+                         "Keep one copy of it and export again."),
+                       path, paths[i]);
+          return FALSE;
+        }
     }
 
   return replace_file (path, text, TRUE, error);
@@ -344,7 +359,17 @@ xa_py_xiaozhi_write_efuse (const char  *config_dir,
         return TRUE;
       edited = xa_json_edit_set (contents, "activation_status",
                                  xa_device_is_activated (device) ? "true" : "false");
-      return edited == NULL || replace_file (path, edited, FALSE, error);
+      if (edited == NULL)
+        return TRUE;
+      /* The same rule as every edit: it must read back as written. */
+      {
+        g_autoptr(JsonNode) check = xa_json_parse (edited, -1, NULL);
+        if (check == NULL || !JSON_NODE_HOLDS_OBJECT (check) ||
+            xa_json_get_boolean (json_node_get_object (check), "activation_status", !xa_device_is_activated (device))
+              != xa_device_is_activated (device))
+          return TRUE;
+      }
+      return replace_file (path, edited, FALSE, error);
     }
 
   b = json_builder_new ();

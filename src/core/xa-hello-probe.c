@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "xa-hello-probe.h"
+#include "xa-json-edit.h"
 #include "xa-net.h"
 
 /* One probe in flight. The GTask owns it; while the socket is open the
@@ -21,7 +22,16 @@ typedef struct
   gint64                   sent_at_us;
   GSource                 *cancel_source;
   gboolean                 got_foreign_text;
+  gint64                   deadline_us;   /* monotonic */
+  guint                    frames;        /* received before the hello */
+  gsize                    bytes;
+  gboolean                 broke_protocol; /* a frame libsoup refused */
 } Probe;
+
+/* What a server may send before its hello; real ones send one frame. A
+ * flood beyond this is refused rather than read for ever. */
+#define MAX_FRAMES_BEFORE_HELLO 64
+#define MAX_BYTES_BEFORE_HELLO (1024 * 1024)
 
 static void
 probe_free (Probe *probe)
@@ -161,8 +171,8 @@ handle_server_hello (GTask      *task,
 {
   Probe *probe = g_task_get_task_data (task);
   XaReport *report = probe->report;
-  const char *transport = json_object_get_string_member_with_default (obj, "transport", NULL);
-  const char *session_id = json_object_get_string_member_with_default (obj, "session_id", NULL);
+  g_autofree char *transport = xa_server_text_sanitize (xa_json_get_string (obj, "transport"), -1, FALSE);
+  g_autofree char *session_id = xa_server_text_sanitize (xa_json_get_string (obj, "session_id"), -1, FALSE);
   g_autofree char *advice = NULL;
 
   report->latency_ms = (g_get_monotonic_time () - probe->sent_at_us) / 1000;
@@ -187,7 +197,7 @@ handle_server_hello (GTask      *task,
       return;
     }
 
-  report->session_id = g_strdup (session_id);
+  report->session_id = g_steal_pointer (&session_id);
   advice = g_strdup_printf (_("The server accepted the token and answered the hello in %d ms."),
                             (int) report->latency_ms);
   complete_open (task, XA_VERDICT_VALID, advice);
@@ -201,32 +211,55 @@ message_cb (SoupWebsocketConnection *conn,
 {
   GTask *task = user_data;
   Probe *probe = g_task_get_task_data (task);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
-  JsonNode *root;
   JsonObject *obj;
   const char *msg_type;
   gsize len;
   const char *data;
 
+  data = g_bytes_get_data (message, &len);
+
+  /* libsoup keeps reading while frames keep coming, and the deadline's
+   * source never gets its turn: the bounds and the deadline are checked
+   * here, for every frame. */
+  probe->frames++;
+  probe->bytes += len;
+  if (g_get_monotonic_time () >= probe->deadline_us)
+    {
+      g_autofree char *advice = g_strdup_printf (_("The server sent %u messages but no hello within %u seconds. "
+                                                   "Check the WebSocket URL."),
+                                                 probe->frames, (probe->timeout_ms + 999) / 1000);
+      complete_open (task, XA_VERDICT_TIMEOUT, advice);
+      return;
+    }
+  if (probe->frames > MAX_FRAMES_BEFORE_HELLO || probe->bytes > MAX_BYTES_BEFORE_HELLO)
+    {
+      complete_open (task, XA_VERDICT_PROTOCOL_ERROR,
+                     _("The server sent a flood of messages instead of answering the hello. "
+                       "This is not how a xiaozhi server behaves: check the WebSocket URL."));
+      return;
+    }
+
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
 
-  data = g_bytes_get_data (message, &len);
   text = g_utf8_make_valid (data, len);
 
-  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  root = xa_json_parse (text, -1, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       /* e.g. 认证失败 before a close: keep it and wait for what follows. */
       g_free (probe->report->server_text);
-      probe->report->server_text = g_steal_pointer (&text);
+      probe->report->server_text = xa_server_text_sanitize (text, -1, FALSE);
       probe->got_foreign_text = TRUE;
       return;
     }
 
   obj = json_node_get_object (root);
-  msg_type = json_object_get_string_member_with_default (obj, "type", "");
+  msg_type = xa_json_get_string (obj, "type");
+  if (msg_type == NULL)
+    msg_type = "";
 
   if (g_str_equal (msg_type, "hello"))
     {
@@ -236,9 +269,9 @@ message_cb (SoupWebsocketConnection *conn,
 
   /* A manager-API server ignores the hello of an unbound device and
    * speaks a prompt with the code instead. */
-  if (json_object_has_member (obj, "text"))
+  if (xa_json_get_string (obj, "text") != NULL)
     {
-      const char *spoken = json_object_get_string_member_with_default (obj, "text", "");
+      g_autofree char *spoken = xa_server_text_sanitize (xa_json_get_string (obj, "text"), -1, FALSE);
 
       g_free (probe->report->server_text);
       probe->report->server_text = g_strdup (spoken);
@@ -263,6 +296,8 @@ error_cb (SoupWebsocketConnection *conn,
 
   g_free (probe->report->network_error);
   probe->report->network_error = g_strdup (error->message);
+  /* A frame too big, or not a frame at all: libsoup closes on it. */
+  probe->broke_protocol |= error->domain == SOUP_WEBSOCKET_ERROR;
 }
 
 static void
@@ -275,9 +310,42 @@ closed_cb (SoupWebsocketConnection *conn,
   g_autofree char *advice = NULL;
 
   report->close_code = soup_websocket_connection_get_close_code (conn);
-  report->close_reason = g_strdup (soup_websocket_connection_get_close_data (conn));
+  report->close_reason = xa_server_text_sanitize (soup_websocket_connection_get_close_data (conn), -1, FALSE);
   if (report->close_reason != NULL && *report->close_reason == '\0')
     g_clear_pointer (&report->close_reason, g_free);
+
+  if (probe->broke_protocol)
+    {
+      advice = g_strdup_printf (_("The server sent something the WebSocket protocol does not allow (%s). "
+                                  "Check the WebSocket URL and the server."),
+                                report->network_error);
+      complete_open (task, XA_VERDICT_PROTOCOL_ERROR, advice);
+      return;
+    }
+
+  switch (report->close_code)
+    {
+    case SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR:
+    case SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA:
+    case SOUP_WEBSOCKET_CLOSE_BAD_DATA:
+    case SOUP_WEBSOCKET_CLOSE_TOO_BIG:
+      /* Garbage or a frame too big: the connection broke on the
+       * protocol, not on the token. */
+      advice = g_strdup_printf (_("The server sent something the WebSocket protocol does not allow "
+                                  "(close code %u). Check the WebSocket URL and the server."),
+                                report->close_code);
+      complete_open (task, XA_VERDICT_PROTOCOL_ERROR, advice);
+      return;
+    case 0:
+    case SOUP_WEBSOCKET_CLOSE_ABNORMAL:
+      /* No close frame at all: the connection dropped. */
+      advice = g_strdup (_("The connection dropped after it was opened, before the server answered the hello. "
+                           "Check the network and the server, then try again."));
+      complete_open (task, XA_VERDICT_UNREACHABLE, advice);
+      return;
+    default:
+      break;
+    }
 
   if (report->server_text != NULL)
     advice = g_strdup_printf (_("The server said “%s” and closed the connection. "
@@ -333,6 +401,7 @@ connect_cb (GObject      *object,
       g_source_attach (probe->cancel_source, NULL);
       hello = build_hello ();
       probe->sent_at_us = g_get_monotonic_time ();
+      probe->deadline_us = probe->sent_at_us + (gint64) probe->timeout_ms * 1000;
       soup_websocket_connection_send_text (probe->conn, hello);
       g_steal_pointer (&task);
       return;

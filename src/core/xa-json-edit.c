@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "xa-json-edit.h"
@@ -209,4 +210,109 @@ xa_json_edit_set (const char *text,
     }
 
   return NULL;
+}
+
+/* Whether @data nests arrays and objects at most XA_JSON_MAX_DEPTH deep.
+ * A scan of the bytes, outside strings: cheap, and it runs before
+ * json-glib, whose parser recurses once per level. */
+gboolean
+xa_json_depth_ok (const char *data,
+                  gssize      length)
+{
+  gsize n = length < 0 ? strlen (data) : (gsize) length;
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > XA_JSON_MAX_DEPTH)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+/* json_from_string() for text from a server or a file: refuses what is
+ * nested too deeply (G_IO_ERROR_INVALID_DATA) before parsing it. */
+JsonNode *
+xa_json_parse (const char  *data,
+               gssize       length,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (!xa_json_depth_ok (data, length))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("nested more than %d levels deep"), XA_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("empty"));
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+static JsonNode *
+get_value (JsonObject *object,
+           const char *name,
+           GType       type)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != type)
+    return NULL;
+  return node;
+}
+
+const char *
+xa_json_get_string (JsonObject *object,
+                    const char *name)
+{
+  JsonNode *node = get_value (object, name, G_TYPE_STRING);
+
+  return node ? json_node_get_string (node) : NULL;
+}
+
+gint64
+xa_json_get_int (JsonObject *object,
+                 const char *name,
+                 gint64      fallback)
+{
+  JsonNode *node = get_value (object, name, G_TYPE_INT64);
+
+  return node ? json_node_get_int (node) : fallback;
+}
+
+gboolean
+xa_json_get_boolean (JsonObject *object,
+                     const char *name,
+                     gboolean    fallback)
+{
+  JsonNode *node = get_value (object, name, G_TYPE_BOOLEAN);
+
+  return node ? json_node_get_boolean (node) : fallback;
 }

@@ -4,9 +4,11 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "xa-json-edit.h"
 #include "xa-net.h"
 #include "xa-ota.h"
 
@@ -62,6 +64,54 @@ invalid_url_error (const char *url)
 
 /* ---- answer parsing ---------------------------------------------------- */
 
+static char *dup_member_string (JsonObject *obj, const char *name);
+
+/* Text a server sent, made fit to show in a terminal or a label: valid
+ * UTF-8, no control characters (escape sequences could fake our output or
+ * retitle a terminal), at most 500 characters. */
+char *
+xa_server_text_sanitize (const char *text,
+                         gssize      length,
+                         gboolean    keep_newlines)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  glong count = 0;
+
+  if (text == NULL)
+    return NULL;
+  valid = g_utf8_make_valid (text, length);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (++count > 500)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      if (c == '\n' && keep_newlines)
+        g_string_append_c (out, '\n');
+      else if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A string member, for showing: sanitized. */
+static char *
+dup_member_text (JsonObject *obj,
+                 const char *name,
+                 gboolean    keep_newlines)
+{
+  g_autofree char *raw = dup_member_string (obj, name);
+
+  return xa_server_text_sanitize (raw, -1, keep_newlines);
+}
+
 static char *
 dup_member_string (JsonObject *obj,
                    const char *name)
@@ -106,8 +156,15 @@ get_member_int (JsonObject *obj,
       *value = json_node_get_int (node);
       return TRUE;
     case G_TYPE_DOUBLE:
-      *value = (gint64) json_node_get_double (node);
-      return TRUE;
+      {
+        double d = json_node_get_double (node);
+
+        /* Out of range (1e19, 1e999…) saturates; the callers clamp. */
+        if (isnan (d))
+          return FALSE;
+        *value = d >= 9.0e18 ? G_MAXINT64 : d <= -9.0e18 ? G_MININT64 : (gint64) d;
+        return TRUE;
+      }
     case G_TYPE_STRING:
       {
         const char *s = json_node_get_string (node);
@@ -130,6 +187,19 @@ get_member_object (JsonObject *obj,
   return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+static gboolean
+code_is_plausible (const char *code)
+{
+  gsize n = strlen (code);
+
+  if (n == 0 || n > 16)
+    return FALSE;
+  for (const char *p = code; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
 /* Servers report errors inside HTTP 200 in several shapes (PROTOCOL.md §2). */
 static char *
 find_error_text (JsonObject *root)
@@ -137,24 +207,22 @@ find_error_text (JsonObject *root)
   gint64 code = 0;
   char *text;
 
-  if ((text = dup_member_string (root, "error")) != NULL)
+  if ((text = dup_member_text (root, "error", FALSE)) != NULL)
     return text;
 
-  if (json_object_has_member (root, "success") &&
-      JSON_NODE_HOLDS_VALUE (json_object_get_member (root, "success")) &&
-      !json_object_get_boolean_member (root, "success"))
+  if (!xa_json_get_boolean (root, "success", TRUE))
     {
-      text = dup_member_string (root, "message");
+      text = dup_member_text (root, "message", FALSE);
       if (text == NULL)
-        text = dup_member_string (root, "msg");
+        text = dup_member_text (root, "msg", FALSE);
       return text ? text : g_strdup ("success: false");
     }
 
   if (get_member_int (root, "code", &code) && code != 0 && code != 200)
     {
-      text = dup_member_string (root, "msg");
+      text = dup_member_text (root, "msg", FALSE);
       if (text == NULL)
-        text = dup_member_string (root, "message");
+        text = dup_member_text (root, "message", FALSE);
       return text ? text : g_strdup_printf ("code %" G_GINT64_FORMAT, code);
     }
 
@@ -166,11 +234,10 @@ xa_ota_answer_parse (const char  *data,
                      gsize        length,
                      GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root_node = NULL;
   g_autoptr(XaOtaAnswer) answer = NULL;
   g_autofree char *error_text = NULL;
   JsonObject *root, *section;
-  JsonNode *root_node;
   gint64 v;
 
   if (length > XA_OTA_MAX_ANSWER_SIZE)
@@ -179,9 +246,15 @@ xa_ota_answer_parse (const char  *data,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, data, length, NULL) ||
-      (root_node = json_parser_get_root (parser)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (root_node))
+  if (!xa_json_depth_ok (data, length))
+    {
+      g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_NOT_JSON,
+                   _("The server’s answer is nested more than %d levels deep, which no OTA answer is. "
+                     "Check the OTA address and the server."), XA_JSON_MAX_DEPTH);
+      return NULL;
+    }
+  root_node = xa_json_parse (data, length, NULL);
+  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     {
       g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_NOT_JSON,
                    _("The server’s answer is not a JSON object, so this is probably not an OTA address. "
@@ -198,10 +271,23 @@ xa_ota_answer_parse (const char  *data,
     {
       answer->has_activation = TRUE;
       answer->code = dup_member_string (section, "code");
-      answer->message = dup_member_string (section, "message");
+      answer->message = dup_member_text (section, "message", TRUE);
       answer->challenge = dup_member_string (section, "challenge");
+      /* A lifetime beyond a day is none we can count down. */
       if (get_member_int (section, "timeout_ms", &v) && v > 0)
-        answer->timeout_ms = v;
+        answer->timeout_ms = MIN (v, (gint64) 24 * 3600 * 1000);
+
+      /* The code is shown large and typed by a person: digits and
+       * letters only. The challenge goes back in our request body. */
+      if (answer->code != NULL && !code_is_plausible (answer->code))
+        {
+          g_set_error_literal (error, XA_OTA_ERROR, XA_OTA_ERROR_UNSAFE_VALUE,
+                               _("The server’s activation code has characters no code has, or is far too long. "
+                                 "Check the OTA address and the server."));
+          return NULL;
+        }
+      if (answer->challenge != NULL && strlen (answer->challenge) > 1024)
+        g_clear_pointer (&answer->challenge, g_free);
     }
 
   if ((section = get_member_object (root, "websocket")) != NULL)
@@ -238,28 +324,31 @@ xa_ota_answer_parse (const char  *data,
   if ((section = get_member_object (root, "mqtt")) != NULL)
     {
       answer->has_mqtt = TRUE;
-      answer->mqtt_endpoint = dup_member_string (section, "endpoint");
-      answer->mqtt_client_id = dup_member_string (section, "client_id");
-      answer->mqtt_username = dup_member_string (section, "username");
+      answer->mqtt_endpoint = dup_member_text (section, "endpoint", FALSE);
+      answer->mqtt_client_id = dup_member_text (section, "client_id", FALSE);
+      answer->mqtt_username = dup_member_text (section, "username", FALSE);
       answer->mqtt_password = dup_member_string (section, "password");
-      answer->mqtt_publish_topic = dup_member_string (section, "publish_topic");
-      answer->mqtt_subscribe_topic = dup_member_string (section, "subscribe_topic");
+      answer->mqtt_publish_topic = dup_member_text (section, "publish_topic", FALSE);
+      answer->mqtt_subscribe_topic = dup_member_text (section, "subscribe_topic", FALSE);
       if (g_strcmp0 (answer->mqtt_subscribe_topic, "null") == 0)
         g_clear_pointer (&answer->mqtt_subscribe_topic, g_free);
     }
 
+  /* A server time outside 2001–2100 is a broken clock, not a skew. */
   if ((section = get_member_object (root, "server_time")) != NULL &&
-      get_member_int (section, "timestamp", &answer->server_time_ms))
+      get_member_int (section, "timestamp", &answer->server_time_ms) &&
+      answer->server_time_ms > G_GINT64_CONSTANT (978307200000) &&
+      answer->server_time_ms < G_GINT64_CONSTANT (4102444800000))
     {
       answer->has_server_time = TRUE;
-      if (get_member_int (section, "timezone_offset", &v))
+      if (get_member_int (section, "timezone_offset", &v) && v > -24 * 60 && v < 24 * 60)
         answer->timezone_offset_min = (gint) v;
     }
 
   if ((section = get_member_object (root, "firmware")) != NULL)
     {
-      answer->firmware_version = dup_member_string (section, "version");
-      answer->firmware_url = dup_member_string (section, "url");
+      answer->firmware_version = dup_member_text (section, "version", FALSE);
+      answer->firmware_url = dup_member_text (section, "url", FALSE);
     }
 
   /* A real answer wins over a stray "code": only look for error shapes
@@ -538,8 +627,8 @@ status_error (PostData *pd,
 {
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
-      const char *location = soup_message_headers_get_one (soup_message_get_response_headers (pd->msg),
-                                                           "Location");
+      g_autofree char *location = xa_server_text_sanitize (
+        soup_message_headers_get_one (soup_message_get_response_headers (pd->msg), "Location"), -1, FALSE);
       return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_REDIRECTED,
                           /* Translators: %s is the address the server redirected to */
                           _("The server sent the OTA request elsewhere (%s). "

@@ -87,6 +87,9 @@ char        *xa_ota_url_warnings         (const char        *url);
 gboolean     xa_ota_url_validate         (const char        *url,
                                           GError           **error);
 gboolean     xa_websocket_url_is_safe    (const char        *url);
+char        *xa_server_text_sanitize     (const char        *text,
+                                          gssize             length,
+                                          gboolean           keep_newlines);
 gboolean     xa_token_is_safe            (const char        *token);
 
 void         xa_ota_check_async          (const char        *ota_url,

@@ -282,6 +282,7 @@ add_string (JsonBuilder *b,
 JsonNode *
 xa_report_to_json (const XaReport *self)
 {
+  JsonNode *audio = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
@@ -291,8 +292,12 @@ xa_report_to_json (const XaReport *self)
   add_string (b, "websocket_url", self->websocket_url);
   add_string (b, "session_id", self->session_id);
   json_builder_set_member_name (b, "audio_params");
-  if (self->audio_params)
-    json_builder_add_value (b, json_from_string (self->audio_params, NULL));
+  /* What the server sent is ours to keep only as long as it reads back:
+   * a number like 1e999 does not, and would cut the rest short. */
+  if (self->audio_params && (audio = json_from_string (self->audio_params, NULL)) != NULL)
+    json_builder_add_value (b, audio);
+  else if (self->audio_params)
+    json_builder_add_string_value (b, self->audio_params);
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "latency_ms");

@@ -222,14 +222,39 @@ done_cb (GObject      *object,
 }
 
 static void
+left_over_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GError *error = NULL;
+  GList *items = secret_password_search_finish (result, &error);
+
+  /* Locked items are not cleared, and the clear still succeeds: a
+   * removal that leaves secrets behind is no removal. */
+  if (error == NULL && items != NULL)
+    error = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked items were left");
+  g_list_free_full (items, g_object_unref);
+  write_done (user_data, error);
+}
+
+static void
 clear_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
+  GTask *task = user_data;
+  SaveData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
   secret_password_clear_finish (result, &error);
-  write_done (user_data, error);
+  if (error != NULL)
+    {
+      write_done (task, error);
+      return;
+    }
+  secret_password_search (get_schema (), SECRET_SEARCH_ALL, g_task_get_cancellable (task), left_over_cb, task,
+                          "device-uuid", data->uuid,
+                          NULL);
 }
 
 static void
@@ -408,7 +433,10 @@ start_lookup (GTask *task)
 {
   LookupData *data = g_task_get_task_data (task);
 
-  secret_password_search (get_schema (), SECRET_SEARCH_UNLOCK, g_task_get_cancellable (task),
+  /* No SECRET_SEARCH_UNLOCK: libsecret 0.20's prompt path ends in a
+   * GLib critical when no prompter answers, and a locked keyring is
+   * better said plainly (“unlock your keyring”) than half-prompted. */
+  secret_password_search (get_schema (), SECRET_SEARCH_NONE, g_task_get_cancellable (task),
                           lookup_search_cb, task,
                           "device-uuid", data->uuid,
                           "kind", data->kind,

@@ -7,6 +7,7 @@
 
 #include "xa-demo-server.h"
 
+#define NESTED_SIZE (100 * 1024)
 #define HUGE_ANSWER_SIZE (2 * 1024 * 1024)
 
 /* One device as the server remembers it. */
@@ -65,6 +66,12 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
   [XA_DEMO_MODE_UPGRADE_401] = "upgrade-401",
   [XA_DEMO_MODE_UPGRADE_404] = "upgrade-404",
   [XA_DEMO_MODE_TOKEN_NEWLINE] = "token-newline",
+  [XA_DEMO_MODE_NESTED_JSON] = "nested-json",
+  [XA_DEMO_MODE_FRAME_FLOOD] = "frame-flood",
+  [XA_DEMO_MODE_OVERSIZE_FRAME] = "oversize-frame",
+  [XA_DEMO_MODE_HUGE_NUMBERS] = "huge-numbers",
+  [XA_DEMO_MODE_ANSI_ESCAPES] = "ansi-escapes",
+  [XA_DEMO_MODE_RESET_AFTER_UPGRADE] = "reset-after-upgrade",
 };
 
 static void
@@ -346,6 +353,27 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_HANG:
       g_ptr_array_add (self->held_streams, soup_server_message_steal_connection (msg));
       return TRUE;
+    case XA_DEMO_MODE_NESTED_JSON:
+      {
+        /* 100 KB of "[": a recursive parser overflows its stack. */
+        char *body = g_malloc (NESTED_SIZE);
+        memset (body, '[', NESTED_SIZE);
+        soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, NESTED_SIZE);
+        return TRUE;
+      }
+    case XA_DEMO_MODE_HUGE_NUMBERS:
+      respond_text (msg, SOUP_STATUS_OK, "application/json",
+                    "{\"server_time\":{\"timestamp\":-9223372036854775808,\"timezone_offset\":1e19},"
+                    "\"activation\":{\"code\":\"246810\",\"message\":\"246810\",\"challenge\":\"c\","
+                    "\"timeout_ms\":1e19}}");
+      return TRUE;
+    case XA_DEMO_MODE_ANSI_ESCAPES:
+      /* An error text that would clear the screen, retitle the terminal
+       * and print a line of ours. */
+      respond_text (msg, SOUP_STATUS_OK, "application/json",
+                    "{\"error\":\"\\u001b[2J\\u001b]0;pwned\\u0007bad\\n\\u2714 Token is valid\"}");
+      return TRUE;
     case XA_DEMO_MODE_OFFICIAL:
     case XA_DEMO_MODE_SELF_HOSTED:
     case XA_DEMO_MODE_MANAGER:
@@ -356,6 +384,9 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_UPGRADE_401:
     case XA_DEMO_MODE_UPGRADE_404:
     case XA_DEMO_MODE_TOKEN_NEWLINE:
+    case XA_DEMO_MODE_FRAME_FLOOD:
+    case XA_DEMO_MODE_OVERSIZE_FRAME:
+    case XA_DEMO_MODE_RESET_AFTER_UPGRADE:
     case XA_DEMO_N_MODES:
     default:
       return FALSE;
@@ -749,6 +780,18 @@ token_accepted (XaDemoServer            *self,
   return g_strcmp0 (auth, expected) == 0;
 }
 
+static gboolean
+flood_cb (gpointer user_data)
+{
+  SoupWebsocketConnection *conn = user_data;
+
+  if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return G_SOURCE_REMOVE;
+  for (int i = 0; i < 50 && soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN; i++)
+    soup_websocket_connection_send_text (conn, "{\"type\":\"tts\",\"state\":\"sentence_start\"}");
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 ws_message_cb (SoupWebsocketConnection *conn,
                gint                     type,
@@ -780,6 +823,28 @@ ws_message_cb (SoupWebsocketConnection *conn,
       send_hello (conn, "websocket", FALSE);
       break;
     case XA_DEMO_MODE_HELLO_HANG:
+      break;
+    case XA_DEMO_MODE_NESTED_JSON:
+      {
+        g_autofree char *nested = g_malloc0 (NESTED_SIZE + 1);
+        memset (nested, '[', NESTED_SIZE);
+        soup_websocket_connection_send_text (conn, nested);
+      }
+      break;
+    case XA_DEMO_MODE_FRAME_FLOOD:
+      /* Small frames, as fast as they go, until the client leaves. */
+      g_idle_add_full (G_PRIORITY_DEFAULT, flood_cb, g_object_ref (conn), g_object_unref);
+      break;
+    case XA_DEMO_MODE_OVERSIZE_FRAME:
+      {
+        g_autofree char *big = g_malloc0 (200 * 1024 + 1);
+        memset (big, 'x', 200 * 1024);
+        soup_websocket_connection_send_text (conn, big);
+      }
+      break;
+    case XA_DEMO_MODE_RESET_AFTER_UPGRADE:
+      /* No close frame: the connection just drops. */
+      g_io_stream_close (soup_websocket_connection_get_io_stream (conn), NULL, NULL);
       break;
     case XA_DEMO_MODE_SELF_HOSTED:
       if (token_accepted (self, conn))
@@ -822,6 +887,8 @@ ws_message_cb (SoupWebsocketConnection *conn,
     case XA_DEMO_MODE_UPGRADE_401:
     case XA_DEMO_MODE_UPGRADE_404:
     case XA_DEMO_MODE_TOKEN_NEWLINE:
+    case XA_DEMO_MODE_HUGE_NUMBERS:
+    case XA_DEMO_MODE_ANSI_ESCAPES:
     case XA_DEMO_N_MODES:
     default:
       if (token_accepted (self, conn))
