@@ -41,7 +41,8 @@ run_suite _build || status=1
 # tests' g_assert_finalize_object() instead.
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-CC=clang run_suite _build-asan -Db_sanitize=address,undefined -Db_lundef=false || status=1
+# The fuzz targets run here too, each for a bounded time (tests/fuzz/).
+CC=clang run_suite _build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true || status=1
 
 echo "$passed passed, $failed failed"
 exit $status

@@ -56,8 +56,17 @@ skip_value (Scan *sc)
     return skip_string (sc);
   if (sc->s[sc->i] != '{' && sc->s[sc->i] != '[')
     {
-      while (sc->i < sc->n && strchr (",}] \t\r\n", sc->s[sc->i]) == NULL)
-        sc->i++;
+      /* A scalar ends before the next delimiter, its trailing blanks
+       * left out (json-glib reads "- 1" as a number: so do we). */
+      gsize end = sc->i;
+
+      while (sc->i < sc->n && strchr (",}]", sc->s[sc->i]) == NULL)
+        {
+          if (strchr (" \t\r\n", sc->s[sc->i]) == NULL)
+            end = sc->i + 1;
+          sc->i++;
+        }
+      sc->i = end;
       return TRUE;
     }
 

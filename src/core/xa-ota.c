@@ -869,11 +869,10 @@ xa_ota_guess_control_panel (const char *ota_url)
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GUri) root = NULL;
 
-  if (ota_url == NULL)
+  /* Only an http(s) address with a host has a console beside it. */
+  if (!xa_ota_url_validate (ota_url, NULL))
     return NULL;
   uri = g_uri_parse (ota_url, SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL)
-    return NULL;
   if (g_str_equal (g_uri_get_host (uri), "api.tenclass.net") ||
       g_str_has_suffix (g_uri_get_host (uri), ".xiaozhi.me"))
     return g_strdup ("https://xiaozhi.me/");

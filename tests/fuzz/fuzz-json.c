@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "fuzz.h"
+#include "xa-device.h"
+#include "xa-json-edit.h"
+#include "xa-ota.h"
+
+/* What servers and files hand to json-glib and to our readers: a
+ * WebSocket frame, a devices.json record (property: what loads, saves
+ * into something that loads), server text for a terminal. */
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(JsonNode) root = xa_json_parse ((const char *) data, size, NULL);
+  g_autofree char *shown = xa_server_text_sanitize ((const char *) data, size, FALSE);
+
+  for (const char *p = shown; *p; p++)
+    g_assert_true ((guchar) *p >= 0x20 && *p != 0x7f);
+  g_assert_true (g_utf8_validate (shown, -1, NULL));
+
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *o = json_node_get_object (root);
+      g_autoptr(XaDevice) device = xa_device_new_from_json (o, NULL);
+
+      xa_json_get_string (o, "type");
+      xa_json_get_int (o, "version", 0);
+      xa_json_get_boolean (o, "success", TRUE);
+      if (device != NULL)
+        {
+          g_autoptr(JsonNode) saved = xa_device_to_json (device);
+          g_autofree char *text = json_to_string (saved, FALSE);
+          g_autoptr(JsonNode) again = xa_json_parse (text, -1, NULL);
+
+          g_assert_nonnull (again);
+        }
+    }
+  return 0;
+}

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Runs one libFuzzer target for a bounded time: new inputs go to a work
+# folder in the build tree (never into the seed corpus in the sources),
+# findings (crash-*, leak-*, timeout-*) beside them.
+set -eu
+target=$1 seeds=$2 work=$3 seconds=${XA_FUZZ_SECONDS:-20}
+mkdir -p "$work"
+# libFuzzer's own exit code for a finding is 77, which meson reads as
+# "skipped": a finding must fail the test.
+exec "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -error_exitcode=1 -timeout_exitcode=1 \
+  -artifact_prefix="$work/" "$work" "$seeds"
