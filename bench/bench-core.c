@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
+#include "xa-device-store.h"
 #include "xa-export.h"
 #include "xa-json-edit.h"
 #include "xa-token-test.h"
@@ -85,6 +88,64 @@ bench_token_test (void)
            seconds_since (start) * 1000 / n, worst * 1000, n);
 }
 
+/* Adding a device to a list of 10,000 (a classroom's worth of boards, many
+ * times over): the goal is under 50 ms. */
+static void
+bench_store_add (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("xa-bench-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "devices.json", NULL);
+  g_autoptr(JsonArray) records = json_array_new ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(XaDeviceStore) store = xa_device_store_new (path);
+  g_autoptr(GAsyncResult) loaded = NULL;
+  const guint n = 10000, adds = 10;
+  double worst = 0;
+  gint64 start;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("board %u", i);
+      g_autofree char *mac = g_strdup_printf ("02:00:00:%02x:%02x:%02x", (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
+      g_autoptr(XaDevice) d = xa_test_device_new (name, mac);
+      json_array_add_element (records, xa_device_to_json (d));
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "devices");
+  json_builder_add_value (b, json_node_init_array (json_node_alloc (), records));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  text = json_to_string (root, TRUE);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  xa_device_store_load_async (store, NULL, xa_test_capture_cb, &loaded);
+  g_assert_true (xa_device_store_finish (store, xa_test_wait (&loaded), NULL));
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < adds; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("new %u", i);
+      g_autoptr(XaDevice) d = xa_test_device_new (name, "02:ff:00:00:00:01");
+      g_autoptr(GAsyncResult) added = NULL;
+      gint64 one = g_get_monotonic_time ();
+
+      xa_device_store_add_async (store, d, NULL, xa_test_capture_cb, &added);
+      g_assert_true (xa_device_store_finish (store, xa_test_wait (&added), NULL));
+      worst = MAX (worst, seconds_since (one));
+    }
+  g_print ("store-add (10,000)     %6.1f ms mean, %.1f ms worst\n",
+           seconds_since (start) * 1000 / adds, worst * 1000);
+  g_unlink (path);
+  {
+    g_autofree char *lock = g_strconcat (path, ".lock", NULL);
+    g_unlink (lock);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -95,5 +156,6 @@ main (int   argc,
   bench_parse ();
   bench_json_edit ();
   bench_token_test ();
+  bench_store_add ();
   return 0;
 }

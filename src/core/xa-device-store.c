@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -117,6 +118,49 @@ read_devices (const char  *path,
     }
 
   return json_array_ref (json_object_get_array_member (object, "devices"));
+}
+
+/* json-glib reads 1e999 as infinity and writes it back as "inf.0", which
+ * nothing reads: the one value it parses but cannot write. */
+static gboolean
+is_writable (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, NULL, &member))
+          if (!is_writable (member))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!is_writable (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) != G_TYPE_DOUBLE || isfinite (json_node_get_double (node));
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+is_writable_array (JsonArray *array)
+{
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
+
+  return is_writable (node);
 }
 
 static gboolean
@@ -243,28 +287,26 @@ apply_change (Change     *change,
             json_array_add_element (result, json_node_copy (change->record));
           continue;
         }
-      json_array_add_element (result, json_node_copy (element));
+      /* Shared, not copied: the list is rebuilt on every change. */
+      json_array_add_element (result, json_node_ref (element));
     }
 
-  /* What does not read back is written the way this version writes it. */
-  if (change->op != OP_LOAD)
+  /* A record that would not read back is written the way this version
+   * writes it. */
+  if (change->op != OP_LOAD && !is_writable_array (result))
     {
-      g_autoptr(JsonNode) probe = json_node_init_array (json_node_alloc (), result);
-      g_autofree char *text = json_to_string (probe, FALSE);
+      g_autoptr(JsonArray) cleaned = json_array_new ();
 
-      if (!reads_back (text))
+      for (guint i = 0; i < json_array_get_length (result); i++)
         {
-          g_autoptr(JsonArray) cleaned = json_array_new ();
+          JsonNode *element = json_array_get_element (result, i);
+          JsonNode *normal = is_writable (element) ? json_node_ref (element) : normalize_record (element);
 
-          for (guint i = 0; i < json_array_get_length (result); i++)
-            {
-              JsonNode *normal = normalize_record (json_array_get_element (result, i));
-              if (normal != NULL)
-                json_array_add_element (cleaned, normal);
-            }
-          g_clear_pointer (&result, json_array_unref);
-          result = g_steal_pointer (&cleaned);
+          if (normal != NULL)
+            json_array_add_element (cleaned, normal);
         }
+      g_clear_pointer (&result, json_array_unref);
+      result = g_steal_pointer (&cleaned);
     }
 
   if (!found && change->op == OP_SAVE)
@@ -353,19 +395,20 @@ sync_devices (XaDeviceStore *self,
     {
       JsonNode *element = json_array_get_element (records, i);
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      g_autoptr(XaDevice) incoming = o ? xa_device_new_from_json (o, NULL) : NULL;
-      XaDevice *existing;
+      const char *uuid = o ? xa_json_get_string (o, "uuid") : NULL;
+      XaDevice *existing = uuid ? g_hash_table_lookup (by_uuid, uuid) : NULL;
 
-      if (incoming == NULL)
-        continue;
-      existing = g_hash_table_lookup (by_uuid, xa_device_get_uuid (incoming));
       if (existing != NULL)
         {
-          xa_device_update_from (existing, incoming);
-          g_ptr_array_add (fresh, g_object_ref (existing));
+          if (xa_device_update_from_json (existing, o))
+            g_ptr_array_add (fresh, g_object_ref (existing));
         }
-      else
-        g_ptr_array_add (fresh, g_steal_pointer (&incoming));
+      else if (o != NULL)
+        {
+          XaDevice *incoming = xa_device_new_from_json (o, NULL);
+          if (incoming != NULL)
+            g_ptr_array_add (fresh, incoming);
+        }
     }
 
   /* Only touch the list when its membership or order changed. */

@@ -244,31 +244,67 @@ xa_device_new (const char       *name,
                        NULL);
 }
 
+static char *
+string_from_json (JsonObject *object,
+                  guint       i)
+{
+  const char *value = xa_json_get_string (object, string_fields[i].key);
+
+  /* A hand-edited file may hold broken UTF-8: keep what can be shown. */
+  return value && !g_utf8_validate (value, -1, NULL) ? g_utf8_make_valid (value, -1) : g_strdup (value);
+}
+
+static gboolean
+has_required (JsonObject  *object,
+              GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    if (string_fields[i].required && xa_json_get_string (object, string_fields[i].key) == NULL)
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     /* Translators: %s is a field name in the devices file */
+                     _("A device in the devices file has no “%s”."), string_fields[i].key);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 XaDevice *
 xa_device_new_from_json (JsonObject  *object,
                          GError     **error)
 {
-  g_autoptr(XaDevice) self = g_object_new (XA_TYPE_DEVICE, NULL);
+  g_autoptr(XaDevice) self = NULL;
 
+  if (!has_required (object, error))
+    return NULL;
+  self = g_object_new (XA_TYPE_DEVICE, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
-    {
-      const char *value = xa_json_get_string (object, string_fields[i].key);
-
-      if (value == NULL && string_fields[i].required)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       /* Translators: %s is a field name in the devices file */
-                       _("A device in the devices file has no “%s”."), string_fields[i].key);
-          return NULL;
-        }
-      /* A hand-edited file may hold broken UTF-8: keep what can be shown. */
-      STRING_FIELD (self, i) = value && !g_utf8_validate (value, -1, NULL) ? g_utf8_make_valid (value, -1)
-                                                                          : g_strdup (value);
-    }
+    STRING_FIELD (self, i) = string_from_json (object, i);
   for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
     INT_FIELD (self, i) = MAX (0, xa_json_get_int (object, int_fields[i].key, 0));
 
   return g_steal_pointer (&self);
+}
+
+/* Takes every field of a record, notifying only what changed; FALSE (and
+ * nothing changed) for a record that is no device. Cheaper than a new
+ * object per record when the store re-reads its file. */
+gboolean
+xa_device_update_from_json (XaDevice   *self,
+                            JsonObject *object)
+{
+  if (!has_required (object, NULL))
+    return FALSE;
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    {
+      g_autofree char *value = string_from_json (object, i);
+      set_string (self, i, value);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
+    set_int (self, i, MAX (0, xa_json_get_int (object, int_fields[i].key, 0)));
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
 }
 
 JsonNode *
@@ -294,18 +330,6 @@ xa_device_to_json (XaDevice *self)
   return json_builder_get_root (b);
 }
 
-/* Takes every field of @other, notifying only what changed. */
-void
-xa_device_update_from (XaDevice *self,
-                       XaDevice *other)
-{
-  g_object_freeze_notify (G_OBJECT (self));
-  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
-    set_string (self, i, STRING_FIELD (other, i));
-  for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
-    set_int (self, i, INT_FIELD (other, i));
-  g_object_thaw_notify (G_OBJECT (self));
-}
 
 const char *xa_device_get_uuid (XaDevice *self) { return self->uuid; }
 const char *xa_device_get_name (XaDevice *self) { return self->name; }

@@ -21,8 +21,8 @@ XaDevice   *xa_device_new               (const char        *name,
 XaDevice   *xa_device_new_from_json     (JsonObject        *object,
                                          GError           **error);
 JsonNode   *xa_device_to_json           (XaDevice          *self);
-void        xa_device_update_from       (XaDevice          *self,
-                                         XaDevice          *other);
+gboolean    xa_device_update_from_json  (XaDevice          *self,
+                                         JsonObject        *object);
 
 const char *xa_device_get_uuid          (XaDevice          *self);
 const char *xa_device_get_name          (XaDevice          *self);
