@@ -276,6 +276,26 @@ test_hand_edits_round_trip (Fixture       *f,
   g_assert_nonnull (xa_device_store_find (again, "b"));
 }
 
+/* A writer killed mid-write left its temporary copy: the next change
+ * takes it away. */
+static void
+test_stale_temporary_removed (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(XaDeviceStore) store = open_store (f);
+  g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *stale = g_strconcat (f->path, ".Ab12Cd", NULL);
+  g_autofree char *mine = g_strconcat (f->path, ".notes", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (stale, "{\"version\": 1, \"dev", -1, NULL));
+  g_assert_true (g_file_set_contents (mine, "not ours", -1, NULL));
+  g_assert_true (store_op (store, 'a', a, NULL));
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (mine, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_newer_refused (Fixture       *f,
                     gconstpointer  data)
@@ -391,6 +411,7 @@ main (int   argc,
   ADD ("newer-refused", test_newer_refused);
   ADD ("nested-untouched", test_nested_untouched);
   ADD ("hand-edits-round-trip", test_hand_edits_round_trip);
+  ADD ("stale-temporary-removed", test_stale_temporary_removed);
   ADD ("unwritable", test_unwritable);
   ADD ("two-writers", test_two_writers);
   ADD ("sees-other-process", test_sees_other_process);

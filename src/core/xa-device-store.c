@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -321,6 +322,28 @@ apply_change (Change     *change,
   return g_steal_pointer (&result);
 }
 
+/* A writer killed mid-write leaves its temporary copy (“devices.json.XXXXXX”,
+ * as g_file_set_contents() names it) behind. Under the lock no write is
+ * under way, so any such copy is stale. */
+static void
+remove_stale_temporaries (const char *path)
+{
+  g_autofree char *dir_path = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_prefix (name, base) && strlen (name) == strlen (base) + 7 &&
+          name[strlen (base)] == '.' && !g_str_has_suffix (name, ".lock"))
+        {
+          g_autofree char *stale = g_build_filename (dir_path, name, NULL);
+          g_unlink (stale);
+        }
+    }
+}
+
 static void
 change_thread (GTask        *task,
                gpointer      source,
@@ -353,6 +376,8 @@ change_thread (GTask        *task,
         }
     }
 
+  if (lock_fd >= 0)
+    remove_stale_temporaries (change->path);
   devices = read_devices (change->path, &error);
   if (devices != NULL)
     changed = apply_change (change, devices, &error);
