@@ -446,6 +446,17 @@ test_saved_device_flow (Fixture       *f,
   g_assert_cmpint (twice.status, ==, 1);
   g_assert_nonnull (strstr (twice.err, "There is already a device named “Desk board”"));
 
+  {
+    g_auto(Run) empty = { 0 };
+    g_auto(Run) control = { 0 };
+
+    run_cli (&empty, "device", "add", "");
+    g_assert_cmpint (empty.status, ==, 1);
+    g_assert_nonnull (strstr (empty.err, "without line breaks or control characters"));
+    run_cli (&control, "device", "add", "Desk\033]0;pwned\007");
+    g_assert_cmpint (control.status, ==, 1);
+  }
+
   run_cli (&bad_mac, "device", "add", "Bad", "--device-id", "aa:bb");
   g_assert_cmpint (bad_mac.status, ==, 2);
   g_assert_nonnull (strstr (bad_mac.err, "is not a MAC address"));

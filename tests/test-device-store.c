@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "xa-device-store.h"
 #include "xa-test-util.h"
@@ -296,6 +297,26 @@ test_stale_temporary_removed (Fixture       *f,
   g_assert_true (g_file_test (mine, G_FILE_TEST_EXISTS));
 }
 
+/* A lock file someone replaced by a symlink is not followed. */
+static void
+test_lock_symlink_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(XaDeviceStore) store = xa_device_store_new (f->path);
+  g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *lock = g_strconcat (f->path, ".lock", NULL);
+  g_autofree char *target = g_build_filename (f->dir, "elsewhere", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_cmpint (symlink (target, lock), ==, 0);
+  g_assert_false (store_op (store, 'a', a, &error));
+  g_assert_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_newer_refused (Fixture       *f,
                     gconstpointer  data)
@@ -412,6 +433,7 @@ main (int   argc,
   ADD ("nested-untouched", test_nested_untouched);
   ADD ("hand-edits-round-trip", test_hand_edits_round_trip);
   ADD ("stale-temporary-removed", test_stale_temporary_removed);
+  ADD ("lock-symlink-refused", test_lock_symlink_refused);
   ADD ("unwritable", test_unwritable);
   ADD ("two-writers", test_two_writers);
   ADD ("sees-other-process", test_sees_other_process);

@@ -160,6 +160,24 @@ test_json (Fixture       *f,
   g_assert_true (json_object_get_boolean_member (o, "activation_pending"));
 }
 
+/* A server's audio_params that do not read back (1e999 is written as
+ * "inf.0") are kept as text, and cut nothing after them short. */
+static void
+test_json_unwritable_audio (void)
+{
+  g_autoptr(XaReport) r = xa_report_new ();
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+
+  xa_report_set_verdict (r, XA_VERDICT_VALID, "ok");
+  r->latency_ms = 12;
+  r->audio_params = g_strdup ("{\"sample_rate\":inf.0}");
+  node = xa_report_to_json (r);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "audio_params"), ==, "{\"sample_rate\":inf.0}");
+  g_assert_cmpint (json_object_get_int_member (o, "latency_ms"), ==, 12);
+}
+
 #define ADD(path, func) g_test_add ("/xa/token-test/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -175,6 +193,7 @@ main (int   argc,
   ADD ("ota-unreachable", test_ota_unreachable);
   ADD ("ws-url-from-ota", test_ws_url_from_ota);
   ADD ("json", test_json);
+  g_test_add_func ("/xa/token-test/json-unwritable-audio", test_json_unwritable_audio);
 
   return g_test_run ();
 }
