@@ -321,6 +321,10 @@ static void
 xa_window_init (XaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+#if DEVELOPMENT
+  /* libadwaita's striped header bar: this is not the released app. */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, drop_session);
 
   /* The window comes back at the size it was left. */
