@@ -185,7 +185,8 @@ typedef struct
 static const VerdictCase verdicts[] = {
   { XA_DEMO_MODE_OFFICIAL, "rejected", 3 },
   { XA_DEMO_MODE_MANAGER, "not-activated", 4 },
-  { XA_DEMO_MODE_HELLO_NO_SESSION, "protocol-error", 8 },
+  { XA_DEMO_MODE_HELLO_NO_SESSION, "valid", 0 },
+  { XA_DEMO_MODE_UNKNOWN_DEVICE, "not-activated", 4 },
   { XA_DEMO_MODE_HELLO_HANG, "timeout", 7 },
 };
 
@@ -658,13 +659,13 @@ test_locked_keyring (Fixture       *f,
                      gconstpointer  data)
 {
   g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
-  g_autofree char *store_path = g_build_filename (g_get_user_data_dir (), "xiaozhi-activator", "devices.json", NULL);
-  g_autofree char *store_text = NULL;
   g_auto(Run) add = { 0 };
   g_auto(Run) test = { 0 };
   g_auto(Run) token = { 0 };
   g_auto(Run) remove = { 0 };
   g_auto(Run) list = { 0 };
+  g_auto(Run) shown = { 0 };
+  g_autoptr(JsonNode) node = NULL;
 
   run_cli (&add, "device", "add", "Locked board", "--ota-url", ota);
   g_assert_cmpint (add.status, ==, 0);
@@ -674,8 +675,8 @@ test_locked_keyring (Fixture       *f,
   run_cli (&test, "test", "Locked board");
   g_assert_cmpint (test.status, ==, 1);
   g_assert_nonnull (strstr (test.err, "Unlock your login keyring"));
-  g_assert_true (g_file_get_contents (store_path, &store_text, NULL, NULL));
-  g_assert_null (strstr (store_text, "last_verdict"));
+  run_cli (&shown, "device", "show", "Locked board", "--json");
+  g_assert_false (json_object_has_member (parse_json (shown.out, &node), "last_verdict"));
 
   run_cli (&token, "token", "Locked board");
   g_assert_cmpint (token.status, ==, 1);
@@ -688,6 +689,51 @@ test_locked_keyring (Fixture       *f,
   g_assert_nonnull (strstr (remove.err, "Unlock your login keyring"));
   run_cli (&list, "device", "list");
   g_assert_nonnull (strstr (list.out, "Locked board"));
+}
+
+/* activate NAME says what happened: no code, or MQTT only. */
+static void
+test_activation_outcomes (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *single = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SELF_HOSTED, "ota");
+  g_autofree char *mqtt = xa_demo_server_get_url (f->server, XA_DEMO_MODE_MQTT_ONLY, "ota");
+  g_autoptr(JsonNode) single_node = NULL;
+  g_autoptr(JsonNode) mqtt_node = NULL;
+  g_auto(Run) add_single = { 0 };
+  g_auto(Run) add_mqtt = { 0 };
+  g_auto(Run) activate_single = { 0 };
+  g_auto(Run) activate_mqtt = { 0 };
+  g_auto(Run) human = { 0 };
+  g_auto(Run) test_mqtt = { 0 };
+  JsonObject *o;
+
+  run_cli (&add_single, "device", "add", "Single", "--ota-url", single);
+  run_cli (&add_mqtt, "device", "add", "Gateway", "--ota-url", mqtt);
+  g_assert_cmpint (add_mqtt.status, ==, 0);
+
+  run_cli (&activate_single, "activate", "Single", "--json");
+  g_assert_cmpint (activate_single.status, ==, 0);
+  o = parse_json (activate_single.out, &single_node);
+  g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "no-code-issued");
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (o, "transport"), ==, "websocket");
+
+  run_cli (&activate_mqtt, "activate", "Gateway", "--json");
+  g_assert_cmpint (activate_mqtt.status, ==, 0);
+  o = parse_json (activate_mqtt.out, &mqtt_node);
+  g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "mqtt-only");
+  g_assert_cmpstr (json_object_get_string_member (o, "transport"), ==, "mqtt");
+  g_assert_false (json_object_has_member (o, "token"));
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "message"), "127.0.0.1:1883"));
+
+  run_cli (&human, "activate", "Gateway");
+  g_assert_nonnull (strstr (human.out, "This Device Talks MQTT"));
+  g_assert_null (strstr (human.out, "Activated “Gateway”"));
+
+  run_cli (&test_mqtt, "test", "Gateway");
+  g_assert_cmpint (test_mqtt.status, ==, 9);
+  g_assert_nonnull (strstr (test_mqtt.out, "Not testable over WebSocket"));
 }
 
 static void
@@ -775,11 +821,12 @@ main (int   argc,
   g_test_add ("/xa/cli/chinese-output", Fixture, NULL, fixture_setup, test_chinese_output, fixture_teardown);
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
   g_test_add ("/xa/cli/hostile-token-not-kept", Fixture, NULL, fixture_setup, test_hostile_token_not_kept, fixture_teardown);
+  g_test_add ("/xa/cli/activation-outcomes", Fixture, NULL, fixture_setup, test_activation_outcomes, fixture_teardown);
   g_test_add ("/xa/cli/hostile-servers", Fixture, NULL, fixture_setup, test_hostile_servers, fixture_teardown);
   g_test_add ("/xa/cli/export-import", Fixture, NULL, fixture_setup, test_export_import, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/xa/cli/exit-status/%s", verdicts[i].verdict);
+      g_autofree char *path = g_strdup_printf ("/xa/cli/exit-status/%s", xa_demo_mode_to_nick (verdicts[i].ws_mode));
       g_test_add (path, Fixture, &verdicts[i], fixture_setup, test_verdict_exit_status, fixture_teardown);
     }
 

@@ -194,9 +194,22 @@ test_no_session (Fixture       *f,
 {
   g_autoptr(XaReport) r = probe (f, XA_DEMO_MODE_HELLO_NO_SESSION, "t");
 
-  g_assert_cmpint (r->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
+  /* The protocol says a hello "may include" a session id: valid, noted. */
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
   g_assert_null (r->session_id);
-  g_assert_nonnull (strstr (r->advice, "no session id"));
+  g_assert_nonnull (strstr (r->advice, "no session id, which the protocol allows"));
+}
+
+static void
+test_unknown_device (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, XA_DEMO_MODE_UNKNOWN_DEVICE, "t");
+
+  /* It answered the hello, then said it does not know the device. */
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_NOT_ACTIVATED);
+  g_assert_nonnull (strstr (r->advice, "没有找到该设备的版本信息"));
+  g_assert_nonnull (strstr (r->advice, "Set the device’s OTA address"));
 }
 
 static void
@@ -312,7 +325,7 @@ test_tls (Fixture       *f,
   g_assert_nonnull (strstr (untrusted->advice, "CA file"));
 
   g_assert_true (xa_net_set_ca_file (ca, NULL));
-  trusted = probe (f, XA_DEMO_MODE_HELLO_NO_SESSION, "t");
+  trusted = probe (f, XA_DEMO_MODE_HELLO_WRONG_TRANSPORT, "t");
   /* Past TLS now: the server's own fault shows. */
   g_assert_cmpint (trusted->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
 }
@@ -372,6 +385,7 @@ main (int   argc,
 
   g_test_add_func ("/xa/hello/authorization-rules", test_authorization_rules);
   ADD ("hostile-frames", test_hostile_frames);
+  ADD ("unknown-device", test_unknown_device);
   ADD ("valid", test_valid);
   ADD ("official-rejects", test_official_rejects);
   ADD ("official-unbound-test-token", test_official_unbound_test_token);

@@ -256,7 +256,7 @@ test_activate_statuses (Fixture       *f,
   JsonObject *payload;
 
   xa_ota_activate_async (url, f->identity, a->challenge, 0, NULL, xa_test_capture_cb, &r1);
-  g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r1), &error), ==, 202);
+  g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r1), NULL, &error), ==, 202);
   g_assert_no_error (error);
 
   body = json_from_string (xa_demo_server_get_last_body (f->server, "activate"), NULL);
@@ -272,12 +272,12 @@ test_activate_statuses (Fixture       *f,
   g_free (wrong->hmac_key);
   wrong->hmac_key = g_strdup ("not-the-key");
   xa_ota_activate_async (url, wrong, a->challenge, 0, NULL, xa_test_capture_cb, &r2);
-  g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r2), &error), ==, 401);
+  g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r2), NULL, &error), ==, 401);
 
   bound = xa_demo_server_bind_code (f->server, a->code);
   g_assert_cmpstr (bound, ==, "02:11:22:33:44:55");
   xa_ota_activate_async (url, f->identity, a->challenge, 0, NULL, xa_test_capture_cb, &r3);
-  g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r3), &error), ==, 200);
+  g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r3), NULL, &error), ==, 200);
 }
 
 static void

@@ -46,7 +46,10 @@ fixture_teardown (Fixture       *f,
   g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
   const char *name;
 
-  g_assert_finalize_object (f->store);
+  /* A reload the file monitor started may hold the store a moment. */
+  g_object_add_weak_pointer (G_OBJECT (f->store), (gpointer *) &f->store);
+  g_object_unref (f->store);
+  XA_TEST_WAIT_UNTIL (f->store == NULL);
   g_assert_finalize_object (f->server);
   while ((name = g_dir_read_name (d)) != NULL)
     {
@@ -142,7 +145,7 @@ activate (Fixture          *f,
   g_object_set (activation, "poll-interval-ms", 50, NULL);
   g_signal_connect (activation, "code-issued", G_CALLBACK (code_issued_cb), f->server);
   xa_device_session_activate_async (session, activation, NULL, xa_test_capture_cb, &result);
-  return xa_device_session_activate_finish (session, xa_test_wait (&result), error);
+  return xa_device_session_activate_finish (session, xa_test_wait (&result), NULL, error);
 }
 
 static gboolean
@@ -203,7 +206,7 @@ test_key_never_replaced (Fixture       *f,
   xa_device_session_load_async (session, NULL, xa_test_capture_cb, &loaded);
   xa_device_session_activate_async (session, NULL, NULL, xa_test_capture_cb, &early_activate);
   xa_device_session_refresh_async (session, NULL, xa_test_capture_cb, &early_refresh);
-  g_assert_false (xa_device_session_activate_finish (session, xa_test_wait (&early_activate), &error));
+  g_assert_false (xa_device_session_activate_finish (session, xa_test_wait (&early_activate), NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
   g_clear_error (&error);
   g_assert_false (xa_device_session_refresh_finish (session, xa_test_wait (&early_refresh), NULL, &error));
@@ -462,7 +465,7 @@ test_cancel_records_nothing (Fixture       *f,
                       xa_activation_get_state (xa_device_session_get_activation (session)) ==
                         XA_ACTIVATION_STATE_WAITING_FOR_USER);
   xa_device_session_cancel (session);
-  g_assert_false (xa_device_session_activate_finish (session, xa_test_wait (&activated), &error));
+  g_assert_false (xa_device_session_activate_finish (session, xa_test_wait (&activated), NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (xa_device_session_get_activation (session));
   g_assert_false (xa_device_is_activated (device));
@@ -474,6 +477,70 @@ test_cancel_records_nothing (Fixture       *f,
   g_clear_object (&second);
   g_clear_object (&activated);
   g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+static XaActivationOutcome
+activate_outcome (Fixture         *f,
+                  XaDeviceSession *session)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  XaActivationOutcome outcome = XA_ACTIVATION_OUTCOME_ACTIVATED;
+
+  xa_device_session_activate_async (session, NULL, NULL, xa_test_capture_cb, &result);
+  g_assert_true (xa_device_session_activate_finish (session, xa_test_wait (&result), &outcome, &error));
+  g_assert_no_error (error);
+  return outcome;
+}
+
+/* What the end of an activation means is told as it is: nobody typed a
+ * code on a server that asks for none, and a device sent to MQTT has no
+ * WebSocket token. */
+static void
+test_outcomes (Fixture       *f,
+               gconstpointer  data)
+{
+  XaDevice *single = add_device (f, "Single", XA_DEMO_MODE_SELF_HOSTED, NULL, NULL);
+  XaDevice *mqtt = NULL;
+  g_autoptr(XaDeviceSession) session = loaded_session (f, single);
+  g_autoptr(XaDeviceSession) mqtt_session = NULL;
+  g_autoptr(XaReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(XaSecret) password = NULL;
+  g_auto(XaSecret) token = NULL;
+
+  g_assert_cmpint (activate_outcome (f, session), ==, XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED);
+  g_assert_cmpstr (xa_device_get_status (single), ==, "No code was issued");
+  token = lookup (single, XA_SECRET_TOKEN);
+  g_assert_cmpstr (token, ==, xa_demo_server_get_token (f->server, DEVICE));
+  g_assert_finalize_object (g_steal_pointer (&session));
+
+  {
+    g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_MQTT_ONLY, "ota");
+    g_autoptr(XaIdentity) identity = xa_identity_new ("02:66:55:44:33:23", NULL, NULL, NULL);
+    g_autoptr(XaDevice) fresh = xa_device_new ("Board", ota, identity);
+    g_autoptr(GAsyncResult) added = NULL;
+
+    xa_device_store_add_async (f->store, fresh, NULL, xa_test_capture_cb, &added);
+    g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&added), NULL));
+    mqtt = xa_device_store_find (f->store, "Board");
+  }
+  mqtt_session = loaded_session (f, mqtt);
+  g_assert_cmpint (activate_outcome (f, mqtt_session), ==, XA_ACTIVATION_OUTCOME_MQTT_ONLY);
+  g_assert_null (xa_device_session_get_token (mqtt_session));
+  g_assert_cmpstr (xa_device_get_transport (mqtt), ==, "mqtt");
+  g_assert_cmpstr (xa_device_get_mqtt_endpoint (mqtt), ==, "127.0.0.1:1883");
+  g_assert_cmpstr (xa_device_get_status (mqtt), ==, "Talks MQTT");
+  g_assert_false (xa_device_get_token_unsaved (mqtt));
+  password = lookup (mqtt, XA_SECRET_MQTT_PASSWORD);
+  g_assert_cmpstr (password, ==, "demo-mqtt-password");
+
+  /* Its Test says the WebSocket check does not apply, and records nothing. */
+  report = run_test (mqtt_session, 2000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (report->verdict, ==, XA_VERDICT_NOT_TESTABLE);
+  g_assert_null (xa_device_get_last_verdict (mqtt));
+  g_assert_finalize_object (g_steal_pointer (&mqtt_session));
 }
 
 /* Removing needs the keyring to forget the secrets first. */
@@ -513,6 +580,7 @@ main (int   argc,
   ADD ("killed-after-add", test_killed_after_add);
   ADD ("killed-after-add/subprocess", test_killed_after_add_subprocess);
   ADD ("remove", test_remove);
+  ADD ("outcomes", test_outcomes);
   /* Last: it replaces the keyring daemon. */
   ADD ("keyring-refuses-then-restarts", test_keyring_refuses_then_restarts);
 

@@ -444,6 +444,11 @@ cli_cmd_activate_saved (Cli        *cli,
   g_autoptr(XaDeviceSession) session = NULL;
   g_autoptr(XaActivation) activation = NULL;
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) tested = NULL;
+  g_autoptr(XaReport) report = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *described = NULL;
+  XaActivationOutcome outcome = XA_ACTIVATION_OUTCOME_ACTIVATED;
   XaDevice *device;
   gboolean ok;
   int status;
@@ -456,7 +461,7 @@ cli_cmd_activate_saved (Cli        *cli,
   activation = xa_device_session_new_activation (session);
   cli_watch_activation (cli, activation, xa_device_get_panel_url (device), timeout_s, poll_ms);
   xa_device_session_activate_async (session, activation, cli->cancellable, cli_capture_cb, &result);
-  ok = xa_device_session_activate_finish (session, wait_for (cli, &result), &cli->error);
+  ok = xa_device_session_activate_finish (session, wait_for (cli, &result), &outcome, &cli->error);
   cli_unwatch_activation (cli);
   if (!ok)
     return cli_activation_failed (cli);
@@ -465,17 +470,40 @@ cli_cmd_activate_saved (Cli        *cli,
   if (status != EXIT_OK)
     return status;
 
+  /* No code: the Test says whether the token it gave works. */
+  if (outcome == XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED)
+    {
+      xa_device_session_test_async (session, (guint) MIN (timeout_s, 10) * 1000, cli->cancellable,
+                                    cli_capture_cb, &tested);
+      report = xa_device_session_test_finish (session, wait_for (cli, &tested), &error);
+      if (report == NULL)
+        report = cli_report_for_error (error);
+      status = xa_verdict_get_exit_status (report->verdict);
+    }
+
+  described = xa_activation_outcome_describe (outcome, xa_device_get_mqtt_endpoint (device));
   if (cli->json)
     {
-      g_autoptr(JsonNode) node = device_json (device);
-      json_object_set_string_member (json_node_get_object (node), "verdict", "activated");
-      json_object_set_string_member (json_node_get_object (node), "message", _("Activated."));
+      node = device_json (device);
+      json_object_set_string_member (json_node_get_object (node), "outcome", xa_activation_outcome_to_id (outcome));
+      json_object_set_string_member (json_node_get_object (node), "transport", xa_device_get_transport (device));
+      json_object_set_string_member (json_node_get_object (node), "verdict",
+                                     report ? xa_verdict_to_id (report->verdict) : "activated");
+      json_object_set_string_member (json_node_get_object (node), "message", described);
       cli_print_json (node);
+      return status;
     }
-  else
+
+  g_print ("%s\n%s\n", xa_activation_outcome_get_title (outcome), described);
+  if (report != NULL)
+    {
+      g_print ("\n");
+      cli_print_report (cli, report);
+    }
+  else if (outcome == XA_ACTIVATION_OUTCOME_ACTIVATED)
     g_print (_("Activated “%s”. Its token is in the keyring: “xiaozhictl token %s” prints it.\n"),
              name, name);
-  return EXIT_OK;
+  return status;
 }
 
 int

@@ -235,12 +235,13 @@ cli_unwatch_activation (Cli *cli)
 /* Runs one activation of an identity that is not saved; NULL with
  * cli->error set on failure. */
 static XaOtaAnswer *
-run_activation (Cli              *cli,
-                const char       *ota_url,
-                const char       *panel_url,
-                const XaIdentity *identity,
-                int               timeout_s,
-                int               poll_ms)
+run_activation (Cli                 *cli,
+                const char          *ota_url,
+                const char          *panel_url,
+                const XaIdentity    *identity,
+                int                  timeout_s,
+                int                  poll_ms,
+                XaActivationOutcome *outcome)
 {
   g_autoptr(XaActivation) activation = xa_activation_new (ota_url, identity);
   g_autoptr(GAsyncResult) result = NULL;
@@ -250,6 +251,8 @@ run_activation (Cli              *cli,
   xa_activation_run_async (activation, cli->cancellable, cli_capture_cb, &result);
   cli_wait (cli, &result);
   answer = xa_activation_run_finish (activation, result, &cli->error);
+  if (answer != NULL)
+    *outcome = xa_activation_get_outcome (activation, answer);
   cli_unwatch_activation (cli);
   return answer;
 }
@@ -269,42 +272,67 @@ cli_activation_failed (Cli *cli)
 }
 
 static int
-print_stateless_activation (Cli               *cli,
-                            const XaIdentity  *identity,
-                            const XaOtaAnswer *answer)
+print_stateless_activation (Cli                 *cli,
+                            const XaIdentity    *identity,
+                            const XaOtaAnswer   *answer,
+                            XaActivationOutcome  outcome)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *described = NULL;
 
   if (answer == NULL)
     return cli_activation_failed (cli);
 
+  described = xa_activation_outcome_describe (outcome, answer->mqtt_endpoint);
   if (!cli->json)
     {
-      g_print (_("Activated.\n"));
+      g_print ("%s\n%s\n", xa_activation_outcome_get_title (outcome), described);
       g_print (_("Device-Id:      %s\n"), identity->device_id);
       g_print (_("Client-Id:      %s\n"), identity->client_id);
       g_print (_("Serial number:  %s\n"), identity->serial_number);
-      g_print (_("WebSocket URL:  %s\n"), answer->websocket_url ? answer->websocket_url : "");
-      g_print (_("Token:          %s\n"), answer->token ? answer->token : "");
+      if (answer->has_websocket)
+        {
+          g_print (_("WebSocket URL:  %s\n"), answer->websocket_url);
+          g_print (_("Token:          %s\n"), answer->token ? answer->token : "");
+        }
+      if (answer->has_mqtt)
+        {
+          g_print (_("MQTT endpoint:  %s\n"), cli_safe (cli, answer->mqtt_endpoint));
+          g_print (_("MQTT user:      %s\n"), cli_safe (cli, answer->mqtt_username));
+        }
       return EXIT_OK;
     }
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "verdict");
   json_builder_add_string_value (b, "activated");
+  json_builder_set_member_name (b, "outcome");
+  json_builder_add_string_value (b, xa_activation_outcome_to_id (outcome));
+  json_builder_set_member_name (b, "transport");
+  json_builder_add_string_value (b, answer->has_websocket ? "websocket" : "mqtt");
   json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, _("Activated."));
+  json_builder_add_string_value (b, described);
   json_builder_set_member_name (b, "device_id");
   json_builder_add_string_value (b, identity->device_id);
   json_builder_set_member_name (b, "client_id");
   json_builder_add_string_value (b, identity->client_id);
   json_builder_set_member_name (b, "serial_number");
   json_builder_add_string_value (b, identity->serial_number);
-  json_builder_set_member_name (b, "websocket_url");
-  json_builder_add_string_value (b, answer->websocket_url);
-  json_builder_set_member_name (b, "token");
-  json_builder_add_string_value (b, answer->token);
+  if (answer->has_websocket)
+    {
+      json_builder_set_member_name (b, "websocket_url");
+      json_builder_add_string_value (b, answer->websocket_url);
+      json_builder_set_member_name (b, "token");
+      json_builder_add_string_value (b, answer->token ? answer->token : "");
+    }
+  if (answer->has_mqtt)
+    {
+      json_builder_set_member_name (b, "mqtt_endpoint");
+      json_builder_add_string_value (b, answer->mqtt_endpoint);
+      json_builder_set_member_name (b, "mqtt_username");
+      json_builder_add_string_value (b, answer->mqtt_username);
+    }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   cli_print_json (root);
@@ -325,6 +353,7 @@ cmd_activate (Cli   *cli,
   g_autofree char *device_id = NULL;
   g_autofree char *client_id = NULL;
   g_autofree char *panel_url = NULL;
+  XaActivationOutcome outcome = XA_ACTIVATION_OUTCOME_ACTIVATED;
   int timeout_s = 600;
   int poll_ms = 3000;
   GOptionEntry entries[] = {
@@ -366,8 +395,8 @@ cmd_activate (Cli   *cli,
   if (identity == NULL)
     return cli_usage_error ("activate", error->message);
 
-  answer = run_activation (cli, ota_url, panel_url, identity, timeout_s, poll_ms);
-  return print_stateless_activation (cli, identity, answer);
+  answer = run_activation (cli, ota_url, panel_url, identity, timeout_s, poll_ms, &outcome);
+  return print_stateless_activation (cli, identity, answer, outcome);
 }
 
 /* ---- test --------------------------------------------------------------- */

@@ -33,6 +33,9 @@ struct _XaActivation
   gint64             code_expires_us;
   guint              attempt;
   char              *last_error;
+  guint              failed_polls;  /* /activate failures in a row */
+  gboolean           recheck;       /* the next poll is an OTA check */
+  gboolean           code_shown;    /* a code was issued during this run */
 };
 
 G_DEFINE_FINAL_TYPE (XaActivation, xa_activation, G_TYPE_OBJECT)
@@ -56,6 +59,9 @@ enum {
   PROGRESS,
   N_SIGNALS
 };
+
+/* The firmware's rule: ten failed /activate polls, then a new OTA check. */
+#define MAX_FAILED_POLLS 10
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -152,6 +158,7 @@ show_code (XaActivation *self,
   self->current = answer;
   set_state (self, XA_ACTIVATION_STATE_WAITING_FOR_USER);
 
+  self->code_shown = TRUE;
   if (is_new)
     g_signal_emit (self, signals[CODE_ISSUED], 0, self->current, replaces);
 }
@@ -213,9 +220,10 @@ activate_cb (GObject      *object,
 {
   g_autoptr(XaActivation) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *said = NULL;
   guint status;
 
-  status = xa_ota_activate_finish (result, &error);
+  status = xa_ota_activate_finish (result, &said, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->task == NULL)
     return;
 
@@ -227,20 +235,37 @@ activate_cb (GObject      *object,
   else if (status == SOUP_STATUS_OK)
     {
       /* Bound: one more OTA check brings the WebSocket URL and token. */
+      self->failed_polls = 0;
       set_last_error (self, NULL);
       set_state (self, XA_ACTIVATION_STATE_ACTIVATED);
       request_code (self);
     }
   else if (status == SOUP_STATUS_ACCEPTED)
     {
+      self->failed_polls = 0;
       set_last_error (self, NULL);
       schedule_poll (self, self->poll_interval_ms);
     }
   else
     {
-      g_autofree char *text = g_strdup_printf (_("The server answered HTTP %u %s while waiting for the code."),
-                                               status, soup_status_get_phrase (status));
+      g_autofree char *text = NULL;
+
+      if (said != NULL)
+        /* Translators: %u is an HTTP status, %s what the server said, e.g. “License not found or already activated” */
+        text = g_strdup_printf (_("The server answered HTTP %u while waiting for the code: “%s”."), status, said);
+      else
+        text = g_strdup_printf (_("The server answered HTTP %u %s while waiting for the code."),
+                                status, soup_status_get_phrase (status));
       set_last_error (self, text);
+
+      /* As the firmware does: after ten failures, or when the server said
+       * why it refuses, ask the OTA endpoint again (it may be bound
+       * already, or issue a new code) instead of insisting. */
+      if (++self->failed_polls >= MAX_FAILED_POLLS || (said != NULL && SOUP_STATUS_IS_CLIENT_ERROR (status)))
+        {
+          self->failed_polls = 0;
+          self->recheck = TRUE;
+        }
       schedule_poll (self, self->error_backoff_ms);
     }
 }
@@ -261,7 +286,12 @@ poll_cb (gpointer user_data)
     }
 
   self->attempt++;
-  if (self->state == XA_ACTIVATION_STATE_WAITING_FOR_USER &&
+  if (self->recheck)
+    {
+      self->recheck = FALSE;
+      request_code (self);
+    }
+  else if (self->state == XA_ACTIVATION_STATE_WAITING_FOR_USER &&
       self->current->challenge != NULL && *self->current->challenge != '\0')
     xa_ota_activate_async (self->ota_url, self->identity, self->current->challenge,
                            self->request_timeout_ms, run_cancellable (self),
@@ -485,6 +515,9 @@ xa_activation_run_async (XaActivation        *self,
 
   self->task = g_steal_pointer (&task);
   self->attempt = 0;
+  self->failed_polls = 0;
+  self->recheck = FALSE;
+  self->code_shown = FALSE;
   g_clear_pointer (&self->current, xa_ota_answer_free);
   set_last_error (self, NULL);
   self->deadline = xa_deadline_new (cancellable, self->deadline_ms);
@@ -496,6 +529,72 @@ xa_activation_run_async (XaActivation        *self,
 }
 
 /* The final OTA answer of a bound device, with its WebSocket URL and token. */
+/* What a finished run means, from the answer it ended with: bound after a
+ * code was shown; no code asked for at all (the server lets the device
+ * talk, or never will: PROTOCOL.md §6); or a device the server sends to
+ * MQTT, which has no WebSocket token. */
+XaActivationOutcome
+xa_activation_get_outcome (XaActivation      *self,
+                           const XaOtaAnswer *answer)
+{
+  if (!answer->has_websocket && answer->has_mqtt)
+    return XA_ACTIVATION_OUTCOME_MQTT_ONLY;
+  return self->code_shown ? XA_ACTIVATION_OUTCOME_ACTIVATED : XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED;
+}
+
+const char *
+xa_activation_outcome_get_title (XaActivationOutcome outcome)
+{
+  switch (outcome)
+    {
+    case XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED:
+      return _("No Activation Code Issued");
+    case XA_ACTIVATION_OUTCOME_MQTT_ONLY:
+      return _("This Device Talks MQTT");
+    case XA_ACTIVATION_OUTCOME_ACTIVATED:
+    default:
+      return _("Device Activated");
+    }
+}
+
+/* What the outcome means and what comes next, in words both front ends
+ * show. @mqtt_endpoint: where an MQTT-only device connects. */
+char *
+xa_activation_outcome_describe (XaActivationOutcome  outcome,
+                                const char          *mqtt_endpoint)
+{
+  switch (outcome)
+    {
+    case XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED:
+      return g_strdup (_("The server asked for no code. Either it lets every device talk without one "
+                         "(a self-hosted single-module server), or this Device-Id is already bound to "
+                         "another account (on the official cloud only its operator can unbind it). "
+                         "The Test tells which: a valid token means the first."));
+    case XA_ACTIVATION_OUTCOME_MQTT_ONLY:
+      return g_strdup_printf (_("The server sends this device to MQTT (%s) and gives it no WebSocket token. "
+                                "Its MQTT details are kept, the password in the keyring."),
+                              mqtt_endpoint ? mqtt_endpoint : "?");
+    case XA_ACTIVATION_OUTCOME_ACTIVATED:
+    default:
+      return g_strdup (_("The code was entered: the server bound the device to an account and issued its token."));
+    }
+}
+
+const char *
+xa_activation_outcome_to_id (XaActivationOutcome outcome)
+{
+  switch (outcome)
+    {
+    case XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED:
+      return "no-code-issued";
+    case XA_ACTIVATION_OUTCOME_MQTT_ONLY:
+      return "mqtt-only";
+    case XA_ACTIVATION_OUTCOME_ACTIVATED:
+    default:
+      return "activated";
+    }
+}
+
 XaOtaAnswer *
 xa_activation_run_finish (XaActivation  *self,
                           GAsyncResult  *result,

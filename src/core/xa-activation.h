@@ -24,6 +24,14 @@ typedef enum
   XA_ACTIVATION_STATE_CANCELLED,
 } XaActivationState;
 
+/* How a finished activation ended (xa_activation_get_outcome()). */
+typedef enum
+{
+  XA_ACTIVATION_OUTCOME_ACTIVATED,
+  XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED,
+  XA_ACTIVATION_OUTCOME_MQTT_ONLY,
+} XaActivationOutcome;
+
 #define XA_TYPE_ACTIVATION (xa_activation_get_type ())
 
 G_DECLARE_FINAL_TYPE (XaActivation, xa_activation, XA, ACTIVATION, GObject)
@@ -42,5 +50,11 @@ void               xa_activation_run_async       (XaActivation        *self,
 XaOtaAnswer       *xa_activation_run_finish      (XaActivation        *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+XaActivationOutcome xa_activation_get_outcome    (XaActivation        *self,
+                                                  const XaOtaAnswer   *answer);
+const char        *xa_activation_outcome_to_id   (XaActivationOutcome  outcome);
+const char        *xa_activation_outcome_get_title (XaActivationOutcome outcome);
+char              *xa_activation_outcome_describe (XaActivationOutcome outcome,
+                                                  const char          *mqtt_endpoint);
 
 G_END_DECLS

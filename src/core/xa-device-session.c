@@ -426,8 +426,10 @@ xa_device_session_load_finish (XaDeviceSession  *self,
 
 typedef struct
 {
-  XaOtaAnswer *answer;
-  gboolean     token_changed;
+  XaOtaAnswer         *answer;
+  gboolean             token_changed;
+  XaActivationOutcome  outcome;
+  gboolean             has_outcome;   /* an activation, not a refresh */
 } KeepData;
 
 static void
@@ -448,7 +450,9 @@ finish_keep (GTask *task)
     {
       g_object_freeze_notify (G_OBJECT (self->device));
       xa_device_apply_answer (self->device, data->answer);
-      xa_device_set_token_unsaved (self->device, self->keyring_error != NULL);
+      if (data->has_outcome)
+        xa_device_set_outcome (self->device, xa_activation_outcome_to_id (data->outcome));
+      xa_device_set_token_unsaved (self->device, self->token != NULL && self->keyring_error != NULL);
       g_object_thaw_notify (G_OBJECT (self->device));
       save_device_then (task, op_succeed);
       return;
@@ -481,7 +485,9 @@ token_saved_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   /* Cancelled or not, the token is the server's now: it is kept. */
-  if (!xa_token_store_save_finish (result, &error))
+  if (result == NULL)
+    ; /* no token to save */
+  else if (!xa_token_store_save_finish (result, &error))
     set_keyring_error (self, error);
   else
     set_keyring_error (self, NULL);
@@ -496,13 +502,15 @@ token_saved_cb (GObject      *object,
   finish_keep (task);
 }
 
-/* Takes @answer over for @task: token to the keyring first, then the record. */
+/* Takes @answer over for @task: token to the keyring first, then the record.
+ * A device the server sends to MQTT has no WebSocket token: none is
+ * made up (an empty one would read as "auth off"). */
 static void
 keep_answer (GTask       *task,
-             XaOtaAnswer *answer)
+             XaOtaAnswer *answer,
+             KeepData    *data)
 {
   XaDeviceSession *self = g_task_get_source_object (task);
-  KeepData *data = g_new0 (KeepData, 1);
   const char *token = answer->token ? answer->token : "";
 
   data->answer = answer;
@@ -510,6 +518,13 @@ keep_answer (GTask       *task,
                         xa_device_get_token_unsaved (self->device);
   g_task_set_task_data (task, data, (GDestroyNotify) keep_data_free);
 
+  if (!answer->has_websocket)
+    {
+      set_token (self, NULL);
+      data->token_changed = FALSE;
+      token_saved_cb (NULL, NULL, task);
+      return;
+    }
   set_token (self, token);
   /* Not cancellable: a token the server issued must not be lost halfway. */
   xa_token_store_save_async (self->device, XA_SECRET_TOKEN, token, NULL, token_saved_cb, task);
@@ -536,6 +551,7 @@ activation_done_cb (GObject      *object,
   XaDeviceSession *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   XaOtaAnswer *answer = xa_activation_run_finish (XA_ACTIVATION (object), result, &error);
+  KeepData *data;
 
   set_activation (self, NULL);
   if (answer == NULL)
@@ -543,7 +559,10 @@ activation_done_cb (GObject      *object,
       op_end (task, g_steal_pointer (&error));
       return;
     }
-  keep_answer (task, answer);
+  data = g_new0 (KeepData, 1);
+  data->outcome = xa_activation_get_outcome (XA_ACTIVATION (object), answer);
+  data->has_outcome = TRUE;
+  keep_answer (task, answer, data);
 }
 
 void
@@ -563,15 +582,24 @@ xa_device_session_activate_async (XaDeviceSession     *self,
   xa_activation_run_async (run, op_cancellable (task), activation_done_cb, task);
 }
 
-/* TRUE once the device is bound and its token kept (in the keyring, or
- * here when the keyring refused: see the keyring-error property). */
+/* TRUE once the server answered without a code and what it gave is kept
+ * (in the keyring, or here when the keyring refused: see the
+ * keyring-error property); @outcome says what that answer means. */
 gboolean
-xa_device_session_activate_finish (XaDeviceSession  *self,
-                                   GAsyncResult     *result,
-                                   GError          **error)
+xa_device_session_activate_finish (XaDeviceSession      *self,
+                                   GAsyncResult         *result,
+                                   XaActivationOutcome  *outcome,
+                                   GError              **error)
 {
+  KeepData *data;
+
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  data = g_task_get_task_data (G_TASK (result));
+  if (outcome != NULL)
+    *outcome = data->outcome;
+  return TRUE;
 }
 
 /* ---- refresh ------------------------------------------------------------------- */
@@ -599,7 +627,7 @@ refresh_cb (GObject      *object,
       op_end (task, not_bound);
       return;
     }
-  keep_answer (task, answer);
+  keep_answer (task, answer, g_new0 (KeepData, 1));
 }
 
 void
@@ -686,6 +714,19 @@ xa_device_session_test_async (XaDeviceSession     *self,
 
   if (task == NULL)
     return;
+  if (g_str_equal (xa_device_get_transport (self->device), "mqtt"))
+    {
+      /* Not an error, and nothing to record: the road it takes is MQTT. */
+      XaReport *report = xa_report_new ();
+
+      xa_report_set_verdict (report, XA_VERDICT_NOT_TESTABLE,
+                             _("This server sends the device to MQTT: it has no WebSocket token to test. "
+                               "Its MQTT details are kept with it."));
+      op_finish (task);
+      g_task_return_pointer (task, report, (GDestroyNotify) xa_report_free);
+      g_object_unref (task);
+      return;
+    }
   if (self->token == NULL)
     {
       op_end (task, g_error_new_literal (XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NO_TOKEN,

@@ -79,6 +79,7 @@ void             xa_device_session_activate_async   (XaDeviceSession     *self,
                                                      gpointer             user_data);
 gboolean         xa_device_session_activate_finish  (XaDeviceSession     *self,
                                                      GAsyncResult        *result,
+                                                     XaActivationOutcome *outcome,
                                                      GError             **error);
 
 void             xa_device_session_refresh_async    (XaDeviceSession     *self,

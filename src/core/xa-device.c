@@ -26,6 +26,8 @@ struct _XaDevice
   char    *mqtt_username;
   char    *mqtt_publish_topic;
   char    *mqtt_subscribe_topic;
+  char    *transport;
+  char    *outcome;
   gint64   activated_at;
   gint64   last_test_at;
   gint64   token_unsaved_at;
@@ -51,6 +53,8 @@ enum {
   PROP_MQTT_USERNAME,
   PROP_MQTT_PUBLISH_TOPIC,
   PROP_MQTT_SUBSCRIBE_TOPIC,
+  PROP_TRANSPORT,
+  PROP_OUTCOME,
   PROP_ACTIVATED_AT,
   PROP_LAST_TEST_AT,
   PROP_TOKEN_UNSAVED_AT,
@@ -82,6 +86,10 @@ static const struct
   { PROP_MQTT_USERNAME, "mqtt_username", G_STRUCT_OFFSET (XaDevice, mqtt_username), FALSE },
   { PROP_MQTT_PUBLISH_TOPIC, "mqtt_publish_topic", G_STRUCT_OFFSET (XaDevice, mqtt_publish_topic), FALSE },
   { PROP_MQTT_SUBSCRIBE_TOPIC, "mqtt_subscribe_topic", G_STRUCT_OFFSET (XaDevice, mqtt_subscribe_topic), FALSE },
+  /* "websocket" or "mqtt": what the server offers the device. */
+  { PROP_TRANSPORT, "transport", G_STRUCT_OFFSET (XaDevice, transport), FALSE },
+  /* How its last activation ended (xa_activation_outcome_to_id()). */
+  { PROP_OUTCOME, "outcome", G_STRUCT_OFFSET (XaDevice, outcome), FALSE },
 };
 
 static const struct
@@ -376,6 +384,10 @@ xa_device_get_status (XaDevice *self)
     return _("Token not saved");
   if (xa_verdict_from_id (self->last_verdict, &verdict))
     return xa_verdict_get_title (verdict);
+  if (g_strcmp0 (self->transport, "mqtt") == 0)
+    return _("Talks MQTT");
+  if (g_strcmp0 (self->outcome, "no-code-issued") == 0)
+    return _("No code was issued");
   return xa_device_is_activated (self) ? _("Activated") : _("Not activated");
 }
 
@@ -389,6 +401,25 @@ xa_device_get_status_icon (XaDevice *self)
   if (xa_verdict_from_id (self->last_verdict, &verdict))
     return xa_verdict_get_icon_name (verdict);
   return xa_device_is_activated (self) ? "emblem-default-symbolic" : "content-loading-symbolic";
+}
+
+const char *
+xa_device_get_mqtt_endpoint (XaDevice *self)
+{
+  return self->mqtt_endpoint;
+}
+
+const char *
+xa_device_get_transport (XaDevice *self)
+{
+  return self->transport ? self->transport : "websocket";
+}
+
+void
+xa_device_set_outcome (XaDevice   *self,
+                       const char *outcome)
+{
+  set_string_prop (self, PROP_OUTCOME, outcome);
 }
 
 void
@@ -424,6 +455,8 @@ xa_device_apply_answer (XaDevice          *self,
     set_int (self, 0, g_get_real_time () / G_USEC_PER_SEC);
   if (answer->has_websocket)
     set_string_prop (self, PROP_WEBSOCKET_URL, answer->websocket_url);
+  if (answer->has_websocket || answer->has_mqtt)
+    set_string_prop (self, PROP_TRANSPORT, answer->has_websocket ? "websocket" : "mqtt");
   if (answer->has_mqtt)
     {
       set_string_prop (self, PROP_MQTT_ENDPOINT, answer->mqtt_endpoint);

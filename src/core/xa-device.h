@@ -42,6 +42,10 @@ gboolean    xa_device_is_activated      (XaDevice          *self);
 const char *xa_device_get_status        (XaDevice          *self);
 const char *xa_device_get_status_icon   (XaDevice          *self);
 gboolean    xa_device_get_token_unsaved (XaDevice          *self);
+const char *xa_device_get_transport     (XaDevice          *self);
+const char *xa_device_get_mqtt_endpoint (XaDevice          *self);
+void        xa_device_set_outcome       (XaDevice          *self,
+                                         const char        *outcome);
 void        xa_device_set_token_unsaved (XaDevice          *self,
                                          gboolean           unsaved);
 XaIdentity *xa_device_dup_identity      (XaDevice          *self,

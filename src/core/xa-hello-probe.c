@@ -26,7 +26,13 @@ typedef struct
   guint                    frames;        /* received before the hello */
   gsize                    bytes;
   gboolean                 broke_protocol; /* a frame libsoup refused */
+  char                    *hello_advice;   /* set once a valid hello came */
+  guint                    grace_id;
 } Probe;
+
+/* After its hello, a server may still say it does not know the device
+ * (the official cloud does): listen that long before calling it valid. */
+#define GRACE_AFTER_HELLO_MS 400
 
 /* What a server may send before its hello; real ones send one frame. A
  * flood beyond this is refused rather than read for ever. */
@@ -43,6 +49,8 @@ probe_free (Probe *probe)
         soup_websocket_connection_close (probe->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
       g_clear_object (&probe->conn);
     }
+  g_clear_handle_id (&probe->grace_id, g_source_remove);
+  g_free (probe->hello_advice);
   if (probe->cancel_source != NULL)
     g_source_destroy (probe->cancel_source);
   g_clear_pointer (&probe->cancel_source, g_source_unref);
@@ -121,6 +129,7 @@ complete_open (GTask      *task,
 
   g_signal_handlers_disconnect_by_data (probe->conn, task);
   g_source_destroy (probe->cancel_source);
+  g_clear_handle_id (&probe->grace_id, g_source_remove);
   complete (task, verdict, advice);
   g_object_unref (task);
 }
@@ -134,6 +143,12 @@ complete_timeout (GTask *task)
   if (!xa_deadline_expired (probe->deadline))
     {
       complete (task, XA_VERDICT_CANCELLED, _("The test was cancelled."));
+      return;
+    }
+
+  if (probe->hello_advice != NULL)
+    {
+      complete (task, XA_VERDICT_VALID, probe->hello_advice);
       return;
     }
 
@@ -154,6 +169,45 @@ complete_timeout (GTask *task)
                                          (probe->timeout_ms + 999) / 1000),
                             (probe->timeout_ms + 999) / 1000);
   complete (task, XA_VERDICT_TIMEOUT, advice);
+}
+
+/* xiaozhi-esp32-server's “没有找到该设备的版本信息，请正确配置OTA地址…”, and the
+ * like: this server never saw an OTA check from the device. */
+static gboolean
+looks_like_unknown_device (const char *text)
+{
+  g_autofree char *lower = g_utf8_strdown (text, -1);
+
+  return strstr (lower, "没有找到该设备") != NULL || strstr (lower, "ota地址") != NULL ||
+         strstr (lower, "ota 地址") != NULL || strstr (lower, "no version info") != NULL;
+}
+
+static gboolean
+say_unknown_device (GTask      *task,
+                    const char *text)
+{
+  g_autofree char *advice = NULL;
+
+  if (text == NULL || !looks_like_unknown_device (text))
+    return FALSE;
+  advice = g_strdup_printf (_("The server does not know this device: “%s”. It never made an OTA check there. "
+                              "Set the device’s OTA address to this server, let it check once (activate it), "
+                              "then test again."),
+                            text);
+  complete_open (task, XA_VERDICT_NOT_ACTIVATED, advice);
+  return TRUE;
+}
+
+static gboolean
+grace_over_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  g_autofree char *advice = g_steal_pointer (&probe->hello_advice);
+
+  probe->grace_id = 0;
+  complete_open (task, XA_VERDICT_VALID, advice);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -189,18 +243,20 @@ handle_server_hello (GTask      *task,
       return;
     }
 
-  if (session_id == NULL || *session_id == '\0')
-    {
-      complete_open (task, XA_VERDICT_PROTOCOL_ERROR,
-                     _("The server’s hello has no session id. "
-                       "This server may not speak the xiaozhi protocol."));
-      return;
-    }
-
-  report->session_id = g_steal_pointer (&session_id);
   advice = g_strdup_printf (_("The server accepted the token and answered the hello in %d ms."),
                             (int) report->latency_ms);
-  complete_open (task, XA_VERDICT_VALID, advice);
+  if (session_id == NULL || *session_id == '\0')
+    {
+      /* "May include" a session id, says the protocol: valid, and noted. */
+      g_autofree char *noted = g_strdup_printf ("%s %s", advice, _("Its hello has no session id, which the protocol allows."));
+      g_free (advice);
+      advice = g_steal_pointer (&noted);
+    }
+  else
+    report->session_id = g_steal_pointer (&session_id);
+
+  probe->hello_advice = g_steal_pointer (&advice);
+  probe->grace_id = g_timeout_add (GRACE_AFTER_HELLO_MS, grace_over_cb, task);
 }
 
 static void
@@ -219,6 +275,29 @@ message_cb (SoupWebsocketConnection *conn,
   const char *data;
 
   data = g_bytes_get_data (message, &len);
+
+  /* After the hello, the next message decides: the server saying it does
+   * not know the device, or anything else (valid). */
+  if (probe->hello_advice != NULL)
+    {
+      g_autofree char *after = type == SOUP_WEBSOCKET_DATA_TEXT ? g_utf8_make_valid (data, len) : NULL;
+      g_autoptr(JsonNode) node = after ? xa_json_parse (after, -1, NULL) : NULL;
+      const char *spoken = node && JSON_NODE_HOLDS_OBJECT (node) ? xa_json_get_string (json_node_get_object (node), "text")
+                                                                 : after;
+      g_autofree char *shown = xa_server_text_sanitize (spoken, -1, FALSE);
+      g_autofree char *advice = NULL;
+
+      if (shown != NULL)
+        {
+          g_free (probe->report->server_text);
+          probe->report->server_text = g_strdup (shown);
+        }
+      if (say_unknown_device (task, shown))
+        return;
+      advice = g_steal_pointer (&probe->hello_advice);
+      complete_open (task, XA_VERDICT_VALID, advice);
+      return;
+    }
 
   /* libsoup keeps reading while frames keep coming, and the deadline's
    * source never gets its turn: the bounds and the deadline are checked
@@ -253,6 +332,7 @@ message_cb (SoupWebsocketConnection *conn,
       g_free (probe->report->server_text);
       probe->report->server_text = xa_server_text_sanitize (text, -1, FALSE);
       probe->got_foreign_text = TRUE;
+      say_unknown_device (task, probe->report->server_text);
       return;
     }
 
@@ -275,6 +355,8 @@ message_cb (SoupWebsocketConnection *conn,
 
       g_free (probe->report->server_text);
       probe->report->server_text = g_strdup (spoken);
+      if (say_unknown_device (task, spoken))
+        return;
       if (looks_like_bind_prompt (spoken))
         {
           g_autofree char *advice = NULL;
@@ -308,6 +390,14 @@ closed_cb (SoupWebsocketConnection *conn,
   Probe *probe = g_task_get_task_data (task);
   XaReport *report = probe->report;
   g_autofree char *advice = NULL;
+
+  if (probe->hello_advice != NULL)
+    {
+      /* It answered the hello, then closed: the token was accepted. */
+      g_autofree char *valid = g_steal_pointer (&probe->hello_advice);
+      complete_open (task, XA_VERDICT_VALID, valid);
+      return;
+    }
 
   report->close_code = soup_websocket_connection_get_close_code (conn);
   report->close_reason = xa_server_text_sanitize (soup_websocket_connection_get_close_data (conn), -1, FALSE);

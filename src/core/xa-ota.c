@@ -21,6 +21,7 @@ typedef struct
   char        *url;
   GByteArray  *body;
   gboolean     is_activate;
+  char        *server_text;   /* of an /activate answer */
 } PostData;
 
 G_DEFINE_QUARK (xa-ota-error-quark, xa_ota_error)
@@ -32,6 +33,7 @@ post_data_free (PostData *pd)
   g_clear_pointer (&pd->deadline, xa_deadline_free);
   g_clear_object (&pd->msg);
   g_clear_pointer (&pd->body, g_byte_array_unref);
+  g_free (pd->server_text);
   g_free (pd->url);
   g_free (pd);
 }
@@ -621,10 +623,42 @@ map_network_error (PostData *pd,
     }
 }
 
+/* What the server said in an error answer, fit to show: the text of a
+ * JSON error shape, or a short plain body (not an HTML page). */
+static char *
+server_text_of (PostData *pd)
+{
+  const char *data = (const char *) pd->body->data;
+  gsize len = pd->body->len;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (len == 0)
+    return NULL;
+  node = xa_json_parse (data, len, NULL);
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      const char *keys[] = { "error", "message", "msg" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        if (xa_json_get_string (o, keys[i]) != NULL && *xa_json_get_string (o, keys[i]) != '\0')
+          return xa_server_text_sanitize (xa_json_get_string (o, keys[i]), -1, FALSE);
+      return NULL;
+    }
+  if (node == NULL && len <= 300 && memchr (data, '<', len) == NULL)
+    {
+      g_autofree char *text = xa_server_text_sanitize (data, len, FALSE);
+      return *g_strstrip (text) ? g_steal_pointer (&text) : NULL;
+    }
+  return NULL;
+}
+
 static GError *
 status_error (PostData *pd,
               guint     status)
 {
+  g_autofree char *said = server_text_of (pd);
+
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
       g_autofree char *location = xa_server_text_sanitize (
@@ -635,6 +669,15 @@ status_error (PostData *pd,
                             "Use that address as the OTA address instead."),
                           location ? location : "?");
     }
+
+  /* The official cloud says what is wrong with a request (HTTP 400
+   * “Invalid MAC address”): show it. */
+  if (said != NULL && SOUP_STATUS_IS_CLIENT_ERROR (status) && status != SOUP_STATUS_NOT_FOUND)
+    return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_SERVER_REFUSED,
+                        /* Translators: %u is an HTTP status, %s the server's own words */
+                        _("The server refused the request (HTTP %u): “%s”. "
+                          "Check the Device-Id and the OTA address."),
+                        status, said);
 
   if (status == SOUP_STATUS_NOT_FOUND)
     return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_HTTP_STATUS,
@@ -660,7 +703,8 @@ finish_post (GTask *task)
 
   if (pd->is_activate)
     {
-      /* The poller decides what each status means. */
+      /* The poller decides what each status means; it shows the words. */
+      pd->server_text = server_text_of (pd);
       g_task_return_int (task, status);
       return;
     }
@@ -847,9 +891,11 @@ xa_ota_activate_async (const char          *ota_url,
               xa_ota_activate_async, callback, user_data);
 }
 
-/* Returns the HTTP status; 0 with @error set when there was no answer. */
+/* Returns the HTTP status, and in @server_text what the server said with
+ * it (or NULL); 0 with @error set when there was no answer. */
 guint
 xa_ota_activate_finish (GAsyncResult  *result,
+                        char         **server_text,
                         GError       **error)
 {
   gssize status;
@@ -858,6 +904,11 @@ xa_ota_activate_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_ota_activate_async, 0);
 
   status = g_task_propagate_int (G_TASK (result), error);
+  if (server_text != NULL)
+    {
+      PostData *pd = g_task_get_task_data (G_TASK (result));
+      *server_text = status > 0 && pd != NULL ? g_strdup (pd->server_text) : NULL;
+    }
   return status < 0 ? 0 : (guint) status;
 }
 

@@ -109,6 +109,7 @@ void         xa_ota_activate_async       (const char        *ota_url,
                                           GAsyncReadyCallback callback,
                                           gpointer           user_data);
 guint        xa_ota_activate_finish      (GAsyncResult      *result,
+                                          char             **server_text,
                                           GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaOtaAnswer, xa_ota_answer_free)

@@ -26,6 +26,8 @@ static const struct
   [XA_VERDICT_TIMEOUT]        = { "timeout",        N_("No answer in time"),                  7, "warn" },
   [XA_VERDICT_PROTOCOL_ERROR] = { "protocol-error", N_("Server did not speak the protocol"),  8, "bad" },
   [XA_VERDICT_CANCELLED]      = { "cancelled",      N_("Test cancelled"),                     1, "warn" },
+  /* A device the server sends to MQTT: no WebSocket token to test. */
+  [XA_VERDICT_NOT_TESTABLE]   = { "not-testable",   N_("Not testable over WebSocket"),        9, "warn" },
 };
 
 G_DEFINE_BOXED_TYPE (XaReport, xa_report, xa_report_copy, xa_report_free)
@@ -33,7 +35,7 @@ G_DEFINE_BOXED_TYPE (XaReport, xa_report, xa_report_copy, xa_report_free)
 const char *
 xa_verdict_to_id (XaVerdict verdict)
 {
-  g_return_val_if_fail (verdict <= XA_VERDICT_CANCELLED, NULL);
+  g_return_val_if_fail (verdict <= XA_VERDICT_NOT_TESTABLE, NULL);
   return verdicts[verdict].id;
 }
 
@@ -55,21 +57,21 @@ xa_verdict_from_id (const char *id,
 const char *
 xa_verdict_get_title (XaVerdict verdict)
 {
-  g_return_val_if_fail (verdict <= XA_VERDICT_CANCELLED, NULL);
+  g_return_val_if_fail (verdict <= XA_VERDICT_NOT_TESTABLE, NULL);
   return _(verdicts[verdict].title);
 }
 
 int
 xa_verdict_get_exit_status (XaVerdict verdict)
 {
-  g_return_val_if_fail (verdict <= XA_VERDICT_CANCELLED, 1);
+  g_return_val_if_fail (verdict <= XA_VERDICT_NOT_TESTABLE, 1);
   return verdicts[verdict].exit_status;
 }
 
 const char *
 xa_verdict_get_severity (XaVerdict verdict)
 {
-  g_return_val_if_fail (verdict <= XA_VERDICT_CANCELLED, "warn");
+  g_return_val_if_fail (verdict <= XA_VERDICT_NOT_TESTABLE, "warn");
   return verdicts[verdict].severity;
 }
 

@@ -17,6 +17,7 @@ typedef enum
   XA_VERDICT_TIMEOUT,
   XA_VERDICT_PROTOCOL_ERROR,
   XA_VERDICT_CANCELLED,
+  XA_VERDICT_NOT_TESTABLE,
 } XaVerdict;
 
 /* What a hello probe or a Test saw, and what it means (DESIGN.md). */

@@ -72,6 +72,8 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
   [XA_DEMO_MODE_HUGE_NUMBERS] = "huge-numbers",
   [XA_DEMO_MODE_ANSI_ESCAPES] = "ansi-escapes",
   [XA_DEMO_MODE_RESET_AFTER_UPGRADE] = "reset-after-upgrade",
+  [XA_DEMO_MODE_UNKNOWN_DEVICE] = "unknown-device",
+  [XA_DEMO_MODE_MQTT_ONLY] = "mqtt-only",
 };
 
 static void
@@ -387,6 +389,8 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_FRAME_FLOOD:
     case XA_DEMO_MODE_OVERSIZE_FRAME:
     case XA_DEMO_MODE_RESET_AFTER_UPGRADE:
+    case XA_DEMO_MODE_UNKNOWN_DEVICE:
+    case XA_DEMO_MODE_MQTT_ONLY:
     case XA_DEMO_N_MODES:
     default:
       return FALSE;
@@ -474,6 +478,25 @@ handle_ota (XaDemoServer      *self,
     {
       g_free (device->client_id);
       device->client_id = g_strdup (client_id);
+    }
+
+  /* A manager with an MQTT gateway: server time, firmware and MQTT,
+   * never a code, never a WebSocket (core/api/ota_handler.py). */
+  if (mode == XA_DEMO_MODE_MQTT_ONLY)
+    {
+      g_autofree char *client = g_strdup_printf ("GID_default@@@%s@@@%s", device->device_id,
+                                                 client_id ? client_id : "");
+      g_autofree char *text = NULL;
+
+      g_strdelimit (client, ":", '_');
+      text = g_strdup_printf ("{\"server_time\":{\"timestamp\":%" G_GINT64_FORMAT ",\"timezone_offset\":480},"
+                              "\"firmware\":{\"version\":\"1.6.0\",\"url\":\"\"},"
+                              "\"mqtt\":{\"endpoint\":\"127.0.0.1:1883\",\"client_id\":\"%s\","
+                              "\"username\":\"demo-user\",\"password\":\"demo-mqtt-password\","
+                              "\"publish_topic\":\"device-server\",\"subscribe_topic\":\"null\"}}",
+                              g_get_real_time () / 1000, client);
+      respond_text (msg, SOUP_STATUS_OK, "application/json", text);
+      return;
     }
 
   /* A single-module server has no activation: every device may talk. */
@@ -842,6 +865,13 @@ ws_message_cb (SoupWebsocketConnection *conn,
         soup_websocket_connection_send_text (conn, big);
       }
       break;
+    case XA_DEMO_MODE_UNKNOWN_DEVICE:
+      /* What xiaozhi-esp32-server says to a device that never made an
+       * OTA check on it (the official cloud, after its hello). */
+      send_hello (conn, "websocket", TRUE);
+      soup_websocket_connection_send_text (conn, "{\"type\":\"tts\",\"state\":\"sentence_start\","
+                                           "\"text\":\"没有找到该设备的版本信息，请正确配置 OTA地址，然后重新编译固件。\"}");
+      break;
     case XA_DEMO_MODE_RESET_AFTER_UPGRADE:
       /* No close frame: the connection just drops. */
       g_io_stream_close (soup_websocket_connection_get_io_stream (conn), NULL, NULL);
@@ -889,6 +919,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
     case XA_DEMO_MODE_TOKEN_NEWLINE:
     case XA_DEMO_MODE_HUGE_NUMBERS:
     case XA_DEMO_MODE_ANSI_ESCAPES:
+    case XA_DEMO_MODE_MQTT_ONLY:
     case XA_DEMO_N_MODES:
     default:
       if (token_accepted (self, conn))

@@ -220,11 +220,13 @@ xa_activation_view_follow (XaActivationView *self,
 
 void
 xa_activation_view_show_done (XaActivationView *self,
+                              const char       *title,
                               const char       *description,
-                              gboolean          token_saved)
+                              gboolean          all_well)
 {
   stop_following (self);
-  adw_status_page_set_icon_name (self->done_page, token_saved ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  adw_status_page_set_icon_name (self->done_page, all_well ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  adw_status_page_set_title (self->done_page, title);
   adw_status_page_set_description (self->done_page, description);
   show_page (self, "done");
 }

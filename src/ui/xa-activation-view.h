@@ -16,8 +16,9 @@ void        xa_activation_view_follow       (XaActivationView *self,
                                              XaActivation     *activation,
                                              XaDevice         *device);
 void        xa_activation_view_show_done    (XaActivationView *self,
+                                             const char       *title,
                                              const char       *description,
-                                             gboolean          token_saved);
+                                             gboolean          all_well);
 void        xa_activation_view_show_failed  (XaActivationView *self,
                                              const char       *message);
 const char *xa_activation_view_get_code     (XaActivationView *self);

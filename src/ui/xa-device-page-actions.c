@@ -121,10 +121,12 @@ activated_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   XaDevicePage *self = op->page;
   XaDevice *device = xa_device_session_get_device (op->session);
+  XaActivationOutcome outcome = XA_ACTIVATION_OUTCOME_ACTIVATED;
   g_autofree char *text = NULL;
+  g_autofree char *described = NULL;
   gboolean saved;
 
-  if (!xa_device_session_activate_finish (op->session, result, &error))
+  if (!xa_device_session_activate_finish (op->session, result, &outcome, &error))
     {
       if (!op_shown (op))
         return;
@@ -136,19 +138,23 @@ activated_cb (GObject      *object,
     }
 
   saved = !xa_device_get_token_unsaved (device);
-  if (saved)
-    text = g_strdup_printf (_("“%s” is bound to your account and its token is in the keyring. "
-                              "A Test checks it now."),
-                            xa_device_get_name (device));
+  described = xa_activation_outcome_describe (outcome, xa_device_get_mqtt_endpoint (device));
+  if (!saved)
+    text = g_strdup_printf (_("%s The keyring did not keep its token: copy or export it now, "
+                              "or try again once the keyring works."),
+                            described);
+  else if (outcome != XA_ACTIVATION_OUTCOME_MQTT_ONLY)
+    text = g_strdup_printf (_("%s A Test checks the token now."), described);
   else
-    text = g_strdup_printf (_("“%s” is bound to your account, but the keyring did not keep its token: "
-                              "copy or export it now, or try again once the keyring works."),
-                            xa_device_get_name (device));
+    text = g_steal_pointer (&described);
   if (op_shown (op))
-    xa_activation_view_show_done (self->activation_view, text, saved);
+    xa_activation_view_show_done (self->activation_view, xa_activation_outcome_get_title (outcome), text,
+                                  saved && outcome == XA_ACTIVATION_OUTCOME_ACTIVATED);
   else
     _xa_device_page_toast (self, text);
 
+  if (outcome == XA_ACTIVATION_OUTCOME_MQTT_ONLY)
+    return;
   /* What the user came for: does the token work? */
   xa_device_session_test_async (op->session, _xa_device_page_hello_timeout_ms (self), NULL,
                                 tested_cb, op_new (self));
