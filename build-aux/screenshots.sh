@@ -30,11 +30,11 @@ export G_TEST_SRCDIR="$top/tests" GSETTINGS_SCHEMA_DIR="$top/_build/data" GSETTI
        GTK_A11Y=none GIO_USE_PROXY_RESOLVER=dummy XA_SCREENSHOT_DIR="$out" XA_LOCALEDIR="$localedir"
 
 shoot () {
-  xvfb-run -a -s "-screen 0 1400x1000x24" dbus-run-session -- \
-    tests/with-keyring.sh _build/tests/test-window -p /xa/window/screenshots
+  xvfb-run -a -s "-screen 0 1400x1000x24" \
+    tests/with-keyring.sh _build/tests/test-window -p /xa/window/screenshots "$@"
 }
 
-LC_ALL=C.UTF-8 LANGUAGE= XA_SCREENSHOT_SUFFIX= shoot
+LC_ALL=C.UTF-8 LANGUAGE= XA_SCREENSHOT_SUFFIX= shoot -p /xa/window/manager-placeholder
 LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN XA_SCREENSHOT_SUFFIX=-zh_CN shoot
 # German has the longest words: the activation page must still fit.
 mkdir -p "$top/_build/screenshots-de"

@@ -736,6 +736,24 @@ test_activation_outcomes (Fixture       *f,
   g_assert_nonnull (strstr (test_mqtt.out, "Not testable over WebSocket"));
 }
 
+/* The manager's placeholder console and loopback WebSocket are named, with
+ * the setting to change; no countdown is made up. */
+static void
+test_manager_placeholder (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_MANAGER_PLACEHOLDER, "ota");
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, "activate", "--ota-url", ota, "--device-id", "02:11:22:33:44:97", "--timeout", "1");
+  g_assert_cmpint (run.status, ==, 7);
+  g_assert_nonnull (strstr (run.err, "1. Open http://xiaozhi.server.com and log in."));
+  g_assert_nonnull (strstr (run.err, "Server setup: The server’s console address is still the placeholder"));
+  g_assert_nonnull (strstr (run.err, "server.websocket"));
+  g_assert_nonnull (strstr (run.err, "The code stays valid while this runs."));
+  g_assert_null (strstr (run.err, "valid for"));
+}
+
 static void
 test_export_import (Fixture       *f,
                     gconstpointer  data)
@@ -822,6 +840,7 @@ main (int   argc,
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
   g_test_add ("/xa/cli/hostile-token-not-kept", Fixture, NULL, fixture_setup, test_hostile_token_not_kept, fixture_teardown);
   g_test_add ("/xa/cli/activation-outcomes", Fixture, NULL, fixture_setup, test_activation_outcomes, fixture_teardown);
+  g_test_add ("/xa/cli/manager-placeholder", Fixture, NULL, fixture_setup, test_manager_placeholder, fixture_teardown);
   g_test_add ("/xa/cli/hostile-servers", Fixture, NULL, fixture_setup, test_hostile_servers, fixture_teardown);
   g_test_add ("/xa/cli/export-import", Fixture, NULL, fixture_setup, test_export_import, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)

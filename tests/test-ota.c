@@ -159,6 +159,45 @@ test_huge_numbers (Fixture       *f,
   g_assert_false (xa_ota_answer_get_clock_skew (a, &skew));
 }
 
+/* The manager's answer says where its console is, and the setup mistakes
+ * devices trip on are named with the setting to change. */
+static void
+test_setup_warnings (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_MANAGER_PLACEHOLDER, "ota");
+  g_autofree char *official_ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autoptr(XaOtaAnswer) a = check (f, XA_DEMO_MODE_MANAGER_PLACEHOLDER, 0, NULL);
+  g_autoptr(XaOtaAnswer) official = check (f, XA_DEMO_MODE_OFFICIAL, 0, NULL);
+  g_auto(GStrv) warnings = xa_ota_answer_setup_warnings (a, ota);
+  g_auto(GStrv) none = xa_ota_answer_setup_warnings (official, official_ota);
+
+  g_assert_cmpstr (xa_ota_answer_get_panel_url (a), ==, "http://xiaozhi.server.com");
+  g_assert_cmpint (a->timeout_ms, ==, -1);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 2);
+  g_assert_nonnull (strstr (warnings[0], "placeholder http://xiaozhi.server.com"));
+  g_assert_nonnull (strstr (warnings[0], "server.fronted_url"));
+  g_assert_nonnull (strstr (warnings[1], "ws://127.0.0.1:8000/xiaozhi/v1/"));
+  g_assert_nonnull (strstr (warnings[1], "server.websocket"));
+
+  /* The official message's first line is no address; nothing to say. */
+  g_assert_null (xa_ota_answer_get_panel_url (official));
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+}
+
+static void
+test_token_dates (void)
+{
+  gint64 issued = 0, expires = 0;
+
+  g_assert_true (xa_token_get_dates ("f0bFO2qncZ8_Sh_o0qbfmpI8wXjFWldLbK6IiblrqVQ.1795607593", &issued, &expires));
+  g_assert_cmpint (issued, ==, 1795607593);
+  g_assert_cmpint (expires, ==, 1795607593 + 30 * 24 * 3600);
+  g_assert_false (xa_token_get_dates ("test-token", &issued, &expires));
+  g_assert_false (xa_token_get_dates ("abc.123", &issued, &expires));
+  g_assert_false (xa_token_get_dates (".1795607593", &issued, &expires));
+}
+
 static void
 test_activate_url (void)
 {
@@ -438,6 +477,8 @@ main (int   argc,
   g_test_add ("/xa/ota/tls-self-signed", Fixture, NULL, fixture_setup_tls, test_tls_self_signed, fixture_teardown);
   g_test_add ("/xa/ota/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/xa/ota/huge-numbers", Fixture, NULL, fixture_setup, test_huge_numbers, fixture_teardown);
+  g_test_add ("/xa/ota/setup-warnings", Fixture, NULL, fixture_setup, test_setup_warnings, fixture_teardown);
+  g_test_add_func ("/xa/ota/token-dates", test_token_dates);
 
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {

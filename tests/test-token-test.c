@@ -178,6 +178,37 @@ test_json_unwritable_audio (void)
   g_assert_cmpint (json_object_get_int_member (o, "latency_ms"), ==, 12);
 }
 
+/* Self-hosted servers issue a newer dated token at every check: no
+ * "the token changed" then; the Test says when it expires. */
+static void
+test_dated_tokens (void)
+{
+  g_autoptr(XaReport) r = xa_report_new ();
+  g_autoptr(XaOtaAnswer) newer = g_new0 (XaOtaAnswer, 1);
+  g_autoptr(XaOtaAnswer) other = g_new0 (XaOtaAnswer, 1);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *details = NULL;
+  JsonObject *o;
+
+  newer->has_websocket = other->has_websocket = TRUE;
+  newer->websocket_url = g_strdup ("ws://127.0.0.1:1/xiaozhi/v1/");
+  other->websocket_url = g_strdup ("ws://127.0.0.1:1/xiaozhi/v1/");
+  newer->token = g_strdup ("bbbb.1795700000");
+  other->token = g_strdup ("a-different-token");
+  g_assert_false (xa_ota_answer_changes_token (newer, "aaaa.1795607593"));
+  g_assert_true (xa_ota_answer_changes_token (other, "aaaa.1795607593"));
+
+  xa_report_set_verdict (r, XA_VERDICT_VALID, "ok");
+  xa_report_apply_ota (r, "http://127.0.0.1:1/xiaozhi/ota/", newer, NULL, "aaaa.1795607593");
+  g_assert_false (r->token_changed);
+  node = xa_report_to_json (r);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "token_issued"), ==, "2026-11-25T11:53:13Z");
+  g_assert_cmpstr (json_object_get_string_member (o, "token_expires"), ==, "2026-12-25T11:53:13Z");
+  details = xa_report_format_details (r);
+  g_assert_nonnull (strstr (details, "Token: issued 2026-11-25, expires about 2026-12-25"));
+}
+
 #define ADD(path, func) g_test_add ("/xa/token-test/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -194,6 +225,7 @@ main (int   argc,
   ADD ("ws-url-from-ota", test_ws_url_from_ota);
   ADD ("json", test_json);
   g_test_add_func ("/xa/token-test/json-unwritable-audio", test_json_unwritable_audio);
+  g_test_add_func ("/xa/token-test/dated-tokens", test_dated_tokens);
 
   return g_test_run ();
 }

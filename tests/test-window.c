@@ -566,6 +566,30 @@ test_keyring_unavailable (void)
   g_test_trap_assert_stdout ("*kept the token*");
 }
 
+/* A manager left at its defaults: its own console address (the
+ * placeholder) is shown and named, with the settings to change. */
+static void
+test_manager_placeholder (Fixture       *f,
+                          gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Manager board", XA_DEMO_MODE_MANAGER_PLACEHOLDER, NULL);
+  GtkWidget *setup;
+
+  select_ready (f, device);
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  setup = page_child (f, "setup_label");
+  g_assert_true (gtk_widget_get_visible (setup));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (setup)), "server.fronted_url"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (setup)), "server.websocket"));
+  g_assert_nonnull (strstr (page_label (f, "steps_label"), "http://xiaozhi.server.com"));
+  /* No lifetime from the server: no countdown. */
+  g_assert_cmpstr (page_label (f, "countdown_label"), ==, "This code stays valid while this page is open.");
+  screenshot (f, "setup-warning");
+  gtk_widget_activate_action (f->page, "device.cancel-activation", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "stack"), "overview") == 0);
+}
+
 /* Actions wait for the keyring; a Test's verdict lands on the device that
  * was tested, not on the one shown when it ends. */
 static void
@@ -689,7 +713,10 @@ test_screenshots (Fixture       *f,
 {
   XaDevice *board = add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, NULL);
   XaDevice *speaker;
+  GtkWidget *bar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW, "store_bar"));
 
+  /* What the pictures show is what a user sees: no error bar. */
+  g_assert_false (gtk_info_bar_get_revealed (GTK_INFO_BAR (bar)));
   screenshot (f, "empty");
   {
     XaAddDeviceDialog *dialog = xa_add_device_dialog_new (GTK_WINDOW (f->window), f->store);
@@ -772,7 +799,12 @@ main (int   argc,
     g_autofree char *dir = g_dir_make_tmp ("xa-app-XXXXXX", NULL);
 
     app_store_path = g_build_filename (dir, "devices.json", NULL);
-    g_assert_true (g_file_set_contents (app_store_path, "{\"version\": 1, \"devices\": [", -1, NULL));
+    /* Damaged for test_damaged_devices_file; a screenshot run starts from
+     * a clean state, or every picture shows the error bar. */
+    g_assert_true (g_file_set_contents (app_store_path,
+                                        g_getenv ("XA_SCREENSHOT_DIR") ? "{\"version\": 1, \"devices\": []}"
+                                                                       : "{\"version\": 1, \"devices\": [",
+                                        -1, NULL));
     app = xa_application_new (app_store_path);
     g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
     g_application_register (G_APPLICATION (app), NULL, NULL);
@@ -798,6 +830,7 @@ main (int   argc,
   ADD ("rename-and-panel", test_rename_and_panel);
   ADD ("accessible-names", test_accessible_names);
   ADD ("switch-mid-test", test_switch_mid_test);
+  ADD ("manager-placeholder", test_manager_placeholder);
   g_test_add_func ("/xa/window/damaged-devices-file", test_damaged_devices_file);
   g_test_add_func ("/xa/window/keyring-unavailable", test_keyring_unavailable);
   ADD ("keyring-unavailable/subprocess", test_keyring_unavailable_subprocess);

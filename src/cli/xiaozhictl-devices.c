@@ -407,6 +407,25 @@ cli_cmd_device (Cli   *cli,
 
 /* ---- activate NAME, test NAME, token, refresh ------------------------------ */
 
+/* "token_issued"/"token_expires" (ISO 8601) for a dated token. */
+static void
+add_token_dates (JsonObject *o,
+                 const char *token)
+{
+  gint64 issued, expires;
+
+  if (xa_token_get_dates (token, &issued, &expires))
+    {
+      g_autoptr(GDateTime) a = g_date_time_new_from_unix_utc (issued);
+      g_autoptr(GDateTime) b = g_date_time_new_from_unix_utc (expires);
+      g_autofree char *sa = g_date_time_format_iso8601 (a);
+      g_autofree char *sb = g_date_time_format_iso8601 (b);
+
+      json_object_set_string_member (o, "token_issued", sa);
+      json_object_set_string_member (o, "token_expires", sb);
+    }
+}
+
 /* After an activation or a refresh: a token the keyring refused is
  * printed, so that it is not lost. */
 static int
@@ -490,6 +509,7 @@ cli_cmd_activate_saved (Cli        *cli,
       json_object_set_string_member (json_node_get_object (node), "verdict",
                                      report ? xa_verdict_to_id (report->verdict) : "activated");
       json_object_set_string_member (json_node_get_object (node), "message", described);
+      add_token_dates (json_node_get_object (node), xa_device_session_get_token (session));
       cli_print_json (node);
       return status;
     }
@@ -619,6 +639,7 @@ cli_cmd_refresh (Cli   *cli,
       g_autoptr(JsonNode) node = device_json (device);
       json_object_set_string_member (json_node_get_object (node), "verdict", "activated");
       json_object_set_boolean_member (json_node_get_object (node), "token_changed", changed);
+      add_token_dates (json_node_get_object (node), xa_device_session_get_token (session));
       cli_print_json (node);
     }
   else if (changed)

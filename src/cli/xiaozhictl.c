@@ -134,9 +134,14 @@ ticker_cb (gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   clear_status_line (cli);
-  /* Translators: a live status line; the first %d is seconds, then minutes:seconds */
-  g_printerr (_("Waiting for the code to be entered — checked %d s ago, code valid for %d:%02d"),
-              (int) ago, (int) (left / 60), (int) (left % 60));
+  /* A countdown only when the server said how long its code lives. */
+  if (xa_activation_get_current (cli->activation)->timeout_ms > 0)
+    /* Translators: a live status line; the first %d is seconds, then minutes:seconds */
+    g_printerr (_("Waiting for the code to be entered — checked %d s ago, code valid for %d:%02d"),
+                (int) ago, (int) (left / 60), (int) (left % 60));
+  else
+    /* Translators: a live status line; %d is seconds */
+    g_printerr (_("Waiting for the code to be entered — checked %d s ago"), (int) ago);
   return G_SOURCE_CONTINUE;
 }
 
@@ -153,6 +158,12 @@ code_issued_cb (XaActivation      *activation,
   clear_status_line (cli);
   if (replaces)
     g_printerr (_("The previous code expired. Here is a new one.\n"));
+  /* The manager says where its console is: that beats our guess. */
+  if (xa_ota_answer_get_panel_url (answer) != NULL)
+    {
+      g_free (cli->panel_url);
+      cli->panel_url = g_strdup (xa_ota_answer_get_panel_url (answer));
+    }
 
   g_printerr ("\n");
   g_printerr (_("Activation code: %s\n"), answer->code);
@@ -176,6 +187,17 @@ code_issued_cb (XaActivation      *activation,
                                "The code is valid for %u minutes.\n", minutes),
                   minutes);
     }
+  else
+    g_printerr (_("The code stays valid while this runs.\n"));
+  {
+    g_autofree char *ota = NULL;
+    g_auto(GStrv) warnings = NULL;
+
+    g_object_get (activation, "ota-url", &ota, NULL);
+    warnings = xa_ota_answer_setup_warnings (answer, ota);
+    for (guint i = 0; warnings[i] != NULL; i++)
+      g_printerr (_("Server setup: %s\n"), warnings[i]);
+  }
   g_printerr ("\n");
   cli->last_check_us = g_get_monotonic_time ();
 }

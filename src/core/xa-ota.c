@@ -274,6 +274,14 @@ xa_ota_answer_parse (const char  *data,
       answer->has_activation = TRUE;
       answer->code = dup_member_string (section, "code");
       answer->message = dup_member_text (section, "message", TRUE);
+      /* The manager sends “<server.fronted_url>\n<code>”: where the code
+       * is typed. */
+      if (answer->message != NULL)
+        {
+          g_autofree char *first = g_strndup (answer->message, strcspn (answer->message, "\n"));
+          if (xa_ota_url_validate (g_strstrip (first), NULL))
+            answer->panel_url = g_steal_pointer (&first);
+        }
       answer->challenge = dup_member_string (section, "challenge");
       /* A lifetime beyond a day is none we can count down. */
       if (get_member_int (section, "timeout_ms", &v) && v > 0)
@@ -392,6 +400,7 @@ xa_ota_answer_copy (const XaOtaAnswer *self)
 
   copy->code = g_strdup (self->code);
   copy->message = g_strdup (self->message);
+  copy->panel_url = g_strdup (self->panel_url);
   copy->challenge = g_strdup (self->challenge);
   copy->websocket_url = g_strdup (self->websocket_url);
   copy->token = g_strdup (self->token);
@@ -415,6 +424,7 @@ xa_ota_answer_free (XaOtaAnswer *self)
 
   g_free (self->code);
   g_free (self->message);
+  g_free (self->panel_url);
   g_free (self->challenge);
   g_free (self->websocket_url);
   xa_secret_free (self->token);
@@ -438,6 +448,96 @@ xa_ota_answer_get_clock_skew (const XaOtaAnswer *self,
     return FALSE;
 
   *skew_ms = self->received_at_ms - self->server_time_ms;
+  return TRUE;
+}
+
+const char *
+xa_ota_answer_get_panel_url (const XaOtaAnswer *self)
+{
+  return self->panel_url;
+}
+
+static char *
+host_of (const char *url)
+{
+  g_autoptr(GUri) uri = url ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+
+  return uri && g_uri_get_host (uri) ? g_ascii_strdown (g_uri_get_host (uri), -1) : NULL;
+}
+
+/* Whether two addresses name the same server (host and port): a server
+ * reached on loopback may well send loopback addresses of its own. */
+static gboolean
+same_server (const char *a,
+             const char *b)
+{
+  g_autoptr(GUri) ua = a ? g_uri_parse (a, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+  g_autoptr(GUri) ub = b ? g_uri_parse (b, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+
+  return ua != NULL && ub != NULL && g_uri_get_host (ua) != NULL && g_uri_get_host (ub) != NULL &&
+         g_ascii_strcasecmp (g_uri_get_host (ua), g_uri_get_host (ub)) == 0 &&
+         g_uri_get_port (ua) == g_uri_get_port (ub);
+}
+
+/* Loopback and Docker's bridge (172.16.0.0/12): fine on the server's own
+ * machine, out of reach for a device anywhere else. */
+static gboolean
+is_local_host (const char *host)
+{
+  int second;
+
+  if (g_str_has_prefix (host, "127.") || g_str_equal (host, "localhost") || g_str_equal (host, "::1"))
+    return TRUE;
+  if (!g_str_has_prefix (host, "172."))
+    return FALSE;
+  second = atoi (host + 4);
+  return second >= 16 && second <= 31;
+}
+
+/* What the server's own answer says about its setup that devices will
+ * trip on: the manager's placeholder console address, and addresses only
+ * its own machine can reach (unless the OTA address is that machine too).
+ * Translated sentences naming the setting to change; never NULL. */
+char **
+xa_ota_answer_setup_warnings (const XaOtaAnswer *self,
+                              const char        *ota_url)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new ();
+  g_autofree char *ota_host = host_of (ota_url);
+  g_autofree char *panel_host = host_of (self->panel_url);
+  g_autofree char *ws_host = self->has_websocket ? host_of (self->websocket_url) : NULL;
+
+  if (panel_host != NULL && g_str_equal (panel_host, "xiaozhi.server.com"))
+    g_ptr_array_add (out, g_strdup_printf (_("The server’s console address is still the placeholder %s: "
+                                             "set server.fronted_url in the manager to the address of its web console."),
+                                           self->panel_url));
+  else if (panel_host != NULL && is_local_host (panel_host) && !is_local_host (ota_host ? ota_host : ""))
+    g_ptr_array_add (out, g_strdup_printf (_("The server’s console address %s only opens on the server itself: "
+                                             "set server.fronted_url in the manager to an address others can reach."),
+                                           self->panel_url));
+  if (ws_host != NULL && is_local_host (ws_host) && !same_server (self->websocket_url, ota_url))
+    g_ptr_array_add (out, g_strdup_printf (_("The server tells devices to connect to %s, which they cannot reach: "
+                                             "set server.websocket in the manager to this server’s network address."),
+                                           self->websocket_url));
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Self-hosted tokens are “<signature>.<unix seconds>”, issued afresh at
+ * every OTA check and valid for 30 days (PROTOCOL.md §6). */
+gboolean
+xa_token_get_dates (const char *token,
+                    gint64     *issued,
+                    gint64     *expires)
+{
+  const char *dot = token ? strrchr (token, '.') : NULL;
+  guint64 seconds;
+
+  if (dot == NULL || dot == token || strlen (dot + 1) != 10 ||
+      !g_ascii_string_to_unsigned (dot + 1, 10, 1577836800 /* 2020 */, 4102444800 /* 2100 */, &seconds, NULL))
+    return FALSE;
+  *issued = (gint64) seconds;
+  *expires = (gint64) seconds + 30 * 24 * 3600;
   return TRUE;
 }
 

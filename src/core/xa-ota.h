@@ -41,6 +41,7 @@ typedef struct
   gboolean has_activation;
   char    *code;
   char    *message;
+  char    *panel_url;               /* first line of message, when a web address */
   char    *challenge;
   gint64   timeout_ms;              /* -1 when absent */
 
@@ -80,6 +81,12 @@ void         xa_ota_answer_free          (XaOtaAnswer       *self);
 gboolean     xa_ota_answer_get_clock_skew (const XaOtaAnswer *self,
                                           gint64            *skew_ms);
 gboolean     xa_ota_answer_has_test_mqtt (const XaOtaAnswer *self);
+const char  *xa_ota_answer_get_panel_url (const XaOtaAnswer *self);
+char       **xa_ota_answer_setup_warnings (const XaOtaAnswer *self,
+                                          const char        *ota_url);
+gboolean     xa_token_get_dates          (const char        *token,
+                                          gint64            *issued,
+                                          gint64            *expires);
 
 char        *xa_ota_activate_url         (const char        *ota_url);
 char        *xa_ota_guess_control_panel  (const char        *ota_url);

@@ -113,9 +113,17 @@ gboolean
 xa_ota_answer_changes_token (const XaOtaAnswer *answer,
                              const char        *token)
 {
-  return answer->has_websocket && !answer->has_activation &&
-         answer->token != NULL && *answer->token != '\0' &&
-         g_strcmp0 (answer->token, token) != 0;
+  gint64 old_issued, new_issued, expires;
+
+  if (!answer->has_websocket || answer->has_activation ||
+      answer->token == NULL || *answer->token == '\0' || g_strcmp0 (answer->token, token) == 0)
+    return FALSE;
+  /* A self-hosted server issues a new dated token at every check: a
+   * newer issue is no change worth telling. */
+  if (xa_token_get_dates (token, &old_issued, &expires) &&
+      xa_token_get_dates (answer->token, &new_issued, &expires) && new_issued >= old_issued)
+    return FALSE;
+  return TRUE;
 }
 
 XaReport *
@@ -143,6 +151,7 @@ xa_report_copy (const XaReport *self)
   copy->network_error = g_strdup (self->network_error);
   copy->ota_error = g_strdup (self->ota_error);
   copy->activation_code = g_strdup (self->activation_code);
+  copy->setup_warnings = g_strdupv (self->setup_warnings);
 
   return copy;
 }
@@ -162,6 +171,7 @@ xa_report_free (XaReport *self)
   g_free (self->network_error);
   g_free (self->ota_error);
   g_free (self->activation_code);
+  g_strfreev (self->setup_warnings);
   g_free (self);
 }
 
@@ -179,6 +189,7 @@ xa_report_set_verdict (XaReport   *self,
  * for activation, and a failed OTA check is the first thing to fix. */
 void
 xa_report_apply_ota (XaReport          *self,
+                     const char        *ota_url,
                      const XaOtaAnswer *answer,
                      const GError      *ota_error,
                      const char        *token)
@@ -197,6 +208,10 @@ xa_report_apply_ota (XaReport          *self,
     }
 
   self->has_clock_skew = xa_ota_answer_get_clock_skew (answer, &self->clock_skew_ms);
+  g_strfreev (self->setup_warnings);
+  self->setup_warnings = xa_ota_answer_setup_warnings (answer, ota_url);
+  if (!xa_token_get_dates (token, &self->token_issued, &self->token_expires))
+    self->token_issued = self->token_expires = 0;
   self->token_changed = token != NULL && xa_ota_answer_changes_token (answer, token);
 
   if (answer->has_activation)
@@ -264,6 +279,18 @@ xa_report_format_details (const XaReport *self)
         g_string_append_printf (s, _("Clock difference with the server: %d s\n"), (int) secs);
     }
 
+  if (self->token_issued > 0)
+    {
+      g_autoptr(GDateTime) issued = g_date_time_new_from_unix_local (self->token_issued);
+      g_autoptr(GDateTime) expires = g_date_time_new_from_unix_local (self->token_expires);
+      /* Translators: dates, see g_date_time_format() */
+      g_autofree char *a = g_date_time_format (issued, _("%Y-%m-%d"));
+      g_autofree char *b = g_date_time_format (expires, _("%Y-%m-%d"));
+      g_string_append_printf (s, _("Token: issued %s, expires about %s\n"), a, b);
+    }
+  for (guint i = 0; self->setup_warnings && self->setup_warnings[i]; i++)
+    g_string_append_printf (s, _("Server setup: %s\n"), self->setup_warnings[i]);
+
   if (s->len > 0)
     g_string_truncate (s, s->len - 1);
   return g_string_free (s, FALSE);
@@ -327,6 +354,20 @@ xa_report_to_json (const XaReport *self)
     json_builder_add_int_value (b, self->clock_skew_ms);
   else
     json_builder_add_null_value (b);
+  if (self->token_issued > 0)
+    {
+      g_autoptr(GDateTime) issued = g_date_time_new_from_unix_utc (self->token_issued);
+      g_autoptr(GDateTime) expires = g_date_time_new_from_unix_utc (self->token_expires);
+      g_autofree char *a = g_date_time_format_iso8601 (issued);
+      g_autofree char *c = g_date_time_format_iso8601 (expires);
+      add_string (b, "token_issued", a);
+      add_string (b, "token_expires", c);
+    }
+  json_builder_set_member_name (b, "setup_warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; self->setup_warnings && self->setup_warnings[i]; i++)
+    json_builder_add_string_value (b, self->setup_warnings[i]);
+  json_builder_end_array (b);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);

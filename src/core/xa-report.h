@@ -46,6 +46,9 @@ typedef struct
   gboolean  token_changed;
   gboolean  has_clock_skew;
   gint64    clock_skew_ms;
+  gint64    token_issued;      /* unix seconds, 0 when the token has no date */
+  gint64    token_expires;
+  char    **setup_warnings;    /* what the server's answer says about its setup */
 } XaReport;
 
 #define XA_TYPE_REPORT (xa_report_get_type ())
@@ -71,6 +74,7 @@ void         xa_report_set_verdict      (XaReport          *self,
                                          XaVerdict          verdict,
                                          const char        *advice);
 void         xa_report_apply_ota        (XaReport          *self,
+                                         const char        *ota_url,
                                          const XaOtaAnswer *answer,
                                          const GError      *ota_error,
                                          const char        *token);

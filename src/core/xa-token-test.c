@@ -9,6 +9,7 @@
  * server issue now?) then the WebSocket hello, as one verdict. */
 typedef struct
 {
+  char        *ota_url;
   char        *websocket_url;
   char        *token;
   XaIdentity  *identity;
@@ -20,6 +21,7 @@ typedef struct
 static void
 test_run_free (TestRun *run)
 {
+  g_free (run->ota_url);
   g_free (run->websocket_url);
   xa_secret_free (run->token);
   g_clear_pointer (&run->identity, xa_identity_free);
@@ -46,7 +48,7 @@ hello_cb (GObject      *object,
     }
 
   if (run->answer != NULL || run->ota_error != NULL)
-    xa_report_apply_ota (report, run->answer, run->ota_error, run->token);
+    xa_report_apply_ota (report, run->ota_url, run->answer, run->ota_error, run->token);
 
   g_task_return_pointer (task, g_steal_pointer (&report), (GDestroyNotify) xa_report_free);
 }
@@ -101,6 +103,7 @@ xa_token_test_async (const char          *ota_url,
   g_task_set_check_cancellable (task, FALSE);
 
   run = g_new0 (TestRun, 1);
+  run->ota_url = g_strdup (ota_url);
   run->websocket_url = g_strdup (websocket_url);
   run->token = g_strdup (token);
   run->identity = xa_identity_copy (identity);

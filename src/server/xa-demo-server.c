@@ -74,6 +74,7 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
   [XA_DEMO_MODE_RESET_AFTER_UPGRADE] = "reset-after-upgrade",
   [XA_DEMO_MODE_UNKNOWN_DEVICE] = "unknown-device",
   [XA_DEMO_MODE_MQTT_ONLY] = "mqtt-only",
+  [XA_DEMO_MODE_MANAGER_PLACEHOLDER] = "manager-placeholder",
 };
 
 static void
@@ -391,6 +392,7 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_RESET_AFTER_UPGRADE:
     case XA_DEMO_MODE_UNKNOWN_DEVICE:
     case XA_DEMO_MODE_MQTT_ONLY:
+    case XA_DEMO_MODE_MANAGER_PLACEHOLDER:
     case XA_DEMO_N_MODES:
     default:
       return FALSE;
@@ -530,8 +532,8 @@ handle_ota (XaDemoServer      *self,
           g_free (device->code);
           device->code = code;
           g_free (device->challenge);
-          device->challenge = mode == XA_DEMO_MODE_MANAGER ? g_strdup (device->device_id)
-                                                           : g_uuid_string_random ();
+          device->challenge = mode == XA_DEMO_MODE_MANAGER || mode == XA_DEMO_MODE_MANAGER_PLACEHOLDER
+                                ? g_strdup (device->device_id) : g_uuid_string_random ();
           device->code_expires_us = g_get_monotonic_time () + (gint64) self->code_lifetime_ms * 1000;
         }
 
@@ -543,6 +545,12 @@ handle_ota (XaDemoServer      *self,
       if (mode == XA_DEMO_MODE_OFFICIAL)
         {
           g_autofree char *text = g_strdup_printf ("xiaozhi.me\n%s", device->code);
+          json_builder_add_string_value (b, text);
+        }
+      else if (mode == XA_DEMO_MODE_MANAGER_PLACEHOLDER)
+        {
+          /* The manager's "<server.fronted_url>\n<code>", left at its default. */
+          g_autofree char *text = g_strdup_printf ("http://xiaozhi.server.com\n%s", device->code);
           json_builder_add_string_value (b, text);
         }
       else
@@ -560,7 +568,9 @@ handle_ota (XaDemoServer      *self,
       json_builder_end_object (b);
     }
 
-  ws_url = url_for (self, mode, self->certificate ? "wss" : "ws", "/xiaozhi/v1/");
+  /* The manager's default server.websocket: loopback, port 8000. */
+  ws_url = mode == XA_DEMO_MODE_MANAGER_PLACEHOLDER ? g_strdup ("ws://127.0.0.1:8000/xiaozhi/v1/")
+                                                    : url_for (self, mode, self->certificate ? "wss" : "ws", "/xiaozhi/v1/");
   json_builder_set_member_name (b, "websocket");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "url");
@@ -920,6 +930,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
     case XA_DEMO_MODE_HUGE_NUMBERS:
     case XA_DEMO_MODE_ANSI_ESCAPES:
     case XA_DEMO_MODE_MQTT_ONLY:
+    case XA_DEMO_MODE_MANAGER_PLACEHOLDER:
     case XA_DEMO_N_MODES:
     default:
       if (token_accepted (self, conn))

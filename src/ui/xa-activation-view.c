@@ -28,6 +28,7 @@ struct _XaActivationView
   GtkLabel      *steps_label;
   GtkButton     *open_panel_button;
   GtkLabel      *status_label;
+  GtkLabel      *setup_label;
   AdwStatusPage *done_page;
   AdwStatusPage *failed_page;
 };
@@ -85,7 +86,11 @@ static void
 show_code (XaActivationView  *self,
            const XaOtaAnswer *answer)
 {
-  const char *panel = xa_device_get_panel_url (self->device);
+  /* Where the server itself says its console is, else what we know. */
+  const char *panel = xa_ota_answer_get_panel_url (answer) ? xa_ota_answer_get_panel_url (answer)
+                                                           : xa_device_get_panel_url (self->device);
+  g_auto(GStrv) warnings = xa_ota_answer_setup_warnings (answer, xa_device_get_ota_url (self->device));
+  g_autofree char *setup = g_strjoinv ("\n", warnings);
   g_autofree char *escaped_panel = g_markup_escape_text (panel ? panel : "", -1);
   g_autofree char *escaped_id = g_markup_escape_text (xa_device_get_device_id (self->device), -1);
   g_autofree char *steps = NULL;
@@ -93,7 +98,6 @@ show_code (XaActivationView  *self,
   gboolean official = g_strcmp0 (panel, "https://xiaozhi.me/") == 0;
 
   gtk_label_set_label (self->code_label, answer->code);
-  gtk_label_select_region (self->code_label, 0, 0);
   /* Translators: the steps under the activation code; the first %s is a link, the second the Device-Id */
   steps = g_strdup_printf (_("1. Open <a href=\"%s\">%s</a> and log in.\n"
                              "2. Add a device and type the code above.\n"
@@ -102,6 +106,9 @@ show_code (XaActivationView  *self,
                            escaped_panel, escaped_panel, escaped_id);
   gtk_label_set_markup (self->steps_label, steps);
   gtk_button_set_label (self->open_panel_button, official ? _("Open xiaozhi.me") : _("Open the Control Panel"));
+
+  gtk_label_set_label (self->setup_label, setup);
+  gtk_widget_set_visible (GTK_WIDGET (self->setup_label), *setup != '\0');
 
   qr = panel ? xa_qr_texture_new (panel, 4) : NULL;
   gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (qr));
@@ -122,6 +129,8 @@ code_issued_cb (XaActivation      *activation,
 
   show_code (self, answer);
   gtk_widget_grab_focus (GTK_WIDGET (self->open_panel_button));
+  /* Focus moved on: no selection left shown on the code. */
+  gtk_label_select_region (self->code_label, 0, 0);
   if (replaces && overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (_("The code expired. Here is a new one.")));
 }
@@ -181,6 +190,7 @@ xa_activation_view_class_init (XaActivationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaActivationView, steps_label);
   gtk_widget_class_bind_template_child (widget_class, XaActivationView, open_panel_button);
   gtk_widget_class_bind_template_child (widget_class, XaActivationView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, XaActivationView, setup_label);
   gtk_widget_class_bind_template_child (widget_class, XaActivationView, done_page);
   gtk_widget_class_bind_template_child (widget_class, XaActivationView, failed_page);
 }

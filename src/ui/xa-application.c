@@ -101,8 +101,9 @@ store_loaded_cb (GObject      *object,
   if (xa_device_store_finish (XA_DEVICE_STORE (object), result, &self->store_error))
     return;
 
+  /* Only the windows that show this devices file. */
   for (windows = gtk_application_get_windows (GTK_APPLICATION (self)); windows; windows = windows->next)
-    if (XA_IS_WINDOW (windows->data))
+    if (XA_IS_WINDOW (windows->data) && xa_window_get_store (windows->data) == self->store)
       xa_window_show_store_error (windows->data, self->store_error);
 }
 

@@ -51,7 +51,19 @@ update_token_row (XaDevicePage *self)
   else if (token != NULL)
     {
       g_autofree char *masked = xa_token_mask (token);
-      adw_action_row_set_subtitle (self->token_row, *masked ? masked : _("Empty: the server does not check tokens"));
+      gint64 issued, expires;
+
+      if (xa_token_get_dates (token, &issued, &expires))
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (expires);
+          /* Translators: a date, see g_date_time_format() */
+          g_autofree char *date = g_date_time_format (when, _("%Y-%m-%d"));
+          /* Translators: the masked token, then the date it expires */
+          g_autofree char *dated = g_strdup_printf (_("%s · expires about %s"), masked, date);
+          adw_action_row_set_subtitle (self->token_row, dated);
+        }
+      else
+        adw_action_row_set_subtitle (self->token_row, *masked ? masked : _("Empty: the server does not check tokens"));
     }
   else if (device != NULL && xa_device_get_token_unsaved (device))
     adw_action_row_set_subtitle (self->token_row, _("Not saved: refresh the token to fetch it again"));
@@ -91,6 +103,8 @@ update_verdict (XaDevicePage *self)
       severity = xa_verdict_get_severity (verdict);
       gtk_label_set_label (self->verdict_title, xa_verdict_get_title (verdict));
       gtk_label_set_label (self->verdict_advice, xa_device_get_last_message (device));
+      /* Selectable for copying, but not shown selected on arrival. */
+      gtk_label_select_region (self->verdict_advice, 0, 0);
       g_object_get (device, "last-details", &details, NULL);
     }
   else if (!xa_device_is_activated (device))

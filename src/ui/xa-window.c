@@ -358,6 +358,12 @@ xa_window_select_device (XaWindow *self,
     }
 }
 
+XaDeviceStore *
+xa_window_get_store (XaWindow *self)
+{
+  return self->store;
+}
+
 GtkWidget *
 xa_window_get_device_page (XaWindow *self)
 {

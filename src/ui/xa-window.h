@@ -16,6 +16,7 @@ XaWindow  *xa_window_new             (AdwApplication *application,
 void       xa_window_select_device   (XaWindow       *self,
                                       XaDevice       *device);
 GtkWidget *xa_window_get_device_page (XaWindow       *self);
+XaDeviceStore *xa_window_get_store   (XaWindow       *self);
 void       xa_window_show_store_error (XaWindow      *self,
                                       const GError   *error);
 
