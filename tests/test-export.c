@@ -134,7 +134,7 @@ test_export_config (Fixture       *f,
   g_autoptr(GPtrArray) new_lines = NULL;
   g_autoptr(XaImported) again = NULL;
 
-  g_assert_true (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, &error));
+  g_assert_true (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, NULL, &error));
   g_assert_no_error (error);
 
   /* Every other line is there, byte for byte and in order. */
@@ -180,7 +180,7 @@ test_export_adds_missing_keys (Fixture       *f,
   g_autofree char *after = NULL;
 
   g_assert_true (g_file_set_contents (f->config, minimal, -1, NULL));
-  g_assert_true (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, &error));
+  g_assert_true (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (f->config, &after, NULL, NULL));
   g_test_message ("%s", after);
@@ -202,7 +202,7 @@ test_export_invalid_untouched (Fixture       *f,
   g_autofree char *after = NULL;
 
   g_assert_true (g_file_set_contents (f->config, broken, -1, NULL));
-  g_assert_false (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, &error));
+  g_assert_false (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, NULL, &error));
   g_assert_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "left untouched"));
   g_assert_true (g_file_get_contents (f->config, &after, NULL, NULL));
@@ -222,11 +222,60 @@ test_export_duplicate_key_refused (Fixture       *f,
   g_autofree char *after = NULL;
 
   g_assert_true (g_file_set_contents (f->config, doubled, -1, NULL));
-  g_assert_false (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, &error));
+  g_assert_false (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, NULL, &error));
   g_assert_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "WEBSOCKET_ACCESS_TOKEN is written more than once"));
   g_assert_true (g_file_get_contents (f->config, &after, NULL, NULL));
   g_assert_cmpstr (after, ==, doubled);
+}
+
+/* A fresh install has no config.json yet: one is made with only our
+ * keys (py-xiaozhi merges its defaults), MQTT_INFO included when the
+ * server offered MQTT. */
+static void
+test_export_fresh_install (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *fresh = g_build_filename (f->dir, "new", "config", NULL);
+  g_autofree char *path = g_build_filename (fresh, "config.json", NULL);
+  g_autofree char *bak = g_strconcat (path, ".bak", NULL);
+  g_autoptr(XaOtaAnswer) mqtt = g_new0 (XaOtaAnswer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *network;
+
+  mqtt->has_mqtt = TRUE;
+  mqtt->mqtt_endpoint = g_strdup ("127.0.0.1:1883");
+  mqtt->mqtt_client_id = g_strdup ("GID_x");
+  mqtt->mqtt_username = g_strdup ("u");
+  mqtt->mqtt_publish_topic = g_strdup ("device-server");
+  xa_device_apply_answer (f->device, mqtt);
+
+  g_assert_true (xa_py_xiaozhi_export (fresh, f->device, TOKEN, "mqtt-secret", &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (bak, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  root = json_from_string (text, &error);
+  g_assert_no_error (error);
+  network = json_object_get_object_member (json_object_get_object_member (json_node_get_object (root), "SYSTEM_OPTIONS"),
+                                           "NETWORK");
+  g_assert_cmpstr (json_object_get_string_member (network, "WEBSOCKET_ACCESS_TOKEN"), ==, TOKEN);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (network, "MQTT_INFO"), "password"),
+                   ==, "mqtt-secret");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (network, "MQTT_INFO"), "endpoint"),
+                   ==, "127.0.0.1:1883");
+  {
+    GStatBuf st;
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+  g_unlink (path);
+  g_rmdir (fresh);
+  {
+    g_autofree char *parent = g_path_get_dirname (fresh);
+    g_rmdir (parent);
+  }
 }
 
 /* Nested beyond reason: refused, not a crash. */
@@ -240,7 +289,7 @@ test_export_nested_refused (Fixture       *f,
   for (guint i = 0; i < 100000; i++)
     g_string_append_c (nested, '[');
   g_assert_true (g_file_set_contents (f->config, nested->str, -1, NULL));
-  g_assert_false (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, &error));
+  g_assert_false (xa_py_xiaozhi_export (f->dir, f->device, TOKEN, NULL, &error));
   g_assert_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "nested more than 64 levels"));
 }
@@ -407,6 +456,7 @@ main (int   argc,
   ADD ("config-invalid-untouched", test_export_invalid_untouched);
   ADD ("config-duplicate-key-refused", test_export_duplicate_key_refused);
   ADD ("config-nested-refused", test_export_nested_refused);
+  ADD ("config-fresh-install", test_export_fresh_install);
   ADD ("efuse", test_efuse);
   ADD ("env-file", test_env_file);
   ADD ("env-file-hostile", test_env_file_hostile);

@@ -669,7 +669,7 @@ py_xiaozhi_option_cb (const char  *option,
 static char *
 resolve_py_xiaozhi_dir (GError **error)
 {
-  char *dir = py_xiaozhi_dir ? g_strdup (py_xiaozhi_dir) : xa_py_xiaozhi_find_config_dir ();
+  char *dir = py_xiaozhi_dir && *py_xiaozhi_dir ? g_strdup (py_xiaozhi_dir) : xa_py_xiaozhi_find_config_dir ();
 
   if (dir == NULL)
     g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_NOT_FOUND,
@@ -697,7 +697,8 @@ cli_cmd_export (Cli   *cli,
   GOptionEntry entries[] = {
     { "py-xiaozhi", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, py_xiaozhi_option_cb,
       N_("Write into py-xiaozhi’s config.json (found in the usual places, or in DIR)"), N_("DIR") },
-    { "efuse", 0, 0, G_OPTION_ARG_NONE, &efuse, N_("With --py-xiaozhi, also write efuse.json"), NULL },
+    /* efuse.json is always written now; the option stays for old scripts. */
+    { "efuse", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &efuse, NULL, NULL },
     { "env", 0, 0, G_OPTION_ARG_FILENAME, &env_file, N_("Set the XIAOZHI_* variables in this env file"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the device as JSON"), NULL },
     { "with-token", 0, 0, G_OPTION_ARG_NONE, &with_token, N_("With --json, include the token"), NULL },
@@ -740,7 +741,7 @@ cli_cmd_export (Cli   *cli,
   if (env_file == NULL && (dir = resolve_py_xiaozhi_dir (&error)) == NULL)
     return cli_fail (cli, error);
   xa_device_session_export_async (session,
-                                  env_file ? XA_EXPORT_ENV : efuse ? XA_EXPORT_PY_XIAOZHI_EFUSE : XA_EXPORT_PY_XIAOZHI,
+                                  env_file ? XA_EXPORT_ENV : XA_EXPORT_PY_XIAOZHI_EFUSE,
                                   env_file ? env_file : dir, cli->cancellable, cli_capture_cb, &result);
   if (!xa_device_session_export_finish (session, wait_for (cli, &result), &error))
     return cli_fail (cli, error);
@@ -748,9 +749,13 @@ cli_cmd_export (Cli   *cli,
   if (env_file != NULL)
     g_print (_("Wrote “%s” into %s; only you can read it.\n"), argv[1], env_file);
   else
-    g_print (_("Wrote “%s” into the py-xiaozhi configuration in %s (the previous one is config.json.bak); "
-               "only you can read them.\n"),
-             argv[1], dir);
+    {
+      g_print (_("Wrote “%s” into the py-xiaozhi configuration in %s (the previous one is config.json.bak); "
+                 "only you can read them.\n"),
+               argv[1], dir);
+      g_print (_("py-xiaozhi asks its OTA server for the WebSocket URL and token again at every start; "
+                 "its identity (config.json, efuse.json) is what matters.\n"));
+    }
   return EXIT_OK;
 }
 

@@ -890,6 +890,7 @@ typedef struct
   char        *path;
   char        *token;    /* secret */
   char        *hmac_key; /* secret */
+  char        *mqtt_password; /* secret */
 } ExportJob;
 
 static void
@@ -899,6 +900,7 @@ export_job_free (ExportJob *job)
   g_free (job->path);
   xa_secret_free (job->token);
   xa_secret_free (job->hmac_key);
+  xa_secret_free (job->mqtt_password);
   g_free (job);
 }
 
@@ -918,12 +920,12 @@ export_thread (GTask        *task,
       ok = xa_env_file_export (job->path, job->device, job->token, &error);
       break;
     case XA_EXPORT_PY_XIAOZHI_EFUSE:
-      ok = xa_py_xiaozhi_export (job->path, job->device, job->token, &error) &&
+      ok = xa_py_xiaozhi_export (job->path, job->device, job->token, job->mqtt_password, &error) &&
            xa_py_xiaozhi_write_efuse (job->path, job->device, job->hmac_key, &error);
       break;
     case XA_EXPORT_PY_XIAOZHI:
     default:
-      ok = xa_py_xiaozhi_export (job->path, job->device, job->token, &error);
+      ok = xa_py_xiaozhi_export (job->path, job->device, job->token, job->mqtt_password, &error);
       break;
     }
 
@@ -960,7 +962,8 @@ xa_device_session_export_async (XaDeviceSession     *self,
 
   if (task == NULL)
     return;
-  if (self->token == NULL)
+  /* An MQTT device goes into py-xiaozhi without a WebSocket token. */
+  if (self->token == NULL && (kind == XA_EXPORT_ENV || !g_str_equal (xa_device_get_transport (self->device), "mqtt")))
     {
       op_end (task, g_error_new_literal (XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NO_TOKEN,
                                          _("This device has no token yet: activate it first.")));
@@ -974,6 +977,7 @@ xa_device_session_export_async (XaDeviceSession     *self,
   job->path = g_strdup (path);
   job->token = g_strdup (self->token);
   job->hmac_key = g_strdup (self->hmac_key);
+  job->mqtt_password = g_strdup (self->mqtt_password);
 
   /* Files are small, but a network home folder can still stall. */
   worker = g_task_new (self, op_cancellable (task), exported_cb, task);

@@ -246,32 +246,48 @@ failed:
   return FALSE;
 }
 
+/* Sets string @values at @paths (and, when @raw_path is given, the JSON
+ * text @raw_value there). A file that does not exist yet is made with
+ * only these: py-xiaozhi merges its defaults into a partial one. */
 static gboolean
 edit_json_file (const char          *path,
                 const char * const  *paths,
                 const char * const  *values,
+                const char          *raw_path,
+                const char          *raw_value,
                 GError             **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr(JsonNode) check = load_json_file (path, &text, error);
+  g_autoptr(JsonNode) check = NULL;
+  gboolean existed = g_file_test (path, G_FILE_TEST_EXISTS);
 
-  if (check == NULL)
+  if (existed && (check = load_json_file (path, &text, error)) == NULL)
     return FALSE;
-
-  for (guint i = 0; paths[i] != NULL; i++)
+  if (!existed)
     {
-      g_autofree char *encoded = json_string (values[i]);
-      char *edited = xa_json_edit_set (text, paths[i], encoded);
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      g_mkdir_with_parents (dir, 0700);
+      text = g_strdup ("{\n}\n");
+    }
+
+  for (guint i = 0; paths[i] != NULL || (raw_path != NULL && i == g_strv_length ((char **) paths)); i++)
+    {
+      g_autofree char *encoded = paths[i] ? json_string (values[i]) : g_strdup (raw_value);
+      const char *where = paths[i] ? paths[i] : raw_path;
+      char *edited = xa_json_edit_set (text, where, encoded);
 
       if (edited == NULL)
         {
           g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
                        _("In “%s”, %s is not where py-xiaozhi keeps it, so the file was left untouched."),
-                       path, paths[i]);
+                       path, where);
           return FALSE;
         }
       g_free (text);
       text = edited;
+      if (paths[i] == NULL)
+        break;
     }
 
   /* Never write something that does not read back with our values: a
@@ -301,38 +317,70 @@ edit_json_file (const char          *path,
         }
     }
 
-  return replace_file (path, text, TRUE, error);
+  return replace_file (path, text, existed, error);
+}
+
+/* py-xiaozhi's MQTT_INFO, when the server offered MQTT. */
+static char *
+mqtt_info_json (XaDevice   *device,
+                const char *mqtt_password)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *endpoint = NULL, *client = NULL, *user = NULL, *publish = NULL, *subscribe = NULL;
+
+  g_object_get (device, "mqtt-endpoint", &endpoint, "mqtt-client-id", &client, "mqtt-username", &user,
+                "mqtt-publish-topic", &publish, "mqtt-subscribe-topic", &subscribe, NULL);
+  if (endpoint == NULL)
+    return NULL;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "endpoint");
+  json_builder_add_string_value (b, endpoint);
+  json_builder_set_member_name (b, "client_id");
+  json_builder_add_string_value (b, client ? client : "");
+  json_builder_set_member_name (b, "username");
+  json_builder_add_string_value (b, user ? user : "");
+  json_builder_set_member_name (b, "password");
+  json_builder_add_string_value (b, mqtt_password ? mqtt_password : "");
+  json_builder_set_member_name (b, "publish_topic");
+  json_builder_add_string_value (b, publish ? publish : "");
+  json_builder_set_member_name (b, "subscribe_topic");
+  json_builder_add_string_value (b, subscribe ? subscribe : "null");
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
 }
 
 gboolean
 xa_py_xiaozhi_export (const char  *config_dir,
                       XaDevice    *device,
                       const char  *token,
+                      const char  *mqtt_password,
                       GError     **error)
 {
   g_autofree char *path = g_build_filename (config_dir, "config.json", NULL);
-  const char *paths[] = {
-    "SYSTEM_OPTIONS.CLIENT_ID",
-    "SYSTEM_OPTIONS.DEVICE_ID",
-    "SYSTEM_OPTIONS.NETWORK.OTA_VERSION_URL",
-    "SYSTEM_OPTIONS.NETWORK.WEBSOCKET_URL",
-    "SYSTEM_OPTIONS.NETWORK.WEBSOCKET_ACCESS_TOKEN",
-    "SYSTEM_OPTIONS.NETWORK.ACTIVATION_VERSION",
-    "SYSTEM_OPTIONS.NETWORK.AUTHORIZATION_URL",
-    NULL
-  };
-  const char *values[] = {
-    xa_device_get_client_id (device),
-    xa_device_get_device_id (device),
-    xa_device_get_ota_url (device),
-    xa_device_get_websocket_url (device),
-    token,
-    "v2",
-    xa_device_get_panel_url (device),
-    NULL
-  };
+  g_autofree char *mqtt_info = mqtt_info_json (device, mqtt_password);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(GPtrArray) values = g_ptr_array_new ();
 
-  return edit_json_file (path, paths, values, error);
+#define SET(p, v) G_STMT_START { g_ptr_array_add (paths, (gpointer) (p)); g_ptr_array_add (values, (gpointer) (v)); } G_STMT_END
+  SET ("SYSTEM_OPTIONS.CLIENT_ID", xa_device_get_client_id (device));
+  SET ("SYSTEM_OPTIONS.DEVICE_ID", xa_device_get_device_id (device));
+  SET ("SYSTEM_OPTIONS.NETWORK.OTA_VERSION_URL", xa_device_get_ota_url (device));
+  /* A device sent to MQTT has no WebSocket to write. */
+  if (token != NULL)
+    {
+      SET ("SYSTEM_OPTIONS.NETWORK.WEBSOCKET_URL", xa_device_get_websocket_url (device));
+      SET ("SYSTEM_OPTIONS.NETWORK.WEBSOCKET_ACCESS_TOKEN", token);
+    }
+  SET ("SYSTEM_OPTIONS.NETWORK.ACTIVATION_VERSION", "v2");
+  SET ("SYSTEM_OPTIONS.NETWORK.AUTHORIZATION_URL", xa_device_get_panel_url (device));
+#undef SET
+  g_ptr_array_add (paths, NULL);
+  g_ptr_array_add (values, NULL);
+
+  return edit_json_file (path, (const char * const *) paths->pdata, (const char * const *) values->pdata,
+                         mqtt_info ? "SYSTEM_OPTIONS.NETWORK.MQTT_INFO" : NULL, mqtt_info, error);
 }
 
 gboolean
@@ -353,7 +401,7 @@ xa_py_xiaozhi_write_efuse (const char  *config_dir,
       g_autofree char *contents = NULL;
       g_autofree char *edited = NULL;
 
-      if (!edit_json_file (path, paths, values, error))
+      if (!edit_json_file (path, paths, values, NULL, NULL, error))
         return FALSE;
       if (!g_file_get_contents (path, &contents, NULL, NULL))
         return TRUE;

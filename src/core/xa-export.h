@@ -46,6 +46,7 @@ XaDevice   *xa_imported_to_device          (const XaImported *imported,
 gboolean    xa_py_xiaozhi_export           (const char   *config_dir,
                                             XaDevice     *device,
                                             const char   *token,
+                                            const char   *mqtt_password,
                                             GError      **error);
 gboolean    xa_py_xiaozhi_write_efuse      (const char   *config_dir,
                                             XaDevice     *device,

@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     dir = g_dir_make_tmp ("xa-fuzz-config-XXXXXX", NULL);
   path = g_build_filename (dir, "config.json", NULL);
   g_assert_true (g_file_set_contents (path, text, size, NULL));
-  if (!xa_py_xiaozhi_export (dir, device, "tok", NULL))
+  if (!xa_py_xiaozhi_export (dir, device, "tok", NULL, NULL))
     {
       g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
       g_assert_cmpmem (after, strlen (after), text, strlen (text));
