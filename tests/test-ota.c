@@ -258,8 +258,9 @@ test_request_shape (Fixture       *f,
   g_assert_cmpstr (soup_message_headers_get_one (h, "Client-Id"), ==, "9a4f1c2e-3b5d-4e6f-8a7b-0c1d2e3f4a5b");
   g_assert_cmpstr (soup_message_headers_get_one (h, "Activation-Version"), ==, "2");
   g_assert_cmpstr (soup_message_headers_get_one (h, "Accept-Language"), ==, "en-US");
-  g_assert_true (g_str_has_prefix (soup_message_headers_get_one (h, "User-Agent"),
-                                   "bread-compact-wifi/xiaozhi-activator-"));
+  /* The device's board and version (py-xiaozhi's when it has none). */
+  g_assert_cmpstr (soup_message_headers_get_one (h, "User-Agent"), ==, "bread-compact-wifi/xiaozhi-2.1.1");
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Serial-Number"), ==, f->identity->serial_number);
   g_assert_cmpstr (soup_message_headers_get_content_type (h, NULL), ==, "application/json");
 
   g_assert_cmpstr (json_object_get_string_member (o, "mac_address"), ==, "02:11:22:33:44:55");

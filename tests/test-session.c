@@ -543,6 +543,64 @@ test_outcomes (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&mqtt_session));
 }
 
+/* An identity from another client is used byte for byte: the server
+ * knows the device by the exact strings (and signs tokens over them). */
+static void
+test_exact_identity (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autoptr(XaIdentity) identity = xa_identity_new_exact ("02:AB:CD:EF:01:23", "my-client-1", NULL, NULL);
+  g_autoptr(XaDevice) fresh = xa_device_new ("Imported", ota, identity);
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(XaDeviceSession) session = NULL;
+  g_autoptr(XaReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warnings = xa_identity_warnings (identity);
+  XaDevice *device;
+
+  g_assert_nonnull (strstr (warnings, "kept exactly as given"));
+  xa_device_store_add_async (f->store, fresh, NULL, xa_test_capture_cb, &added);
+  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&added), NULL));
+  device = xa_device_store_find (f->store, "Imported");
+  session = loaded_session (f, device);
+  g_assert_true (activate (f, session, &error));
+  g_assert_nonnull (xa_demo_server_get_token (f->server, "02:AB:CD:EF:01:23"));
+  g_assert_cmpstr (soup_message_headers_get_one (xa_demo_server_get_last_headers (f->server, "ota"), "Client-Id"),
+                   ==, "my-client-1");
+  report = run_test (session, 5000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (report->verdict, ==, XA_VERDICT_VALID);
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+/* The OTA check carries the device's own version and board, and the
+ * serial number with Activation-Version 2, as the firmware does. */
+static void
+test_request_identity (Fixture       *f,
+                       gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Board", XA_DEMO_MODE_OFFICIAL, NULL, STORED_KEY);
+  g_autoptr(XaDeviceSession) session = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  SoupMessageHeaders *headers;
+  JsonObject *o;
+  gboolean changed;
+
+  g_object_set (device, "board-type", "esp-box-3", "app-version", "1.6.2", NULL);
+  session = loaded_session (f, device);
+  refresh (session, &changed, NULL);
+  headers = xa_demo_server_get_last_headers (f->server, "ota");
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "Activation-Version"), ==, "2");
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "Serial-Number"), ==, xa_device_get_serial_number (device));
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "User-Agent"), ==, "esp-box-3/xiaozhi-1.6.2");
+  body = json_from_string (xa_demo_server_get_last_body (f->server, "ota"), NULL);
+  o = json_node_get_object (body);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "application"), "version"), ==, "1.6.2");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "board"), "type"), ==, "esp-box-3");
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
 /* Removing needs the keyring to forget the secrets first. */
 static void
 test_remove (Fixture       *f,
@@ -581,6 +639,8 @@ main (int   argc,
   ADD ("killed-after-add/subprocess", test_killed_after_add_subprocess);
   ADD ("remove", test_remove);
   ADD ("outcomes", test_outcomes);
+  ADD ("exact-identity", test_exact_identity);
+  ADD ("request-identity", test_request_identity);
   /* Last: it replaces the keyring daemon. */
   ADD ("keyring-refuses-then-restarts", test_keyring_refuses_then_restarts);
 

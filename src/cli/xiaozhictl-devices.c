@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "xa-export.h"
 #include "xa-token-store.h"
 #include "xiaozhictl.h"
@@ -141,6 +143,8 @@ device_add (Cli   *cli,
   g_autofree char *device_id = NULL;
   g_autofree char *client_id = NULL;
   g_autofree char *interface = NULL;
+  g_autofree char *board_type = NULL;
+  g_autofree char *app_version = NULL;
   gboolean random_id = FALSE;
   int status;
   GOptionEntry entries[] = {
@@ -149,6 +153,8 @@ device_add (Cli   *cli,
     { "random-device-id", 0, 0, G_OPTION_ARG_NONE, &random_id, N_("Use a new random Device-Id (the default)"), NULL },
     { "interface", 0, 0, G_OPTION_ARG_STRING, &interface, N_("Use the MAC address of this network interface"), N_("IFACE") },
     { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, N_("Client-Id, a UUID (default: a new one)"), N_("UUID") },
+    { "board-type", 0, 0, G_OPTION_ARG_STRING, &board_type, N_("Board type it reports (default: bread-compact-wifi)"), N_("TYPE") },
+    { "app-version", 0, 0, G_OPTION_ARG_STRING, &app_version, N_("Application version it reports (default: 2.1.1)"), N_("VERSION") },
     { NULL }
   };
 
@@ -162,6 +168,10 @@ device_add (Cli   *cli,
     ota_url = g_strdup (XA_OTA_DEFAULT_URL);
   if (!xa_ota_url_validate (ota_url, &error))
     return cli_usage_error ("device add", error->message);
+  if ((board_type && (!*board_type || strlen (board_type) > 64 || !xa_token_is_safe (board_type))) ||
+      (app_version && (!*app_version || strlen (app_version) > 64 || !xa_token_is_safe (app_version))))
+    return cli_usage_error ("device add", _("A board type or version is short text without spaces, such as "
+                                            "bread-compact-wifi or 1.6.2: nothing was changed."));
 
   if (interface != NULL)
     {
@@ -180,11 +190,24 @@ device_add (Cli   *cli,
         }
     }
 
-  identity = xa_identity_new (device_id, client_id, NULL, &error);
+  /* A Device-Id or Client-Id typed here is an existing device's: kept as
+   * typed (and warned about); only the ones we make are normalised. */
+  {
+    g_autofree char *mac = device_id ? g_strdup (device_id) : xa_mac_new_random ();
+    g_autofree char *client = client_id ? g_strdup (client_id) : xa_client_id_new ();
+
+    identity = xa_identity_new_exact (mac, client, NULL, &error);
+  }
   if (identity == NULL)
     return cli_usage_error ("device add", error->message);
+  {
+    g_autofree char *warnings = xa_identity_warnings (identity);
+    if (warnings != NULL)
+      g_printerr (_("Note: %s\n"), warnings);
+  }
 
   device = xa_device_new (argv[1], ota_url, identity);
+  g_object_set (device, "board-type", board_type, "app-version", app_version, NULL);
   if (!open_store (cli, &error))
     return cli_fail (cli, error);
   session = xa_device_session_new (cli->store, device);

@@ -542,9 +542,15 @@ cmd_test (Cli   *cli,
   if (ota_url != NULL && !xa_ota_url_validate (ota_url, &error))
     return cli_usage_error ("test", error->message);
 
-  identity = xa_identity_new (device_id, client_id, NULL, &error);
+  /* The identity the token was issued to, exactly as given. */
+  identity = xa_identity_new_exact (device_id, client_id, NULL, &error);
   if (identity == NULL)
     return cli_usage_error ("test", error->message);
+  {
+    g_autofree char *warnings = xa_identity_warnings (identity);
+    if (warnings != NULL)
+      g_printerr (_("Note: %s\n"), warnings);
+  }
 
   if (g_strcmp0 (token, "-") == 0)
     {

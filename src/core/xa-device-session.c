@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "xa-device-session.h"
 #include "xa-export.h"
@@ -1019,6 +1020,20 @@ valid_web_address (const char *text)
          (g_str_equal (g_uri_get_scheme (uri), "http") || g_str_equal (g_uri_get_scheme (uri), "https"));
 }
 
+/* What goes into the OTA body and the User-Agent: short, no spaces. */
+static gboolean
+valid_report_value (const char *text)
+{
+  gsize n = strlen (text);
+
+  if (n == 0 || n > 64)
+    return FALSE;
+  for (const guchar *p = (const guchar *) text; *p; p++)
+    if (*p <= 0x20 || *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 edited_cb (GObject      *object,
            GAsyncResult *result,
@@ -1054,16 +1069,20 @@ xa_device_session_edit_async (XaDeviceSession     *self,
   gboolean is_name = g_str_equal (property, "name");
   EditData *data;
 
-  g_return_if_fail (is_name || g_str_equal (property, "panel-url"));
+  gboolean is_panel = g_str_equal (property, "panel-url");
+
+  g_return_if_fail (is_name || is_panel || g_str_equal (property, "board-type") || g_str_equal (property, "app-version"));
   g_task_set_source_tag (task, xa_device_session_edit_async);
 
-  if (is_name ? !valid_name (stripped) : !valid_web_address (stripped))
+  if (is_name ? !valid_name (stripped) : is_panel ? !valid_web_address (stripped) : !valid_report_value (stripped))
     {
       g_task_return_new_error (task, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_INVALID,
                                is_name ? _("A name is some text without line breaks or control characters: "
                                            "nothing was changed.")
-                                       : _("The control panel address is a web address (http:// or https://): "
-                                           "nothing was changed."));
+                               : is_panel ? _("The control panel address is a web address (http:// or https://): "
+                                              "nothing was changed.")
+                               : _("A board type or version is short text without spaces, such as "
+                                   "bread-compact-wifi or 1.6.2: nothing was changed."));
       return;
     }
 

@@ -28,6 +28,8 @@ struct _XaDevice
   char    *mqtt_subscribe_topic;
   char    *transport;
   char    *outcome;
+  char    *board_type;
+  char    *app_version;
   gint64   activated_at;
   gint64   last_test_at;
   gint64   token_unsaved_at;
@@ -55,6 +57,8 @@ enum {
   PROP_MQTT_SUBSCRIBE_TOPIC,
   PROP_TRANSPORT,
   PROP_OUTCOME,
+  PROP_BOARD_TYPE,
+  PROP_APP_VERSION,
   PROP_ACTIVATED_AT,
   PROP_LAST_TEST_AT,
   PROP_TOKEN_UNSAVED_AT,
@@ -90,6 +94,9 @@ static const struct
   { PROP_TRANSPORT, "transport", G_STRUCT_OFFSET (XaDevice, transport), FALSE },
   /* How its last activation ended (xa_activation_outcome_to_id()). */
   { PROP_OUTCOME, "outcome", G_STRUCT_OFFSET (XaDevice, outcome), FALSE },
+  /* What the device reports in its OTA check (NULL: py-xiaozhi's). */
+  { PROP_BOARD_TYPE, "board_type", G_STRUCT_OFFSET (XaDevice, board_type), FALSE },
+  { PROP_APP_VERSION, "app_version", G_STRUCT_OFFSET (XaDevice, app_version), FALSE },
 };
 
 static const struct
@@ -441,6 +448,8 @@ xa_device_dup_identity (XaDevice   *self,
                                                 : xa_serial_number_for_mac (self->device_id);
   /* Never a made-up key here: XaDeviceSession owns the rule for that. */
   identity->hmac_key = g_strdup (hmac_key);
+  identity->board_type = g_strdup (self->board_type);
+  identity->app_version = g_strdup (self->app_version);
 
   return identity;
 }

@@ -37,7 +37,8 @@ xa_imported_to_device (const XaImported  *imported,
                        const char        *name,
                        GError           **error)
 {
-  g_autoptr(XaIdentity) identity = xa_identity_new (imported->device_id, imported->client_id, NULL, error);
+  /* Another client's identity, byte for byte: its token is signed over it. */
+  g_autoptr(XaIdentity) identity = xa_identity_new_exact (imported->device_id, imported->client_id, NULL, error);
   XaDevice *device;
 
   if (identity == NULL)

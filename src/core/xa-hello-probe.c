@@ -26,6 +26,7 @@ typedef struct
   guint                    frames;        /* received before the hello */
   gsize                    bytes;
   gboolean                 broke_protocol; /* a frame libsoup refused */
+  guint                    protocol_version;
   char                    *hello_advice;   /* set once a valid hello came */
   guint                    grace_id;
 } Probe;
@@ -72,8 +73,10 @@ xa_hello_authorization (const char *token)
   return g_strconcat ("Bearer ", token, NULL);
 }
 
+/* The hello's version is the Protocol-Version header's (the firmware's
+ * rule). */
 static char *
-build_hello (void)
+build_hello (guint version)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -82,7 +85,7 @@ build_hello (void)
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, "hello");
   json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, 1);
+  json_builder_add_int_value (b, version);
   json_builder_set_member_name (b, "features");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "mcp");
@@ -489,7 +492,7 @@ connect_cb (GObject      *object,
       probe->cancel_source = g_cancellable_source_new (xa_deadline_get_cancellable (probe->deadline));
       g_source_set_callback (probe->cancel_source, G_SOURCE_FUNC (deadline_cancelled_cb), task, NULL);
       g_source_attach (probe->cancel_source, NULL);
-      hello = build_hello ();
+      hello = build_hello (probe->protocol_version);
       probe->sent_at_us = g_get_monotonic_time ();
       probe->deadline_us = probe->sent_at_us + (gint64) probe->timeout_ms * 1000;
       soup_websocket_connection_send_text (probe->conn, hello);
@@ -618,7 +621,8 @@ xa_hello_probe_async (const char          *websocket_url,
   auth = xa_hello_authorization (token);
   if (auth != NULL)
     soup_message_headers_replace (headers, "Authorization", auth);
-  version = g_strdup_printf ("%u", protocol_version ? protocol_version : 1);
+  probe->protocol_version = protocol_version ? protocol_version : 1;
+  version = g_strdup_printf ("%u", probe->protocol_version);
   soup_message_headers_replace (headers, "Protocol-Version", version);
   soup_message_headers_replace (headers, "Device-Id", identity->device_id);
   soup_message_headers_replace (headers, "Client-Id", identity->client_id);

@@ -226,6 +226,71 @@ xa_identity_new (const char  *device_id,
   return g_steal_pointer (&self);
 }
 
+/* What a header may carry: printable ASCII, no spaces, bounded. */
+static gboolean
+header_safe (const char *text)
+{
+  gsize n = text ? strlen (text) : 0;
+
+  if (n == 0 || n > 128)
+    return FALSE;
+  for (const guchar *p = (const guchar *) text; *p; p++)
+    if (*p <= 0x20 || *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+/* An identity that comes from elsewhere (pasted, imported, typed for an
+ * existing device): kept byte for byte, since servers match the exact
+ * strings and self-hosted tokens are signed over them. Only what no header
+ * can carry is refused; xa_identity_warnings() says what looks unusual. */
+XaIdentity *
+xa_identity_new_exact (const char  *device_id,
+                       const char  *client_id,
+                       const char  *hmac_key,
+                       GError     **error)
+{
+  g_autoptr(XaIdentity) self = NULL;
+
+  if (!header_safe (device_id))
+    {
+      g_set_error (error, XA_IDENTITY_ERROR, XA_IDENTITY_ERROR_INVALID_MAC,
+                   _("A Device-Id is printable text without spaces, such as aa:bb:cc:dd:ee:ff."));
+      return NULL;
+    }
+  if (!header_safe (client_id))
+    {
+      g_set_error (error, XA_IDENTITY_ERROR, XA_IDENTITY_ERROR_INVALID_CLIENT_ID,
+                   _("A Client-Id is printable text without spaces, usually a UUID."));
+      return NULL;
+    }
+
+  self = g_new0 (XaIdentity, 1);
+  self->device_id = g_strdup (device_id);
+  self->client_id = g_strdup (client_id);
+  self->serial_number = xa_serial_number_for_mac (device_id);
+  self->hmac_key = hmac_key ? g_strdup (hmac_key) : xa_hmac_key_new ();
+  return g_steal_pointer (&self);
+}
+
+/* A warning (translated) about a form other clients may not expect, or
+ * NULL: never a reason to change the identity. */
+char *
+xa_identity_warnings (const XaIdentity *self)
+{
+  g_autofree char *mac = xa_mac_normalize (self->device_id, NULL);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (mac == NULL || !g_str_equal (mac, self->device_id))
+    g_string_append_printf (out, _("The Device-Id “%s” is not a lowercase MAC address; it is kept exactly as given, "
+                                   "since servers match it letter for letter."),
+                            self->device_id);
+  if (!g_uuid_string_is_valid (self->client_id))
+    g_string_append_printf (out, "%s%s", out->len ? " " : "",
+                            _("The Client-Id is not a UUID; it is kept exactly as given."));
+  return out->len ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
 XaIdentity *
 xa_identity_copy (const XaIdentity *self)
 {
@@ -235,6 +300,8 @@ xa_identity_copy (const XaIdentity *self)
   copy->client_id = g_strdup (self->client_id);
   copy->serial_number = g_strdup (self->serial_number);
   copy->hmac_key = g_strdup (self->hmac_key);
+  copy->board_type = g_strdup (self->board_type);
+  copy->app_version = g_strdup (self->app_version);
 
   return copy;
 }
@@ -249,6 +316,8 @@ xa_identity_free (XaIdentity *self)
   g_free (self->client_id);
   g_free (self->serial_number);
   xa_secret_free (self->hmac_key);
+  g_free (self->board_type);
+  g_free (self->app_version);
   g_free (self);
 }
 

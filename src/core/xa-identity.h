@@ -21,7 +21,13 @@ typedef struct
   char *client_id;
   char *serial_number;
   char *hmac_key;
+  char *board_type;    /* sent in the OTA check; NULL: py-xiaozhi's */
+  char *app_version;
 } XaIdentity;
+
+/* What py-xiaozhi reports, for devices that say nothing of their own. */
+#define XA_DEFAULT_BOARD_TYPE "bread-compact-wifi"
+#define XA_DEFAULT_APP_VERSION "2.1.1"
 
 typedef struct
 {
@@ -38,6 +44,11 @@ XaIdentity *xa_identity_new            (const char        *device_id,
                                         const char        *client_id,
                                         const char        *hmac_key,
                                         GError           **error);
+XaIdentity *xa_identity_new_exact      (const char        *device_id,
+                                        const char        *client_id,
+                                        const char        *hmac_key,
+                                        GError           **error);
+char       *xa_identity_warnings       (const XaIdentity  *self);
 XaIdentity *xa_identity_copy           (const XaIdentity  *self);
 void        xa_identity_free           (XaIdentity        *self);
 

@@ -44,9 +44,9 @@ SoupSession *
 xa_net_get_session (void)
 {
   if (default_session == NULL)
-    default_session = soup_session_new_with_options ("user-agent", xa_net_get_user_agent (),
-                                                     "max-conns-per-host", 4,
-                                                     NULL);
+    /* No session-wide User-Agent: libsoup would put it over the one each
+     * OTA check sends for its device. */
+    default_session = soup_session_new_with_options ("max-conns-per-host", 4, NULL);
   return default_session;
 }
 
@@ -118,6 +118,7 @@ void
 xa_net_prepare_message (SoupMessage *msg)
 {
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "User-Agent", xa_net_get_user_agent ());
   if (extra_anchors != NULL)
     g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
 }

@@ -631,13 +631,15 @@ build_check_body (const XaIdentity *identity)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
+  /* The device's own version and board, not this program's: the manager
+   * shows them as the device's and picks its firmware by board. */
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "application");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, "xiaozhi-activator");
+  json_builder_add_string_value (b, "xiaozhi");
   json_builder_set_member_name (b, "version");
-  json_builder_add_string_value (b, PACKAGE_VERSION);
+  json_builder_add_string_value (b, identity->app_version ? identity->app_version : XA_DEFAULT_APP_VERSION);
   /* Where py-xiaozhi hands its HMAC key to the server (PROTOCOL.md §2). */
   json_builder_set_member_name (b, "elf_sha256");
   json_builder_add_string_value (b, identity->hmac_key);
@@ -645,9 +647,9 @@ build_check_body (const XaIdentity *identity)
   json_builder_set_member_name (b, "board");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "bread-compact-wifi");
+  json_builder_add_string_value (b, identity->board_type ? identity->board_type : XA_DEFAULT_BOARD_TYPE);
   json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, "xiaozhi-activator");
+  json_builder_add_string_value (b, identity->board_type ? identity->board_type : XA_DEFAULT_BOARD_TYPE);
   json_builder_set_member_name (b, "mac");
   json_builder_add_string_value (b, identity->device_id);
   json_builder_end_object (b);
@@ -910,6 +912,7 @@ post_async (const char         *url,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *user_agent = NULL;
   SoupMessageHeaders *headers;
   PostData *pd;
 
@@ -940,10 +943,15 @@ post_async (const char         *url,
   headers = soup_message_get_request_headers (pd->msg);
   soup_message_headers_replace (headers, "Device-Id", identity->device_id);
   soup_message_headers_replace (headers, "Client-Id", identity->client_id);
-  soup_message_headers_replace (headers, "User-Agent", xa_net_get_user_agent ());
+  user_agent = g_strdup_printf ("%s/xiaozhi-%s",
+                                identity->board_type ? identity->board_type : XA_DEFAULT_BOARD_TYPE,
+                                identity->app_version ? identity->app_version : XA_DEFAULT_APP_VERSION);
+  soup_message_headers_replace (headers, "User-Agent", user_agent);
   soup_message_headers_replace (headers, "Accept-Language", xa_net_get_language ());
-  soup_message_headers_replace (headers, "Activation-Version",
-                                identity->serial_number ? "2" : "1");
+  /* As the firmware: a serial number goes with Activation-Version 2. */
+  soup_message_headers_replace (headers, "Activation-Version", identity->serial_number ? "2" : "1");
+  if (identity->serial_number != NULL)
+    soup_message_headers_replace (headers, "Serial-Number", identity->serial_number);
   soup_message_set_request_body_from_bytes (pd->msg, "application/json", body);
 
   soup_session_send_async (xa_net_get_session (), pd->msg, G_PRIORITY_DEFAULT,

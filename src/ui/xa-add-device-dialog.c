@@ -152,10 +152,19 @@ validate (XaAddDeviceDialog *self)
       ok &= check (self->t_ws_row, ws_ok, _("The WebSocket URL starts with ws:// or wss://."), token_msg);
       ok &= check (self->t_ota_row, xa_ota_url_validate (text_of (self->t_ota_row), &e4),
                    e4 ? e4->message : NULL, token_msg);
-      ok &= check (self->t_device_row, valid_mac (text_of (self->t_device_row), &e5),
-                   e5 ? e5->message : NULL, token_msg);
-      ok &= check (self->t_client_row, valid_client (text_of (self->t_client_row), NULL),
-                   _("The Client-Id is a UUID."), token_msg);
+      /* Another client's identity is kept as it is: only what no header
+       * can carry is wrong; an unusual form is said, not refused. */
+      {
+        g_autoptr(XaIdentity) exact = xa_identity_new_exact (text_of (self->t_device_row), text_of (self->t_client_row),
+                                                             NULL, &e5);
+        g_autofree char *warnings = exact ? xa_identity_warnings (exact) : NULL;
+
+        ok &= check (self->t_device_row, exact != NULL || *text_of (self->t_client_row) == '\0',
+                     e5 ? e5->message : NULL, token_msg);
+        ok &= check (self->t_client_row, has_text (self->t_client_row), NULL, token_msg);
+        if (warnings != NULL)
+          g_string_append_printf (token_msg, "%s%s", token_msg->len ? "\n" : "", warnings);
+      }
       ok &= check (self->t_token_row, has_text (self->t_token_row), NULL, token_msg);
       adw_preferences_group_set_description (self->token_group, token_msg->len ? token_msg->str
                                              : _("Paste what your other client uses, for example from its config.json. "
@@ -225,7 +234,7 @@ add_action (GtkWidget  *widget,
     {
       g_autofree char *name = stripped_text (self->t_name_row);
 
-      identity = xa_identity_new (text_of (self->t_device_row), text_of (self->t_client_row), NULL, &error);
+      identity = xa_identity_new_exact (text_of (self->t_device_row), text_of (self->t_client_row), NULL, &error);
       if (identity != NULL)
         {
           device = xa_device_new (name, text_of (self->t_ota_row), identity);

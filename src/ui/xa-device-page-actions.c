@@ -456,9 +456,13 @@ edit_action (GtkWidget  *widget,
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   is_name ? _("Rename Device") : _("Control Panel Address"),
+                                   is_name ? _("Rename Device")
+                                   : g_str_equal (property, "panel-url") ? _("Control Panel Address")
+                                   : g_str_equal (property, "board-type") ? _("Board Type") : _("App Version"),
                                    is_name ? NULL
-                                   : _("Where you type the activation code, for example the web console of your own server."));
+                                   : g_str_equal (property, "panel-url")
+                                     ? _("Where you type the activation code, for example the web console of your own server.")
+                                     : _("What the device reports in its OTA checks; the server shows it as the device’s own."));
   g_object_set_data_full (G_OBJECT (dialog), "property", g_strdup (property), g_free);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), -1);

@@ -25,6 +25,9 @@ static const struct
   { "device-id", N_("Device-Id"), FALSE, FALSE },
   { "client-id", N_("Client-Id"), FALSE, FALSE },
   { "serial-number", N_("Serial number"), FALSE, FALSE },
+  /* What it reports in its OTA checks: the manager shows them as its own. */
+  { "board-type", N_("Board type"), FALSE, TRUE },
+  { "app-version", N_("App version"), FALSE, TRUE },
   { "ota-url", N_("OTA address"), TRUE, FALSE },
   /* A self-hosted console often lives elsewhere than the OTA server. */
   { "panel-url", N_("Control panel"), TRUE, TRUE },
@@ -142,6 +145,11 @@ update_fields (XaDevicePage *self)
 
       if (device != NULL)
         g_object_get (device, fields[i].property, &value, NULL);
+      if ((value == NULL || *value == '\0') && g_str_equal (fields[i].property, "board-type"))
+        /* Translators: %s is a value used when the device has none of its own */
+        value = g_strdup_printf (_("%s (py-xiaozhi’s)"), XA_DEFAULT_BOARD_TYPE);
+      else if ((value == NULL || *value == '\0') && g_str_equal (fields[i].property, "app-version"))
+        value = g_strdup_printf (_("%s (py-xiaozhi’s)"), XA_DEFAULT_APP_VERSION);
       adw_action_row_set_subtitle (g_ptr_array_index (self->field_rows, i),
                                    value && *value ? value : _("Not known yet"));
     }
