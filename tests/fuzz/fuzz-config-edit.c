@@ -9,8 +9,10 @@
 
 /* py-xiaozhi's config.json as a user (or a broken tool) left it. The
  * exporter's promise: the file ends up valid with our token in place, or
- * it is refused and left byte for byte. And our splice of what json-glib
- * reads is read by it again. */
+ * it is refused and left byte for byte. (The splice alone promises less:
+ * json-glib also reads text no JSON parser would, such as "{ /../ }",
+ * and the exporter's read-back check refuses what the splice then
+ * breaks.) */
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -25,12 +27,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(XaImported) imported = NULL;
 
   if (before != NULL && JSON_NODE_HOLDS_OBJECT (before))
-    {
-      g_autofree char *edited = xa_json_edit_set (text, "SYSTEM_OPTIONS.NETWORK.WEBSOCKET_ACCESS_TOKEN", "\"tok\"");
-      g_autoptr(JsonNode) again = edited ? xa_json_parse (edited, -1, NULL) : NULL;
-
-      g_assert_true (edited == NULL || again != NULL);
-    }
+    g_free (xa_json_edit_set (text, "SYSTEM_OPTIONS.NETWORK.WEBSOCKET_ACCESS_TOKEN", "\"tok\""));
 
   if (dir == NULL)
     dir = g_dir_make_tmp ("xa-fuzz-config-XXXXXX", NULL);
