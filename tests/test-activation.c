@@ -158,6 +158,45 @@ test_manager_server (Fixture       *f,
   g_assert_nonnull (answer->token);
 }
 
+/* /activate answers 404 and says why: its words are shown, and the OTA
+ * endpoint is asked again instead of the same refusal for minutes. */
+static void
+test_activate_404 (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint checks;
+
+  start (f, XA_DEMO_MODE_ACTIVATE_404);
+  xa_activation_run_async (f->activation, cancellable, xa_test_capture_cb, &result);
+  XA_TEST_WAIT_UNTIL (f->last_error != NULL);
+  g_assert_nonnull (strstr (f->last_error, "HTTP 404"));
+  g_assert_nonnull (strstr (f->last_error, "“License not found or already activated”"));
+  checks = xa_demo_server_get_request_count (f->server, "ota");
+  /* The next poll is an OTA check, not the same /activate again. */
+  XA_TEST_WAIT_UNTIL (xa_demo_server_get_request_count (f->server, "ota") > checks);
+  g_cancellable_cancel (cancellable);
+  g_assert_null (xa_activation_run_finish (f->activation, xa_test_wait (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* The official cloud's HTTP 400 says what is wrong: shown, not "try later". */
+static void
+test_ota_400 (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaOtaAnswer) answer = NULL;
+
+  start (f, XA_DEMO_MODE_OTA_400);
+  answer = run (f, NULL, &error);
+  g_assert_null (answer);
+  g_assert_error (error, XA_OTA_ERROR, XA_OTA_ERROR_SERVER_REFUSED);
+  g_assert_nonnull (strstr (error->message, "(HTTP 400): “Invalid MAC address”"));
+}
+
 static void
 test_already_bound (Fixture       *f,
                     gconstpointer  data)
@@ -308,5 +347,7 @@ main (int   argc,
   ADD ("first-check-fails", test_first_check_fails);
   ADD ("busy", test_busy);
 
+  g_test_add ("/xa/activation/activate-404", Fixture, NULL, fixture_setup, test_activate_404, fixture_teardown);
+  g_test_add ("/xa/activation/ota-400", Fixture, NULL, fixture_setup, test_ota_400, fixture_teardown);
   return g_test_run ();
 }

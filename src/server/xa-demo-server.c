@@ -75,6 +75,8 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
   [XA_DEMO_MODE_UNKNOWN_DEVICE] = "unknown-device",
   [XA_DEMO_MODE_MQTT_ONLY] = "mqtt-only",
   [XA_DEMO_MODE_MANAGER_PLACEHOLDER] = "manager-placeholder",
+  [XA_DEMO_MODE_ACTIVATE_404] = "activate-404",
+  [XA_DEMO_MODE_OTA_400] = "ota-400",
 };
 
 static void
@@ -100,6 +102,9 @@ gboolean
 xa_demo_mode_from_nick (const char *nick,
                         XaDemoMode *mode)
 {
+  /* The single-module server is what self-hosted stands for. */
+  if (g_strcmp0 (nick, "single-module") == 0)
+    nick = "self-hosted";
   for (guint i = 0; i < XA_DEMO_N_MODES; i++)
     {
       if (g_strcmp0 (nick, mode_nicks[i]) == 0)
@@ -356,6 +361,10 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_HANG:
       g_ptr_array_add (self->held_streams, soup_server_message_steal_connection (msg));
       return TRUE;
+    case XA_DEMO_MODE_OTA_400:
+      /* The official cloud's answer to a request it will not serve. */
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain", "Invalid MAC address");
+      return TRUE;
     case XA_DEMO_MODE_NESTED_JSON:
       {
         /* 100 KB of "[": a recursive parser overflows its stack. */
@@ -393,6 +402,7 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_UNKNOWN_DEVICE:
     case XA_DEMO_MODE_MQTT_ONLY:
     case XA_DEMO_MODE_MANAGER_PLACEHOLDER:
+    case XA_DEMO_MODE_ACTIVATE_404:
     case XA_DEMO_N_MODES:
     default:
       return FALSE;
@@ -623,6 +633,14 @@ handle_activate (XaDemoServer      *self,
   record_request (self, "activate", msg);
   if (answer_fault (self, mode, msg))
     return;
+
+  if (mode == XA_DEMO_MODE_ACTIVATE_404)
+    {
+      /* Seen from the official cloud: a 404 that says why. */
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "application/json",
+                    "{\"success\":false,\"error\":\"License not found or already activated\"}");
+      return;
+    }
 
   device = lookup_device (self, msg, FALSE);
   request = parse_object (msg, parser);
@@ -931,6 +949,8 @@ ws_message_cb (SoupWebsocketConnection *conn,
     case XA_DEMO_MODE_ANSI_ESCAPES:
     case XA_DEMO_MODE_MQTT_ONLY:
     case XA_DEMO_MODE_MANAGER_PLACEHOLDER:
+    case XA_DEMO_MODE_ACTIVATE_404:
+    case XA_DEMO_MODE_OTA_400:
     case XA_DEMO_N_MODES:
     default:
       if (token_accepted (self, conn))
