@@ -743,6 +743,27 @@ test_activation_outcomes (Fixture       *f,
   run_cli (&test_mqtt, "test", "Gateway");
   g_assert_cmpint (test_mqtt.status, ==, 9);
   g_assert_nonnull (strstr (test_mqtt.out, "Not testable over WebSocket"));
+
+  /* Into a fresh py-xiaozhi: MQTT_INFO with its password, no WebSocket. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("xa-cli-mqtt-XXXXXX", NULL);
+    g_autofree char *option = g_strdup_printf ("--py-xiaozhi=%s", dir);
+    g_autofree char *config = g_build_filename (dir, "config.json", NULL);
+    g_autofree char *efuse = g_build_filename (dir, "efuse.json", NULL);
+    g_autofree char *text = NULL;
+    g_auto(Run) exported = { 0 };
+
+    run_cli (&exported, "export", "Gateway", option);
+    g_assert_cmpint (exported.status, ==, 0);
+    g_assert_true (g_file_get_contents (config, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "\"MQTT_INFO\""));
+    g_assert_nonnull (strstr (text, "demo-mqtt-password"));
+    g_assert_null (strstr (text, "WEBSOCKET_ACCESS_TOKEN"));
+    g_assert_true (g_file_test (efuse, G_FILE_TEST_EXISTS));
+    g_unlink (config);
+    g_unlink (efuse);
+    g_rmdir (dir);
+  }
 }
 
 /* The manager's placeholder console and loopback WebSocket are named, with

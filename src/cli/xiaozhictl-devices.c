@@ -81,6 +81,22 @@ open_session (Cli       *cli,
   return g_steal_pointer (&session);
 }
 
+/* Its token, or NULL (having said so, @status set) when it has none. */
+static const char *
+require_token (XaDeviceSession *session,
+               const char      *name,
+               int             *status)
+{
+  const char *token = xa_device_session_get_token (session);
+
+  if (token == NULL)
+    {
+      g_printerr (_("“%s” has no token yet: activate it first with “xiaozhictl activate %s”.\n"), name, name);
+      *status = EXIT_FAILURE_OTHER;
+    }
+  return token;
+}
+
 /* Waits for a session operation started with cli_capture_cb. */
 static GAsyncResult *
 wait_for (Cli            *cli,
@@ -594,15 +610,8 @@ cli_cmd_token (Cli   *cli,
     return status;
   if ((device = find_device (cli, argv[1], &error)) == NULL)
     return cli_fail (cli, error);
-  if ((session = open_session (cli, device, TRUE, &status)) == NULL)
+  if ((session = open_session (cli, device, TRUE, &status)) == NULL || require_token (session, argv[1], &status) == NULL)
     return status;
-
-  if (xa_device_session_get_token (session) == NULL)
-    {
-      g_printerr (_("“%s” has no token yet: activate it first with “xiaozhictl activate %s”.\n"),
-                  argv[1], argv[1]);
-      return EXIT_FAILURE_OTHER;
-    }
 
   g_print ("%s\n", xa_device_session_get_token (session));
   return EXIT_OK;
@@ -747,12 +756,10 @@ cli_cmd_export (Cli   *cli,
 
   if ((session = open_session (cli, device, TRUE, &status)) == NULL)
     return status;
-  if (xa_device_session_get_token (session) == NULL)
-    {
-      g_printerr (_("“%s” has no token yet: activate it first with “xiaozhictl activate %s”.\n"),
-                  argv[1], argv[1]);
-      return EXIT_FAILURE_OTHER;
-    }
+  /* py-xiaozhi takes a device sent to MQTT without a token: the session
+   * decides; JSON with the token and env files need one. */
+  if ((as_json || env_file != NULL) && require_token (session, argv[1], &status) == NULL)
+    return status;
 
   if (as_json)
     {

@@ -503,6 +503,18 @@ token_saved_cb (GObject      *object,
   finish_keep (task);
 }
 
+/* What an operation that kept an answer learnt, or NULL with @error. */
+static KeepData *
+keep_finish (XaDeviceSession  *self,
+             GAsyncResult     *result,
+             GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  return g_task_get_task_data (G_TASK (result));
+}
+
 /* Takes @answer over for @task: token to the keyring first, then the record.
  * A device the server sends to MQTT has no WebSocket token: none is
  * made up (an empty one would read as "auth off"). */
@@ -592,15 +604,11 @@ xa_device_session_activate_finish (XaDeviceSession      *self,
                                    XaActivationOutcome  *outcome,
                                    GError              **error)
 {
-  KeepData *data;
+  KeepData *data = keep_finish (self, result, error);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-  data = g_task_get_task_data (G_TASK (result));
-  if (outcome != NULL)
+  if (data != NULL && outcome != NULL)
     *outcome = data->outcome;
-  return TRUE;
+  return data != NULL;
 }
 
 /* ---- refresh ------------------------------------------------------------------- */
@@ -653,15 +661,11 @@ xa_device_session_refresh_finish (XaDeviceSession  *self,
                                   gboolean         *token_changed,
                                   GError          **error)
 {
-  KeepData *data;
+  KeepData *data = keep_finish (self, result, error);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-  data = g_task_get_task_data (G_TASK (result));
-  if (token_changed != NULL)
+  if (data != NULL && token_changed != NULL)
     *token_changed = data->token_changed;
-  return TRUE;
+  return data != NULL;
 }
 
 /* ---- test ---------------------------------------------------------------------- */
