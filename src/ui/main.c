@@ -18,6 +18,24 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Xiaozhi Activator"));
+
+  /* GSettings aborts on a schema it cannot find: say what to do instead
+   * (an install under a prefix is not where GLib looks). */
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+    if (schema == NULL)
+      {
+        g_printerr (_("The settings of Xiaozhi Activator (%s) are not installed where GLib looks for them. "
+                      "Start it with build-aux/run.sh, or set GSETTINGS_SCHEMA_DIR to the "
+                      "share/glib-2.0/schemas folder of the prefix you installed it into "
+                      "(and XDG_DATA_DIRS to its share folder).\n"),
+                    APP_ID);
+        return 1;
+      }
+  }
+
   app = xa_application_new (NULL);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
