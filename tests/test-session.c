@@ -9,6 +9,7 @@
 
 #include "xa-device-session.h"
 #include "xa-token-store.h"
+#include "xa-token-test.h"
 #include "xa-test-util.h"
 
 /* XaDeviceSession against the demo server and a real gnome-keyring
@@ -571,6 +572,51 @@ test_exact_identity (Fixture       *f,
   report = run_test (session, 5000, &error);
   g_assert_no_error (error);
   g_assert_cmpint (report->verdict, ==, XA_VERDICT_VALID);
+
+  /* The same token, with the identity normalised or retyped: rejected,
+   * as the server signed it over the exact strings. */
+  {
+    const char *variants[][2] = { { "02:ab:cd:ef:01:23", "my-client-1" }, { "02:AB:CD:EF:01:23", "My-Client-1" } };
+    g_autofree char *ws = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ws");
+
+    for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+      {
+        g_autoptr(XaIdentity) other = xa_identity_new_exact (variants[i][0], variants[i][1], NULL, NULL);
+        g_autoptr(GAsyncResult) result = NULL;
+        g_autoptr(XaReport) r = NULL;
+
+        xa_token_test_async (NULL, ws, xa_device_session_get_token (session), other, 5000, NULL,
+                             xa_test_capture_cb, &result);
+        r = xa_token_test_finish (xa_test_wait (&result), NULL);
+        g_assert_cmpint (r->verdict, ==, XA_VERDICT_REJECTED);
+      }
+  }
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+/* A self-hosted server issues a fresh dated token at every check: kept,
+ * and never called "a different token". */
+static void
+test_dated_tokens (Fixture       *f,
+                   gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Self-hosted", XA_DEMO_MODE_DATED_TOKENS, NULL, STORED_KEY);
+  g_autoptr(XaDeviceSession) session = loaded_session (f, device);
+  g_autoptr(XaReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  gboolean changed;
+
+  g_assert_cmpint (activate_outcome (f, session), ==, XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED);
+  first = g_strdup (xa_device_session_get_token (session));
+  g_assert_true (refresh (session, &changed, &error));
+  g_assert_cmpstr (xa_device_session_get_token (session), !=, first);
+  report = run_test (session, 5000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (report->verdict, ==, XA_VERDICT_VALID);
+  g_assert_false (report->token_changed);
+  g_assert_cmpint (report->token_issued, >, 0);
+  g_assert_cmpint (report->token_expires, ==, report->token_issued + 30 * 24 * 3600);
   g_assert_finalize_object (g_steal_pointer (&session));
 }
 
@@ -640,6 +686,7 @@ main (int   argc,
   ADD ("remove", test_remove);
   ADD ("outcomes", test_outcomes);
   ADD ("exact-identity", test_exact_identity);
+  ADD ("dated-tokens", test_dated_tokens);
   ADD ("request-identity", test_request_identity);
   /* Last: it replaces the keyring daemon. */
   ADD ("keyring-refuses-then-restarts", test_keyring_refuses_then_restarts);

@@ -29,6 +29,7 @@ struct _XaDemoServer
 
   SoupServer      *server;
   XaDemoMode       mode;
+  guint            issued;
   GTlsCertificate *certificate;
   guint            code_lifetime_ms;
   guint            port;
@@ -77,6 +78,7 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
   [XA_DEMO_MODE_MANAGER_PLACEHOLDER] = "manager-placeholder",
   [XA_DEMO_MODE_ACTIVATE_404] = "activate-404",
   [XA_DEMO_MODE_OTA_400] = "ota-400",
+  [XA_DEMO_MODE_DATED_TOKENS] = "dated-tokens",
 };
 
 static void
@@ -195,13 +197,15 @@ new_code (XaDemoServer *self)
 }
 
 /* Like the self-hosted server: base64url(HMAC(client|device|ts)).ts */
+/* Self-hosted tokens: "<base64url HMAC of client_id|device_id|ts>.<ts>",
+ * signed over the exact header strings. */
 static char *
-new_token (XaDemoServer *self,
-           DemoDevice   *device)
+sign_token (XaDemoServer *self,
+            const char   *client_id,
+            const char   *device_id,
+            const char   *ts)
 {
-  g_autofree char *ts = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-  g_autofree char *msg = g_strdup_printf ("%s|%s|%s", device->client_id ? device->client_id : "",
-                                          device->device_id, ts);
+  g_autofree char *msg = g_strdup_printf ("%s|%s|%s", client_id ? client_id : "", device_id, ts);
   g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) self->secret, strlen (self->secret));
   guint8 digest[32];
   gsize len = sizeof digest;
@@ -215,6 +219,17 @@ new_token (XaDemoServer *self,
   g_strdelimit (b64, "=", '\0');
 
   return g_strdup_printf ("%s.%s", b64, ts);
+}
+
+static char *
+new_token (XaDemoServer *self,
+           DemoDevice   *device)
+{
+  /* A later second for each new issue, so that two in a row differ. */
+  g_autofree char *ts = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                         g_get_real_time () / G_USEC_PER_SEC + self->issued++);
+
+  return sign_token (self, device->client_id, device->device_id, ts);
 }
 
 static void
@@ -403,6 +418,7 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_MQTT_ONLY:
     case XA_DEMO_MODE_MANAGER_PLACEHOLDER:
     case XA_DEMO_MODE_ACTIVATE_404:
+    case XA_DEMO_MODE_DATED_TOKENS:
     case XA_DEMO_N_MODES:
     default:
       return FALSE;
@@ -512,8 +528,14 @@ handle_ota (XaDemoServer      *self,
     }
 
   /* A single-module server has no activation: every device may talk. */
-  if (mode == XA_DEMO_MODE_SELF_HOSTED && !device->bound)
+  if ((mode == XA_DEMO_MODE_SELF_HOSTED || mode == XA_DEMO_MODE_DATED_TOKENS) && !device->bound)
     bind_device (self, device);
+  /* xiaozhi-esp32-server issues a fresh dated token at every check. */
+  else if (mode == XA_DEMO_MODE_DATED_TOKENS)
+    {
+      g_free (device->token);
+      device->token = new_token (self, device);
+    }
 
   json_builder_begin_object (b);
 
@@ -821,14 +843,18 @@ token_accepted (XaDemoServer            *self,
                 SoupWebsocketConnection *conn)
 {
   const char *device_id = g_object_get_data (G_OBJECT (conn), "device-id");
+  const char *client_id = g_object_get_data (G_OBJECT (conn), "client-id");
   const char *auth = g_object_get_data (G_OBJECT (conn), "authorization");
   DemoDevice *device = device_id ? g_hash_table_lookup (self->devices, device_id) : NULL;
+  const char *dot = auth ? strrchr (auth, '.') : NULL;
   g_autofree char *expected = NULL;
 
-  if (device == NULL || !device->bound)
+  if (device == NULL || !device->bound || dot == NULL || !g_str_has_prefix (auth, "Bearer "))
     return FALSE;
-  expected = g_strconcat ("Bearer ", device->token, NULL);
-  return g_strcmp0 (auth, expected) == 0;
+  /* As a self-hosted server checks it: the signature over the exact
+   * Client-Id and Device-Id this connection sent (any issue of it). */
+  expected = sign_token (self, client_id, device_id, dot + 1);
+  return g_str_equal (auth + strlen ("Bearer "), expected);
 }
 
 static gboolean
@@ -904,6 +930,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
       /* No close frame: the connection just drops. */
       g_io_stream_close (soup_websocket_connection_get_io_stream (conn), NULL, NULL);
       break;
+    case XA_DEMO_MODE_DATED_TOKENS:
     case XA_DEMO_MODE_SELF_HOSTED:
       if (token_accepted (self, conn))
         send_hello (conn, "websocket", TRUE);
@@ -991,6 +1018,8 @@ websocket_cb (SoupServer              *server,
                           g_strdup (soup_message_headers_get_one (headers, "Device-Id")), g_free);
   g_object_set_data_full (G_OBJECT (conn), "authorization",
                           g_strdup (soup_message_headers_get_one (headers, "Authorization")), g_free);
+  g_object_set_data_full (G_OBJECT (conn), "client-id",
+                          g_strdup (soup_message_headers_get_one (headers, "Client-Id")), g_free);
 
   g_ptr_array_add (self->sockets, g_object_ref (conn));
   g_signal_connect (conn, "message", G_CALLBACK (ws_message_cb), self);
