@@ -506,6 +506,22 @@ test_saved_device_flow (Fixture       *f,
 
   run_cli (&rename, "device", "rename", "Desk board", "Desk");
   g_assert_cmpint (rename.status, ==, 0);
+  {
+    g_auto(Run) set = { 0 };
+    g_auto(Run) bad = { 0 };
+    g_auto(Run) shown = { 0 };
+    g_autoptr(JsonNode) set_node = NULL;
+
+    run_cli (&set, "device", "set", "Desk", "--board-type", "esp-box-3", "--app-version", "1.6.2");
+    g_assert_cmpint (set.status, ==, 0);
+    run_cli (&bad, "device", "set", "Desk", "--board-type", "esp box");
+    g_assert_cmpint (bad.status, ==, 1);
+    g_assert_nonnull (strstr (bad.err, "short text without spaces"));
+    run_cli (&shown, "device", "show", "Desk", "--json");
+    o = parse_json (shown.out, &set_node);
+    g_assert_cmpstr (json_object_get_string_member (o, "board_type"), ==, "esp-box-3");
+    g_assert_cmpstr (json_object_get_string_member (o, "app_version"), ==, "1.6.2");
+  }
 
   run_cli (&remove, "device", "remove", "Desk");
   g_assert_cmpint (remove.status, ==, 0);

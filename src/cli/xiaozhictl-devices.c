@@ -388,6 +388,51 @@ device_rename (Cli   *cli,
 }
 
 static int
+device_set (Cli   *cli,
+            int    argc,
+            char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+  g_autoptr(XaDeviceSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *board_type = NULL;
+  g_autofree char *app_version = NULL;
+  g_autofree char *panel_url = NULL;
+  const char *properties[] = { "board-type", "app-version", "panel-url" };
+  const char *values[G_N_ELEMENTS (properties)];
+  XaDevice *d;
+  int status;
+  GOptionEntry entries[] = {
+    { "board-type", 0, 0, G_OPTION_ARG_STRING, &board_type, N_("Board type it reports (default: bread-compact-wifi)"), N_("TYPE") },
+    { "app-version", 0, 0, G_OPTION_ARG_STRING, &app_version, N_("Application version it reports (default: 2.1.1)"), N_("VERSION") },
+    { "panel-url", 0, 0, G_OPTION_ARG_STRING, &panel_url, N_("Where to enter the code (default: guessed from the OTA address)"), N_("URL") },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, _("Change what a saved device reports in its OTA checks, or where its code is typed."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, "device set", &argc, &argv, 1, 1, &status))
+    return status;
+  if ((d = find_device (cli, argv[1], &error)) == NULL)
+    return cli_fail (cli, error);
+
+  values[0] = board_type, values[1] = app_version, values[2] = panel_url;
+  session = xa_device_session_new (cli->store, d);
+  for (guint i = 0; i < G_N_ELEMENTS (properties); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      if (values[i] == NULL)
+        continue;
+      xa_device_session_edit_async (session, properties[i], values[i], cli->cancellable, cli_capture_cb, &result);
+      if (!xa_device_session_edit_finish (session, wait_for (cli, &result), &error))
+        return cli_fail (cli, error);
+    }
+  g_print (_("Saved “%s”.\n"), argv[1]);
+  return EXIT_OK;
+}
+
+static int
 device_remove (Cli   *cli,
                int    argc,
                char **argv)
@@ -427,6 +472,7 @@ cli_cmd_device (Cli   *cli,
     { "list", device_list },
     { "show", device_show },
     { "rename", device_rename },
+    { "set", device_set },
     { "remove", device_remove },
   };
 
@@ -440,7 +486,7 @@ cli_cmd_device (Cli   *cli,
         }
     }
 
-  g_printerr ("%s\n", _("Usage: xiaozhictl device add|list|show|rename|remove …"));
+  g_printerr ("%s\n", _("Usage: xiaozhictl device add|list|show|rename|set|remove …"));
   return argc > 1 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")) ? EXIT_OK : EXIT_USAGE;
 }
 
