@@ -610,9 +610,14 @@ test_switch_mid_test (Fixture       *f,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test", NULL));
   WAIT_UNTIL (xa_device_session_get_busy (shown_session (f)));
+  /* What was shown before is the past while the Test runs. */
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Testing…");
+  g_assert_cmpfloat (gtk_widget_get_opacity (page_child (f, "verdict_advice")), <, 1.0);
   other = add_device (f, "Other", XA_DEMO_MODE_OFFICIAL, NULL);
   select_ready (f, other);
   g_assert_true (shown_device (f) == other);
+  g_assert_cmpstr (page_label (f, "verdict_title"), !=, "Testing…");
+  g_assert_cmpfloat (gtk_widget_get_opacity (page_child (f, "verdict_advice")), ==, 1.0);
 
   WAIT_UNTIL (xa_device_get_last_verdict (hanging) != NULL);
   /* Its server still offers a code: the hello alone proves nothing. */

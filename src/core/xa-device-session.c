@@ -34,6 +34,7 @@ struct _XaDeviceSession
   GCancellable  *op_cancellable;  /* cancels it */
   XaActivation  *activation;
   gboolean       removed;         /* no result may be recorded any more */
+  gboolean       testing;         /* a Test is asking the server */
 };
 
 G_DEFINE_FINAL_TYPE (XaDeviceSession, xa_device_session, G_TYPE_OBJECT)
@@ -690,6 +691,8 @@ test_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   XaReport *report = xa_token_test_finish (result, &error);
 
+  /* From here on, what is shown is this Test's verdict. */
+  self->testing = FALSE;
   if (report == NULL)
     {
       op_end (task, g_steal_pointer (&error));
@@ -739,6 +742,8 @@ xa_device_session_test_async (XaDeviceSession     *self,
       return;
     }
   identity = dup_identity (self);
+  self->testing = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
   xa_token_test_async (xa_device_get_ota_url (self->device), xa_device_get_websocket_url (self->device),
                        self->token, identity, timeout_ms, op_cancellable (task), test_cb, task);
 }
@@ -1295,6 +1300,14 @@ gboolean
 xa_device_session_get_busy (XaDeviceSession *self)
 {
   return self->current != NULL;
+}
+
+/* Whether a Test is asking the server (it starts and ends as "busy"
+ * does, and ends before its verdict is recorded). */
+gboolean
+xa_device_session_get_testing (XaDeviceSession *self)
+{
+  return self->current != NULL && self->testing;
 }
 
 /* The token, held in memory while the session lives; a secret. */

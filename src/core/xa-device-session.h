@@ -38,6 +38,7 @@ XaDeviceSession *xa_device_session_new              (XaDeviceStore       *store,
 XaDevice        *xa_device_session_get_device       (XaDeviceSession     *self);
 gboolean         xa_device_session_get_ready        (XaDeviceSession     *self);
 gboolean         xa_device_session_get_busy         (XaDeviceSession     *self);
+gboolean         xa_device_session_get_testing      (XaDeviceSession     *self);
 const char      *xa_device_session_get_token        (XaDeviceSession     *self);
 const char      *xa_device_session_get_hmac_key     (XaDeviceSession     *self);
 const GError    *xa_device_session_get_keyring_error (XaDeviceSession    *self);

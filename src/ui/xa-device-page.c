@@ -85,6 +85,7 @@ update_verdict (XaDevicePage *self)
   const char *icon = "dialog-information-symbolic";
   const char *severity = NULL;
   g_autofree char *details = NULL;
+  gboolean testing = self->session != NULL && xa_device_session_get_testing (self->session);
   XaVerdict verdict;
 
   for (const char * const *c = (const char *[]) { "verdict-valid", "verdict-bad", "verdict-warn", NULL }; *c; c++)
@@ -122,6 +123,17 @@ update_verdict (XaDevicePage *self)
       gtk_label_set_label (self->verdict_title, _("Not tested yet"));
       gtk_label_set_label (self->verdict_advice, _("Run a Test to check the token with the server."));
     }
+
+  /* While a Test runs, what is shown is the past: it says so, dimmed
+   * (a token the keyring did not keep stays the first thing said). */
+  testing = testing && !xa_device_get_token_unsaved (device);
+  if (testing)
+    {
+      gtk_label_set_label (self->verdict_title, _("Testing…"));
+      g_clear_pointer (&details, g_free);
+    }
+  gtk_widget_set_opacity (GTK_WIDGET (self->verdict_icon), testing ? 0.45 : 1.0);
+  gtk_widget_set_opacity (GTK_WIDGET (self->verdict_advice), testing ? 0.45 : 1.0);
 
   gtk_image_set_from_icon_name (self->verdict_icon, icon);
   if (severity != NULL)
@@ -320,8 +332,7 @@ xa_device_page_init (XaDevicePage *self)
   g_signal_group_connect_swapped (self->device_signals, "notify", G_CALLBACK (update_all), self);
 
   self->session_signals = g_signal_group_new (XA_TYPE_DEVICE_SESSION);
-  g_signal_group_connect_swapped (self->session_signals, "notify::busy",
-                                  G_CALLBACK (_xa_device_page_update_actions), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::busy", G_CALLBACK (update_all), self);
   g_signal_group_connect_swapped (self->session_signals, "notify::ready", G_CALLBACK (update_all), self);
   g_signal_group_connect_swapped (self->session_signals, "notify::has-token", G_CALLBACK (update_all), self);
   g_signal_group_connect_swapped (self->session_signals, "notify::keyring-error", G_CALLBACK (update_all), self);
