@@ -243,6 +243,87 @@ shown_device (Fixture *f)
   return xa_device_page_get_device (XA_DEVICE_PAGE (f->page));
 }
 
+/* What @dialog says under its template child @group. */
+static const char *
+group_text (GtkWidget  *dialog,
+            const char *group)
+{
+  const char *text = adw_preferences_group_get_description (
+    ADW_PREFERENCES_GROUP (gtk_widget_get_template_child (dialog, XA_TYPE_ADD_DEVICE_DIALOG, group)));
+  return text ? text : "";
+}
+
+/* Presses Enter where the keyboard focus is. */
+static void
+press_enter (GtkWidget *window)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+
+  g_assert_true (GTK_IS_TEXT (focus));
+  g_signal_emit_by_name (focus, "activate");
+}
+
+/* The add dialog by keyboard: typing starts in Name, Enter adds once the
+ * form is complete and not before, and what is missing or taken is said. */
+static void
+test_add_dialog_keyboard (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  XaAddDeviceDialog *dialog;
+  GtkWidget *d, *name, *ota_row, *add;
+  AdwComboRow *mac;
+
+  add_device (f, "Kitchen", XA_DEMO_MODE_OFFICIAL, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-device", NULL));
+  WAIT_UNTIL ((dialog = (XaAddDeviceDialog *) find_toplevel (XA_TYPE_ADD_DEVICE_DIALOG)) != NULL);
+  d = GTK_WIDGET (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  name = GTK_WIDGET (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "name_row"));
+  ota_row = GTK_WIDGET (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "ota_row"));
+  add = GTK_WIDGET (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "add_button"));
+  mac = ADW_COMBO_ROW (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "mac_row"));
+
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (d)), name));
+  g_assert_false (gtk_widget_get_sensitive (add));
+  g_assert_cmpstr (group_text (d, "server_group"), ==, "Still needed: Name.");
+  press_enter (d);
+  g_assert_nonnull (dialog);
+
+  /* A self-hosted server has no made-up address: it is asked for. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "server_row")), 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ota_row)), ==, "");
+  g_assert_nonnull (strstr (group_text (d, "server_group"), "Still needed: Name, OTA address."));
+  g_assert_nonnull (strstr (group_text (d, "server_group"), "such as http://192.168.1.2:8002/xiaozhi/ota/"));
+
+  /* A taken name is said, and Enter does nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (name), "Kitchen");
+  gtk_editable_set_text (GTK_EDITABLE (ota_row), ota);
+  g_assert_nonnull (strstr (group_text (d, "server_group"), "already a device named “Kitchen”"));
+  g_assert_true (gtk_widget_has_css_class (name, "error"));
+  gtk_widget_grab_focus (ota_row);
+  press_enter (d);
+  g_assert_nonnull (dialog);
+  g_assert_false (gtk_widget_get_sensitive (add));
+
+  /* The Device-Id of a saved device is said, not refused. */
+  gtk_editable_set_text (GTK_EDITABLE (name), "Desk board");
+  adw_combo_row_set_selected (mac, g_list_model_get_n_items (adw_combo_row_get_model (mac)) - 1);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "mac_entry")),
+                         "02:55:44:33:22:11");
+  g_assert_nonnull (strstr (group_text (d, "server_group"), "“Kitchen” has this Device-Id already"));
+  g_assert_true (gtk_widget_get_sensitive (add));
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "mac_entry")),
+                         "02:55:44:33:22:12");
+  g_assert_null (strstr (group_text (d, "server_group"), "Device-Id already"));
+
+  /* Complete: Enter in a field adds it. */
+  gtk_widget_grab_focus (name);
+  press_enter (d);
+  WAIT_UNTIL (dialog == NULL);
+  WAIT_UNTIL (xa_device_store_find (f->store, "Desk board") != NULL);
+}
+
 static void
 test_add_activate_test_valid (Fixture       *f,
                               gconstpointer  data)
@@ -473,7 +554,34 @@ test_rename_and_panel (Fixture       *f,
   g_assert_true (xa_device_store_finish (fresh, xa_test_wait (&loaded), NULL));
   g_assert_nonnull (xa_device_store_find (fresh, "Living room"));
 
-  /* A name another device has is refused, and the old one comes back. */
+  /* A name another device has is said at once; what was typed stays. */
+  {
+    AdwMessageDialog *dialog;
+    GtkEditable *entry;
+
+    g_assert_true (gtk_widget_activate_action_variant (f->page, "device.edit", g_variant_new_string ("name")));
+    WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+    entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+    gtk_editable_set_text (entry, "Kitchen");
+    g_assert_false (adw_message_dialog_get_response_enabled (dialog, "save"));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "already a device named “Kitchen”"));
+    /* Enter does not save it either. */
+    gtk_widget_activate_default (GTK_WIDGET (entry));
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+    g_assert_true (find_message_dialog () == dialog);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+    g_assert_cmpstr (gtk_editable_get_text (entry), ==, "Kitchen");
+    gtk_editable_set_text (entry, "Stu\tdy");
+    g_assert_false (adw_message_dialog_get_response_enabled (dialog, "save"));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "line breaks"));
+    gtk_editable_set_text (entry, "Living room");
+    g_assert_true (adw_message_dialog_get_response_enabled (dialog, "save"));
+    adw_message_dialog_response (dialog, "cancel");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    WAIT_UNTIL (find_message_dialog () == NULL);
+  }
+  /* Told by another way (xiaozhictl's), the session refuses it too. */
   edit_through_dialog (f, "name", "Kitchen");
   WAIT_UNTIL (g_strcmp0 (xa_device_get_name (device), "Living room") == 0 &&
               g_strcmp0 (adw_window_title_get_title (title), "Living room") == 0);
@@ -825,6 +933,7 @@ main (int   argc,
 
   ADD ("empty-state", test_empty_state);
   ADD ("add-activate-test-valid", test_add_activate_test_valid);
+  ADD ("add-dialog-keyboard", test_add_dialog_keyboard);
   ADD ("rejected", test_rejected);
   ADD ("not-activated", test_not_activated);
   ADD ("unreachable", test_unreachable);

@@ -1063,8 +1063,44 @@ edited_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Whether @value may replace @property ("name", "panel-url",
+ * "board-type" or "app-version") of the device; says why not. Asked as
+ * the user types, and again by xa_device_session_edit_async(). */
+gboolean
+xa_device_session_check_edit (XaDeviceSession  *self,
+                              const char       *property,
+                              const char       *value,
+                              GError          **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (value ? value : ""));
+  gboolean is_name = g_str_equal (property, "name");
+  gboolean is_panel = g_str_equal (property, "panel-url");
+  XaDevice *named;
+
+  g_return_val_if_fail (is_name || is_panel || g_str_equal (property, "board-type") ||
+                        g_str_equal (property, "app-version"), FALSE);
+
+  if (is_name ? !valid_name (stripped) : is_panel ? !valid_web_address (stripped) : !valid_report_value (stripped))
+    {
+      g_set_error_literal (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_INVALID,
+                           is_name ? _("A name is some text without line breaks or control characters.")
+                           : is_panel ? _("The control panel address is a web address (http:// or https://).")
+                           : _("A board type or version is short text without spaces, such as "
+                               "bread-compact-wifi or 1.6.2."));
+      return FALSE;
+    }
+  if (is_name && (named = xa_device_store_find (self->store, stripped)) != NULL && named != self->device)
+    {
+      g_set_error (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_INVALID,
+                   _("There is already a device named “%s”. Choose another name."), stripped);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Renames the device ("name") or changes where its code is typed
- * ("panel-url"). Runs beside an activation: it only touches the record. */
+ * ("panel-url") or what it reports ("board-type", "app-version"). Runs
+ * beside an activation: it only touches the record. */
 void
 xa_device_session_edit_async (XaDeviceSession     *self,
                               const char          *property,
@@ -1075,23 +1111,15 @@ xa_device_session_edit_async (XaDeviceSession     *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *stripped = g_strstrip (g_strdup (value ? value : ""));
-  gboolean is_name = g_str_equal (property, "name");
+  GError *error = NULL;
   EditData *data;
 
-  gboolean is_panel = g_str_equal (property, "panel-url");
-
-  g_return_if_fail (is_name || is_panel || g_str_equal (property, "board-type") || g_str_equal (property, "app-version"));
   g_task_set_source_tag (task, xa_device_session_edit_async);
-
-  if (is_name ? !valid_name (stripped) : is_panel ? !valid_web_address (stripped) : !valid_report_value (stripped))
+  if (!xa_device_session_check_edit (self, property, value, &error))
     {
-      g_task_return_new_error (task, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_INVALID,
-                               is_name ? _("A name is some text without line breaks or control characters: "
-                                           "nothing was changed.")
-                               : is_panel ? _("The control panel address is a web address (http:// or https://): "
-                                              "nothing was changed.")
-                               : _("A board type or version is short text without spaces, such as "
-                                   "bread-compact-wifi or 1.6.2: nothing was changed."));
+      /* Translators: %s says what the value should be */
+      g_task_return_new_error (task, error->domain, error->code, _("%s Nothing was changed."), error->message);
+      g_error_free (error);
       return;
     }
 

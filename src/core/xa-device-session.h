@@ -102,6 +102,10 @@ gboolean         xa_device_session_export_finish    (XaDeviceSession     *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
+gboolean         xa_device_session_check_edit       (XaDeviceSession     *self,
+                                                     const char          *property,
+                                                     const char          *value,
+                                                     GError             **error);
 void             xa_device_session_edit_async       (XaDeviceSession     *self,
                                                      const char          *property,
                                                      const char          *value,

@@ -71,24 +71,61 @@ typing_mac (XaAddDeviceDialog *self)
   return adw_combo_row_get_selected (self->mac_row) == self->host_macs->len + 1;
 }
 
-/* Marks a row wrong as the user types, and says why in @message. */
-static gboolean
-check (gpointer      row,
-       gboolean      ok,
-       const char   *why,
-       GString      *message)
+/* What the user is told under a group as they type. */
+typedef struct
 {
-  /* An empty field only keeps Add off; what is typed wrong turns red. */
-  if (ok || *text_of (row) == '\0')
+  GString *problems;  /* why what is typed is wrong, a line each */
+  GString *missing;   /* the titles of the fields still empty */
+} Said;
+
+static void
+said_line (GString    *lines,
+           const char *line)
+{
+  g_string_append_printf (lines, "%s%s", lines->len ? "\n" : "", line);
+}
+
+/* Marks @row wrong as the user types and says why; an empty field only
+ * keeps Add off, and is named among those still needed. */
+static gboolean
+check (gpointer    row,
+       gboolean    ok,
+       const char *why,
+       Said       *said)
+{
+  gboolean empty = *text_of (row) == '\0';
+
+  if (ok || empty)
     gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
   else
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-      if (why != NULL)
-        g_string_append_printf (message, "%s%s", message->len ? "\n" : "", why);
-    }
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  if (!ok && empty)
+    /* Translators: separates field names in "Still needed: …" */
+    g_string_append_printf (said->missing, "%s%s", said->missing->len ? _(", ") : "",
+                            adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  else if (!ok && why != NULL)
+    said_line (said->problems, why);
   return ok;
 }
+
+/* Puts what was said under @group, or @fallback when all is well. */
+static void
+tell (AdwPreferencesGroup *group,
+      Said                *said,
+      const char          *fallback)
+{
+  if (said->missing->len)
+    {
+      /* Translators: %s lists the names of fields still empty */
+      g_autofree char *line = g_strdup_printf (_("Still needed: %s."), said->missing->str);
+      said_line (said->problems, line);
+    }
+  adw_preferences_group_set_description (group, said->problems->len ? said->problems->str : fallback);
+  g_string_free (said->problems, TRUE);
+  g_string_free (said->missing, TRUE);
+}
+
+#define SAID_INIT { g_string_new (NULL), g_string_new (NULL) }
 
 static gboolean
 valid_mac (const char  *text,
@@ -106,12 +143,46 @@ valid_client (const char  *text,
   return id != NULL;
 }
 
+/* A name another device has is refused; a Device-Id another device has
+ * is said (the server would take them for one device). */
+static gboolean
+check_taken (XaAddDeviceDialog *self,
+             gpointer           name_row,
+             const char        *device_id,
+             Said              *said)
+{
+  g_autofree char *name = stripped_text (name_row);
+  XaDevice *twin = NULL;
+  gboolean free_name = TRUE;
+
+  if (self->store == NULL)
+    return TRUE;
+  if (*name != '\0' && xa_device_store_find (self->store, name) != NULL)
+    {
+      g_autofree char *why = g_strdup_printf (_("There is already a device named “%s”. Choose another name."), name);
+      free_name = check (name_row, FALSE, why, said);
+    }
+  for (guint i = 0; device_id != NULL && twin == NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->store)); i++)
+    {
+      g_autoptr(XaDevice) d = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      if (g_ascii_strcasecmp (xa_device_get_device_id (d), device_id) == 0)
+        twin = d;
+    }
+  if (twin != NULL)
+    {
+      /* Translators: %s is the name of a saved device */
+      g_autofree char *line = g_strdup_printf (_("“%s” has this Device-Id already: the server takes both for one "
+                                                 "device, and activating one can end the other’s token."),
+                                               xa_device_get_name (twin));
+      said_line (said->problems, line);
+    }
+  return free_name;
+}
+
 static void
 validate (XaAddDeviceDialog *self)
 {
-  g_autoptr(GString) server_msg = g_string_new (NULL);
-  g_autoptr(GString) mac_msg = g_string_new (NULL);
-  g_autoptr(GString) token_msg = g_string_new (NULL);
+  Said said = SAID_INIT;
   g_autoptr(GError) e1 = NULL;
   g_autoptr(GError) e2 = NULL;
   g_autoptr(GError) e3 = NULL;
@@ -125,33 +196,46 @@ validate (XaAddDeviceDialog *self)
 
   if (!is_token_path (self))
     {
-      ok = check (self->name_row, has_text (self->name_row), NULL, server_msg);
+      Said mac_said = SAID_INIT;
+      g_autofree char *mac = NULL;
+
+      ok = check (self->name_row, has_text (self->name_row), NULL, &said);
       if (self_hosted)
         {
           g_autofree char *warnings = xa_ota_url_warnings (text_of (self->ota_row));
           ok &= check (self->ota_row, xa_ota_url_validate (text_of (self->ota_row), &e1),
-                       e1 ? e1->message : NULL, server_msg);
+                       e1 ? e1->message : NULL, &said);
           if (warnings != NULL)
-            g_string_append_printf (server_msg, "%s%s", server_msg->len ? "\n" : "", warnings);
+            said_line (said.problems, warnings);
+          if (*text_of (self->ota_row) == '\0')
+            said_line (said.problems, _("The OTA address is the one your server’s console shows, "
+                                        "such as http://192.168.1.2:8002/xiaozhi/ota/."));
         }
       if (typing_mac (self))
-        ok &= check (self->mac_entry, valid_mac (text_of (self->mac_entry), &e2), e2 ? e2->message : NULL, mac_msg);
-      ok &= check (self->client_row, valid_client (text_of (self->client_row), &e3), e3 ? e3->message : NULL, mac_msg);
+        {
+          ok &= check (self->mac_entry, valid_mac (text_of (self->mac_entry), &e2), e2 ? e2->message : NULL, &mac_said);
+          mac = xa_mac_normalize (text_of (self->mac_entry), NULL);
+        }
+      else if (adw_combo_row_get_selected (self->mac_row) >= 1)
+        mac = g_strdup (((XaHostInterface *) g_ptr_array_index (self->host_macs,
+                                                                 adw_combo_row_get_selected (self->mac_row) - 1))->mac);
+      ok &= check (self->client_row, valid_client (text_of (self->client_row), &e3), e3 ? e3->message : NULL, &mac_said);
+      ok &= check_taken (self, self->name_row, mac, &said);
 
-      adw_preferences_group_set_description (self->server_group, server_msg->len ? server_msg->str : NULL);
-      adw_preferences_group_set_description (self->mac_group, mac_msg->len ? mac_msg->str
-                                             : _("Servers know a device by this MAC address. A random one is safest: "
-                                                 "a MAC already bound to another account never gets a code."));
+      tell (self->server_group, &said, NULL);
+      tell (self->mac_group, &mac_said,
+            _("Servers know a device by this MAC address. A random one is safest: "
+              "a MAC already bound to another account never gets a code."));
     }
   else
     {
       g_autoptr(GUri) ws = g_uri_parse (text_of (self->t_ws_row), G_URI_FLAGS_NONE, NULL);
       gboolean ws_ok = ws != NULL && (g_str_equal (g_uri_get_scheme (ws), "ws") || g_str_equal (g_uri_get_scheme (ws), "wss"));
 
-      ok = check (self->t_name_row, has_text (self->t_name_row), NULL, token_msg);
-      ok &= check (self->t_ws_row, ws_ok, _("The WebSocket URL starts with ws:// or wss://."), token_msg);
+      ok = check (self->t_name_row, has_text (self->t_name_row), NULL, &said);
+      ok &= check (self->t_ws_row, ws_ok, _("The WebSocket URL starts with ws:// or wss://."), &said);
       ok &= check (self->t_ota_row, xa_ota_url_validate (text_of (self->t_ota_row), &e4),
-                   e4 ? e4->message : NULL, token_msg);
+                   e4 ? e4->message : NULL, &said);
       /* Another client's identity is kept as it is: only what no header
        * can carry is wrong; an unusual form is said, not refused. */
       {
@@ -160,15 +244,17 @@ validate (XaAddDeviceDialog *self)
         g_autofree char *warnings = exact ? xa_identity_warnings (exact) : NULL;
 
         ok &= check (self->t_device_row, exact != NULL || *text_of (self->t_client_row) == '\0',
-                     e5 ? e5->message : NULL, token_msg);
-        ok &= check (self->t_client_row, has_text (self->t_client_row), NULL, token_msg);
+                     e5 ? e5->message : NULL, &said);
+        ok &= check (self->t_client_row, has_text (self->t_client_row), NULL, &said);
         if (warnings != NULL)
-          g_string_append_printf (token_msg, "%s%s", token_msg->len ? "\n" : "", warnings);
+          said_line (said.problems, warnings);
       }
-      ok &= check (self->t_token_row, has_text (self->t_token_row), NULL, token_msg);
-      adw_preferences_group_set_description (self->token_group, token_msg->len ? token_msg->str
-                                             : _("Paste what your other client uses, for example from its config.json. "
-                                                 "The token is tested right away and kept in the keyring."));
+      ok &= check (self->t_token_row, has_text (self->t_token_row), NULL, &said);
+      ok &= check_taken (self, self->t_name_row, *text_of (self->t_device_row) ? text_of (self->t_device_row) : NULL,
+                         &said);
+      tell (self->token_group, &said,
+            _("Paste what your other client uses, for example from its config.json. "
+              "The token is tested right away and kept in the keyring."));
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.add", ok);
@@ -355,6 +441,7 @@ xa_add_device_dialog_new (GtkWindow     *parent,
   XaAddDeviceDialog *self = g_object_new (XA_TYPE_ADD_DEVICE_DIALOG, "transient-for", parent, NULL);
 
   self->store = g_object_ref (store);
+  validate (self);
   return self;
 }
 
@@ -372,6 +459,8 @@ xa_add_device_dialog_run_async (XaAddDeviceDialog   *self,
   self->run = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->run, xa_add_device_dialog_run_async);
   gtk_window_present (GTK_WINDOW (self));
+  /* Typing starts with the name; Enter adds once the form is complete. */
+  gtk_widget_grab_focus (GTK_WIDGET (is_token_path (self) ? self->t_name_row : self->name_row));
 }
 
 /* @has_token: whether the user gave a token ("I have a token"). */

@@ -438,6 +438,23 @@ edit_response_cb (AdwMessageDialog *dialog,
   xa_device_session_edit_async (op->session, property, gtk_editable_get_text (entry), NULL, edited_cb, op);
 }
 
+/* Save is offered only for a value the session would take; what is
+ * wrong is said in the dialog, which keeps what was typed. */
+static void
+edit_entry_changed_cb (GtkEditable      *entry,
+                       AdwMessageDialog *dialog)
+{
+  XaDeviceSession *session = g_object_get_data (G_OBJECT (dialog), "session");
+  const char *property = g_object_get_data (G_OBJECT (dialog), "property");
+  const char *text = gtk_editable_get_text (entry);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = xa_device_session_check_edit (session, property, text, &error);
+
+  adw_message_dialog_set_response_enabled (dialog, "save", ok);
+  adw_message_dialog_set_body (dialog, ok || *text == '\0' ? g_object_get_data (G_OBJECT (dialog), "body")
+                                                           : error->message);
+}
+
 static void
 edit_action (GtkWidget  *widget,
              const char *action_name,
@@ -464,6 +481,9 @@ edit_action (GtkWidget  *widget,
                                      ? _("Where you type the activation code, for example the web console of your own server.")
                                      : _("What the device reports in its OTA checks; the server shows it as the device’s own."));
   g_object_set_data_full (G_OBJECT (dialog), "property", g_strdup (property), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "session", g_object_ref (self->session), g_object_unref);
+  g_object_set_data_full (G_OBJECT (dialog), "body",
+                          g_strdup (is_name ? "" : adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog))), g_free);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), -1);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
@@ -474,6 +494,8 @@ edit_action (GtkWidget  *widget,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (entry, "changed", G_CALLBACK (edit_entry_changed_cb), dialog);
+  edit_entry_changed_cb (GTK_EDITABLE (entry), ADW_MESSAGE_DIALOG (dialog));
   g_signal_connect (dialog, "response", G_CALLBACK (edit_response_cb), op_new (self));
   gtk_window_present (GTK_WINDOW (dialog));
 }
