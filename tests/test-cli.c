@@ -188,6 +188,7 @@ static const VerdictCase verdicts[] = {
   { XA_DEMO_MODE_HELLO_NO_SESSION, "valid", 0 },
   { XA_DEMO_MODE_UNKNOWN_DEVICE, "not-activated", 4 },
   { XA_DEMO_MODE_HELLO_HANG, "timeout", 7 },
+  { XA_DEMO_MODE_ERROR_FIELD, "refused", 10 },
 };
 
 static void
@@ -210,8 +211,13 @@ test_verdict_exit_status (Fixture       *f,
       xa_ota_answer_free (xa_ota_check_finish (xa_test_wait (&result), NULL));
     }
 
-  run_cli (&run, "test", "--url", url, "--token", "wrong", "--device-id", DEVICE,
-           "--client-id", CLIENT, "--timeout", "1", "--json");
+  /* A refusal is the OTA check's verdict. */
+  if (c->ws_mode == XA_DEMO_MODE_ERROR_FIELD)
+    run_cli (&run, "test", "--url", url, "--ota-url", ota, "--token", "wrong", "--device-id", DEVICE,
+             "--client-id", CLIENT, "--timeout", "1", "--json");
+  else
+    run_cli (&run, "test", "--url", url, "--token", "wrong", "--device-id", DEVICE,
+             "--client-id", CLIENT, "--timeout", "1", "--json");
   g_assert_cmpint (run.status, ==, c->status);
   o = parse_json (run.out, &node);
   g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, c->verdict);
@@ -660,7 +666,7 @@ test_hostile_servers (Fixture       *f,
     const char *args[] = { "activate", "--ota-url", ansi, "--timeout", "5", NULL };
 
     run_hostile (&run, f, "ota", 0, args);
-    g_assert_cmpint (run.status, ==, 8);
+    g_assert_cmpint (run.status, ==, 10);
     g_assert_nonnull (strstr (run.err, "pwned"));
     g_assert_null (strchr (run.err, '\033'));
     g_assert_null (strchr (run.err, '\a'));

@@ -109,12 +109,33 @@ test_parse_bound_self_hosted (void)
   g_assert_false (a->has_server_time);
 }
 
+/* Server text in our sentences: one full stop, the quote's own dropped. */
+static void
+test_quote (void)
+{
+  const struct { const char *text; const char *quoted; } cases[] = {
+    { "request error.", "request error" },
+    { "请先绑定设备。", "请先绑定设备" },
+    { "Bound?  ", "Bound" },
+    { "Wait...", "Wait..." },
+    { "Invalid MAC address", "Invalid MAC address" },
+    { "a\x1b[2Jb.", "a [2Jb" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *quoted = xa_server_text_quote (cases[i].text);
+      g_assert_cmpstr (quoted, ==, cases[i].quoted);
+    }
+  g_assert_null (xa_server_text_quote (NULL));
+}
+
 static void
 test_parse_errors (void)
 {
   const struct { const char *text; int code; const char *in_message; } cases[] = {
     { "{\"error\":\"Invalid device ID\"}", XA_OTA_ERROR_SERVER_REFUSED, "Invalid device ID" },
-    { "{\"success\":false,\"message\":\"request error.\"}", XA_OTA_ERROR_SERVER_REFUSED, "request error." },
+    { "{\"success\":false,\"message\":\"request error.\"}", XA_OTA_ERROR_SERVER_REFUSED, "“request error”. " },
     { "{\"code\":500,\"msg\":\"内部错误\"}", XA_OTA_ERROR_SERVER_REFUSED, "内部错误" },
     { "OTA interface is running", XA_OTA_ERROR_NOT_JSON, "/xiaozhi/ota/" },
     { "[1,2,3]", XA_OTA_ERROR_NOT_JSON, "not a JSON object" },
@@ -345,7 +366,8 @@ typedef struct
 static const FaultCase faults[] = {
   { XA_DEMO_MODE_HTTP_500, XA_OTA_ERROR_HTTP_STATUS, "HTTP 500" },
   { XA_DEMO_MODE_ERROR_FIELD, XA_OTA_ERROR_SERVER_REFUSED, "“Invalid device ID”" },
-  { XA_DEMO_MODE_SUCCESS_FALSE, XA_OTA_ERROR_SERVER_REFUSED, "“request error.”" },
+  /* Its full stop is not doubled after our quote. */
+  { XA_DEMO_MODE_SUCCESS_FALSE, XA_OTA_ERROR_SERVER_REFUSED, "“request error”. " },
   { XA_DEMO_MODE_CODE_500, XA_OTA_ERROR_SERVER_REFUSED, "服务器内部错误" },
   { XA_DEMO_MODE_NOT_JSON, XA_OTA_ERROR_NOT_JSON, "not a JSON object" },
   { XA_DEMO_MODE_TRUNCATED, XA_OTA_ERROR_TRUNCATED, "cut off" },
@@ -466,6 +488,7 @@ main (int   argc,
   g_test_add_func ("/xa/ota/parse/official-unbound", test_parse_official_unbound);
   g_test_add_func ("/xa/ota/parse/bound-self-hosted", test_parse_bound_self_hosted);
   g_test_add_func ("/xa/ota/parse/errors", test_parse_errors);
+  g_test_add_func ("/xa/ota/parse/quote", test_quote);
   g_test_add_func ("/xa/ota/activate-url", test_activate_url);
   g_test_add_func ("/xa/ota/control-panel-guess", test_control_panel_guess);
   g_test_add_func ("/xa/ota/url-warnings", test_url_warnings);

@@ -251,8 +251,11 @@ activate_cb (GObject      *object,
       g_autofree char *text = NULL;
 
       if (said != NULL)
-        /* Translators: %u is an HTTP status, %s what the server said, e.g. “License not found or already activated” */
-        text = g_strdup_printf (_("The server answered HTTP %u while waiting for the code: “%s”."), status, said);
+        {
+          g_autofree char *quoted = xa_server_text_quote (said);
+          /* Translators: %u is an HTTP status, %s what the server said, e.g. “License not found or already activated” */
+          text = g_strdup_printf (_("The server answered HTTP %u while waiting for the code: “%s”."), status, quoted);
+        }
       else
         text = g_strdup_printf (_("The server answered HTTP %u %s while waiting for the code."),
                                 status, soup_status_get_phrase (status));

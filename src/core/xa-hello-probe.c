@@ -157,9 +157,11 @@ complete_timeout (GTask *task)
 
   if (probe->got_foreign_text)
     {
+      g_autofree char *quoted = xa_server_text_quote (probe->report->server_text);
+
       advice = g_strdup_printf (_("The server sent something that is not the xiaozhi protocol: “%s”. "
                                   "Check the WebSocket URL."),
-                                probe->report->server_text);
+                                quoted);
       complete (task, XA_VERDICT_PROTOCOL_ERROR, advice);
       return;
     }
@@ -190,13 +192,15 @@ say_unknown_device (GTask      *task,
                     const char *text)
 {
   g_autofree char *advice = NULL;
+  g_autofree char *quoted = NULL;
 
   if (text == NULL || !looks_like_unknown_device (text))
     return FALSE;
+  quoted = xa_server_text_quote (text);
   advice = g_strdup_printf (_("The server does not know this device: “%s”. It never made an OTA check there. "
                               "Set the device’s OTA address to this server, let it check once (activate it), "
                               "then test again."),
-                            text);
+                            quoted);
   complete_open (task, XA_VERDICT_NOT_ACTIVATED, advice);
   return TRUE;
 }
@@ -362,11 +366,12 @@ message_cb (SoupWebsocketConnection *conn,
         return;
       if (looks_like_bind_prompt (spoken))
         {
+          g_autofree char *quoted = xa_server_text_quote (spoken);
           g_autofree char *advice = NULL;
 
           advice = g_strdup_printf (_("The server asks to bind this device first: “%s”. "
                                       "Enter the code in the control panel, then test again."),
-                                    spoken);
+                                    quoted);
           complete_open (task, XA_VERDICT_NOT_ACTIVATED, advice);
         }
     }

@@ -103,6 +103,28 @@ xa_server_text_sanitize (const char *text,
   return g_string_free (out, FALSE);
 }
 
+/* Sanitized server text to put between quotes in one of our sentences:
+ * without its own final full stop, so none is doubled after the quote. */
+char *
+xa_server_text_quote (const char *text)
+{
+  g_autofree char *clean = xa_server_text_sanitize (text, -1, FALSE);
+  const char *stops[] = { ".", "。", "!", "！", "?", "？" };
+  gsize len;
+
+  if (clean == NULL)
+    return NULL;
+  g_strchomp (clean);
+  len = strlen (clean);
+  for (guint i = 0; i < G_N_ELEMENTS (stops); i++)
+    if (g_str_has_suffix (clean, stops[i]) && !g_str_has_suffix (clean, "..."))
+      {
+        clean[len - strlen (stops[i])] = '\0';
+        break;
+      }
+  return g_steal_pointer (&clean);
+}
+
 /* A string member, for showing: sanitized. */
 static char *
 dup_member_text (JsonObject *obj,
@@ -368,11 +390,13 @@ xa_ota_answer_parse (const char  *data,
       error_text = find_error_text (root);
       if (error_text != NULL)
         {
+          g_autofree char *quoted = xa_server_text_quote (error_text);
+
           g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_SERVER_REFUSED,
                        /* Translators: %s is the server's own error text, e.g. "Invalid device ID" */
                        _("The server refused the request: “%s”. "
                          "Check the Device-Id and the OTA address."),
-                       error_text);
+                       quoted);
           return NULL;
         }
 
@@ -760,6 +784,7 @@ status_error (PostData *pd,
               guint     status)
 {
   g_autofree char *said = server_text_of (pd);
+  g_autofree char *quoted = xa_server_text_quote (said);
 
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
@@ -779,7 +804,7 @@ status_error (PostData *pd,
                         /* Translators: %u is an HTTP status, %s the server's own words */
                         _("The server refused the request (HTTP %u): “%s”. "
                           "Check the Device-Id and the OTA address."),
-                        status, said);
+                        status, quoted);
 
   if (status == SOUP_STATUS_NOT_FOUND)
     return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_HTTP_STATUS,

@@ -94,6 +94,7 @@ char        *xa_ota_url_warnings         (const char        *url);
 gboolean     xa_ota_url_validate         (const char        *url,
                                           GError           **error);
 gboolean     xa_websocket_url_is_safe    (const char        *url);
+char        *xa_server_text_quote        (const char        *text);
 char        *xa_server_text_sanitize     (const char        *text,
                                           gssize             length,
                                           gboolean           keep_newlines);

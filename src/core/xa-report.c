@@ -28,6 +28,8 @@ static const struct
   [XA_VERDICT_CANCELLED]      = { "cancelled",      N_("Test cancelled"),                     1, "warn" },
   /* A device the server sends to MQTT: no WebSocket token to test. */
   [XA_VERDICT_NOT_TESTABLE]   = { "not-testable",   N_("Not testable over WebSocket"),        9, "warn" },
+  /* The server understood the OTA request and said no, in its own words. */
+  [XA_VERDICT_REFUSED]        = { "refused",        N_("Server refused the request"),        10, "bad" },
 };
 
 G_DEFINE_BOXED_TYPE (XaReport, xa_report, xa_report_copy, xa_report_free)
@@ -35,7 +37,7 @@ G_DEFINE_BOXED_TYPE (XaReport, xa_report, xa_report_copy, xa_report_free)
 const char *
 xa_verdict_to_id (XaVerdict verdict)
 {
-  g_return_val_if_fail (verdict <= XA_VERDICT_NOT_TESTABLE, NULL);
+  g_return_val_if_fail (verdict < G_N_ELEMENTS (verdicts), NULL);
   return verdicts[verdict].id;
 }
 
@@ -57,21 +59,21 @@ xa_verdict_from_id (const char *id,
 const char *
 xa_verdict_get_title (XaVerdict verdict)
 {
-  g_return_val_if_fail (verdict <= XA_VERDICT_NOT_TESTABLE, NULL);
+  g_return_val_if_fail (verdict < G_N_ELEMENTS (verdicts), NULL);
   return _(verdicts[verdict].title);
 }
 
 int
 xa_verdict_get_exit_status (XaVerdict verdict)
 {
-  g_return_val_if_fail (verdict <= XA_VERDICT_NOT_TESTABLE, 1);
+  g_return_val_if_fail (verdict < G_N_ELEMENTS (verdicts), 1);
   return verdicts[verdict].exit_status;
 }
 
 const char *
 xa_verdict_get_severity (XaVerdict verdict)
 {
-  g_return_val_if_fail (verdict <= XA_VERDICT_NOT_TESTABLE, "warn");
+  g_return_val_if_fail (verdict < G_N_ELEMENTS (verdicts), "warn");
   return verdicts[verdict].severity;
 }
 
@@ -100,6 +102,8 @@ xa_verdict_from_error (const GError *error,
   else if (g_error_matches (error, XA_OTA_ERROR, XA_OTA_ERROR_TIMEOUT) ||
            g_error_matches (error, XA_ACTIVATION_ERROR, XA_ACTIVATION_ERROR_TIMED_OUT))
     *verdict = XA_VERDICT_TIMEOUT;
+  else if (g_error_matches (error, XA_OTA_ERROR, XA_OTA_ERROR_SERVER_REFUSED))
+    *verdict = XA_VERDICT_REFUSED;
   else if (error->domain == XA_OTA_ERROR)
     *verdict = XA_VERDICT_PROTOCOL_ERROR;
   else

@@ -18,6 +18,7 @@ typedef enum
   XA_VERDICT_PROTOCOL_ERROR,
   XA_VERDICT_CANCELLED,
   XA_VERDICT_NOT_TESTABLE,
+  XA_VERDICT_REFUSED,
 } XaVerdict;
 
 /* What a hello probe or a Test saw, and what it means (DESIGN.md). */
