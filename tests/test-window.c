@@ -380,8 +380,12 @@ test_add_activate_test_valid (Fixture       *f,
   g_assert_cmpstr (bound, ==, DEVICE);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "done") == 0);
 
-  /* Then the Test runs by itself and says the token works. */
+  /* Then the Test runs by itself and says the token works, there first. */
   WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (shown_device (f)), "valid") == 0);
+  WAIT_UNTIL (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page_child (f, "done_page"))),
+                      "Then the Test said: Token is valid.") != NULL);
+  g_assert_null (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page_child (f, "done_page"))),
+                         "checks the token now"));
   gtk_widget_activate_action (f->page, "device.show-overview", NULL);
   g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Token is valid");
   subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (page_child (f, "token_row")));

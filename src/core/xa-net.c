@@ -144,7 +144,7 @@ xa_net_describe_error (const GError *error,
     case XA_NET_FAILURE_TLS:
       return g_strdup_printf (_("The secure connection to %s failed: %s. "
                                 "If this is your own server with its own certificate, "
-                                "choose its CA file in the settings."),
+                                "choose its CA file in Preferences (for xiaozhictl, set XIAOZHI_CA_FILE)."),
                               url, error->message);
     case XA_NET_FAILURE_TIMEOUT:
       return g_strdup_printf (_("%s did not answer in time. "

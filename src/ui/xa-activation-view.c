@@ -250,6 +250,13 @@ xa_activation_view_show_failed (XaActivationView *self,
   show_page (self, "failed");
 }
 
+/* Whether the view shows how an activation ended well. */
+gboolean
+xa_activation_view_is_done (XaActivationView *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->activation_stack), "done") == 0;
+}
+
 const char *
 xa_activation_view_get_code (XaActivationView *self)
 {

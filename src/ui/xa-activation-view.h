@@ -22,5 +22,6 @@ void        xa_activation_view_show_done    (XaActivationView *self,
 void        xa_activation_view_show_failed  (XaActivationView *self,
                                              const char       *message);
 const char *xa_activation_view_get_code     (XaActivationView *self);
+gboolean    xa_activation_view_is_done      (XaActivationView *self);
 
 G_END_DECLS

@@ -15,16 +15,28 @@ typedef struct
 {
   XaDevicePage    *page;
   XaDeviceSession *session;
+  /* For the Test after an activation: what its done page says. */
+  char            *activated_title;
+  char            *activated;
+  gboolean         activated_well;
 } Op;
 
 static Op *
-op_new (XaDevicePage *self)
+op_new_for (XaDevicePage    *self,
+            XaDeviceSession *session)
 {
   Op *op = g_new0 (Op, 1);
 
   op->page = g_object_ref (self);
-  op->session = g_object_ref (self->session);
+  op->session = g_object_ref (session);
   return op;
+}
+
+/* An operation on the device shown. */
+static Op *
+op_new (XaDevicePage *self)
+{
+  return op_new_for (self, self->session);
 }
 
 static void
@@ -32,6 +44,8 @@ op_free (Op *op)
 {
   g_object_unref (op->page);
   g_object_unref (op->session);
+  g_free (op->activated_title);
+  g_free (op->activated);
   g_free (op);
 }
 
@@ -97,6 +111,18 @@ tested_cb (GObject      *object,
   /* The verdict is on the device already; the page follows it. */
   if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && op_shown (op))
     _xa_device_page_toast (op->page, error->message);
+
+  /* After an activation, its page says what the Test found. */
+  if (report != NULL && op->activated != NULL && op_shown (op) &&
+      xa_activation_view_is_done (op->page->activation_view))
+    {
+      /* Translators: the first %s says how the activation ended, the second is a verdict such as “Token is valid” */
+      g_autofree char *text = g_strdup_printf (_("%s Then the Test said: %s."), op->activated,
+                                               xa_verdict_get_title (report->verdict));
+
+      xa_activation_view_show_done (op->page->activation_view, op->activated_title, text,
+                                    op->activated_well && report->verdict == XA_VERDICT_VALID);
+    }
 }
 
 static void
@@ -125,6 +151,7 @@ activated_cb (GObject      *object,
   g_autofree char *text = NULL;
   g_autofree char *described = NULL;
   gboolean saved;
+  Op *test_op;
 
   if (!xa_device_session_activate_finish (op->session, result, &outcome, &error))
     {
@@ -156,8 +183,12 @@ activated_cb (GObject      *object,
   if (outcome == XA_ACTIVATION_OUTCOME_MQTT_ONLY)
     return;
   /* What the user came for: does the token work? */
-  xa_device_session_test_async (op->session, _xa_device_page_hello_timeout_ms (self), NULL,
-                                tested_cb, op_new (self));
+  /* On the device activated, whichever is shown now. */
+  test_op = op_new_for (self, op->session);
+  test_op->activated_title = g_strdup (xa_activation_outcome_get_title (outcome));
+  test_op->activated = saved ? g_steal_pointer (&described) : g_steal_pointer (&text);
+  test_op->activated_well = saved && outcome == XA_ACTIVATION_OUTCOME_ACTIVATED;
+  xa_device_session_test_async (op->session, _xa_device_page_hello_timeout_ms (self), NULL, tested_cb, test_op);
 }
 
 static void
