@@ -42,7 +42,7 @@ LC_ALL=de_DE.UTF-8 LANGUAGE=de XA_SCREENSHOT_SUFFIX=-de XA_SCREENSHOT_DIR="$top/
 cp "$top/_build/screenshots-de/activation-de.png" "$out/"
 # Narrow, to check the folded layout by eye; not committed.
 mkdir -p "$top/_build/screenshots-narrow"
-LC_ALL=C.UTF-8 LANGUAGE= XA_SCREENSHOT_WIDTH=400 XA_SCREENSHOT_SUFFIX=-narrow \
+LC_ALL=C.UTF-8 LANGUAGE= XA_SCREENSHOT_WIDTH=360 XA_SCREENSHOT_SUFFIX=-narrow \
   XA_SCREENSHOT_DIR="$top/_build/screenshots-narrow" shoot
 rm -rf "$top/_screenshots-root"
 ls -l "$out"

@@ -822,6 +822,64 @@ test_accessible_names (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* How narrow the window's content can be as it is now. */
+static int
+min_width (Fixture *f)
+{
+  GtkWidget *leaflet = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW, "leaflet"));
+  int min;
+
+  gtk_widget_measure (leaflet, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return min;
+}
+
+/* A phone or a tiled half: every state fits 360 px (the window-zh_CN run
+ * checks it in Chinese). */
+static void
+test_narrow (Fixture       *f,
+             gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "A board with quite a long name indeed", XA_DEMO_MODE_OFFICIAL, "not-the-token");
+
+  g_assert_cmpint (min_width (f), <=, 360);
+  /* Rejected, not activated: the verdict with its three buttons. */
+  select_and_test (f, device);
+  g_assert_true (gtk_widget_get_visible (page_child (f, "activate_button")));
+  g_assert_cmpint (min_width (f), <=, 360);
+  gtk_expander_set_expanded (GTK_EXPANDER (page_child (f, "details_expander")), TRUE);
+  g_assert_cmpint (min_width (f), <=, 360);
+
+  /* The code and its buttons; then the end of the activation. */
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  g_assert_cmpint (min_width (f), <=, 360);
+  g_free (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "done") == 0);
+  WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+  g_assert_cmpint (min_width (f), <=, 360);
+  gtk_widget_activate_action (f->page, "device.show-overview", NULL);
+  g_assert_cmpint (min_width (f), <=, 360);
+
+  /* The dialogs too. */
+  {
+    GtkWindow *windows[] = { GTK_WINDOW (xa_add_device_dialog_new (GTK_WINDOW (f->window), f->store)),
+                             xa_preferences_window_new (GTK_WINDOW (f->window)) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
+      {
+        int min;
+
+        gtk_window_present (windows[i]);
+        gtk_widget_measure (gtk_window_get_child (windows[i]) ? gtk_window_get_child (windows[i])
+                                                              : adw_window_get_content (ADW_WINDOW (windows[i])),
+                            GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+        g_test_message ("%s: %d px", G_OBJECT_TYPE_NAME (windows[i]), min);
+        g_assert_cmpint (min, <=, 360);
+        gtk_window_destroy (windows[i]);
+      }
+  }
+}
+
 /* The states the README and the metainfo show, in any language: it waits
  * on states, not on English words. Saves only with XA_SCREENSHOT_DIR. */
 static void
@@ -932,12 +990,14 @@ main (int   argc,
   if (g_strcmp0 (g_getenv ("LANGUAGE"), "zh_CN") == 0)
     {
       ADD ("chinese", test_chinese);
+      ADD ("narrow", test_narrow);
       return g_test_run ();
     }
 
   ADD ("empty-state", test_empty_state);
   ADD ("add-activate-test-valid", test_add_activate_test_valid);
   ADD ("add-dialog-keyboard", test_add_dialog_keyboard);
+  ADD ("narrow", test_narrow);
   ADD ("rejected", test_rejected);
   ADD ("not-activated", test_not_activated);
   ADD ("unreachable", test_unreachable);
