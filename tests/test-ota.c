@@ -452,6 +452,47 @@ test_tls_self_signed (Fixture       *f,
   g_assert_true (trusted->has_activation);
 }
 
+/* The app reads the CA file in a thread; the last change wins even when
+ * an earlier read ends after it. */
+static void
+test_tls_ca_file_async (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *ca = xa_test_data_path ("demo-cert.pem");
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XaOtaAnswer) a = NULL;
+
+  xa_net_set_ca_file_async (ca, NULL, xa_test_capture_cb, &first);
+  g_assert_true (xa_net_set_ca_file_finish (xa_test_wait (&first), &error));
+  a = check (f, XA_DEMO_MODE_OFFICIAL, 0, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&a, xa_ota_answer_free);
+
+  /* Changed twice: the file, then nothing; the file's read ends last. */
+  g_clear_object (&first);
+  xa_net_set_ca_file_async (ca, NULL, xa_test_capture_cb, &first);
+  xa_net_set_ca_file_async ("", NULL, xa_test_capture_cb, &second);
+  g_assert_true (xa_net_set_ca_file_finish (xa_test_wait (&second), NULL));
+  g_assert_true (xa_net_set_ca_file_finish (xa_test_wait (&first), NULL));
+  a = check (f, XA_DEMO_MODE_OFFICIAL, 0, &error);
+  g_assert_null (a);
+  g_assert_error (error, XA_OTA_ERROR, XA_OTA_ERROR_TLS);
+  g_clear_error (&error);
+
+  /* Not a PEM file: said, and only the system's anchors are trusted. */
+  {
+    g_autofree char *not_pem = g_test_build_filename (G_TEST_DIST, "test-ota.c", NULL);
+
+    g_clear_object (&first);
+    xa_net_set_ca_file_async (not_pem, NULL, xa_test_capture_cb, &first);
+    g_assert_false (xa_net_set_ca_file_finish (xa_test_wait (&first), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_assert_nonnull (strstr (error->message, "could not be read as PEM"));
+  }
+}
+
 static void
 test_bad_ca_file (void)
 {
@@ -499,6 +540,7 @@ main (int   argc,
   g_test_add ("/xa/ota/activate-statuses", Fixture, NULL, fixture_setup, test_activate_statuses, fixture_teardown);
   g_test_add ("/xa/ota/bound-answer", Fixture, NULL, fixture_setup, test_bound_answer, fixture_teardown);
   g_test_add ("/xa/ota/tls-self-signed", Fixture, NULL, fixture_setup_tls, test_tls_self_signed, fixture_teardown);
+  g_test_add ("/xa/ota/tls-ca-file-async", Fixture, NULL, fixture_setup_tls, test_tls_ca_file_async, fixture_teardown);
   g_test_add ("/xa/ota/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/xa/ota/huge-numbers", Fixture, NULL, fixture_setup, test_huge_numbers, fixture_teardown);
   g_test_add ("/xa/ota/setup-warnings", Fixture, NULL, fixture_setup, test_setup_warnings, fixture_teardown);

@@ -224,7 +224,7 @@ test_empty_state (Fixture       *f,
   GtkWidget *empty = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW, "empty_page"));
 
   WAIT_UNTIL (gtk_widget_get_mapped (empty));
-  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No devices yet");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No Devices Yet");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Xiaozhi Activator");
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
 

@@ -17,6 +17,7 @@ struct _XaDeadline
 
 static SoupSession *default_session;
 static GList *extra_anchors;   /* GTlsCertificate from the user's CA file */
+static guint ca_generation;    /* counts the changes of the CA file */
 
 static gboolean
 accept_certificate_cb (SoupMessage          *msg,
@@ -50,28 +51,98 @@ xa_net_get_session (void)
   return default_session;
 }
 
+/* The certificates of the PEM file at @path, or NULL with the reason. */
+static GList *
+read_ca_file (const char  *path,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GList *certs = g_tls_certificate_list_new_from_file (path, &local_error);
+
+  if (certs == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 /* Translators: %s is a file name */
+                 _("The CA file “%s” could not be read as PEM certificates: %s"),
+                 path, local_error ? local_error->message : _("it holds no certificate"));
+  return certs;
+}
+
+static void
+free_certs (gpointer certs)
+{
+  g_list_free_full (certs, g_object_unref);
+}
+
+/* Trusts the certificates of @path besides the system's (none when
+ * @path is NULL or empty); on error, only the system's. */
 gboolean
 xa_net_set_ca_file (const char  *path,
                     GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  GList *certs;
-
+  ca_generation++;
   g_list_free_full (g_steal_pointer (&extra_anchors), g_object_unref);
   if (path == NULL || *path == '\0')
     return TRUE;
+  extra_anchors = read_ca_file (path, error);
+  return extra_anchors != NULL;
+}
 
-  certs = g_tls_certificate_list_new_from_file (path, &local_error);
+static void
+read_ca_file_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GList *certs = read_ca_file (task_data, &error);
+
   if (certs == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, certs, free_certs);
+}
+
+/* xa_net_set_ca_file() with the file read in a thread, so the UI never
+ * waits for a disk; the last call wins. */
+void
+xa_net_set_ca_file_async (const char          *path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, xa_net_set_ca_file_async);
+  ca_generation++;
+  g_list_free_full (g_steal_pointer (&extra_anchors), g_object_unref);
+  if (path == NULL || *path == '\0')
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   /* Translators: %s is a file name */
-                   _("The CA file “%s” could not be read as PEM certificates: %s"),
-                   path, local_error ? local_error->message : _("it holds no certificate"));
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (ca_generation));
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, read_ca_file_thread);
+}
+
+gboolean
+xa_net_set_ca_file_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  GList *certs;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  certs = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
       return FALSE;
     }
-
-  extra_anchors = certs;
+  /* A newer call took over: its certificates, not these. */
+  if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "generation")) == ca_generation)
+    extra_anchors = g_steal_pointer (&certs);
+  free_certs (certs);
   return TRUE;
 }
 

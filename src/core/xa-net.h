@@ -19,6 +19,12 @@ typedef struct _XaDeadline XaDeadline;
 SoupSession  *xa_net_get_session        (void);
 gboolean      xa_net_set_ca_file        (const char    *path,
                                          GError       **error);
+void          xa_net_set_ca_file_async  (const char    *path,
+                                         GCancellable  *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer       user_data);
+gboolean      xa_net_set_ca_file_finish (GAsyncResult  *result,
+                                         GError       **error);
 const char   *xa_net_get_language       (void);
 const char   *xa_net_get_user_agent     (void);
 void          xa_net_prepare_message    (SoupMessage   *msg);

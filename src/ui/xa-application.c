@@ -78,15 +78,25 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+ca_file_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!xa_net_set_ca_file_finish (result, &error))
+    g_warning ("%s", error->message);
+}
+
+/* Read off the main thread: the first window never waits for it. */
+static void
 ca_file_changed_cb (GSettings      *settings,
                     const char     *key,
                     XaApplication  *self)
 {
   g_autofree char *path = g_settings_get_string (settings, "ca-file");
-  g_autoptr(GError) error = NULL;
 
-  if (!xa_net_set_ca_file (path, &error))
-    g_warning ("%s", error->message);
+  xa_net_set_ca_file_async (path, NULL, ca_file_read_cb, NULL);
 }
 
 static void
