@@ -21,6 +21,7 @@ struct _XaAddDeviceDialog
   AdwToastOverlay     *toast_overlay;
   GtkWidget           *add_button;
   AdwViewStack        *view_stack;
+  AdwPreferencesGroup *name_group;
   AdwEntryRow         *name_row;
   AdwPreferencesGroup *server_group;
   AdwComboRow         *server_row;
@@ -108,19 +109,22 @@ check (gpointer    row,
   return ok;
 }
 
-/* Puts what was said under @group, or @fallback when all is well. */
+/* Puts what was said under @group: what is wrong, else @fallback (the
+ * group's own words); what is still needed comes last. */
 static void
 tell (AdwPreferencesGroup *group,
       Said                *said,
       const char          *fallback)
 {
+  g_autoptr(GString) text = g_string_new (said->problems->len ? said->problems->str : fallback);
+
   if (said->missing->len)
     {
       /* Translators: %s lists the names of fields still empty */
       g_autofree char *line = g_strdup_printf (_("Still needed: %s."), said->missing->str);
-      said_line (said->problems, line);
+      said_line (text, line);
     }
-  adw_preferences_group_set_description (group, said->problems->len ? said->problems->str : fallback);
+  adw_preferences_group_set_description (group, text->len ? text->str : NULL);
   g_string_free (said->problems, TRUE);
   g_string_free (said->missing, TRUE);
 }
@@ -148,8 +152,9 @@ valid_client (const char  *text,
 static gboolean
 check_taken (XaAddDeviceDialog *self,
              gpointer           name_row,
+             Said              *name_said,
              const char        *device_id,
-             Said              *said)
+             Said              *id_said)
 {
   g_autofree char *name = stripped_text (name_row);
   XaDevice *twin = NULL;
@@ -160,7 +165,7 @@ check_taken (XaAddDeviceDialog *self,
   if (*name != '\0' && xa_device_store_find (self->store, name) != NULL)
     {
       g_autofree char *why = g_strdup_printf (_("There is already a device named “%s”. Choose another name."), name);
-      free_name = check (name_row, FALSE, why, said);
+      free_name = check (name_row, FALSE, why, name_said);
     }
   for (guint i = 0; device_id != NULL && twin == NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->store)); i++)
     {
@@ -174,7 +179,7 @@ check_taken (XaAddDeviceDialog *self,
       g_autofree char *line = g_strdup_printf (_("“%s” has this Device-Id already: the server takes both for one "
                                                  "device, and activating one can end the other’s token."),
                                                xa_device_get_name (twin));
-      said_line (said->problems, line);
+      said_line (id_said->problems, line);
     }
   return free_name;
 }
@@ -196,10 +201,11 @@ validate (XaAddDeviceDialog *self)
 
   if (!is_token_path (self))
     {
+      Said name_said = SAID_INIT;
       Said mac_said = SAID_INIT;
       g_autofree char *mac = NULL;
 
-      ok = check (self->name_row, has_text (self->name_row), NULL, &said);
+      ok = check (self->name_row, has_text (self->name_row), NULL, &name_said);
       if (self_hosted)
         {
           g_autofree char *warnings = xa_ota_url_warnings (text_of (self->ota_row));
@@ -220,8 +226,11 @@ validate (XaAddDeviceDialog *self)
         mac = g_strdup (((XaHostInterface *) g_ptr_array_index (self->host_macs,
                                                                  adw_combo_row_get_selected (self->mac_row) - 1))->mac);
       ok &= check (self->client_row, valid_client (text_of (self->client_row), &e3), e3 ? e3->message : NULL, &mac_said);
-      ok &= check_taken (self, self->name_row, mac, &said);
+      ok &= check_taken (self, self->name_row, &name_said, mac, &mac_said);
 
+      tell (self->name_group, &name_said,
+            _("A new device identity gets an activation code from the server. "
+              "You then type the code in the control panel."));
       tell (self->server_group, &said, NULL);
       tell (self->mac_group, &mac_said,
             _("Servers know a device by this MAC address. A random one is safest: "
@@ -250,8 +259,8 @@ validate (XaAddDeviceDialog *self)
           said_line (said.problems, warnings);
       }
       ok &= check (self->t_token_row, has_text (self->t_token_row), NULL, &said);
-      ok &= check_taken (self, self->t_name_row, *text_of (self->t_device_row) ? text_of (self->t_device_row) : NULL,
-                         &said);
+      ok &= check_taken (self, self->t_name_row, &said,
+                         *text_of (self->t_device_row) ? text_of (self->t_device_row) : NULL, &said);
       tell (self->token_group, &said,
             _("Paste what your other client uses, for example from its config.json. "
               "The token is tested right away and kept in the keyring."));
@@ -374,6 +383,7 @@ xa_add_device_dialog_class_init (XaAddDeviceDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, add_button);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, name_group);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, server_group);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, server_row);
