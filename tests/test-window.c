@@ -817,6 +817,11 @@ test_accessible_names (Fixture       *f,
   assert_controls_named (GTK_WIDGET (f->window));
   select_ready (f, device);
   assert_controls_named (GTK_WIDGET (f->window));
+  /* Controls whose words sit in a child of theirs carry their own name. */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (page_child (f, "test_button")),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Test");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (page_child (f, "details_expander")),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Details");
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
   assert_controls_named (GTK_WIDGET (f->window));
