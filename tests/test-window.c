@@ -829,6 +829,48 @@ test_accessible_names (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static gboolean
+setting_is (GSettings  *settings,
+            const char *key,
+            const char *value)
+{
+  g_autofree char *now = g_settings_get_string (settings, key);
+  return g_strcmp0 (now, value) == 0;
+}
+
+/* A CA file is kept only when it holds certificates: a file that does not
+ * leaves the previous choice, and TLS to the demo server works with the
+ * one that does. */
+static void
+test_ca_file_choice (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *ca = xa_test_data_path ("demo-cert.pem");
+  g_autofree char *not_pem = g_test_build_filename (G_TEST_DIST, "test-window.c", NULL);
+  GtkWindow *prefs = xa_preferences_window_new (GTK_WINDOW (f->window));
+  AdwActionRow *row;
+
+  gtk_window_present (prefs);
+  row = ADW_ACTION_ROW (gtk_widget_get_template_child (GTK_WIDGET (prefs), XA_TYPE_PREFERENCES_WINDOW, "ca_row"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.use-ca", "s", ca));
+  WAIT_UNTIL (setting_is (settings, "ca-file", ca));
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, ca);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.use-ca", "s", not_pem));
+  /* Its read ends with a toast; the choice stays the good file. */
+  for (int i = 0; i < 20; i++)
+    {
+      xa_test_sleep (50);
+      g_assert_true (setting_is (settings, "ca-file", ca));
+    }
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, ca);
+
+  g_settings_reset (settings, "ca-file");
+  gtk_window_destroy (prefs);
+}
+
 /* How narrow the window's content can be as it is now. */
 static int
 min_width (Fixture *f)
@@ -1005,6 +1047,7 @@ main (int   argc,
   ADD ("add-activate-test-valid", test_add_activate_test_valid);
   ADD ("add-dialog-keyboard", test_add_dialog_keyboard);
   ADD ("narrow", test_narrow);
+  ADD ("ca-file-choice", test_ca_file_choice);
   ADD ("rejected", test_rejected);
   ADD ("not-activated", test_not_activated);
   ADD ("unreachable", test_unreachable);

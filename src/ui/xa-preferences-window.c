@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xa-net.h"
 #include "xa-preferences-window.h"
 
 /* Default server, hello timeout and the extra CA file, straight onto
@@ -31,6 +32,50 @@ ca_to_subtitle (GValue   *value,
   return TRUE;
 }
 
+typedef struct
+{
+  XaPreferencesWindow *self;
+  char                *path;
+} CaRead;
+
+static void
+ca_read_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CaRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Kept only when it holds certificates; otherwise the user is told and
+   * the previous choice stays. */
+  if (xa_net_set_ca_file_finish (result, &error))
+    g_settings_set_string (read->self->settings, "ca-file", read->path);
+  else
+    {
+      g_autofree char *previous = g_settings_get_string (read->self->settings, "ca-file");
+
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (read->self), adw_toast_new (error->message));
+      xa_net_set_ca_file_async (previous, NULL, NULL, NULL);
+    }
+  g_object_unref (read->self);
+  g_free (read->path);
+  g_free (read);
+}
+
+/* Tries the CA file at @path: read in a thread, kept if it holds
+ * certificates. */
+static void
+use_ca_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CaRead *read = g_new0 (CaRead, 1);
+
+  read->self = g_object_ref (XA_PREFERENCES_WINDOW (widget));
+  read->path = g_variant_dup_string (parameter, NULL);
+  xa_net_set_ca_file_async (read->path, NULL, ca_read_cb, read);
+}
+
 static void
 ca_chosen_cb (GtkNativeDialog *chooser,
               int              response,
@@ -42,7 +87,7 @@ ca_chosen_cb (GtkNativeDialog *chooser,
   if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
     {
       g_autofree char *path = g_file_get_path (file);
-      g_settings_set_string (self->settings, "ca-file", path);
+      gtk_widget_activate_action (GTK_WIDGET (self), "prefs.use-ca", "s", path ? path : "");
     }
   g_object_unref (chooser);
 }
@@ -95,6 +140,7 @@ xa_preferences_window_class_init (XaPreferencesWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "prefs.choose-ca", NULL, choose_ca_action);
   gtk_widget_class_install_action (widget_class, "prefs.clear-ca", NULL, clear_ca_action);
+  gtk_widget_class_install_action (widget_class, "prefs.use-ca", "s", use_ca_action);
 }
 
 static void
