@@ -1,6 +1,7 @@
 #!/bin/bash
 # Installs what building, running and testing need on Debian 12, as root.
-# With --tests, also the zh_CN.UTF-8 locale the translation tests use.
+# With --tests, also the zh_CN.UTF-8 and de_DE.UTF-8 locales the translation
+# tests use.
 # Does nothing when everything is already there.
 set -euo pipefail
 
@@ -18,10 +19,14 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-# The translation tests (--tests) run in Chinese: they need its locale.
+# The translation tests (--tests) run in Chinese and German (the longest
+# words): they need their locales.
+test_locales=(zh_CN de_DE)
 need_locale=0
 if [ "${1:-}" = "--tests" ]; then
-  locale -a 2>/dev/null | grep -qi '^zh_CN.utf8$' || need_locale=1
+  for loc in "${test_locales[@]}"; do
+    locale -a 2>/dev/null | grep -qi "^$loc.utf8\$" || need_locale=1
+  done
 fi
 
 if [ ${#missing[@]} -eq 0 ] && [ $need_locale -eq 0 ]; then
@@ -29,7 +34,7 @@ if [ ${#missing[@]} -eq 0 ] && [ $need_locale -eq 0 ]; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "Missing packages: ${missing[*]} (or the zh_CN.UTF-8 locale)" >&2
+  echo "Missing packages: ${missing[*]} (or the ${test_locales[*]} UTF-8 locales)" >&2
   echo "Run this again as root (or with sudo) to install them." >&2
   exit 1
 fi
@@ -41,7 +46,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [ $need_locale -eq 1 ]; then
-  sed -i 's/^# *zh_CN.UTF-8/zh_CN.UTF-8/' /etc/locale.gen
-  grep -q '^zh_CN.UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' >> /etc/locale.gen
+  for loc in "${test_locales[@]}"; do
+    sed -i "s/^# *$loc.UTF-8/$loc.UTF-8/" /etc/locale.gen
+    grep -q "^$loc.UTF-8" /etc/locale.gen || echo "$loc.UTF-8 UTF-8" >> /etc/locale.gen
+  done
   locale-gen >/dev/null
 fi
