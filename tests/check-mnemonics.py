@@ -68,17 +68,17 @@ for name in sorted(os.listdir(ui_dir)):
     if not name.endswith(".ui"):
         continue
     for texts in screens(os.path.join(ui_dir, name)):
-      for lang, catalog in catalogs.items():
-        seen = {}
-        for text in texts:
-            shown = catalog.get(text, text) if catalog else text
-            key = mnemonic(shown)
-            if key is None:
-                print(f"{name} [{lang}]: “{shown}” lost its mnemonic")
-                status = 1
-            elif key in seen:
-                print(f"{name} [{lang}]: “{seen[key]}” and “{shown}” both use Alt+{key}")
-                status = 1
-            else:
-                seen[key] = shown
+        for lang, catalog in catalogs.items():
+            seen = {}
+            for text in texts:
+                shown = catalog.get(text, text) if catalog else text
+                key = mnemonic(shown)
+                if key is None:
+                    print(f"{name} [{lang}]: “{shown}” lost its mnemonic")
+                    status = 1
+                elif key in seen:
+                    print(f"{name} [{lang}]: “{seen[key]}” and “{shown}” both use Alt+{key}")
+                    status = 1
+                else:
+                    seen[key] = shown
 sys.exit(status)
