@@ -617,7 +617,7 @@ test_hostile_servers (Fixture       *f,
   g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
   g_autofree char *ansi = xa_demo_server_get_url (f->server, XA_DEMO_MODE_ANSI_ESCAPES, "ota");
   g_autofree char *nested = xa_demo_server_get_url (f->server, XA_DEMO_MODE_NESTED_JSON, "ota");
-  const char *modes[] = { "nested-json", "frame-flood", "oversize-frame", "reset-after-upgrade" };
+  const char *modes[] = { "nested-json", "frame-flood", "oversize-frame", "binary-garbage", "reset-after-upgrade" };
 
   {
     g_auto(Run) run = { 0 };

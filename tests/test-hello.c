@@ -275,6 +275,8 @@ test_hostile_frames (Fixture       *f,
     { XA_DEMO_MODE_FRAME_FLOOD, XA_VERDICT_PROTOCOL_ERROR, "flood of messages" },
     /* A frame larger than any hello: a protocol error, not a rejected token. */
     { XA_DEMO_MODE_OVERSIZE_FRAME, XA_VERDICT_PROTOCOL_ERROR, "WebSocket protocol does not allow" },
+    /* Binary noise, then bytes that are no frame: a protocol error too. */
+    { XA_DEMO_MODE_BINARY_GARBAGE, XA_VERDICT_PROTOCOL_ERROR, "WebSocket protocol does not allow" },
     /* The connection drops after the upgrade: unreachable, not rejected. */
     { XA_DEMO_MODE_RESET_AFTER_UPGRADE, XA_VERDICT_UNREACHABLE, "connection dropped" },
   };

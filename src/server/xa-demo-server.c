@@ -70,6 +70,7 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
   [XA_DEMO_MODE_NESTED_JSON] = "nested-json",
   [XA_DEMO_MODE_FRAME_FLOOD] = "frame-flood",
   [XA_DEMO_MODE_OVERSIZE_FRAME] = "oversize-frame",
+  [XA_DEMO_MODE_BINARY_GARBAGE] = "binary-garbage",
   [XA_DEMO_MODE_HUGE_NUMBERS] = "huge-numbers",
   [XA_DEMO_MODE_ANSI_ESCAPES] = "ansi-escapes",
   [XA_DEMO_MODE_RESET_AFTER_UPGRADE] = "reset-after-upgrade",
@@ -413,6 +414,7 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_TOKEN_NEWLINE:
     case XA_DEMO_MODE_FRAME_FLOOD:
     case XA_DEMO_MODE_OVERSIZE_FRAME:
+    case XA_DEMO_MODE_BINARY_GARBAGE:
     case XA_DEMO_MODE_RESET_AFTER_UPGRADE:
     case XA_DEMO_MODE_UNKNOWN_DEVICE:
     case XA_DEMO_MODE_MQTT_ONLY:
@@ -869,6 +871,24 @@ flood_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Bytes that are no WebSocket frame at all (every reserved bit set, an
+ * opcode that does not exist), written under libsoup's framing. */
+static gboolean
+garbage_cb (gpointer user_data)
+{
+  SoupWebsocketConnection *conn = user_data;
+  GOutputStream *out = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (conn));
+  guint8 garbage[64];
+
+  if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return G_SOURCE_REMOVE;
+  for (guint i = 0; i < sizeof garbage; i++)
+    garbage[i] = 0xf0 | (guint8) g_random_int_range (0, 16);
+  g_output_stream_write_all (out, garbage, sizeof garbage, NULL, NULL, NULL);
+  g_output_stream_flush (out, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 ws_message_cb (SoupWebsocketConnection *conn,
                gint                     type,
@@ -917,6 +937,18 @@ ws_message_cb (SoupWebsocketConnection *conn,
         g_autofree char *big = g_malloc0 (200 * 1024 + 1);
         memset (big, 'x', 200 * 1024);
         soup_websocket_connection_send_text (conn, big);
+      }
+      break;
+    case XA_DEMO_MODE_BINARY_GARBAGE:
+      {
+        /* A binary frame of noise where the hello belongs (ignored, as
+         * audio would be), then bytes that are not a frame. */
+        guint8 noise[512];
+
+        for (guint i = 0; i < sizeof noise; i++)
+          noise[i] = (guint8) g_random_int_range (0, 256);
+        soup_websocket_connection_send_binary (conn, noise, sizeof noise);
+        g_timeout_add_full (G_PRIORITY_DEFAULT, 50, garbage_cb, g_object_ref (conn), g_object_unref);
       }
       break;
     case XA_DEMO_MODE_UNKNOWN_DEVICE:
