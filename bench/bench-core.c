@@ -150,12 +150,19 @@ int
 main (int   argc,
       char *argv[])
 {
+  const struct { const char *name; void (*run) (void); } benches[] = {
+    { "ota-answer-parse", bench_parse },
+    { "config-json-edit", bench_json_edit },
+    { "token-test", bench_token_test },
+    { "store-add", bench_store_add },
+  };
+
   g_test_init (&argc, &argv, NULL);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  bench_parse ();
-  bench_json_edit ();
-  bench_token_test ();
-  bench_store_add ();
+  /* All of them, or the ones named: bench-core store-add */
+  for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
+    if (argc < 2 || g_strv_contains ((const char * const *) argv + 1, benches[i].name))
+      benches[i].run ();
   return 0;
 }

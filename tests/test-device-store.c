@@ -240,6 +240,7 @@ test_nested_untouched (Fixture       *f,
 }
 
 /* A hand edit that json-glib reads but would write back broken (1e999,
+ * 2e100, which it writes as "2e+100.0",
  * members of the wrong type, elements that are no device): what the next start reads is
  * never worse than what was there. */
 static void
@@ -259,7 +260,7 @@ test_hand_edits_round_trip (Fixture       *f,
                                       "\"device_id\": \"02:00:00:00:00:01\", \"client_id\": \"c\", "
                                       "\"ota_url\": \"https://api.tenclass.net/xiaozhi/ota/\", "
                                       "\"activated_at\": \"yesterday\", \"last_test_at\": [1], "
-                                      "\"note\": 1e999}]}", -1, NULL));
+                                      "\"note\": 1e999, \"big\": 2e100}]}", -1, NULL));
   store = xa_device_store_new (f->path);
   g_assert_true (store_op (store, 'l', NULL, &error));
   g_assert_no_error (error);
@@ -400,6 +401,62 @@ test_two_writers (Fixture       *f,
 }
 
 static void
+log_items_changed (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   GString    *log)
+{
+  g_string_append_printf (log, "%u-%u+%u ", position, removed, added);
+}
+
+/* A change touches only the rows it changes: adding one device to a list
+ * is one row inserted, not the list rebuilt (the window's sidebar would
+ * redo every row), and devices keep their objects. */
+static void
+test_one_row_per_change (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(XaDeviceStore) store = open_store (f);
+  g_autoptr(XaDeviceStore) other = open_store (f);
+  g_autoptr(GString) log = g_string_new ("");
+  g_autoptr(XaDevice) d = xa_test_device_new ("d", "02:00:00:00:00:04");
+  g_autoptr(XaDevice) e = xa_test_device_new ("e", "02:00:00:00:00:05");
+  XaDevice *b;
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%c", 'a' + i);
+      g_autofree char *mac = g_strdup_printf ("02:00:00:00:00:0%d", i + 1);
+      g_autoptr(XaDevice) device = xa_test_device_new (name, mac);
+
+      g_assert_true (store_op (store, 'a', device, NULL));
+    }
+  b = xa_device_store_find (store, "b");
+  g_signal_connect (store, "items-changed", G_CALLBACK (log_items_changed), log);
+
+  g_assert_true (store_op (store, 'a', d, NULL));
+  g_assert_cmpstr (log->str, ==, "3-0+1 ");
+
+  g_string_truncate (log, 0);
+  xa_device_set_name (b, "bee");
+  g_assert_true (store_op (store, 's', b, NULL));
+  g_assert_cmpstr (log->str, ==, "");
+  g_assert_true (xa_device_store_find (store, "bee") == b);
+
+  g_assert_true (store_op (store, 'r', xa_device_store_find (store, "a"), NULL));
+  g_assert_cmpstr (log->str, ==, "0-1+0 ");
+
+  /* Another writer: the file is read in full, the rows stay. */
+  g_string_truncate (log, 0);
+  g_assert_true (store_op (other, 'a', e, NULL));
+  g_assert_true (store_op (store, 'l', NULL, NULL));
+  g_assert_cmpstr (log->str, ==, "3-0+1 ");
+  g_assert_true (xa_device_store_find (store, "bee") == b);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 4);
+}
+
+static void
 test_sees_other_process (Fixture       *f,
                          gconstpointer  data)
 {
@@ -437,6 +494,7 @@ main (int   argc,
   ADD ("unwritable", test_unwritable);
   ADD ("two-writers", test_two_writers);
   ADD ("sees-other-process", test_sees_other_process);
+  ADD ("one-row-per-change", test_one_row_per_change);
 
   return g_test_run ();
 }

@@ -2,12 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 #include <string.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xa-device-store.h"
@@ -20,15 +20,35 @@
  * thread: re-read the file, apply this one change, write it atomically
  * (temporary file + rename). Nobody's change is lost, and a file we
  * cannot read (corrupt, or from a newer version) is never written. A file
- * monitor reloads the list when another process changed it. */
+ * monitor reloads the list when another process changed it.
+ *
+ * With thousands of devices, parsing the file is most of a change's cost,
+ * so the list last read or written is kept with the identity of the file
+ * it came from (inode, size, times): while the file on disk is that one,
+ * it is not parsed again. */
+typedef struct
+{
+  dev_t           dev;
+  ino_t           ino;
+  off_t           size;
+  struct timespec mtime;
+  struct timespec ctime;
+} FileId;
+
 struct _XaDeviceStore
 {
   GObject       parent_instance;
 
   char         *path;
   GListStore   *devices;
+  GHashTable   *synced;    /* JsonNode → the XaDevice last synced from it (not owned) */
   GFileMonitor *monitor;
   guint         reload_id;
+
+  GMutex        cache_lock;
+  FileId        cache_id;
+  JsonArray    *cache;     /* the list in the file cache_id names */
+  gboolean      cache_writable; /* all of it writes back as it reads */
 };
 
 typedef enum
@@ -68,27 +88,131 @@ change_free (Change *change)
 
 /* ---- the worker thread's side ----------------------------------------------- */
 
+static gboolean
+array_is_writable (JsonArray *array)
+{
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
+
+  return xa_json_is_writable (node);
+}
+
+static FileId
+file_id_of (const struct stat *st)
+{
+  return (FileId) { st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim };
+}
+
+static gboolean
+file_id_equal (const FileId *a,
+               const FileId *b)
+{
+  return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+         a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+         a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+/* Keeps @devices as the contents of the file @id names. */
+static void
+cache_set (XaDeviceStore *self,
+           const FileId  *id,
+           JsonArray     *devices,
+           gboolean       writable)
+{
+  g_mutex_lock (&self->cache_lock);
+  g_clear_pointer (&self->cache, json_array_unref);
+  self->cache_id = *id;
+  self->cache = json_array_ref (devices);
+  self->cache_writable = writable;
+  g_mutex_unlock (&self->cache_lock);
+}
+
 static JsonArray *
-read_devices (const char  *path,
-              GError     **error)
+cache_lookup (XaDeviceStore *self,
+              const FileId  *id,
+              gboolean      *writable)
+{
+  JsonArray *devices = NULL;
+
+  g_mutex_lock (&self->cache_lock);
+  if (self->cache != NULL && file_id_equal (&self->cache_id, id))
+    {
+      devices = json_array_ref (self->cache);
+      *writable = self->cache_writable;
+    }
+  g_mutex_unlock (&self->cache_lock);
+  return devices;
+}
+
+static JsonArray *parse_devices (const char  *path,
+                                 const char  *contents,
+                                 gsize        length,
+                                 GError     **error);
+
+/* The file is opened once, and what is read is what fstat() describes:
+ * the identity kept with the list is that of the bytes parsed. */
+static JsonArray *
+read_devices (XaDeviceStore  *self,
+              const char     *path,
+              gboolean       *writable,
+              GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *contents = NULL;
-  gsize length;
-  JsonObject *object;
-  gint64 format;
+  g_autoptr(GMappedFile) mapped = NULL;
+  JsonArray *devices;
+  struct stat st;
+  FileId id;
+  int fd;
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  *writable = TRUE;
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 && errno == ENOENT)
+    return json_array_new ();
+  if (fd < 0 || fstat (fd, &st) != 0)
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return json_array_new ();
+      int saved = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO,
+                   _("Could not read the devices file “%s”: %s"), path, g_strerror (saved));
+      return NULL;
+    }
+  id = file_id_of (&st);
+  devices = cache_lookup (self, &id, writable);
+  if (devices != NULL)
+    {
+      close (fd);
+      return devices;
+    }
+
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
+  close (fd);
+  if (mapped == NULL)
+    {
       g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO,
                    _("Could not read the devices file “%s”: %s"), path, local_error->message);
       return NULL;
     }
+  devices = parse_devices (path, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped), error);
+  if (devices == NULL)
+    return NULL;
+  /* Checked once per version of the file, not once per change. */
+  *writable = array_is_writable (devices);
+  cache_set (self, &id, devices, *writable);
+  return devices;
+}
 
-  root = xa_json_parse (contents, length, &local_error);
+static JsonArray *
+parse_devices (const char  *path,
+               const char  *contents,
+               gsize        length,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  gint64 format;
+
+  root = xa_json_parse (contents ? contents : "", length, &local_error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
@@ -121,60 +245,6 @@ read_devices (const char  *path,
   return json_array_ref (json_object_get_array_member (object, "devices"));
 }
 
-/* json-glib reads 1e999 as infinity and writes it back as "inf.0", which
- * nothing reads: the one value it parses but cannot write. */
-static gboolean
-is_writable (JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        JsonNode *member;
-
-        json_object_iter_init (&iter, json_node_get_object (node));
-        while (json_object_iter_next (&iter, NULL, &member))
-          if (!is_writable (member))
-            return FALSE;
-        return TRUE;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          if (!is_writable (json_array_get_element (array, i)))
-            return FALSE;
-        return TRUE;
-      }
-    case JSON_NODE_VALUE:
-      return json_node_get_value_type (node) != G_TYPE_DOUBLE || isfinite (json_node_get_double (node));
-    case JSON_NODE_NULL:
-    default:
-      return TRUE;
-    }
-}
-
-static gboolean
-is_writable_array (JsonArray *array)
-{
-  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
-
-  return is_writable (node);
-}
-
-static gboolean
-reads_back (const char *text)
-{
-  g_autoptr(JsonNode) again = NULL;
-
-  if (!g_utf8_validate (text, -1, NULL))
-    return FALSE;
-  again = xa_json_parse (text, -1, NULL);
-  return again != NULL;
-}
-
 /* A record as this version writes it: only the members it knows, each
  * of a type it can write. What a hand edit added is dropped rather than
  * written back broken. */
@@ -189,10 +259,12 @@ normalize_record (JsonNode *record)
   return xa_device_to_json (device);
 }
 
+/* @devices: writable (xa_json_is_writable()) */
 static gboolean
-write_devices (const char  *path,
-               JsonArray   *devices,
-               GError     **error)
+write_devices (XaDeviceStore  *self,
+               const char     *path,
+               JsonArray      *devices,
+               GError        **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -200,6 +272,7 @@ write_devices (const char  *path,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *dir = g_path_get_dirname (path);
+  struct stat st;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "version");
@@ -213,18 +286,6 @@ write_devices (const char  *path,
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
 
-  /* A record edited by hand may hold what json-glib reads but cannot
-   * write back (1e999, broken UTF-8): never replace a good file with one
-   * the next start calls damaged. */
-  if (!reads_back (text))
-    {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
-                   _("The devices file “%s” holds a value that cannot be written back. It was left untouched: "
-                     "repair it, or move it aside to start with an empty list."),
-                   path);
-      return FALSE;
-    }
-
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
     {
@@ -233,6 +294,12 @@ write_devices (const char  *path,
                      "and the disk is not full."),
                    path, local_error ? local_error->message : g_strerror (errno));
       return FALSE;
+    }
+  /* Under the lock: the file there is the one just written. */
+  if (g_stat (path, &st) == 0)
+    {
+      FileId id = file_id_of (&st);
+      cache_set (self, &id, devices, TRUE);
     }
   return TRUE;
 }
@@ -262,6 +329,7 @@ find_record (JsonArray  *devices,
 static JsonArray *
 apply_change (Change     *change,
               JsonArray  *devices,
+              gboolean    writable,
               GError    **error)
 {
   g_autoptr(JsonArray) result = json_array_new ();
@@ -292,22 +360,32 @@ apply_change (Change     *change,
       json_array_add_element (result, json_node_ref (element));
     }
 
-  /* A record that would not read back is written the way this version
-   * writes it. */
-  if (change->op != OP_LOAD && !is_writable_array (result))
+  /* A record edited by hand that would not read back is written the way
+   * this version writes it; what still would not is never written over a
+   * good file. */
+  if (change->op != OP_LOAD && !writable)
     {
       g_autoptr(JsonArray) cleaned = json_array_new ();
 
       for (guint i = 0; i < json_array_get_length (result); i++)
         {
           JsonNode *element = json_array_get_element (result, i);
-          JsonNode *normal = is_writable (element) ? json_node_ref (element) : normalize_record (element);
+          JsonNode *normal = xa_json_is_writable (element) ? json_node_ref (element) : normalize_record (element);
 
           if (normal != NULL)
             json_array_add_element (cleaned, normal);
         }
       g_clear_pointer (&result, json_array_unref);
       result = g_steal_pointer (&cleaned);
+    }
+  if ((change->record != NULL && !xa_json_is_writable (change->record)) ||
+      (change->op != OP_LOAD && !writable && !array_is_writable (result)))
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
+                   _("The devices file “%s” holds a value that cannot be written back. It was left untouched: "
+                     "repair it, or move it aside to start with an empty list."),
+                   change->path);
+      return NULL;
     }
 
   if (!found && change->op == OP_SAVE)
@@ -356,6 +434,7 @@ change_thread (GTask        *task,
   g_autofree char *lock_path = g_strconcat (change->path, ".lock", NULL);
   g_autofree char *dir = g_path_get_dirname (change->path);
   GError *error = NULL;
+  gboolean writable = TRUE;
   int lock_fd = -1;
 
   if (change->op != OP_LOAD)
@@ -378,10 +457,10 @@ change_thread (GTask        *task,
 
   if (lock_fd >= 0)
     remove_stale_temporaries (change->path);
-  devices = read_devices (change->path, &error);
+  devices = read_devices (source, change->path, &writable, &error);
   if (devices != NULL)
-    changed = apply_change (change, devices, &error);
-  if (changed != NULL && (change->op == OP_LOAD || write_devices (change->path, changed, &error)))
+    changed = apply_change (change, devices, writable, &error);
+  if (changed != NULL && (change->op == OP_LOAD || write_devices (source, change->path, changed, &error)))
     change->devices = json_node_init_array (json_node_alloc (), changed);
 
   if (lock_fd >= 0)
@@ -398,58 +477,79 @@ change_thread (GTask        *task,
 
 /* ---- the main thread's side ------------------------------------------------- */
 
+static gboolean
+same_item (GListModel *model,
+           guint       position,
+           gpointer    item)
+{
+  g_autoptr(GObject) there = g_list_model_get_item (model, position);
+
+  return (gpointer) there == item;
+}
+
 /* Makes the list look like the file, reusing the objects of devices
- * that are still there so that the UI's bindings stay. */
+ * that are still there so that the UI's bindings stay. Unchanged records
+ * are the very nodes of the previous version of the list (a change shares
+ * them, the cache keeps them), so a device whose node is the one it was
+ * last synced from is taken as it is, without reading its record; and
+ * only the part of the list that moved is spliced. Adding one device to
+ * thousands touches one row. */
 static void
 sync_devices (XaDeviceStore *self,
               JsonArray     *records)
 {
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
-
-  /* One pass, not one search per record: thousands of devices stay quick. */
-  for (guint i = 0; i < n; i++)
-    {
-      XaDevice *d = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
-      g_hash_table_insert (by_uuid, (gpointer) xa_device_get_uuid (d), d);
-      g_object_unref (d);
-    }
+  g_autoptr(GHashTable) by_uuid = NULL;
+  GHashTable *synced = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) json_node_unref, NULL);
+  GListModel *model = G_LIST_MODEL (self->devices);
+  guint n = g_list_model_get_n_items (model);
+  guint prefix = 0, suffix = 0;
 
   for (guint i = 0; i < json_array_get_length (records); i++)
     {
       JsonNode *element = json_array_get_element (records, i);
-      JsonObject *o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      const char *uuid = o ? xa_json_get_string (o, "uuid") : NULL;
-      XaDevice *existing = uuid ? g_hash_table_lookup (by_uuid, uuid) : NULL;
+      XaDevice *device = g_hash_table_lookup (self->synced, element);
+      JsonObject *o;
+      const char *uuid;
+      XaDevice *existing;
 
-      if (existing != NULL)
+      if (device != NULL)
+        device = g_object_ref (device);
+      else if ((o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL) != NULL)
         {
-          if (xa_device_update_from_json (existing, o))
-            g_ptr_array_add (fresh, g_object_ref (existing));
+          if (by_uuid == NULL)
+            {
+              by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
+              for (guint j = 0; j < n; j++)
+                {
+                  g_autoptr(XaDevice) d = g_list_model_get_item (model, j);
+                  g_hash_table_insert (by_uuid, (gpointer) xa_device_get_uuid (d), d);
+                }
+            }
+          uuid = xa_json_get_string (o, "uuid");
+          existing = uuid ? g_hash_table_lookup (by_uuid, uuid) : NULL;
+          if (existing != NULL)
+            device = xa_device_update_from_json (existing, o) ? g_object_ref (existing) : NULL;
+          else
+            device = xa_device_new_from_json (o, NULL);
         }
-      else if (o != NULL)
-        {
-          XaDevice *incoming = xa_device_new_from_json (o, NULL);
-          if (incoming != NULL)
-            g_ptr_array_add (fresh, incoming);
-        }
+      if (device == NULL)
+        continue;
+      g_ptr_array_add (fresh, device);
+      g_hash_table_insert (synced, json_node_ref (element), device);
     }
+  g_hash_table_unref (self->synced);
+  self->synced = synced;
 
-  /* Only touch the list when its membership or order changed. */
-  if (fresh->len == g_list_model_get_n_items (G_LIST_MODEL (self->devices)))
-    {
-      gboolean same = TRUE;
-      for (guint i = 0; i < fresh->len && same; i++)
-        {
-          g_autoptr(XaDevice) d = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
-          same = d == g_ptr_array_index (fresh, i);
-        }
-      if (same)
-        return;
-    }
-  g_list_store_splice (self->devices, 0, g_list_model_get_n_items (G_LIST_MODEL (self->devices)),
-                       fresh->pdata, fresh->len);
+  while (prefix < MIN (n, fresh->len) && same_item (model, prefix, g_ptr_array_index (fresh, prefix)))
+    prefix++;
+  while (suffix < MIN (n, fresh->len) - prefix &&
+         same_item (model, n - 1 - suffix, g_ptr_array_index (fresh, fresh->len - 1 - suffix)))
+    suffix++;
+  if (prefix == n && n == fresh->len)
+    return;
+  g_list_store_splice (self->devices, prefix, n - prefix - suffix,
+                       fresh->pdata + prefix, fresh->len - prefix - suffix);
 }
 
 static void
@@ -590,6 +690,7 @@ xa_device_store_dispose (GObject *object)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
   g_clear_object (&self->devices);
+  g_clear_pointer (&self->synced, g_hash_table_unref);
 
   G_OBJECT_CLASS (xa_device_store_parent_class)->dispose (object);
 }
@@ -597,7 +698,11 @@ xa_device_store_dispose (GObject *object)
 static void
 xa_device_store_finalize (GObject *object)
 {
-  g_free (XA_DEVICE_STORE (object)->path);
+  XaDeviceStore *self = XA_DEVICE_STORE (object);
+
+  g_free (self->path);
+  g_clear_pointer (&self->cache, json_array_unref);
+  g_mutex_clear (&self->cache_lock);
 
   G_OBJECT_CLASS (xa_device_store_parent_class)->finalize (object);
 }
@@ -615,6 +720,8 @@ static void
 xa_device_store_init (XaDeviceStore *self)
 {
   self->devices = g_list_store_new (XA_TYPE_DEVICE);
+  self->synced = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) json_node_unref, NULL);
+  g_mutex_init (&self->cache_lock);
   g_signal_connect (self->devices, "items-changed", G_CALLBACK (items_changed_cb), self);
 }
 

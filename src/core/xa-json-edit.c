@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -283,6 +285,56 @@ xa_json_parse (const char  *data,
       return NULL;
     }
   return json_node_ref (root);
+}
+
+/* Whether json-glib writes @node as JSON that reads back: what it parses
+ * but writes broken is a number beyond double (1e999 reads as infinity,
+ * is written "inf.0"), one in exponent form without a point (2e100 is
+ * written "2e+100.0"); and a string or member name that is not UTF-8,
+ * which a record may hold, is written as raw bytes. */
+gboolean
+xa_json_is_writable (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          if (!g_utf8_validate (name, -1, NULL) || !xa_json_is_writable (member))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!xa_json_is_writable (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        {
+          /* json-glib appends ".0" to a number without a point: 2e100
+           * becomes "2e+100.0". */
+          char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_ascii_dtostr (text, sizeof text, json_node_get_double (node));
+          return isfinite (json_node_get_double (node)) && (strchr (text, '.') || !strpbrk (text, "eE"));
+        }
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        return g_utf8_validate (json_node_get_string (node), -1, NULL);
+      return TRUE;
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
 }
 
 static JsonNode *

@@ -17,6 +17,7 @@ gboolean  xa_json_depth_ok  (const char  *data,
 JsonNode *xa_json_parse     (const char  *data,
                              gssize       length,
                              GError     **error);
+gboolean  xa_json_is_writable (JsonNode  *node);
 
 /* Members of objects that came from a server or a file: a member of
  * another type reads as absent, never as a GLib critical. */

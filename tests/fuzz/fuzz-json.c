@@ -8,7 +8,8 @@
 
 /* What servers and files hand to json-glib and to our readers: a
  * WebSocket frame, a devices.json record (property: what loads, saves
- * into something that loads), server text for a terminal. */
+ * into something that loads; whatever xa_json_is_writable() accepts is
+ * written as JSON that reads back), server text for a terminal. */
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -19,6 +20,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   for (const char *p = shown; *p; p++)
     g_assert_true ((guchar) *p >= 0x20 && *p != 0x7f);
   g_assert_true (g_utf8_validate (shown, -1, NULL));
+
+  /* What the devices file writes (xa_json_is_writable) reads back. */
+  if (root != NULL && xa_json_is_writable (root))
+    {
+      g_autofree char *text = json_to_string (root, TRUE);
+      g_autoptr(JsonNode) again = xa_json_parse (text, -1, NULL);
+
+      g_assert_nonnull (again);
+      g_assert_true (json_node_equal (root, again));
+    }
 
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
