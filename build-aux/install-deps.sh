@@ -11,6 +11,7 @@ packages=(
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libqrencode-dev glib-networking
   desktop-file-utils appstream
   xvfb xauth dbus gnome-keyring
+  at-spi2-core python3 python3-gi gir1.2-atspi-2.0
   locales
 )
 

@@ -87,7 +87,7 @@ static const char *
 visible_child (Fixture    *f,
                const char *stack)
 {
-  return gtk_stack_get_visible_child_name (GTK_STACK (page_child (f, stack)));
+  return adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (page_child (f, stack)));
 }
 
 static void
@@ -226,7 +226,19 @@ test_empty_state (Fixture       *f,
   WAIT_UNTIL (gtk_widget_get_mapped (empty));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No Devices Yet");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Xiaozhi Activator");
-  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
+  /* The shortcuts window is made when asked for, and gone when closed:
+   * no hidden window sits in the accessible tree. */
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
+  g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-help-overlay", NULL));
+  {
+    GtkWindow *shortcuts;
+
+    WAIT_UNTIL ((shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
+    g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (f->window));
+    gtk_window_close (shortcuts);
+    WAIT_UNTIL (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) == NULL);
+  }
 
   /* Its size is remembered for the next start. */
   {
@@ -1006,6 +1018,90 @@ test_chinese (Fixture       *f,
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (page_child (f, "token_row"))), ==, "访问令牌");
 }
 
+/* One round of what crashed under a screen reader: "I Have a Token" →
+ * Add, an activation to its end, and both devices removed. */
+static XaDevice *
+add_through_dialog (Fixture    *f,
+                    const char *name,
+                    gboolean    with_token)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *ws = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ws");
+  XaAddDeviceDialog *dialog;
+  GtkWidget *d;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-device", NULL));
+  WAIT_UNTIL ((dialog = (XaAddDeviceDialog *) find_toplevel (XA_TYPE_ADD_DEVICE_DIALOG)) != NULL);
+  d = GTK_WIDGET (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+#define ROW(id) GTK_EDITABLE (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, id))
+  if (with_token)
+    {
+      adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG,
+                                                                                            "view_stack")),
+                                             "token");
+      gtk_editable_set_text (ROW ("t_name_row"), name);
+      gtk_editable_set_text (ROW ("t_ws_row"), ws);
+      gtk_editable_set_text (ROW ("t_ota_row"), ota);
+      gtk_editable_set_text (ROW ("t_device_row"), "02:55:44:33:22:10");
+      gtk_editable_set_text (ROW ("t_client_row"), "5f7c2a4e-8f9b-4c1d-9e2a-3b4c5d6e7f80");
+      gtk_editable_set_text (ROW ("t_token_row"), "a-token");
+    }
+  else
+    {
+      gtk_editable_set_text (ROW ("name_row"), name);
+      adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "server_row")), 1);
+      gtk_editable_set_text (ROW ("ota_row"), ota);
+    }
+#undef ROW
+  g_assert_true (gtk_widget_activate_action (d, "dialog.add", NULL));
+  WAIT_UNTIL (dialog == NULL);
+  WAIT_UNTIL (xa_device_store_find (f->store, name) != NULL);
+  return xa_device_store_find (f->store, name);
+}
+
+static void
+remove_shown (Fixture *f)
+{
+  AdwMessageDialog *dialog;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (f->store));
+
+  WAIT_UNTIL (xa_device_session_get_ready (shown_session (f)));
+  g_assert_true (gtk_widget_activate_action (f->page, "device.remove", NULL));
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  adw_message_dialog_response (dialog, "remove");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (f->store)) == n - 1);
+}
+
+/* Run by tests/with-reader.sh, with an AT-SPI client reading the tree
+ * and listening to its events the whole time. */
+static void
+test_under_reader (Fixture       *f,
+                   gconstpointer  data)
+{
+  guint rounds = (guint) g_ascii_strtoull (g_getenv ("XA_READER_ROUNDS") ? g_getenv ("XA_READER_ROUNDS") : "20", NULL, 10);
+
+  for (guint i = 0; i < rounds; i++)
+    {
+      XaDevice *device;
+      g_autofree char *code = NULL;
+
+      g_test_message ("round %u", i + 1);
+      device = add_through_dialog (f, "With a token", TRUE);
+      WAIT_UNTIL (shown_device (f) == device);
+      remove_shown (f);
+
+      device = add_through_dialog (f, "Activated", FALSE);
+      WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+      code = g_strdup (xa_demo_server_get_code (f->server, xa_device_get_device_id (device)));
+      g_free (xa_demo_server_bind_code (f->server, code));
+      WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (device), "valid") == 0);
+      gtk_widget_activate_action (f->page, "device.show-overview", NULL);
+      remove_shown (f);
+    }
+}
+
 #define ADD(path, func) g_test_add ("/xa/window/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -1043,6 +1139,12 @@ main (int   argc,
     g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
     g_application_register (G_APPLICATION (app), NULL, NULL);
   }
+
+  if (g_getenv ("XA_READER_ROUNDS") != NULL)
+    {
+      ADD ("under-reader", test_under_reader);
+      return g_test_run ();
+    }
 
   /* The screenshots are taken in every language. */
   ADD ("screenshots", test_screenshots);

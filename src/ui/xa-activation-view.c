@@ -20,7 +20,7 @@ struct _XaActivationView
   char          *last_error;
 
   GtkWidget     *scroller;
-  GtkStack      *activation_stack;
+  AdwViewStack  *activation_stack;
   GtkSpinner    *spinner;
   GtkLabel      *code_label;
   GtkLabel      *countdown_label;
@@ -39,7 +39,7 @@ static void
 show_page (XaActivationView *self,
            const char       *name)
 {
-  gtk_stack_set_visible_child_name (self->activation_stack, name);
+  adw_view_stack_set_visible_child_name (self->activation_stack, name);
   /* A hidden spinner that spins still makes GTK redraw all the time. */
   gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "requesting"));
 }
@@ -254,7 +254,7 @@ xa_activation_view_show_failed (XaActivationView *self,
 gboolean
 xa_activation_view_is_done (XaActivationView *self)
 {
-  return g_strcmp0 (gtk_stack_get_visible_child_name (self->activation_stack), "done") == 0;
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->activation_stack), "done") == 0;
 }
 
 const char *

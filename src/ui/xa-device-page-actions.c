@@ -158,7 +158,7 @@ activated_cb (GObject      *object,
       if (!op_shown (op))
         return;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_stack_set_visible_child_name (self->stack, "overview");
+        adw_view_stack_set_visible_child_name (self->stack, "overview");
       else
         xa_activation_view_show_failed (self->activation_view, error->message);
       return;
@@ -214,7 +214,7 @@ show_overview_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  gtk_stack_set_visible_child_name (XA_DEVICE_PAGE (widget)->stack, "overview");
+  adw_view_stack_set_visible_child_name (XA_DEVICE_PAGE (widget)->stack, "overview");
 }
 
 /* ---- refresh, keyring ------------------------------------------------------------ */
@@ -558,7 +558,7 @@ remove_response_cb (AdwMessageDialog *dialog,
       return;
     }
   if (op_shown (op))
-    gtk_stack_set_visible_child_name (op->page->stack, "overview");
+    adw_view_stack_set_visible_child_name (op->page->stack, "overview");
   xa_device_session_remove_async (op->session, NULL, removed_cb, op);
 }
 

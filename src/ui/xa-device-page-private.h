@@ -18,7 +18,7 @@ struct _XaDevicePage
   GSettings       *settings;
   GPtrArray       *field_rows;
 
-  GtkStack        *stack;
+  AdwViewStack    *stack;
   GtkScrolledWindow *overview_scroller;
   GtkInfoBar      *keyring_bar;
   GtkLabel        *keyring_label;

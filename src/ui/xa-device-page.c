@@ -211,7 +211,7 @@ follow_activation (XaDevicePage *self)
   if (activation == NULL)
     return;
   xa_activation_view_follow (self->activation_view, activation, device_of (self));
-  gtk_stack_set_visible_child_name (self->stack, "activation");
+  adw_view_stack_set_visible_child_name (self->stack, "activation");
 }
 
 static void
@@ -359,7 +359,7 @@ xa_device_page_set_session (XaDevicePage    *self,
   g_signal_group_set_target (self->device_signals, device_of (self));
   xa_activation_view_follow (self->activation_view, NULL, NULL);
   gtk_toggle_button_set_active (self->reveal_button, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, "overview");
+  adw_view_stack_set_visible_child_name (self->stack, "overview");
   /* Each device opens at its top, where the verdict is. */
   gtk_adjustment_set_value (scroll, gtk_adjustment_get_lower (scroll));
   follow_activation (self);

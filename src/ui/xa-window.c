@@ -24,11 +24,11 @@ struct _XaWindow
   GtkWidget            *content;
   GtkInfoBar           *store_bar;
   GtkLabel             *store_label;
-  GtkStack             *sidebar_stack;
+  AdwViewStack         *sidebar_stack;
   AdwStatusPage        *empty_page;
   GtkListBox           *device_list;
   AdwWindowTitle       *content_title;
-  GtkStack             *content_stack;
+  AdwViewStack         *content_stack;
   XaDevicePage         *device_page;
 };
 
@@ -98,7 +98,7 @@ row_selected_cb (GtkListBox    *list,
   xa_device_page_set_session (self->device_page, session_for (self, device));
   /* A rename shows in the header at once. */
   g_signal_connect_object (device, "notify::name", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
-  gtk_stack_set_visible_child_name (self->content_stack, "device");
+  adw_view_stack_set_visible_child_name (self->content_stack, "device");
   update_title (self);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
@@ -117,7 +117,7 @@ items_changed_cb (GListModel *model,
   GHashTableIter iter;
   gpointer uuid;
 
-  gtk_stack_set_visible_child_name (self->sidebar_stack, n > 0 ? "list" : "empty");
+  adw_view_stack_set_visible_child_name (self->sidebar_stack, n > 0 ? "list" : "empty");
 
   for (guint i = 0; i < n; i++)
     {
@@ -138,7 +138,7 @@ items_changed_cb (GListModel *model,
     {
       g_hash_table_remove (self->sessions, xa_device_get_uuid (shown));
       xa_device_page_set_session (self->device_page, NULL);
-      gtk_stack_set_visible_child_name (self->content_stack, "none");
+      adw_view_stack_set_visible_child_name (self->content_stack, "none");
       update_title (self);
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
     }
@@ -268,6 +268,25 @@ xa_window_dispose (GObject *object)
   G_OBJECT_CLASS (xa_window_parent_class)->dispose (object);
 }
 
+/* The shortcuts window exists only while it is shown. Kept hidden (as
+ * GtkApplicationWindow does with gtk/help-overlay.ui), its never-realized
+ * GtkStacks are still in the accessible tree, and GTK 4.8 crashes when a
+ * screen reader asks for their pages. */
+static void
+show_shortcuts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/xiaozhi_activator/Activator/xa-shortcuts-window.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  gtk_window_set_modal (shortcuts, TRUE);
+  gtk_window_set_hide_on_close (shortcuts, FALSE);
+  gtk_window_present (shortcuts);
+}
+
 static void
 xa_window_class_init (XaWindowClass *klass)
 {
@@ -301,11 +320,15 @@ xa_window_class_init (XaWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "win.add-device", NULL, add_device_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_shortcuts_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.test", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "win.activate", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "win.remove", NULL, forward_action);
 
+  gtk_widget_class_add_shortcut (widget_class,
+                                 gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_question, GDK_CONTROL_MASK),
+                                                   gtk_named_action_new ("win.show-help-overlay")));
   gtk_widget_class_add_shortcut (widget_class,
                                  gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_n, GDK_CONTROL_MASK),
                                                    gtk_named_action_new ("win.add-device")));
