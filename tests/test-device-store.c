@@ -454,6 +454,15 @@ test_one_row_per_change (Fixture       *f,
   g_assert_cmpstr (log->str, ==, "3-0+1 ");
   g_assert_true (xa_device_store_find (store, "bee") == b);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 4);
+
+  /* Down to none, one at a time, the last one too. */
+  g_string_truncate (log, 0);
+  while (g_list_model_get_n_items (G_LIST_MODEL (store)) > 0)
+    {
+      g_autoptr(XaDevice) last = g_list_model_get_item (G_LIST_MODEL (store), 0);
+      g_assert_true (store_op (store, 'r', last, NULL));
+    }
+  g_assert_cmpstr (log->str, ==, "0-1+0 0-1+0 0-1+0 0-1+0 ");
 }
 
 static void

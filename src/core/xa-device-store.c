@@ -548,8 +548,9 @@ sync_devices (XaDeviceStore *self,
     suffix++;
   if (prefix == n && n == fresh->len)
     return;
+  /* An empty array has no pdata to offset. */
   g_list_store_splice (self->devices, prefix, n - prefix - suffix,
-                       fresh->pdata + prefix, fresh->len - prefix - suffix);
+                       fresh->len > 0 ? fresh->pdata + prefix : NULL, fresh->len - prefix - suffix);
 }
 
 static void
