@@ -737,7 +737,13 @@ test_activation_outcomes (Fixture       *f,
   g_auto(Run) activate_mqtt = { 0 };
   g_auto(Run) human = { 0 };
   g_auto(Run) test_mqtt = { 0 };
+  g_auto(Run) test_mqtt_json = { 0 };
+  g_autoptr(JsonNode) test_node = NULL;
+  XaTestBroker *broker = xa_test_broker_start ();
   JsonObject *o;
+
+  g_assert_true (xa_demo_server_set_mqtt_broker (f->server, "127.0.0.1", broker->port, "gateway",
+                                                 "gateway-password", NULL));
 
   run_cli (&add_single, "device", "add", "Single", "--ota-url", single);
   run_cli (&add_mqtt, "device", "add", "Gateway", "--ota-url", mqtt);
@@ -756,15 +762,23 @@ test_activation_outcomes (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "mqtt-only");
   g_assert_cmpstr (json_object_get_string_member (o, "transport"), ==, "mqtt");
   g_assert_false (json_object_has_member (o, "token"));
-  g_assert_nonnull (strstr (json_object_get_string_member (o, "message"), "127.0.0.1:1883"));
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "message"), "mqtt://127.0.0.1:"));
 
   run_cli (&human, "activate", "Gateway");
   g_assert_nonnull (strstr (human.out, "This Device Talks MQTT"));
   g_assert_null (strstr (human.out, "Activated “Gateway”"));
 
+  /* Its Test goes over MQTT, as the board's would. */
   run_cli (&test_mqtt, "test", "Gateway");
-  g_assert_cmpint (test_mqtt.status, ==, 9);
-  g_assert_nonnull (strstr (test_mqtt.out, "Not testable over WebSocket"));
+  g_assert_cmpint (test_mqtt.status, ==, 0);
+  g_assert_true (g_str_has_prefix (test_mqtt.out, "✔ MQTT credentials work\n"));
+  g_assert_nonnull (strstr (test_mqtt.out, "The MQTT credentials work"));
+  g_assert_nonnull (strstr (test_mqtt.out, "UDP audio server: 127.0.0.1:8884"));
+  g_assert_null (strstr (test_mqtt.out, "demo-mqtt-password"));
+  run_cli (&test_mqtt_json, "test", "Gateway", "--json");
+  o = parse_json (test_mqtt_json.out, &test_node);
+  g_assert_cmpstr (json_object_get_string_member (o, "transport"), ==, "mqtt");
+  g_assert_cmpstr (json_object_get_string_member (o, "udp_endpoint"), ==, "127.0.0.1:8884");
 
   /* Into a fresh py-xiaozhi: MQTT_INFO with its password, no WebSocket. */
   {
@@ -786,6 +800,7 @@ test_activation_outcomes (Fixture       *f,
     g_unlink (efuse);
     g_rmdir (dir);
   }
+  xa_test_broker_stop (broker);
 }
 
 /* The manager's placeholder console and loopback WebSocket are named, with

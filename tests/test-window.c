@@ -1018,6 +1018,34 @@ test_chinese (Fixture       *f,
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (page_child (f, "token_row"))), ==, "访问令牌");
 }
 
+/* A device the server sends to MQTT: activating it runs the MQTT Test,
+ * against a real broker with the demo server as gateway. */
+static void
+test_mqtt (Fixture       *f,
+           gconstpointer  data)
+{
+  XaTestBroker *broker = xa_test_broker_start ();
+  XaDevice *device;
+
+  g_assert_true (xa_demo_server_set_mqtt_broker (f->server, "127.0.0.1", broker->port, "gateway",
+                                                 "gateway-password", NULL));
+  device = add_device (f, "Gateway board", XA_DEMO_MODE_MQTT_ONLY, NULL);
+  select_ready (f, device);
+  g_assert_true (gtk_widget_activate_action (f->page, "device.activate", NULL));
+  WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (device), "valid") == 0);
+  WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+  gtk_widget_activate_action (f->page, "device.show-overview", NULL);
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "MQTT credentials work");
+  g_assert_nonnull (strstr (page_label (f, "details_label"), "UDP audio server: 127.0.0.1:8884"));
+  g_assert_cmpstr (xa_device_get_status (device), ==, "MQTT credentials work");
+  /* No token, yet the Test can run again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test", NULL));
+  WAIT_UNTIL (xa_device_session_get_busy (shown_session (f)));
+  WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "MQTT credentials work");
+  xa_test_broker_stop (broker);
+}
+
 /* One round of what crashed under a screen reader: "I Have a Token" →
  * Add, an activation to its end, and both devices removed. */
 static XaDevice *
@@ -1177,6 +1205,7 @@ main (int   argc,
   ADD ("accessible-names", test_accessible_names);
   ADD ("switch-mid-test", test_switch_mid_test);
   ADD ("manager-placeholder", test_manager_placeholder);
+  ADD ("mqtt", test_mqtt);
   g_test_add_func ("/xa/window/damaged-devices-file", test_damaged_devices_file);
   g_test_add_func ("/xa/window/keyring-unavailable", test_keyring_unavailable);
   ADD ("keyring-unavailable/subprocess", test_keyring_unavailable_subprocess);

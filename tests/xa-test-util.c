@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <libsecret/secret.h>
 
 #include "xa-test-util.h"
@@ -137,4 +140,122 @@ xa_test_lock_keyring (void)
   one.data = login;
   g_assert_cmpint (secret_service_lock_sync (service, &one, NULL, NULL, &error), ==, 1);
   g_assert_no_error (error);
+}
+
+/* A port nobody listens on right now (the kernel's pick, released). */
+int
+xa_test_free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+run_or_fail (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("%s: %s", argv[0], error->message);
+}
+
+static gboolean
+port_answers (int port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+
+  return connection != NULL;
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+XaTestBroker *
+xa_test_broker_start (void)
+{
+  XaTestBroker *broker = g_new0 (XaTestBroker, 1);
+  g_autofree char *passwd = NULL;
+  g_autofree char *acl = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *cert = xa_test_data_path ("demo-cert.pem");
+  g_autofree char *key = xa_test_data_path ("demo-key.pem");
+  g_autoptr(GError) error = NULL;
+  gint64 limit = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  const char *users[][2] = { { "demo-user", "demo-mqtt-password" }, { "gateway", "gateway-password" },
+                             { "blocked", "blocked-password" } };
+
+  broker->dir = g_dir_make_tmp ("xa-broker-XXXXXX", NULL);
+  passwd = g_build_filename (broker->dir, "passwd", NULL);
+  acl = g_build_filename (broker->dir, "acl", NULL);
+  conf = g_build_filename (broker->dir, "mosquitto.conf", NULL);
+  g_assert_true (g_file_set_contents (passwd, "", 0, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      const char *argv[] = { "mosquitto_passwd", "-b", passwd, users[i][0], users[i][1], NULL };
+      run_or_fail (argv);
+    }
+  g_assert_true (g_file_set_contents (acl,
+                                      "user gateway\ntopic read device-server/#\ntopic write devices/p2p/#\n\n"
+                                      "user demo-user\ntopic write device-server/#\ntopic read devices/p2p/#\n\n"
+                                      "user blocked\ntopic write device-server/#\ntopic deny devices/p2p/#\n",
+                                      -1, NULL));
+  broker->port = xa_test_free_port ();
+  broker->tls_port = xa_test_free_port ();
+  /* Started as root, mosquitto would become "mosquitto" and lose access
+   * to this private folder: it stays who we are. */
+  config = g_strdup_printf ("per_listener_settings false\nallow_anonymous false\n"
+                            "password_file %s\nacl_file %s\npersistence false\n"
+                            "log_dest stderr\nlog_type error\nuser %s\n"
+                            "listener %d 127.0.0.1\n"
+                            "listener %d 127.0.0.1\ncertfile %s\nkeyfile %s\n",
+                            passwd, acl, g_get_user_name (), broker->port, broker->tls_port, cert, key);
+  g_assert_true (g_file_set_contents (conf, config, -1, NULL));
+  {
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+
+    /* A test that fails midway takes its broker with it. */
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+    broker->process = g_subprocess_launcher_spawn (launcher, &error, "mosquitto", "-c", conf, NULL);
+  }
+  g_assert_no_error (error);
+  while (!port_answers (broker->port) || !port_answers (broker->tls_port))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, limit);
+      g_usleep (20000);
+    }
+  return broker;
+}
+
+void
+xa_test_broker_stop (XaTestBroker *broker)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_subprocess_force_exit (broker->process);
+  g_subprocess_wait (broker->process, NULL, NULL);
+  g_object_unref (broker->process);
+  dir = g_dir_open (broker->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (broker->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (broker->dir);
+  g_free (broker->dir);
+  g_free (broker);
 }

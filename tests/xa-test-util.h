@@ -35,6 +35,22 @@ void          xa_test_wait_until      (gboolean      *flag);
       }                                                                   \
   } G_STMT_END
 void          xa_test_sleep           (guint          ms);
+
+/* Debian's mosquitto on 127.0.0.1: a plain listener and a TLS one (the
+ * demo certificate), a password file and an ACL. Users: "demo-user"
+ * (what the demo server's OTA answer hands out), "gateway" (the demo
+ * server's gateway), "blocked" (may not read its answer topic). */
+typedef struct
+{
+  GSubprocess *process;
+  char        *dir;
+  int          port;
+  int          tls_port;
+} XaTestBroker;
+
+XaTestBroker *xa_test_broker_start    (void);
+void          xa_test_broker_stop     (XaTestBroker  *broker);
+int           xa_test_free_port       (void);
 void          xa_test_lock_keyring    (void);
 
 G_END_DECLS

@@ -481,7 +481,7 @@ cli_print_report (Cli            *cli,
   details = xa_report_format_details (report);
   lines = g_strsplit (details, "\n", -1);
   g_print ("%s %s\n", report->verdict == XA_VERDICT_VALID ? "✔" : "✘",
-           xa_verdict_get_title (report->verdict));
+           xa_report_get_title (report));
   g_print ("%s\n", report->advice);
   if (*details != '\0')
     {

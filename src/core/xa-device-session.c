@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "xa-device-session.h"
+#include "xa-mqtt-probe.h"
 #include "xa-export.h"
 #include "xa-token-store.h"
 #include "xa-token-test.h"
@@ -689,7 +690,8 @@ test_cb (GObject      *object,
   GTask *task = user_data;
   XaDeviceSession *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
-  XaReport *report = xa_token_test_finish (result, &error);
+  XaReport *report = g_async_result_is_tagged (result, xa_mqtt_probe_async) ? xa_mqtt_probe_finish (result, &error)
+                                                                             : xa_token_test_finish (result, &error);
 
   /* From here on, what is shown is this Test's verdict. */
   self->testing = FALSE;
@@ -722,17 +724,24 @@ xa_device_session_test_async (XaDeviceSession     *self,
 
   if (task == NULL)
     return;
+  /* A device the server sends to MQTT is tested there, as a board would
+   * talk: its broker, its credentials, its topics. */
   if (g_str_equal (xa_device_get_transport (self->device), "mqtt"))
     {
-      /* Not an error, and nothing to record: the road it takes is MQTT. */
-      XaReport *report = xa_report_new ();
+      g_autofree char *client_id = NULL, *username = NULL, *publish = NULL, *subscribe = NULL;
+      XaMqttTarget target = { 0 };
 
-      xa_report_set_verdict (report, XA_VERDICT_NOT_TESTABLE,
-                             _("This server sends the device to MQTT: it has no WebSocket token to test. "
-                               "Its MQTT details are kept with it."));
-      op_finish (task);
-      g_task_return_pointer (task, report, (GDestroyNotify) xa_report_free);
-      g_object_unref (task);
+      g_object_get (self->device, "mqtt-client-id", &client_id, "mqtt-username", &username,
+                    "mqtt-publish-topic", &publish, "mqtt-subscribe-topic", &subscribe, NULL);
+      target.endpoint = xa_device_get_mqtt_endpoint (self->device);
+      target.client_id = client_id;
+      target.username = username;
+      target.password = self->mqtt_password;
+      target.publish_topic = publish;
+      target.subscribe_topic = subscribe;
+      self->testing = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+      xa_mqtt_probe_async (&target, timeout_ms, op_cancellable (task), test_cb, task);
       return;
     }
   if (self->token == NULL)

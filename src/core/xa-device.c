@@ -390,7 +390,7 @@ xa_device_get_status (XaDevice *self)
   if (xa_device_get_token_unsaved (self))
     return _("Token not saved");
   if (xa_verdict_from_id (self->last_verdict, &verdict))
-    return xa_verdict_get_title (verdict);
+    return xa_verdict_get_title_over (verdict, self->transport);
   if (g_strcmp0 (self->transport, "mqtt") == 0)
     return _("Talks MQTT");
   if (g_strcmp0 (self->outcome, "no-code-issued") == 0)

@@ -18,6 +18,7 @@ struct _XaDeadline
 static SoupSession *default_session;
 static GList *extra_anchors;   /* GTlsCertificate from the user's CA file */
 static guint ca_generation;    /* counts the changes of the CA file */
+static char *ca_file;          /* its path, once read: libmosquitto reads it itself */
 
 static gboolean
 accept_certificate_cb (SoupMessage          *msg,
@@ -81,9 +82,12 @@ xa_net_set_ca_file (const char  *path,
 {
   ca_generation++;
   g_list_free_full (g_steal_pointer (&extra_anchors), g_object_unref);
+  g_clear_pointer (&ca_file, g_free);
   if (path == NULL || *path == '\0')
     return TRUE;
   extra_anchors = read_ca_file (path, error);
+  if (extra_anchors != NULL)
+    ca_file = g_strdup (path);
   return extra_anchors != NULL;
 }
 
@@ -115,6 +119,7 @@ xa_net_set_ca_file_async (const char          *path,
   g_task_set_source_tag (task, xa_net_set_ca_file_async);
   ca_generation++;
   g_list_free_full (g_steal_pointer (&extra_anchors), g_object_unref);
+  g_clear_pointer (&ca_file, g_free);
   if (path == NULL || *path == '\0')
     {
       g_task_return_pointer (task, NULL, NULL);
@@ -141,9 +146,19 @@ xa_net_set_ca_file_finish (GAsyncResult  *result,
     }
   /* A newer call took over: its certificates, not these. */
   if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "generation")) == ca_generation)
-    extra_anchors = g_steal_pointer (&certs);
+    {
+      extra_anchors = g_steal_pointer (&certs);
+      ca_file = g_strdup (g_task_get_task_data (G_TASK (result)));
+    }
   free_certs (certs);
   return TRUE;
+}
+
+/* The CA file whose certificates are trusted besides the system's, or NULL. */
+const char *
+xa_net_get_ca_file (void)
+{
+  return ca_file;
 }
 
 const char *

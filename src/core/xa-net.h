@@ -25,6 +25,7 @@ void          xa_net_set_ca_file_async  (const char    *path,
                                          gpointer       user_data);
 gboolean      xa_net_set_ca_file_finish (GAsyncResult  *result,
                                          GError       **error);
+const char   *xa_net_get_ca_file        (void);
 const char   *xa_net_get_language       (void);
 const char   *xa_net_get_user_agent     (void);
 void          xa_net_prepare_message    (SoupMessage   *msg);

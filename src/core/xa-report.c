@@ -63,6 +63,25 @@ xa_verdict_get_title (XaVerdict verdict)
   return _(verdicts[verdict].title);
 }
 
+/* The title of @verdict for a Test over @transport ("mqtt", or NULL for
+ * the WebSocket): over MQTT there is no token, but a broker login. */
+const char *
+xa_verdict_get_title_over (XaVerdict   verdict,
+                           const char *transport)
+{
+  if (g_strcmp0 (transport, "mqtt") == 0 && verdict == XA_VERDICT_VALID)
+    return _("MQTT credentials work");
+  if (g_strcmp0 (transport, "mqtt") == 0 && verdict == XA_VERDICT_REJECTED)
+    return _("MQTT credentials refused");
+  return xa_verdict_get_title (verdict);
+}
+
+const char *
+xa_report_get_title (const XaReport *self)
+{
+  return xa_verdict_get_title_over (self->verdict, self->mqtt_endpoint ? "mqtt" : NULL);
+}
+
 int
 xa_verdict_get_exit_status (XaVerdict verdict)
 {
@@ -148,6 +167,8 @@ xa_report_copy (const XaReport *self)
 
   copy->advice = g_strdup (self->advice);
   copy->websocket_url = g_strdup (self->websocket_url);
+  copy->mqtt_endpoint = g_strdup (self->mqtt_endpoint);
+  copy->udp_endpoint = g_strdup (self->udp_endpoint);
   copy->session_id = g_strdup (self->session_id);
   copy->audio_params = g_strdup (self->audio_params);
   copy->close_reason = g_strdup (self->close_reason);
@@ -168,6 +189,8 @@ xa_report_free (XaReport *self)
 
   g_free (self->advice);
   g_free (self->websocket_url);
+  g_free (self->mqtt_endpoint);
+  g_free (self->udp_endpoint);
   g_free (self->session_id);
   g_free (self->audio_params);
   g_free (self->close_reason);
@@ -248,6 +271,10 @@ xa_report_format_details (const XaReport *self)
   /* Translators: each of these is one "label: value" line of a Test's details */
   if (self->websocket_url)
     g_string_append_printf (s, _("WebSocket URL: %s\n"), self->websocket_url);
+  if (self->mqtt_endpoint)
+    g_string_append_printf (s, _("MQTT broker: %s\n"), self->mqtt_endpoint);
+  if (self->udp_endpoint)
+    g_string_append_printf (s, _("UDP audio server: %s\n"), self->udp_endpoint);
   if (self->session_id)
     g_string_append_printf (s, _("Session id: %s\n"), self->session_id);
   if (self->latency_ms >= 0)
@@ -320,9 +347,12 @@ xa_report_to_json (const XaReport *self)
 
   json_builder_begin_object (b);
   add_string (b, "verdict", xa_verdict_to_id (self->verdict));
-  add_string (b, "title", xa_verdict_get_title (self->verdict));
+  add_string (b, "title", xa_report_get_title (self));
   add_string (b, "message", self->advice);
+  add_string (b, "transport", self->mqtt_endpoint ? "mqtt" : "websocket");
   add_string (b, "websocket_url", self->websocket_url);
+  add_string (b, "mqtt_endpoint", self->mqtt_endpoint);
+  add_string (b, "udp_endpoint", self->udp_endpoint);
   add_string (b, "session_id", self->session_id);
   json_builder_set_member_name (b, "audio_params");
   /* What the server sent is ours to keep only as long as it reads back:

@@ -27,9 +27,11 @@ typedef struct
   XaVerdict verdict;
   char     *advice;            /* translated: likely cause and what to do */
 
-  /* the WebSocket hello */
+  /* the hello: over the WebSocket, or over MQTT when mqtt_endpoint is set */
   gboolean  hello_attempted;
   char     *websocket_url;
+  char     *mqtt_endpoint;
+  char     *udp_endpoint;      /* MQTT: where the server wants the audio, "host:port" */
   gint64    latency_ms;        /* -1 when no hello came back */
   char     *session_id;
   char     *audio_params;      /* compact JSON text */
@@ -58,6 +60,8 @@ const char  *xa_verdict_to_id           (XaVerdict          verdict);
 gboolean     xa_verdict_from_id         (const char        *id,
                                          XaVerdict         *verdict);
 const char  *xa_verdict_get_title       (XaVerdict          verdict);
+const char  *xa_verdict_get_title_over  (XaVerdict          verdict,
+                                         const char        *transport);
 int          xa_verdict_get_exit_status (XaVerdict          verdict);
 const char  *xa_verdict_get_severity    (XaVerdict          verdict);
 const char  *xa_verdict_get_icon_name   (XaVerdict          verdict);
@@ -79,6 +83,7 @@ void         xa_report_apply_ota        (XaReport          *self,
                                          const XaOtaAnswer *answer,
                                          const GError      *ota_error,
                                          const char        *token);
+const char  *xa_report_get_title        (const XaReport    *self);
 char        *xa_report_format_details   (const XaReport    *self);
 JsonNode    *xa_report_to_json          (const XaReport    *self);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xa-demo-server.h"
+#include "xa-mqtt-link.h"
 
 #define NESTED_SIZE (100 * 1024)
 #define HUGE_ANSWER_SIZE (2 * 1024 * 1024)
@@ -41,6 +42,12 @@ struct _XaDemoServer
   GHashTable      *counts;         /* kind → count */
   GPtrArray       *held_streams;   /* connections we never answer */
   GPtrArray       *sockets;        /* open WebSocket connections */
+
+  /* The MQTT gateway's side, once a broker is set. */
+  struct mosquitto *gateway;
+  XaMqttLink       *gateway_link;
+  char             *mqtt_host;
+  int               mqtt_port;
 };
 
 G_DEFINE_FINAL_TYPE (XaDemoServer, xa_demo_server, G_TYPE_OBJECT)
@@ -80,6 +87,8 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
   [XA_DEMO_MODE_ACTIVATE_404] = "activate-404",
   [XA_DEMO_MODE_OTA_400] = "ota-400",
   [XA_DEMO_MODE_DATED_TOKENS] = "dated-tokens",
+  [XA_DEMO_MODE_MQTT_NO_UDP] = "mqtt-no-udp",
+  [XA_DEMO_MODE_MQTT_NULL_TOPIC] = "mqtt-null-topic",
 };
 
 static void
@@ -421,6 +430,8 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_MANAGER_PLACEHOLDER:
     case XA_DEMO_MODE_ACTIVATE_404:
     case XA_DEMO_MODE_DATED_TOKENS:
+    case XA_DEMO_MODE_MQTT_NO_UDP:
+    case XA_DEMO_MODE_MQTT_NULL_TOPIC:
     case XA_DEMO_N_MODES:
     default:
       return FALSE;
@@ -512,19 +523,30 @@ handle_ota (XaDemoServer      *self,
 
   /* A manager with an MQTT gateway: server time, firmware and MQTT,
    * never a code, never a WebSocket (core/api/ota_handler.py). */
-  if (mode == XA_DEMO_MODE_MQTT_ONLY)
+  if (mode == XA_DEMO_MODE_MQTT_ONLY || mode == XA_DEMO_MODE_MQTT_NO_UDP || mode == XA_DEMO_MODE_MQTT_NULL_TOPIC)
     {
       g_autofree char *client = g_strdup_printf ("GID_default@@@%s@@@%s", device->device_id,
                                                  client_id ? client_id : "");
+      g_autofree char *endpoint = NULL;
+      g_autofree char *publish = NULL;
+      g_autofree char *subscribe = NULL;
       g_autofree char *text = NULL;
 
-      g_strdelimit (client, ":", '_');
+      g_strdelimit (client, ":/#+", '_');
+      /* With a broker, the gateway's topics: the mode rides in the device's
+       * publish topic, the answer comes on the device's own topic. */
+      endpoint = self->mqtt_host ? g_strdup_printf ("mqtt://%s:%d", self->mqtt_host, self->mqtt_port)
+                                 : g_strdup ("127.0.0.1:1883");
+      publish = self->mqtt_host ? g_strdup_printf ("device-server/%s/%s", mode_nicks[mode], client)
+                                : g_strdup ("device-server");
+      subscribe = self->mqtt_host && mode != XA_DEMO_MODE_MQTT_NULL_TOPIC
+                    ? g_strdup_printf ("devices/p2p/%s", client) : g_strdup ("null");
       text = g_strdup_printf ("{\"server_time\":{\"timestamp\":%" G_GINT64_FORMAT ",\"timezone_offset\":480},"
                               "\"firmware\":{\"version\":\"1.6.0\",\"url\":\"\"},"
-                              "\"mqtt\":{\"endpoint\":\"127.0.0.1:1883\",\"client_id\":\"%s\","
+                              "\"mqtt\":{\"endpoint\":\"%s\",\"client_id\":\"%s\","
                               "\"username\":\"demo-user\",\"password\":\"demo-mqtt-password\","
-                              "\"publish_topic\":\"device-server\",\"subscribe_topic\":\"null\"}}",
-                              g_get_real_time () / 1000, client);
+                              "\"publish_topic\":\"%s\",\"subscribe_topic\":\"%s\"}}",
+                              g_get_real_time () / 1000, endpoint, client, publish, subscribe);
       respond_text (msg, SOUP_STATUS_OK, "application/json", text);
       return;
     }
@@ -802,17 +824,14 @@ http_cb (SoupServer        *server,
 
 /* ---- WebSocket ------------------------------------------------------------ */
 
+/* The members of a server hello, into an object @b has begun. */
 static void
-send_hello (SoupWebsocketConnection *conn,
-            const char              *transport,
-            gboolean                 with_session)
+add_hello_members (JsonBuilder *b,
+                   const char  *transport,
+                   gboolean     with_session)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
   g_autofree char *session = g_uuid_string_random ();
 
-  json_builder_begin_object (b);
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, "hello");
   json_builder_set_member_name (b, "transport");
@@ -833,8 +852,20 @@ send_hello (SoupWebsocketConnection *conn,
   json_builder_set_member_name (b, "frame_duration");
   json_builder_add_int_value (b, 60);
   json_builder_end_object (b);
-  json_builder_end_object (b);
+}
 
+static void
+send_hello (SoupWebsocketConnection *conn,
+            const char              *transport,
+            gboolean                 with_session)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (b);
+  add_hello_members (b, transport, with_session);
+  json_builder_end_object (b);
   root = json_builder_get_root (b);
   text = json_to_string (root, FALSE);
   soup_websocket_connection_send_text (conn, text);
@@ -1007,6 +1038,8 @@ ws_message_cb (SoupWebsocketConnection *conn,
     case XA_DEMO_MODE_HUGE_NUMBERS:
     case XA_DEMO_MODE_ANSI_ESCAPES:
     case XA_DEMO_MODE_MQTT_ONLY:
+    case XA_DEMO_MODE_MQTT_NO_UDP:
+    case XA_DEMO_MODE_MQTT_NULL_TOPIC:
     case XA_DEMO_MODE_MANAGER_PLACEHOLDER:
     case XA_DEMO_MODE_ACTIVATE_404:
     case XA_DEMO_MODE_OTA_400:
@@ -1077,6 +1110,121 @@ close_stream (gpointer data)
   g_object_unref (data);
 }
 
+/* ---- the MQTT gateway ------------------------------------------------------- */
+
+static char *
+random_hex32 (void)
+{
+  GString *hex = g_string_new (NULL);
+
+  for (int i = 0; i < 16; i++)
+    g_string_append_printf (hex, "%02x", g_random_int_range (0, 256));
+  return g_string_free (hex, FALSE);
+}
+
+/* A device's hello arrives on device-server/MODE/CLIENT; the answer goes
+ * to devices/p2p/CLIENT, as xiaozhi-mqtt-gateway answers a board. */
+static void
+gateway_message_cb (struct mosquitto               *mosq,
+                    void                           *user_data,
+                    const struct mosquitto_message *message)
+{
+  XaDemoServer *self = user_data;
+  g_auto(GStrv) parts = g_strsplit (message->topic, "/", 3);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) hello = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *reply_topic = NULL;
+  const char *type;
+  XaDemoMode mode;
+  JsonNode *root;
+
+  if (g_strv_length (parts) != 3 || !xa_demo_mode_from_nick (parts[1], &mode) ||
+      !json_parser_load_from_data (parser, message->payload, message->payloadlen, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  type = json_object_get_string_member_with_default (json_node_get_object (root), "type", "");
+  if (g_str_equal (type, "goodbye"))
+    {
+      g_hash_table_replace (self->counts, g_strdup ("mqtt-goodbye"),
+                            GUINT_TO_POINTER (xa_demo_server_get_request_count (self, "mqtt-goodbye") + 1));
+      return;
+    }
+  if (!g_str_equal (type, "hello"))
+    return;
+  g_hash_table_replace (self->counts, g_strdup ("mqtt-hello"),
+                        GUINT_TO_POINTER (xa_demo_server_get_request_count (self, "mqtt-hello") + 1));
+
+  json_builder_begin_object (b);
+  add_hello_members (b, "udp", TRUE);
+  if (mode != XA_DEMO_MODE_MQTT_NO_UDP)
+    {
+      g_autofree char *key = random_hex32 ();
+      g_autofree char *nonce = random_hex32 ();
+
+      json_builder_set_member_name (b, "udp");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "server");
+      json_builder_add_string_value (b, "127.0.0.1");
+      json_builder_set_member_name (b, "port");
+      json_builder_add_int_value (b, 8884);
+      json_builder_set_member_name (b, "key");
+      json_builder_add_string_value (b, key);
+      json_builder_set_member_name (b, "nonce");
+      json_builder_add_string_value (b, nonce);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  hello = json_builder_get_root (b);
+  text = json_to_string (hello, FALSE);
+  reply_topic = g_strdup_printf ("devices/p2p/%s", parts[2]);
+  mosquitto_publish (mosq, NULL, reply_topic, (int) strlen (text), text, 0, FALSE);
+}
+
+static void
+gateway_error_cb (int      rc,
+                  int      saved_errno,
+                  gpointer user_data)
+{
+  g_warning ("demo MQTT gateway: %s", mosquitto_strerror (rc));
+}
+
+/* Makes the server an MQTT gateway too: the mqtt-* modes hand out this
+ * broker, and hellos on it are answered. Connects as @username (who may
+ * read device-server/# and write devices/p2p/#). */
+gboolean
+xa_demo_server_set_mqtt_broker (XaDemoServer *self,
+                                const char   *host,
+                                int           port,
+                                const char   *username,
+                                const char   *password,
+                                GError      **error)
+{
+  int rc;
+
+  g_return_val_if_fail (self->gateway == NULL, FALSE);
+  mosquitto_lib_init ();
+  self->gateway = mosquitto_new ("xiaozhi-demo-gateway", TRUE, self);
+  mosquitto_username_pw_set (self->gateway, username, password);
+  mosquitto_message_callback_set (self->gateway, gateway_message_cb);
+  /* Subscribing before the CONNACK is fine: it is queued behind CONNECT. */
+  rc = mosquitto_connect (self->gateway, host, port, 60);
+  if (rc == MOSQ_ERR_SUCCESS)
+    rc = mosquitto_subscribe (self->gateway, NULL, "device-server/#", 0);
+  if (rc != MOSQ_ERR_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "MQTT broker %s:%d: %s", host, port,
+                   mosquitto_strerror (rc));
+      g_clear_pointer (&self->gateway, mosquitto_destroy);
+      return FALSE;
+    }
+  self->gateway_link = xa_mqtt_link_new (self->gateway, gateway_error_cb, self);
+  self->mqtt_host = g_strdup (host);
+  self->mqtt_port = port;
+  return TRUE;
+}
+
 static void
 xa_demo_server_dispose (GObject *object)
 {
@@ -1097,6 +1245,13 @@ xa_demo_server_finalize (GObject *object)
 {
   XaDemoServer *self = XA_DEMO_SERVER (object);
 
+  g_clear_pointer (&self->gateway_link, xa_mqtt_link_free);
+  if (self->gateway != NULL)
+    {
+      mosquitto_disconnect (self->gateway);
+      mosquitto_destroy (self->gateway);
+    }
+  g_free (self->mqtt_host);
   g_hash_table_unref (self->devices);
   g_hash_table_unref (self->last_headers);
   g_hash_table_unref (self->last_bodies);

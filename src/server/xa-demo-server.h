@@ -44,6 +44,8 @@ typedef enum
   XA_DEMO_MODE_ACTIVATE_404,
   XA_DEMO_MODE_OTA_400,
   XA_DEMO_MODE_DATED_TOKENS,
+  XA_DEMO_MODE_MQTT_NO_UDP,
+  XA_DEMO_MODE_MQTT_NULL_TOPIC,
   XA_DEMO_N_MODES
 } XaDemoMode;
 
@@ -77,6 +79,12 @@ SoupMessageHeaders *xa_demo_server_get_last_headers (XaDemoServer *self,
                                            const char    *kind);
 const char   *xa_demo_server_get_last_body (XaDemoServer *self,
                                            const char    *kind);
+gboolean      xa_demo_server_set_mqtt_broker (XaDemoServer *self,
+                                              const char   *host,
+                                              int           port,
+                                              const char   *username,
+                                              const char   *password,
+                                              GError      **error);
 guint         xa_demo_server_get_request_count (XaDemoServer *self,
                                            const char    *kind);
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <locale.h>
@@ -31,6 +33,9 @@ main (int   argc,
   g_autoptr(GString) modes = g_string_new (NULL);
   int port = 0;
   int code_lifetime = 300;
+  g_autofree char *mqtt_broker = NULL;
+  g_autofree char *mqtt_user = NULL;
+  g_autofree char *mqtt_password = NULL;
   XaDemoMode mode = XA_DEMO_MODE_OFFICIAL;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Port to listen on (0 picks a free one)"), N_("PORT") },
@@ -38,6 +43,9 @@ main (int   argc,
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("Serve HTTPS with this PEM certificate"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("Private key of the certificate"), N_("FILE") },
     { "code-lifetime", 0, 0, G_OPTION_ARG_INT, &code_lifetime, N_("Seconds an activation code stays valid"), N_("SECONDS") },
+    { "mqtt-broker", 0, 0, G_OPTION_ARG_STRING, &mqtt_broker, N_("Be the MQTT gateway on this broker (mqtt-* modes)"), N_("HOST:PORT") },
+    { "mqtt-user", 0, 0, G_OPTION_ARG_STRING, &mqtt_user, N_("The gateway’s user name on the broker"), N_("USER") },
+    { "mqtt-password", 0, 0, G_OPTION_ARG_STRING, &mqtt_password, N_("The gateway’s password on the broker"), N_("PASSWORD") },
     { NULL }
   };
 
@@ -92,6 +100,24 @@ main (int   argc,
     {
       g_printerr (_("Could not listen on port %d: %s\n"), port, error->message);
       return 1;
+    }
+
+  if (mqtt_broker != NULL)
+    {
+      const char *colon = strrchr (mqtt_broker, ':');
+      gint64 mqtt_port = 0;
+      g_autofree char *host = colon ? g_strndup (mqtt_broker, colon - mqtt_broker) : NULL;
+
+      if (host == NULL || !g_ascii_string_to_signed (colon + 1, 10, 1, 65535, &mqtt_port, NULL))
+        {
+          g_printerr (_("The MQTT broker is given as HOST:PORT, such as 127.0.0.1:1883.\n"));
+          return 2;
+        }
+      if (!xa_demo_server_set_mqtt_broker (server, host, (int) mqtt_port, mqtt_user, mqtt_password, &error))
+        {
+          g_printerr (_("Could not connect to the MQTT broker: %s\n"), error->message);
+          return 1;
+        }
     }
 
   ota = xa_demo_server_get_url (server, mode, "ota");

@@ -77,8 +77,11 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gboolean activating = s != NULL && xa_device_session_get_activation (s) != NULL;
   gboolean has_token = s != NULL && xa_device_session_get_token (s) != NULL;
   gboolean free = ready && !busy;
+  /* Over MQTT there is no token: the broker login is tested. */
+  gboolean testable = has_token || (s != NULL && g_strcmp0 (xa_device_get_transport (xa_device_session_get_device (s)),
+                                                            "mqtt") == 0);
 
-  gtk_widget_action_set_enabled (w, "device.test", free && has_token);
+  gtk_widget_action_set_enabled (w, "device.test", free && testable);
   gtk_widget_action_set_enabled (w, "device.activate", free);
   gtk_widget_action_set_enabled (w, "device.refresh", free);
   gtk_widget_action_set_enabled (w, "device.cancel-activation", activating);
@@ -118,7 +121,7 @@ tested_cb (GObject      *object,
     {
       /* Translators: the first %s says how the activation ended, the second is a verdict such as “Token is valid” */
       g_autofree char *text = g_strdup_printf (_("%s Then the Test said: %s."), op->activated,
-                                               xa_verdict_get_title (report->verdict));
+                                               xa_report_get_title (report));
 
       xa_activation_view_show_done (op->page->activation_view, op->activated_title, text,
                                     op->activated_well && report->verdict == XA_VERDICT_VALID);
@@ -173,16 +176,14 @@ activated_cb (GObject      *object,
   else if (outcome != XA_ACTIVATION_OUTCOME_MQTT_ONLY)
     text = g_strdup_printf (_("%s A Test checks the token now."), described);
   else
-    text = g_steal_pointer (&described);
+    text = g_strdup_printf (_("%s A Test checks the MQTT login now."), described);
   if (op_shown (op))
     xa_activation_view_show_done (self->activation_view, xa_activation_outcome_get_title (outcome), text,
                                   saved && outcome == XA_ACTIVATION_OUTCOME_ACTIVATED);
   else
     _xa_device_page_toast (self, text);
 
-  if (outcome == XA_ACTIVATION_OUTCOME_MQTT_ONLY)
-    return;
-  /* What the user came for: does the token work? */
+  /* What the user came for: does the token (or the MQTT login) work? */
   /* On the device activated, whichever is shown now. */
   test_op = op_new_for (self, op->session);
   test_op->activated_title = g_strdup (xa_activation_outcome_get_title (outcome));

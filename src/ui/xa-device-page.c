@@ -105,7 +105,7 @@ update_verdict (XaDevicePage *self)
     {
       icon = xa_verdict_get_icon_name (verdict);
       severity = xa_verdict_get_severity (verdict);
-      gtk_label_set_label (self->verdict_title, xa_verdict_get_title (verdict));
+      gtk_label_set_label (self->verdict_title, xa_verdict_get_title_over (verdict, xa_device_get_transport (device)));
       gtk_label_set_label (self->verdict_advice, xa_device_get_last_message (device));
       /* Selectable for copying, but not shown selected on arrival. */
       gtk_label_select_region (self->verdict_advice, 0, 0);

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "xa-mqtt-probe.h"
+#include "xa-net.h"
+#include "xa-test-util.h"
+
+/* The MQTT Test against a real broker (Debian's mosquitto, one per test)
+ * and the demo server as the MQTT gateway. */
+
+#define CLIENT "GID_default@@@02_55_44_33_22_11@@@c"
+
+typedef struct
+{
+  XaTestBroker *broker;
+  XaDemoServer *server;
+  char         *endpoint;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->broker = xa_test_broker_start ();
+  f->server = xa_test_server_new (XA_DEMO_MODE_MQTT_ONLY, FALSE);
+  g_assert_true (xa_demo_server_set_mqtt_broker (f->server, "127.0.0.1", f->broker->port,
+                                                 "gateway", "gateway-password", &error));
+  g_assert_no_error (error);
+  f->endpoint = g_strdup_printf ("mqtt://127.0.0.1:%d", f->broker->port);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->server);
+  xa_test_broker_stop (f->broker);
+  g_free (f->endpoint);
+  xa_net_set_ca_file (NULL, NULL);
+}
+
+/* A device's MQTT details as the demo server hands them out in @mode. */
+static XaReport *
+probe (Fixture      *f,
+       const char   *endpoint,
+       const char   *mode,
+       const char   *username,
+       const char   *password,
+       guint         timeout_ms,
+       GCancellable *cancellable)
+{
+  g_autofree char *publish = g_strdup_printf ("device-server/%s/%s", mode, CLIENT);
+  g_autofree char *subscribe = g_strdup_printf ("devices/p2p/%s", CLIENT);
+  XaMqttTarget target = {
+    .endpoint = endpoint ? endpoint : f->endpoint,
+    .client_id = CLIENT,
+    .username = username ? username : "demo-user",
+    .password = password ? password : "demo-mqtt-password",
+    .publish_topic = publish,
+    .subscribe_topic = g_str_equal (mode, "mqtt-null-topic") ? "null" : subscribe,
+  };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  XaReport *report;
+
+  xa_mqtt_probe_async (&target, timeout_ms, cancellable, xa_test_capture_cb, &result);
+  report = xa_mqtt_probe_finish (xa_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_test_message ("%s: %s", xa_verdict_to_id (report->verdict), report->advice);
+  return report;
+}
+
+static void
+test_valid (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, NULL, "mqtt-only", NULL, NULL, 5000, NULL);
+  g_autofree char *details = NULL;
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
+  g_assert_cmpstr (r->udp_endpoint, ==, "127.0.0.1:8884");
+  g_assert_nonnull (r->session_id);
+  g_assert_cmpint (r->latency_ms, >=, 0);
+  g_assert_cmpstr (r->mqtt_endpoint, ==, f->endpoint);
+  details = xa_report_format_details (r);
+  g_assert_nonnull (strstr (details, "UDP audio server: 127.0.0.1:8884"));
+  g_assert_cmpuint (xa_demo_server_get_request_count (f->server, "mqtt-hello"), ==, 1);
+  /* It says goodbye for the session, as a board does. */
+  XA_TEST_WAIT_UNTIL (xa_demo_server_get_request_count (f->server, "mqtt-goodbye") == 1);
+}
+
+static void
+test_wrong_password (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, NULL, "mqtt-only", NULL, "not-the-password", 5000, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_REJECTED);
+  g_assert_true (strstr (r->advice, "bad user name or password") || strstr (r->advice, "not authorised"));
+  g_assert_cmpuint (xa_demo_server_get_request_count (f->server, "mqtt-hello"), ==, 0);
+}
+
+/* A client the ACL does not let read its answer topic: mosquitto grants
+ * the subscription (MQTT 3.1.1, as boards speak it) and drops what the
+ * gateway sends, so the hello goes unanswered; the advice names the
+ * access rules and the topic. */
+static void
+test_acl_denied (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, NULL, "mqtt-only", "blocked", "blocked-password", 1000, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_TIMEOUT);
+  g_assert_nonnull (strstr (r->advice, "access rules let this client read “devices/p2p/" CLIENT "”"));
+  g_assert_cmpuint (xa_demo_server_get_request_count (f->server, "mqtt-hello"), ==, 1);
+}
+
+static void
+test_port_closed (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *closed = g_strdup_printf ("mqtt://127.0.0.1:%d", xa_test_free_port ());
+  g_autoptr(XaReport) r = probe (f, closed, "mqtt-only", NULL, NULL, 5000, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_UNREACHABLE);
+  g_assert_nonnull (strstr (r->advice, "Could not connect to the MQTT broker"));
+}
+
+/* The TLS listener's certificate is the demo's own: refused until its CA
+ * file is trusted, then verified. */
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *tls = g_strdup_printf ("127.0.0.1:%d", f->broker->tls_port);
+  g_autofree char *ca = xa_test_data_path ("demo-cert.pem");
+  g_autoptr(XaReport) untrusted = probe (f, tls, "mqtt-only", NULL, NULL, 5000, NULL);
+  g_autoptr(XaReport) trusted = NULL;
+
+  g_assert_cmpint (untrusted->verdict, ==, XA_VERDICT_TLS_ERROR);
+  g_assert_nonnull (strstr (untrusted->advice, "CA file"));
+
+  g_assert_true (xa_net_set_ca_file (ca, NULL));
+  trusted = probe (f, tls, "mqtt-only", NULL, NULL, 5000, NULL);
+  g_assert_cmpint (trusted->verdict, ==, XA_VERDICT_VALID);
+}
+
+static void
+test_no_gateway (Fixture       *f,
+                 gconstpointer  data)
+{
+  /* Nobody answers on this topic: the broker is up, the gateway is not. */
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(XaReport) r = probe (f, NULL, "no-such-gateway", NULL, NULL, 1000, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_TIMEOUT);
+  g_assert_nonnull (strstr (r->advice, "did not answer the hello within 1 seconds"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+}
+
+static void
+test_no_udp (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, NULL, "mqtt-no-udp", NULL, NULL, 5000, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
+  g_assert_nonnull (strstr (r->advice, "no “udp” section"));
+}
+
+/* subscribe_topic "null": nothing to subscribe to, so a plain broker
+ * never delivers the answer; it says so. */
+static void
+test_null_topic (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(XaReport) r = probe (f, NULL, "mqtt-null-topic", NULL, NULL, 1000, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_TIMEOUT);
+  g_assert_nonnull (strstr (r->advice, "(“null”)"));
+  g_assert_cmpuint (xa_demo_server_get_request_count (f->server, "mqtt-hello"), ==, 1);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(XaReport) r = NULL;
+
+  g_cancellable_cancel (cancellable);
+  r = probe (f, NULL, "mqtt-only", NULL, NULL, 5000, cancellable);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_CANCELLED);
+}
+
+static gboolean
+set_flag (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A connected gateway waits on its socket: the main loop sleeps (a link
+ * that told GLib its socket again at every turn once woke it for ever,
+ * at 100 % CPU). */
+static void
+test_idle (Fixture       *f,
+           gconstpointer  data)
+{
+  gboolean done = FALSE;
+  guint turns = 0;
+
+  g_timeout_add (1000, set_flag, &done);
+  while (!done)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      turns++;
+    }
+  g_assert_cmpuint (turns, <, 20);
+}
+
+static void
+test_endpoints (void)
+{
+  const struct { const char *in; const char *host; int port; gboolean tls; } cases[] = {
+    { "mqtt.xiaozhi.me", "mqtt.xiaozhi.me", 8883, TRUE },
+    { "192.0.2.1:1883", "192.0.2.1", 1883, FALSE },
+    { "broker.example:8883", "broker.example", 8883, TRUE },
+    { "mqtt://broker.example", "broker.example", 1883, FALSE },
+    { "mqtt://127.0.0.1:4000", "127.0.0.1", 4000, FALSE },
+    { "mqtts://broker.example:4000", "broker.example", 4000, TRUE },
+  };
+  const char *bad[] = { "", ":1883", "host:0", "host:99999", "host:x", "bad host:1883" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *host = NULL;
+      int port;
+      gboolean tls;
+
+      g_assert_true (xa_mqtt_parse_endpoint (cases[i].in, &host, &port, &tls));
+      g_assert_cmpstr (host, ==, cases[i].host);
+      g_assert_cmpint (port, ==, cases[i].port);
+      g_assert_cmpint (tls, ==, cases[i].tls);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *host = NULL;
+      int port;
+      gboolean tls;
+
+      g_assert_false (xa_mqtt_parse_endpoint (bad[i], &host, &port, &tls));
+    }
+}
+
+#define ADD(path, func) g_test_add ("/xa/mqtt/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/xa/mqtt/endpoints", test_endpoints);
+  ADD ("valid", test_valid);
+  ADD ("wrong-password", test_wrong_password);
+  ADD ("acl-denied", test_acl_denied);
+  ADD ("port-closed", test_port_closed);
+  ADD ("tls", test_tls);
+  ADD ("no-gateway", test_no_gateway);
+  ADD ("no-udp", test_no_udp);
+  ADD ("null-topic", test_null_topic);
+  ADD ("cancel", test_cancel);
+  ADD ("idle", test_idle);
+  return g_test_run ();
+}
