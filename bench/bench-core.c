@@ -7,6 +7,7 @@
 #include "xa-export.h"
 #include "xa-json-edit.h"
 #include "xa-token-test.h"
+#include "xa-mqtt-probe.h"
 #include "xa-test-util.h"
 
 /* How fast the core does what users wait for. Not a test: it prints
@@ -88,6 +89,72 @@ bench_token_test (void)
            seconds_since (start) * 1000 / n, worst * 1000, n);
 }
 
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The Test over each road, median of 20: the WebSocket (OTA check, hello,
+ * and the 400 ms wait for an unknown-device message) and MQTT (connect,
+ * subscribe, hello, goodbye) against a local mosquitto with the demo
+ * server as gateway. */
+static void
+bench_transports (void)
+{
+  XaTestBroker *broker = xa_test_broker_start ();
+  g_autoptr(XaDemoServer) server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
+  g_autofree char *ota = xa_demo_server_get_url (server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *ws = xa_demo_server_get_url (server, XA_DEMO_MODE_OFFICIAL, "ws");
+  g_autoptr(XaIdentity) id = xa_identity_new ("02:00:00:00:be:02", NULL, NULL, NULL);
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autoptr(XaOtaAnswer) bound = NULL;
+  double ws_ms[20], mqtt_ms[20];
+
+  g_assert_true (xa_demo_server_set_mqtt_broker (server, "127.0.0.1", broker->port, "gateway", "gateway-password", NULL));
+  xa_ota_check_async (ota, id, 0, NULL, xa_test_capture_cb, &first);
+  answer = xa_ota_check_finish (xa_test_wait (&first), NULL);
+  g_free (xa_demo_server_bind_code (server, answer->code));
+  xa_ota_check_async (ota, id, 0, NULL, xa_test_capture_cb, &second);
+  bound = xa_ota_check_finish (xa_test_wait (&second), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ws_ms); i++)
+    {
+      g_autoptr(GAsyncResult) ws_result = NULL;
+      g_autoptr(GAsyncResult) mqtt_result = NULL;
+      g_autoptr(XaReport) ws_report = NULL;
+      g_autoptr(XaReport) mqtt_report = NULL;
+      XaMqttTarget target = {
+        .endpoint = bound->mqtt_endpoint, .client_id = bound->mqtt_client_id, .username = bound->mqtt_username,
+        .password = bound->mqtt_password, .publish_topic = bound->mqtt_publish_topic,
+        .subscribe_topic = bound->mqtt_subscribe_topic,
+      };
+      gint64 start = g_get_monotonic_time ();
+
+      xa_token_test_async (ota, ws, bound->token, id, 2000, NULL, xa_test_capture_cb, &ws_result);
+      ws_report = xa_token_test_finish (xa_test_wait (&ws_result), NULL);
+      ws_ms[i] = seconds_since (start) * 1000;
+      start = g_get_monotonic_time ();
+      xa_mqtt_probe_async (&target, 2000, NULL, xa_test_capture_cb, &mqtt_result);
+      mqtt_report = xa_mqtt_probe_finish (xa_test_wait (&mqtt_result), NULL);
+      mqtt_ms[i] = seconds_since (start) * 1000;
+      if (ws_report->verdict != XA_VERDICT_VALID || mqtt_report->verdict != XA_VERDICT_VALID)
+        g_error ("the Tests said %s and %s", xa_verdict_to_id (ws_report->verdict),
+                 xa_verdict_to_id (mqtt_report->verdict));
+    }
+  qsort (ws_ms, G_N_ELEMENTS (ws_ms), sizeof (double), compare_doubles);
+  qsort (mqtt_ms, G_N_ELEMENTS (mqtt_ms), sizeof (double), compare_doubles);
+  g_print ("test-websocket         %6.2f ms median of 20\n", (ws_ms[9] + ws_ms[10]) / 2);
+  g_print ("test-mqtt              %6.2f ms median of 20\n", (mqtt_ms[9] + mqtt_ms[10]) / 2);
+  g_clear_object (&server);
+  xa_test_broker_stop (broker);
+}
+
 /* Adding a device to a list of 10,000 (a classroom's worth of boards, many
  * times over): the goal is under 50 ms. */
 static void
@@ -155,7 +222,12 @@ main (int   argc,
     { "config-json-edit", bench_json_edit },
     { "token-test", bench_token_test },
     { "store-add", bench_store_add },
+    { "transports", bench_transports },
   };
+
+  /* The test data (the demo certificate the broker serves). */
+  if (g_getenv ("G_TEST_SRCDIR") == NULL)
+    g_setenv ("G_TEST_SRCDIR", XA_TESTS_SRCDIR, TRUE);
 
   g_test_init (&argc, &argv, NULL);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);

@@ -422,6 +422,68 @@ activate_saved (Fixture    *f,
   return token;
 }
 
+/* The official server offers both roads (py-xiaozhi takes the WebSocket,
+ * boards take MQTT): --transport all tests each, prints a JSON array, and
+ * exits with the largest status. */
+static void
+test_transports (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *single = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SELF_HOSTED, "ota");
+  g_autofree char *token = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  XaTestBroker *broker = xa_test_broker_start ();
+  g_auto(Run) add = { 0 };
+  g_auto(Run) add_single = { 0 };
+  g_auto(Run) all = { 0 };
+  g_auto(Run) mqtt = { 0 };
+  g_auto(Run) broken = { 0 };
+  g_auto(Run) no_mqtt = { 0 };
+  g_auto(Run) bogus = { 0 };
+  g_auto(Run) url_mqtt = { 0 };
+  JsonArray *array;
+
+  g_assert_true (xa_demo_server_set_mqtt_broker (f->server, "127.0.0.1", broker->port, "gateway",
+                                                 "gateway-password", NULL));
+  run_cli (&add, "device", "add", "Both", "--ota-url", ota, "--device-id", SAVED);
+  g_assert_cmpint (add.status, ==, 0);
+  token = activate_saved (f, "Both");
+
+  run_cli (&all, "test", "Both", "--transport", "all", "--json");
+  g_assert_cmpint (all.status, ==, 0);
+  node = json_from_string (all.out, NULL);
+  g_assert_nonnull (node);
+  array = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "transport"), ==, "websocket");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "verdict"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1), "transport"), ==, "mqtt");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1), "verdict"), ==, "valid");
+  assert_no_token (&all, token);
+
+  run_cli (&mqtt, "test", "Both", "--transport", "mqtt");
+  g_assert_cmpint (mqtt.status, ==, 0);
+  g_assert_true (g_str_has_prefix (mqtt.out, "✔ MQTT credentials work\n"));
+
+  /* The broker goes away: the worst verdict sets the exit status. */
+  xa_test_broker_stop (broker);
+  run_cli (&broken, "test", "Both", "--transport", "all");
+  g_assert_cmpint (broken.status, ==, 5);
+  g_assert_true (g_str_has_prefix (broken.out, "✔ Token is valid\n"));
+  g_assert_nonnull (strstr (broken.out, "\n✘ Server unreachable\n"));
+
+  run_cli (&add_single, "device", "add", "WebSocket only", "--ota-url", single);
+  g_assert_cmpint (add_single.status, ==, 0);
+  run_cli (&no_mqtt, "test", "WebSocket only", "--transport", "mqtt");
+  g_assert_cmpint (no_mqtt.status, ==, 1);
+  g_assert_nonnull (strstr (no_mqtt.err, "offered this device no MQTT"));
+  run_cli (&bogus, "test", "Both", "--transport", "udp");
+  g_assert_cmpint (bogus.status, ==, 2);
+  run_cli (&url_mqtt, "test", "--url", "ws://127.0.0.1:1/", "--transport", "mqtt");
+  g_assert_cmpint (url_mqtt.status, ==, 2);
+}
+
 static void
 test_saved_device_flow (Fixture       *f,
                         gconstpointer  data)
@@ -908,6 +970,7 @@ main (int   argc,
   g_test_add ("/xa/cli/hostile-token-not-kept", Fixture, NULL, fixture_setup, test_hostile_token_not_kept, fixture_teardown);
   g_test_add ("/xa/cli/activation-outcomes", Fixture, NULL, fixture_setup, test_activation_outcomes, fixture_teardown);
   g_test_add ("/xa/cli/manager-placeholder", Fixture, NULL, fixture_setup, test_manager_placeholder, fixture_teardown);
+  g_test_add ("/xa/cli/transports", Fixture, NULL, fixture_setup, test_transports, fixture_teardown);
   g_test_add ("/xa/cli/hostile-servers", Fixture, NULL, fixture_setup, test_hostile_servers, fixture_teardown);
   g_test_add ("/xa/cli/export-import", Fixture, NULL, fixture_setup, test_export_import, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)

@@ -611,32 +611,74 @@ cli_cmd_activate_saved (Cli        *cli,
   return status;
 }
 
+/* @transport: NULL for the road the server sends the device, "websocket",
+ * "mqtt", or "all" it offers (each verdict printed, JSON as an array;
+ * the exit status is the largest). */
 int
 cli_cmd_test_saved (Cli        *cli,
                     int         timeout_s,
-                    const char *name)
+                    const char *name,
+                    const char *transport)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XaDeviceSession) session = NULL;
-  g_autoptr(XaReport) report = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonArray) all = json_array_new ();
+  const char *roads[2] = { transport, NULL };
+  guint n = 1;
+  int status, worst = 0;
   XaDevice *device;
-  int status;
 
   if ((device = find_device (cli, name, &error)) == NULL)
     return cli_fail (cli, error);
   if ((session = open_session (cli, device, TRUE, &status)) == NULL)
     return status;
+  if (g_strcmp0 (transport, "all") == 0)
+    {
+      n = 0;
+      if (xa_device_session_get_token (session) != NULL)
+        roads[n++] = "websocket";
+      if (xa_device_get_mqtt_endpoint (device) != NULL)
+        roads[n++] = "mqtt";
+      if (n == 0)
+        {
+          g_set_error_literal (&error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NO_TOKEN,
+                               _("This device has no token yet: activate it first."));
+          return cli_fail (cli, error);
+        }
+    }
 
-  xa_device_session_test_async (session, (guint) timeout_s * 1000, cli->cancellable, cli_capture_cb, &result);
-  report = xa_device_session_test_finish (session, wait_for (cli, &result), &error);
-  if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return cli_fail (cli, error);
-  if (report == NULL)
-    report = cli_report_for_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(XaReport) report = NULL;
 
-  cli_print_report (cli, report);
-  return xa_verdict_get_exit_status (report->verdict);
+      g_clear_error (&error);
+      xa_device_session_test_over_async (session, roads[i], (guint) timeout_s * 1000, cli->cancellable,
+                                         cli_capture_cb, &result);
+      report = xa_device_session_test_finish (session, wait_for (cli, &result), &error);
+      if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return cli_fail (cli, error);
+      if (report == NULL)
+        report = cli_report_for_error (error);
+
+      if (n > 1 && cli->json)
+        json_array_add_element (all, xa_report_to_json (report));
+      else
+        {
+          if (i > 0)
+            g_print ("\n");
+          cli_print_report (cli, report);
+        }
+      worst = MAX (worst, xa_verdict_get_exit_status (report->verdict));
+      if (report->verdict == XA_VERDICT_CANCELLED)
+        break;
+    }
+  if (n > 1 && cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), all);
+      cli_print_json (node);
+    }
+  return worst;
 }
 
 int

@@ -506,9 +506,13 @@ cmd_test (Cli   *cli,
   g_autofree char *token = NULL;
   g_autofree char *device_id = NULL;
   g_autofree char *client_id = NULL;
+  g_autofree char *transport = NULL;
   int timeout_s = 10;
   GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &ws_url, N_("WebSocket URL"), N_("URL") },
+    { "transport", 0, 0, G_OPTION_ARG_STRING, &transport,
+      N_("With NAME: websocket, mqtt, or all the server offers (default: the one it sends the device to)"),
+      N_("TRANSPORT") },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Access token; “-” reads it from standard input (default: $XIAOZHI_TOKEN)"), N_("TOKEN") },
     { "device-id", 0, 0, G_OPTION_ARG_STRING, &device_id, N_("Device-Id, a MAC address"), N_("MAC") },
     { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, N_("Client-Id, a UUID"), N_("UUID") },
@@ -529,8 +533,12 @@ cmd_test (Cli   *cli,
     return cli_usage_error ("test", _("Unexpected argument."));
   if (timeout_s <= 0 || timeout_s > CLI_MAX_TIMEOUT_S)
     return cli_usage_error ("test", _("The timeout must be a number of seconds between 1 and 86400."));
+  if (transport != NULL && !g_strv_contains ((const char * const[]) { "websocket", "mqtt", "all", NULL }, transport))
+    return cli_usage_error ("test", _("The transport is websocket, mqtt or all."));
   if (argc == 2)
-    return cli_cmd_test_saved (cli, timeout_s, argv[1]);
+    return cli_cmd_test_saved (cli, timeout_s, argv[1], transport);
+  if (transport != NULL && !g_str_equal (transport, "websocket"))
+    return cli_usage_error ("test", _("Only a saved device (NAME) can be tested over MQTT."));
 
   if (ws_url == NULL && ota_url == NULL)
     return cli_usage_error ("test", _("Give the WebSocket URL with --url."));

@@ -67,6 +67,6 @@ int          cli_cmd_refresh          (Cli *cli, int argc, char **argv);
 int          cli_cmd_export           (Cli *cli, int argc, char **argv);
 int          cli_cmd_import           (Cli *cli, int argc, char **argv);
 int          cli_cmd_activate_saved   (Cli *cli, int timeout_s, int poll_ms, const char *name);
-int          cli_cmd_test_saved       (Cli *cli, int timeout_s, const char *name);
+int          cli_cmd_test_saved       (Cli *cli, int timeout_s, const char *name, const char *transport);
 
 G_END_DECLS

@@ -712,21 +712,34 @@ test_cb (GObject      *object,
   test_done (task);
 }
 
+/* Tests the device over @transport: "websocket" (its token), "mqtt" (its
+ * broker login, when the server offered MQTT), or NULL for the road the
+ * server sends it: MQTT for an MQTT-only device, else the WebSocket. The
+ * verdict is recorded either way; finish with _test_finish(). */
 void
-xa_device_session_test_async (XaDeviceSession     *self,
-                              guint                timeout_ms,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+xa_device_session_test_over_async (XaDeviceSession     *self,
+                                   const char          *transport,
+                                   guint                timeout_ms,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
 {
   GTask *task = op_begin (self, xa_device_session_test_async, TRUE, cancellable, callback, user_data);
   g_autoptr(XaIdentity) identity = NULL;
 
   if (task == NULL)
     return;
-  /* A device the server sends to MQTT is tested there, as a board would
-   * talk: its broker, its credentials, its topics. */
-  if (g_str_equal (xa_device_get_transport (self->device), "mqtt"))
+  if (transport == NULL)
+    transport = xa_device_get_transport (self->device);
+  if (g_str_equal (transport, "mqtt") && xa_device_get_mqtt_endpoint (self->device) == NULL)
+    {
+      op_end (task, g_error_new_literal (XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NO_MQTT,
+                                         _("The server offered this device no MQTT. Refresh the token to ask it again.")));
+      return;
+    }
+  /* Over MQTT as a board would talk: its broker, its credentials, its
+   * topics. */
+  if (g_str_equal (transport, "mqtt"))
     {
       g_autofree char *client_id = NULL, *username = NULL, *publish = NULL, *subscribe = NULL;
       XaMqttTarget target = { 0 };
@@ -755,6 +768,16 @@ xa_device_session_test_async (XaDeviceSession     *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
   xa_token_test_async (xa_device_get_ota_url (self->device), xa_device_get_websocket_url (self->device),
                        self->token, identity, timeout_ms, op_cancellable (task), test_cb, task);
+}
+
+void
+xa_device_session_test_async (XaDeviceSession     *self,
+                              guint                timeout_ms,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  xa_device_session_test_over_async (self, NULL, timeout_ms, cancellable, callback, user_data);
 }
 
 XaReport *

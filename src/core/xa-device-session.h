@@ -17,6 +17,7 @@ typedef enum
   XA_DEVICE_SESSION_ERROR_NOT_ACTIVATED,
   XA_DEVICE_SESSION_ERROR_INVALID,
   XA_DEVICE_SESSION_ERROR_TOKEN_NOT_SAVED,
+  XA_DEVICE_SESSION_ERROR_NO_MQTT,
 } XaDeviceSessionError;
 
 /* Where an export goes. */
@@ -64,6 +65,12 @@ gboolean         xa_device_session_add_finish       (XaDeviceSession     *self,
                                                      GError             **error);
 
 void             xa_device_session_test_async       (XaDeviceSession     *self,
+                                                     guint                timeout_ms,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+void             xa_device_session_test_over_async  (XaDeviceSession     *self,
+                                                     const char          *transport,
                                                      guint                timeout_ms,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,

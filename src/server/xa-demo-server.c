@@ -475,6 +475,27 @@ lookup_device (XaDemoServer      *self,
   return device;
 }
 
+/* Where a device of @mode talks MQTT: the broker and topics of this
+ * server's gateway once it has one (the mode rides in the publish topic,
+ * the answer comes on the device's own), else a placeholder. */
+static void
+mqtt_details (XaDemoServer  *self,
+              XaDemoMode     mode,
+              const char    *client,
+              char         **endpoint,
+              char         **publish,
+              char         **subscribe)
+{
+  g_autofree char *topic_client = g_strdelimit (g_strdup (client), "/#+", '_');
+
+  *endpoint = self->mqtt_host ? g_strdup_printf ("mqtt://%s:%d", self->mqtt_host, self->mqtt_port)
+                              : g_strdup ("127.0.0.1:1883");
+  *publish = self->mqtt_host ? g_strdup_printf ("device-server/%s/%s", mode_nicks[mode], topic_client)
+                             : g_strdup ("device-server");
+  *subscribe = self->mqtt_host && mode != XA_DEMO_MODE_MQTT_NULL_TOPIC
+                 ? g_strdup_printf ("devices/p2p/%s", topic_client) : g_strdup ("null");
+}
+
 static void
 handle_ota (XaDemoServer      *self,
             XaDemoMode         mode,
@@ -532,15 +553,8 @@ handle_ota (XaDemoServer      *self,
       g_autofree char *subscribe = NULL;
       g_autofree char *text = NULL;
 
-      g_strdelimit (client, ":/#+", '_');
-      /* With a broker, the gateway's topics: the mode rides in the device's
-       * publish topic, the answer comes on the device's own topic. */
-      endpoint = self->mqtt_host ? g_strdup_printf ("mqtt://%s:%d", self->mqtt_host, self->mqtt_port)
-                                 : g_strdup ("127.0.0.1:1883");
-      publish = self->mqtt_host ? g_strdup_printf ("device-server/%s/%s", mode_nicks[mode], client)
-                                : g_strdup ("device-server");
-      subscribe = self->mqtt_host && mode != XA_DEMO_MODE_MQTT_NULL_TOPIC
-                    ? g_strdup_printf ("devices/p2p/%s", client) : g_strdup ("null");
+      g_strdelimit (client, ":", '_');
+      mqtt_details (self, mode, client, &endpoint, &publish, &subscribe);
       text = g_strdup_printf ("{\"server_time\":{\"timestamp\":%" G_GINT64_FORMAT ",\"timezone_offset\":480},"
                               "\"firmware\":{\"version\":\"1.6.0\",\"url\":\"\"},"
                               "\"mqtt\":{\"endpoint\":\"%s\",\"client_id\":\"%s\","
@@ -644,20 +658,24 @@ handle_ota (XaDemoServer      *self,
       g_autofree char *mqtt_client = g_strdup_printf ("GID_test@@@%s@@@%s",
                                                       device->device_id,
                                                       device->client_id ? device->client_id : "");
+      g_autofree char *endpoint = NULL, *publish = NULL, *subscribe = NULL;
+
+      g_strdelimit (mqtt_client, ":", '_');
+      mqtt_details (self, mode, mqtt_client, &endpoint, &publish, &subscribe);
       json_builder_set_member_name (b, "mqtt");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "endpoint");
-      json_builder_add_string_value (b, "127.0.0.1:1883");
+      json_builder_add_string_value (b, endpoint);
       json_builder_set_member_name (b, "client_id");
       json_builder_add_string_value (b, mqtt_client);
       json_builder_set_member_name (b, "username");
-      json_builder_add_string_value (b, "demo");
+      json_builder_add_string_value (b, "demo-user");
       json_builder_set_member_name (b, "password");
       json_builder_add_string_value (b, "demo-mqtt-password");
       json_builder_set_member_name (b, "publish_topic");
-      json_builder_add_string_value (b, "device-server");
+      json_builder_add_string_value (b, publish);
       json_builder_set_member_name (b, "subscribe_topic");
-      json_builder_add_string_value (b, "null");
+      json_builder_add_string_value (b, subscribe);
       json_builder_end_object (b);
     }
 
@@ -1187,7 +1205,7 @@ gateway_error_cb (int      rc,
                   int      saved_errno,
                   gpointer user_data)
 {
-  g_warning ("demo MQTT gateway: %s", mosquitto_strerror (rc));
+  g_message ("demo MQTT gateway: %s", mosquitto_strerror (rc));
 }
 
 /* Makes the server an MQTT gateway too: the mqtt-* modes hand out this
