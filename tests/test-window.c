@@ -1043,6 +1043,29 @@ test_mqtt (Fixture       *f,
   WAIT_UNTIL (xa_device_session_get_busy (shown_session (f)));
   WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
   g_assert_cmpstr (page_label (f, "verdict_title"), ==, "MQTT credentials work");
+  g_assert_false (gtk_widget_get_visible (page_child (f, "mqtt_verdict_label")));
+
+  /* A WebSocket device the server also offered MQTT (as the cloud does):
+   * its Test takes both roads, the MQTT verdict on a line of its own. */
+  {
+    XaDevice *both = add_device (f, "Both roads", XA_DEMO_MODE_OFFICIAL, "not-the-token");
+    g_autofree char *endpoint = g_strdup_printf ("mqtt://127.0.0.1:%d", broker->port);
+    g_autoptr(GAsyncResult) saved = NULL;
+
+    g_object_set (both, "mqtt-endpoint", endpoint, "mqtt-client-id", "both-client", "mqtt-username", "demo-user",
+                  "mqtt-publish-topic", "device-server/official/both-client",
+                  "mqtt-subscribe-topic", "devices/p2p/both-client", NULL);
+    xa_token_store_save_async (both, XA_SECRET_MQTT_PASSWORD, "demo-mqtt-password", NULL, xa_test_capture_cb, &saved);
+    g_assert_true (xa_token_store_save_finish (xa_test_wait (&saved), NULL));
+    select_and_test (f, both);
+    WAIT_UNTIL (xa_device_get_last_mqtt_verdict (both) != NULL);
+    WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+    g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Device not activated");
+    g_assert_true (gtk_widget_get_visible (page_child (f, "mqtt_verdict_label")));
+    g_assert_cmpstr (page_label (f, "mqtt_verdict_label"), ==, "Over MQTT, as boards talk: MQTT credentials work");
+    /* The list shows the worse of the two. */
+    g_assert_cmpstr (xa_device_get_status (both), ==, "Device not activated");
+  }
   xa_test_broker_stop (broker);
 }
 

@@ -21,6 +21,7 @@ struct _XaDevice
   char    *last_verdict;
   char    *last_message;
   char    *last_details;
+  char    *last_mqtt_verdict;
   char    *mqtt_endpoint;
   char    *mqtt_client_id;
   char    *mqtt_username;
@@ -50,6 +51,7 @@ enum {
   PROP_LAST_VERDICT,
   PROP_LAST_MESSAGE,
   PROP_LAST_DETAILS,
+  PROP_LAST_MQTT_VERDICT,
   PROP_MQTT_ENDPOINT,
   PROP_MQTT_CLIENT_ID,
   PROP_MQTT_USERNAME,
@@ -85,6 +87,9 @@ static const struct
   { PROP_LAST_VERDICT, "last_verdict", G_STRUCT_OFFSET (XaDevice, last_verdict), FALSE },
   { PROP_LAST_MESSAGE, "last_message", G_STRUCT_OFFSET (XaDevice, last_message), FALSE },
   { PROP_LAST_DETAILS, "last_details", G_STRUCT_OFFSET (XaDevice, last_details), FALSE },
+  /* A WebSocket device the server also offered MQTT (as the official cloud
+   * does: boards take MQTT): the verdict of its MQTT Test. */
+  { PROP_LAST_MQTT_VERDICT, "last_mqtt_verdict", G_STRUCT_OFFSET (XaDevice, last_mqtt_verdict), FALSE },
   { PROP_MQTT_ENDPOINT, "mqtt_endpoint", G_STRUCT_OFFSET (XaDevice, mqtt_endpoint), FALSE },
   { PROP_MQTT_CLIENT_ID, "mqtt_client_id", G_STRUCT_OFFSET (XaDevice, mqtt_client_id), FALSE },
   { PROP_MQTT_USERNAME, "mqtt_username", G_STRUCT_OFFSET (XaDevice, mqtt_username), FALSE },
@@ -356,6 +361,7 @@ const char *xa_device_get_panel_url (XaDevice *self) { return self->panel_url; }
 const char *xa_device_get_websocket_url (XaDevice *self) { return self->websocket_url; }
 gint64 xa_device_get_activated_at (XaDevice *self) { return self->activated_at; }
 const char *xa_device_get_last_verdict (XaDevice *self) { return self->last_verdict; }
+const char *xa_device_get_last_mqtt_verdict (XaDevice *self) { return self->last_mqtt_verdict; }
 const char *xa_device_get_last_message (XaDevice *self) { return self->last_message; }
 gint64 xa_device_get_last_test_at (XaDevice *self) { return self->last_test_at; }
 
@@ -379,6 +385,27 @@ xa_device_set_token_unsaved (XaDevice *self,
     set_int (self, 2, unsaved ? g_get_real_time () / G_USEC_PER_SEC : 0);
 }
 
+/* The verdict a list shows: the worse of its own road's and, when the
+ * server also offered MQTT, its MQTT Test's. */
+static gboolean
+shown_verdict (XaDevice    *self,
+               XaVerdict   *verdict,
+               const char **transport)
+{
+  XaVerdict mqtt;
+
+  if (!xa_verdict_from_id (self->last_verdict, verdict))
+    return FALSE;
+  *transport = self->transport;
+  if (xa_verdict_from_id (self->last_mqtt_verdict, &mqtt) &&
+      xa_verdict_get_exit_status (mqtt) > xa_verdict_get_exit_status (*verdict))
+    {
+      *verdict = mqtt;
+      *transport = "mqtt";
+    }
+  return TRUE;
+}
+
 /* What a list shows for the device, and its icon: a token the keyring did
  * not keep first (nothing else is true until it is saved), then its last
  * verdict, else whether it is activated. Translated. */
@@ -386,11 +413,12 @@ const char *
 xa_device_get_status (XaDevice *self)
 {
   XaVerdict verdict;
+  const char *transport;
 
   if (xa_device_get_token_unsaved (self))
     return _("Token not saved");
-  if (xa_verdict_from_id (self->last_verdict, &verdict))
-    return xa_verdict_get_title_over (verdict, self->transport);
+  if (shown_verdict (self, &verdict, &transport))
+    return xa_verdict_get_title_over (verdict, transport);
   if (g_strcmp0 (self->transport, "mqtt") == 0)
     return _("Talks MQTT");
   if (g_strcmp0 (self->outcome, "no-code-issued") == 0)
@@ -402,10 +430,11 @@ const char *
 xa_device_get_status_icon (XaDevice *self)
 {
   XaVerdict verdict;
+  const char *transport;
 
   if (xa_device_get_token_unsaved (self))
     return "dialog-warning-symbolic";
-  if (xa_verdict_from_id (self->last_verdict, &verdict))
+  if (shown_verdict (self, &verdict, &transport))
     return xa_verdict_get_icon_name (verdict);
   return xa_device_is_activated (self) ? "emblem-default-symbolic" : "content-loading-symbolic";
 }
@@ -483,6 +512,12 @@ xa_device_record_report (XaDevice       *self,
 {
   g_autofree char *details = xa_report_format_details (report);
 
+  /* The other road's verdict is kept beside the device's own. */
+  if (report->mqtt_endpoint != NULL && g_strcmp0 (self->transport, "mqtt") != 0)
+    {
+      set_string_prop (self, PROP_LAST_MQTT_VERDICT, xa_verdict_to_id (report->verdict));
+      return;
+    }
   g_object_freeze_notify (G_OBJECT (self));
   set_string_prop (self, PROP_LAST_VERDICT, xa_verdict_to_id (report->verdict));
   set_string_prop (self, PROP_LAST_MESSAGE, report->advice);

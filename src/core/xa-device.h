@@ -36,6 +36,7 @@ const char *xa_device_get_panel_url     (XaDevice          *self);
 const char *xa_device_get_websocket_url (XaDevice          *self);
 gint64      xa_device_get_activated_at  (XaDevice          *self);
 const char *xa_device_get_last_verdict  (XaDevice          *self);
+const char *xa_device_get_last_mqtt_verdict (XaDevice        *self);
 const char *xa_device_get_last_message  (XaDevice          *self);
 gint64      xa_device_get_last_test_at  (XaDevice          *self);
 gboolean    xa_device_is_activated      (XaDevice          *self);

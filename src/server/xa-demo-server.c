@@ -653,7 +653,8 @@ handle_ota (XaDemoServer      *self,
     json_builder_add_string_value (b, device->bound ? device->token : "test-token");
   json_builder_end_object (b);
 
-  if (mode == XA_DEMO_MODE_OFFICIAL)
+  /* As the official cloud, MQTT besides the WebSocket: once there is a gateway. */
+  if (mode == XA_DEMO_MODE_OFFICIAL && self->mqtt_host != NULL)
     {
       g_autofree char *mqtt_client = g_strdup_printf ("GID_test@@@%s@@@%s",
                                                       device->device_id,

@@ -126,6 +126,18 @@ tested_cb (GObject      *object,
       xa_activation_view_show_done (op->page->activation_view, op->activated_title, text,
                                     op->activated_well && report->verdict == XA_VERDICT_VALID);
     }
+
+  /* The server offered MQTT too (the official cloud does; boards take
+   * it): the other road is tested next. */
+  if (report != NULL && report->verdict != XA_VERDICT_CANCELLED && report->mqtt_endpoint == NULL)
+    {
+      XaDevice *device = xa_device_session_get_device (op->session);
+
+      if (xa_device_get_mqtt_endpoint (device) != NULL &&
+          g_strcmp0 (xa_device_get_transport (device), "mqtt") != 0)
+        xa_device_session_test_over_async (op->session, "mqtt", _xa_device_page_hello_timeout_ms (op->page), NULL,
+                                           tested_cb, op_new_for (op->page, op->session));
+    }
 }
 
 static void

@@ -26,6 +26,7 @@ struct _XaDevicePage
   GtkImage        *verdict_icon;
   GtkLabel        *verdict_title;
   GtkLabel        *verdict_advice;
+  GtkLabel        *mqtt_verdict_label;
   GtkExpander     *details_expander;
   GtkLabel        *details_label;
   GtkWidget       *activate_button;

@@ -135,6 +135,24 @@ update_verdict (XaDevicePage *self)
   gtk_widget_set_opacity (GTK_WIDGET (self->verdict_icon), testing ? 0.45 : 1.0);
   gtk_widget_set_opacity (GTK_WIDGET (self->verdict_advice), testing ? 0.45 : 1.0);
 
+  /* A device the server also offered MQTT (boards take it) is tested on
+   * both roads: the MQTT verdict is its own line. */
+  {
+    XaVerdict mqtt;
+    gboolean show = g_strcmp0 (xa_device_get_transport (device), "mqtt") != 0 &&
+                    xa_verdict_from_id (xa_device_get_last_mqtt_verdict (device), &mqtt);
+
+    if (show)
+      {
+        /* Translators: %s is a verdict such as “MQTT credentials work” */
+        g_autofree char *line = g_strdup_printf (_("Over MQTT, as boards talk: %s"),
+                                                 xa_verdict_get_title_over (mqtt, "mqtt"));
+        gtk_label_set_label (self->mqtt_verdict_label, line);
+      }
+    gtk_widget_set_visible (GTK_WIDGET (self->mqtt_verdict_label), show);
+    gtk_widget_set_opacity (GTK_WIDGET (self->mqtt_verdict_label), testing ? 0.45 : 1.0);
+  }
+
   gtk_image_set_from_icon_name (self->verdict_icon, icon);
   if (severity != NULL)
     {
@@ -269,6 +287,7 @@ xa_device_page_class_init (XaDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, verdict_title);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, verdict_advice);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, mqtt_verdict_label);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, details_expander);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, details_label);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, activate_button);
