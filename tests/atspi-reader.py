@@ -4,6 +4,8 @@
 to and walks the whole accessible tree of every application over and over,
 reading each object's name, role, states and actions, until SIGTERM.
 Prints how many objects it read, so a run that read nothing fails."""
+import os
+import re
 import signal
 import sys
 import warnings
@@ -17,6 +19,27 @@ warnings.simplefilter("ignore", DeprecationWarning)
 
 read = 0
 events = 0
+# Every object read, as "role<TAB>name<TAB>actions"; XA_READER_DUMP=FILE
+# writes them out.
+seen = set()
+dump = os.environ.get("XA_READER_DUMP")
+# What a person would hear wrongly: a control without a name, one named
+# after its widget class, or one whose name says its label twice (GTK 4.8
+# did that for mnemonic buttons: "_Add Device Add Device").
+CONTROLS = {"push button", "toggle button", "check box", "radio button", "entry", "password text",
+            "combo box", "link", "spin button", "slider", "menu item", "image"}
+
+
+def misheard(role, name):
+    if role not in CONTROLS:
+        return None
+    if not name or name.startswith(("Gtk", "Adw")):
+        return "no name of its own"
+    for middle in [m.start() for m in re.finditer(" ", name)]:
+        first, second = name[:middle], name[middle + 1:]
+        if first.replace("_", "") == second:
+            return "its label twice"
+    return None
 
 
 def visit(obj, depth):
@@ -24,14 +47,16 @@ def visit(obj, depth):
     if obj is None or depth > 60:
         return
     try:
-        obj.get_name()
-        obj.get_role()
+        name = obj.get_name()
+        role = obj.get_role_name()
         obj.get_state_set()
+        actions = []
         action = obj.get_action_iface()
         if action is not None:
             for i in range(action.get_n_actions()):
-                action.get_action_name(i)
+                actions.append(action.get_action_name(i))
         read += 1
+        seen.add("%s\t%s\t%s" % (role, name, ",".join(actions)))
         for i in range(obj.get_child_count()):
             visit(obj.get_child_at_index(i), depth + 1)
     except GLib.Error:
@@ -58,6 +83,9 @@ def on_event(event):
 
 def stop(*_):
     print(f"atspi-reader: read {read} objects, {events} events", flush=True)
+    if dump:
+        with open(dump, "w") as f:
+            f.write("\n".join(sorted(seen)) + "\n")
     loop.quit()
 
 
@@ -71,4 +99,12 @@ GLib.timeout_add(20, walk)
 GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, stop)
 GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, stop)
 loop.run()
-sys.exit(0 if read > 0 else 1)
+wrong = []
+for line in sorted(seen):
+    role, name = line.split("\t")[:2]
+    why = misheard(role, name)
+    if why:
+        wrong.append(f"{role} “{name}”: {why}")
+for w in wrong:
+    print("atspi-reader: " + w, flush=True)
+sys.exit(0 if read > 0 and not wrong else 1)

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xa-a11y.h"
 #include "xa-activation-view.h"
 #include "xa-qr.h"
 
@@ -199,6 +200,7 @@ static void
 xa_activation_view_init (XaActivationView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  xa_a11y_hide_other_pages (self->activation_stack);
 }
 
 /* Shows @activation of @device from wherever it is now (a code may

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xa-a11y.h"
 #include "xa-add-device-dialog.h"
 
 /* Two ways in: a new identity to activate, or a device another client
@@ -412,6 +413,7 @@ xa_add_device_dialog_init (XaAddDeviceDialog *self)
   g_autofree char *client = xa_client_id_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  xa_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
   self->host_macs = xa_mac_list_host (NULL);

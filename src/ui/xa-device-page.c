@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xa-a11y.h"
 #include "xa-device-page-private.h"
 #include "xa-token-store.h"
 
@@ -323,6 +324,7 @@ static void
 xa_device_page_init (XaDevicePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  xa_a11y_hide_other_pages (self->stack);
 
   self->settings = g_settings_new (APP_ID);
   self->field_rows = g_ptr_array_new ();

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "xa-a11y.h"
 #include "xa-add-device-dialog.h"
 #include "xa-device-page.h"
 #include "xa-device-row.h"
@@ -344,6 +345,9 @@ static void
 xa_window_init (XaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  xa_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
+  xa_a11y_hide_other_pages (self->sidebar_stack);
+  xa_a11y_hide_other_pages (self->content_stack);
 #if DEVELOPMENT
   /* libadwaita's striped header bar: this is not the released app. */
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

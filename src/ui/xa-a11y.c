@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "xa-a11y.h"
+
+/* What a screen reader hears, where GTK 4.8 gets it wrong (found with
+ * tests/atspi-reader.py, which reads the window as Orca does). */
+
+/* A button's words without its mnemonic underscores ("__" is one "_"). */
+static char *
+without_mnemonic (const char *label)
+{
+  GString *words = g_string_new (NULL);
+
+  for (const char *p = label; *p; p++)
+    {
+      if (*p == '_' && p[1] == '_')
+        g_string_append_c (words, *p++);
+      else if (*p != '_')
+        g_string_append_c (words, *p);
+    }
+  return g_string_free (words, FALSE);
+}
+
+/* GTK 4.8 names a button with a mnemonic by its label twice, once with
+ * the underscore: Orca says "_Add Device Add Device". Each button under
+ * @root gets its words alone as its name. */
+void
+xa_a11y_name_mnemonic_buttons (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
+          gtk_button_get_label (GTK_BUTTON (child)) != NULL)
+        {
+          g_autofree char *words = without_mnemonic (gtk_button_get_label (GTK_BUTTON (child)));
+          /* Its label names it as its mnemonic widget ("labelled-by"), and
+           * GTK 4.8 adds that to the name: the name alone, once. */
+          gtk_accessible_reset_relation (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
+        }
+      xa_a11y_name_mnemonic_buttons (child);
+    }
+}
+
+static void
+visible_child_cb (AdwViewStack *stack)
+{
+  GtkWidget *shown = adw_view_stack_get_visible_child (stack);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack)); child;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, child != shown, -1);
+}
+
+/* A stack keeps its other pages as children, and GTK shows them to a
+ * screen reader: an old code, "Device Activated" before it is. Only the
+ * page shown is there for it. */
+void
+xa_a11y_hide_other_pages (AdwViewStack *stack)
+{
+  g_signal_connect (stack, "notify::visible-child", G_CALLBACK (visible_child_cb), NULL);
+  visible_child_cb (stack);
+}
