@@ -846,6 +846,9 @@ test_accessible_names (Fixture       *f,
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Add");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (page_child (f, "qr_picture")),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "QR code of the control panel address");
+
   /* Only the page shown is there for a screen reader: not the code's
    * failure or the end of an activation that has not ended. */
   {
@@ -1091,10 +1094,20 @@ test_mqtt (Fixture       *f,
 
 /* One round of what crashed under a screen reader: "I Have a Token" →
  * Add, an activation to its end, and both devices removed. */
+/* In the first round, each screen stays a while, so that the reader has
+ * read all of it (its checks cover every control of every screen). */
+static void
+linger (guint round)
+{
+  if (round == 0)
+    xa_test_sleep (2000);
+}
+
 static XaDevice *
 add_through_dialog (Fixture    *f,
                     const char *name,
-                    gboolean    with_token)
+                    gboolean    with_token,
+                    guint       round)
 {
   g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
   g_autofree char *ws = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ws");
@@ -1125,6 +1138,7 @@ add_through_dialog (Fixture    *f,
       gtk_editable_set_text (ROW ("ota_row"), ota);
     }
 #undef ROW
+  linger (round);
   g_assert_true (gtk_widget_activate_action (d, "dialog.add", NULL));
   WAIT_UNTIL (dialog == NULL);
   WAIT_UNTIL (xa_device_store_find (f->store, name) != NULL);
@@ -1159,16 +1173,27 @@ test_under_reader (Fixture       *f,
       g_autofree char *code = NULL;
 
       g_test_message ("round %u", i + 1);
-      device = add_through_dialog (f, "With a token", TRUE);
+      device = add_through_dialog (f, "With a token", TRUE, i);
       WAIT_UNTIL (shown_device (f) == device);
+      WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+      linger (i);
       remove_shown (f);
 
-      device = add_through_dialog (f, "Activated", FALSE);
+      device = add_through_dialog (f, "Activated", FALSE, i);
       WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+      linger (i);
       code = g_strdup (xa_demo_server_get_code (f->server, xa_device_get_device_id (device)));
       g_free (xa_demo_server_bind_code (f->server, code));
       WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (device), "valid") == 0);
       gtk_widget_activate_action (f->page, "device.show-overview", NULL);
+      if (i == 0)
+        {
+          GtkWindow *prefs = xa_preferences_window_new (GTK_WINDOW (f->window));
+
+          gtk_window_present (prefs);
+          linger (i);
+          gtk_window_destroy (prefs);
+        }
       remove_shown (f);
     }
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "xa-a11y.h"
 
 /* What a screen reader hears, where GTK 4.8 gets it wrong (found with
@@ -22,16 +24,32 @@ without_mnemonic (const char *label)
   return g_string_free (words, FALSE);
 }
 
-/* GTK 4.8 names a button with a mnemonic by its label twice, once with
- * the underscore: Orca says "_Add Device Add Device". Each button under
- * @root gets its words alone as its name. */
+/* Names for what GTK 4.8 and libadwaita 1.2 leave unnamed or misname
+ * under @root:
+ * - a button with a mnemonic is named by its label twice, once with the
+ *   underscore (Orca says "_Add Device Add Device"): its words alone;
+ * - a spin button's − and + are "GtkImage": Decrease and Increase;
+ * - a search entry without a name (a preferences window's, even with its
+ *   search off): Search;
+ * - a view switcher's icons are read beside their tab's name: hidden. */
 void
-xa_a11y_name_mnemonic_buttons (GtkWidget *root)
+xa_a11y_fix_names (GtkWidget *root)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     {
-      if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
-          gtk_button_get_label (GTK_BUTTON (child)) != NULL)
+      if (GTK_IS_SPIN_BUTTON (root) && GTK_IS_BUTTON (child))
+        {
+          const char *icon = gtk_button_get_icon_name (GTK_BUTTON (child));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          g_strcmp0 (icon, "list-remove-symbolic") == 0 ? _("Decrease") : _("Increase"),
+                                          -1);
+        }
+      else if (GTK_IS_SEARCH_ENTRY (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
+      else if (GTK_IS_IMAGE (child) && g_str_equal (G_OBJECT_TYPE_NAME (root), "AdwIndicatorBin"))
+        gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      else if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
+               gtk_button_get_label (GTK_BUTTON (child)) != NULL)
         {
           g_autofree char *words = without_mnemonic (gtk_button_get_label (GTK_BUTTON (child)));
           /* Its label names it as its mnemonic widget ("labelled-by"), and
@@ -39,7 +57,7 @@ xa_a11y_name_mnemonic_buttons (GtkWidget *root)
           gtk_accessible_reset_relation (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
           gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
         }
-      xa_a11y_name_mnemonic_buttons (child);
+      xa_a11y_fix_names (child);
     }
 }
 

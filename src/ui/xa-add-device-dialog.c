@@ -413,7 +413,7 @@ xa_add_device_dialog_init (XaAddDeviceDialog *self)
   g_autofree char *client = xa_client_id_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  xa_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
+  xa_a11y_fix_names (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
   self->host_macs = xa_mac_list_host (NULL);

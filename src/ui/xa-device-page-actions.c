@@ -542,7 +542,7 @@ edit_action (GtkWidget  *widget,
   g_signal_connect (entry, "changed", G_CALLBACK (edit_entry_changed_cb), dialog);
   edit_entry_changed_cb (GTK_EDITABLE (entry), ADW_MESSAGE_DIALOG (dialog));
   g_signal_connect (dialog, "response", G_CALLBACK (edit_response_cb), op_new (self));
-  xa_a11y_name_mnemonic_buttons (GTK_WIDGET (dialog));
+  xa_a11y_fix_names (GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -600,7 +600,7 @@ remove_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (remove_response_cb), op_new (self));
-  xa_a11y_name_mnemonic_buttons (GTK_WIDGET (dialog));
+  xa_a11y_fix_names (GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

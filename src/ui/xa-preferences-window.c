@@ -148,7 +148,7 @@ static void
 xa_preferences_window_init (XaPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  xa_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
+  xa_a11y_fix_names (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "default-ota-url", self->ota_row, "text", G_SETTINGS_BIND_DEFAULT);

@@ -345,7 +345,7 @@ static void
 xa_window_init (XaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  xa_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
+  xa_a11y_fix_names (GTK_WIDGET (self));
   xa_a11y_hide_other_pages (self->sidebar_stack);
   xa_a11y_hide_other_pages (self->content_stack);
 #if DEVELOPMENT
