@@ -320,6 +320,33 @@ test_efuse (Fixture       *f,
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* A new env file where one was (the user agreed to replace it): ours
+ * alone, and what was there kept as .bak. */
+static void
+test_env_file_replace (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "proxy.env", NULL);
+  g_autofree char *backup = g_build_filename (f->dir, "proxy.env.bak", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *kept = NULL;
+  GStatBuf st;
+
+  g_assert_true (g_file_set_contents (path, "# my proxy\nPORT=8080\n", -1, NULL));
+  g_assert_true (xa_env_file_export (path, f->device, TOKEN, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_null (strstr (text, "PORT=8080"));
+  g_assert_true (g_str_has_prefix (text, "XIAOZHI_OTA_URL='http://127.0.0.1:8002/xiaozhi/ota/'\n"));
+  g_assert_nonnull (strstr (text, "XIAOZHI_ACCESS_TOKEN='" TOKEN "'\n"));
+  g_assert_true (g_file_get_contents (backup, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, "# my proxy\nPORT=8080\n");
+  g_assert_cmpint (g_stat (backup, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_unlink (backup);
+}
+
 static void
 test_env_file (Fixture       *f,
                gconstpointer  data)
@@ -331,7 +358,7 @@ test_env_file (Fixture       *f,
 
   g_assert_true (g_file_set_contents (path, "# my proxy\nPORT=8080\nXIAOZHI_ACCESS_TOKEN=old\n", -1, NULL));
   g_chmod (path, 0644);
-  g_assert_true (xa_env_file_export (path, f->device, TOKEN, &error));
+  g_assert_true (xa_env_file_export (path, f->device, TOKEN, FALSE, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_cmpstr (text, ==,
@@ -387,7 +414,7 @@ test_env_file_hostile (Fixture       *f,
       g_autofree char *unchanged = NULL;
 
       g_assert_true (g_file_set_contents (path, before, -1, NULL));
-      g_assert_false (xa_env_file_export (path, f->device, refused[i], &error));
+      g_assert_false (xa_env_file_export (path, f->device, refused[i], FALSE, &error));
       g_assert_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
       g_assert_nonnull (strstr (error->message, "XIAOZHI_ACCESS_TOKEN"));
       g_clear_error (&error);
@@ -397,7 +424,7 @@ test_env_file_hostile (Fixture       *f,
 
   /* Anything else is written so that a shell reads it back literally and
    * runs none of it. */
-  g_assert_true (xa_env_file_export (path, f->device, shell_meta, &error));
+  g_assert_true (xa_env_file_export (path, f->device, shell_meta, FALSE, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_cmpstr (text, ==,
@@ -459,6 +486,7 @@ main (int   argc,
   ADD ("config-fresh-install", test_export_fresh_install);
   ADD ("efuse", test_efuse);
   ADD ("env-file", test_env_file);
+  ADD ("env-file-replace", test_env_file_replace);
   ADD ("env-file-hostile", test_env_file_hostile);
   ADD ("json-token-only-when-asked", test_json_token_only_when_asked);
 

@@ -959,7 +959,8 @@ export_thread (GTask        *task,
   switch (job->kind)
     {
     case XA_EXPORT_ENV:
-      ok = xa_env_file_export (job->path, job->device, job->token, &error);
+    case XA_EXPORT_ENV_NEW:
+      ok = xa_env_file_export (job->path, job->device, job->token, job->kind == XA_EXPORT_ENV_NEW, &error);
       break;
     case XA_EXPORT_PY_XIAOZHI_EFUSE:
       ok = xa_py_xiaozhi_export (job->path, job->device, job->token, job->mqtt_password, &error) &&
@@ -1005,7 +1006,7 @@ xa_device_session_export_async (XaDeviceSession     *self,
   if (task == NULL)
     return;
   /* An MQTT device goes into py-xiaozhi without a WebSocket token. */
-  if (self->token == NULL && (kind == XA_EXPORT_ENV || !g_str_equal (xa_device_get_transport (self->device), "mqtt")))
+  if (self->token == NULL && (kind == XA_EXPORT_ENV || kind == XA_EXPORT_ENV_NEW || !g_str_equal (xa_device_get_transport (self->device), "mqtt")))
     {
       op_end (task, g_error_new_literal (XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NO_TOKEN,
                                          _("This device has no token yet: activate it first.")));

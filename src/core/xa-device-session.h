@@ -25,7 +25,8 @@ typedef enum
 {
   XA_EXPORT_PY_XIAOZHI,        /* config.json in a folder */
   XA_EXPORT_PY_XIAOZHI_EFUSE,  /* config.json and efuse.json */
-  XA_EXPORT_ENV,               /* an env file */
+  XA_EXPORT_ENV,               /* an env file: our lines set, the others kept */
+  XA_EXPORT_ENV_NEW,           /* a new env file: an existing one is replaced, kept as .bak */
 } XaExportKind;
 
 #define XA_TYPE_DEVICE_SESSION (xa_device_session_get_type ())

@@ -459,10 +459,14 @@ append_env_line (GString    *out,
 }
 
 /* Sets our keys in an env file, keeping every other line. */
+/* @replace: FALSE keeps every other line of an existing file (ours are
+ * updated in place); TRUE writes a file of ours alone, keeping what was
+ * there as PATH.bak. */
 gboolean
 xa_env_file_export (const char  *path,
                     XaDevice    *device,
                     const char  *token,
+                    gboolean     replace,
                     GError     **error)
 {
   const char *keys[] = { "XIAOZHI_OTA_URL", "XIAOZHI_WEBSOCKET_URL", "XIAOZHI_ACCESS_TOKEN",
@@ -494,7 +498,19 @@ xa_env_file_export (const char  *path,
       return FALSE;
     }
   g_clear_error (&local_error);
-  if (old != NULL)
+  if (old != NULL && replace)
+    {
+      g_autofree char *backup = g_strconcat (path, ".bak", NULL);
+
+      if (!g_file_set_contents_full (backup, old, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
+        {
+          g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_WRITE,
+                       _("Could not write “%s”: %s. The file was left as it was."),
+                       backup, local_error->message);
+          return FALSE;
+        }
+    }
+  else if (old != NULL)
     lines = g_strsplit (old, "\n", -1);
 
   for (guint i = 0; lines != NULL && lines[i] != NULL; i++)

@@ -55,6 +55,7 @@ gboolean    xa_py_xiaozhi_write_efuse      (const char   *config_dir,
 gboolean    xa_env_file_export             (const char   *path,
                                             XaDevice     *device,
                                             const char   *token,
+                                            gboolean      replace,
                                             GError      **error);
 JsonNode   *xa_device_export_json          (XaDevice     *device,
                                             const char   *token);

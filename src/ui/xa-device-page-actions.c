@@ -92,6 +92,7 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gtk_widget_action_set_enabled (w, "device.copy-json", s != NULL);
   gtk_widget_action_set_enabled (w, "device.export-py-xiaozhi", free && has_token);
   gtk_widget_action_set_enabled (w, "device.export-env", free && has_token);
+  gtk_widget_action_set_enabled (w, "device.update-env", free && has_token);
   gtk_widget_action_set_enabled (w, "device.remove", s != NULL);
   gtk_widget_action_set_enabled (w, "device.edit", s != NULL);
   gtk_widget_action_set_enabled (w, "device.copy", s != NULL);
@@ -376,8 +377,9 @@ exported_cb (GObject      *object,
     }
   else
     _xa_device_page_toast (export->op->page,
-                           export->kind == XA_EXPORT_ENV
-                             ? _("Environment file written; only you can read it.")
+                           export->kind == XA_EXPORT_ENV_NEW ? _("Environment file written; only you can read it.")
+                           : export->kind == XA_EXPORT_ENV
+                             ? _("Environment file updated, its other lines kept; only you can read it.")
                              : _("py-xiaozhi configuration updated; only you can read it."));
   export_free (export);
 }
@@ -408,17 +410,24 @@ show_chooser (Export *export,
               GFile  *folder)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (export->op->page));
-  gboolean env = export->kind == XA_EXPORT_ENV;
+  GtkWindow *parent = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
   GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (env ? _("Export to an Environment File")
-                                             : _("Choose py-xiaozhi’s Config Folder"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         env ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                         env ? _("_Export") : _("_Choose"), _("_Cancel"));
-  if (env)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "xiaozhi.env");
-  else if (folder != NULL)
+  /* A new env file is saved (GTK asks before replacing one, and it is
+   * replaced, kept as .bak); an existing one is opened and updated. */
+  if (export->kind == XA_EXPORT_ENV_NEW)
+    {
+      chooser = gtk_file_chooser_native_new (_("Export to an Environment File"), parent,
+                                             GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "xiaozhi.env");
+    }
+  else if (export->kind == XA_EXPORT_ENV)
+    chooser = gtk_file_chooser_native_new (_("Update an Environment File"), parent,
+                                           GTK_FILE_CHOOSER_ACTION_OPEN, _("_Update"), _("_Cancel"));
+  else
+    chooser = gtk_file_chooser_native_new (_("Choose py-xiaozhi’s Config Folder"), parent,
+                                           GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"), _("_Cancel"));
+  if (folder != NULL)
     gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), export);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
@@ -445,8 +454,10 @@ export_action (GtkWidget  *widget,
 
   export->op = op_new (self);
   /* py-xiaozhi gets efuse.json too: its serial and key must be this device's. */
-  export->kind = g_str_equal (action_name, "device.export-env") ? XA_EXPORT_ENV : XA_EXPORT_PY_XIAOZHI_EFUSE;
-  if (export->kind == XA_EXPORT_ENV)
+  export->kind = g_str_equal (action_name, "device.export-env") ? XA_EXPORT_ENV_NEW
+                 : g_str_equal (action_name, "device.update-env") ? XA_EXPORT_ENV
+                 : XA_EXPORT_PY_XIAOZHI_EFUSE;
+  if (export->kind != XA_EXPORT_PY_XIAOZHI_EFUSE)
     show_chooser (export, NULL);
   else
     xa_py_xiaozhi_find_config_dir_async (NULL, config_dir_found_cb, export);
@@ -620,6 +631,7 @@ _xa_device_page_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "device.open-panel", NULL, open_panel_action);
   gtk_widget_class_install_action (widget_class, "device.export-py-xiaozhi", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "device.export-env", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "device.update-env", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "device.remove", NULL, remove_action);
   gtk_widget_class_install_action (widget_class, "device.edit", "s", edit_action);
 }
