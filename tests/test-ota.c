@@ -260,6 +260,15 @@ test_url_warnings (void)
       g_assert_nonnull (w);
       g_assert_nonnull (strstr (w, cases[i].in_warning));
     }
+  /* Two mistakes, two lines: the add dialog shows each with its icon. */
+  {
+    g_autofree char *two = xa_ota_url_warnings ("http://127.0.0.1:8002/xiaozhi/ota");
+    g_auto(GStrv) lines = g_strsplit (two, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 2);
+    g_assert_nonnull (strstr (lines[0], "end with a slash"));
+    g_assert_nonnull (strstr (lines[1], "only works on this computer"));
+  }
 }
 
 /* ---- against the demo server -------------------------------------------- */

@@ -256,13 +256,34 @@ shown_device (Fixture *f)
 }
 
 /* What @dialog says under its template child @group. */
+/* The warnings under a group: a warning icon beside its words. */
+static void
+collect_warnings (GtkWidget *widget,
+                  GString   *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      if (GTK_IS_IMAGE (child) && g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (child)), "dialog-warning-symbolic") == 0 &&
+          GTK_IS_LABEL (next))
+        g_string_append_printf (text, "\n⚠ %s", gtk_label_get_text (GTK_LABEL (next)));
+      collect_warnings (child, text);
+    }
+}
+
+/* What a group says: its description, then each warning on a line of its
+ * own, marked ⚠. */
 static const char *
 group_text (GtkWidget  *dialog,
             const char *group)
 {
-  const char *text = adw_preferences_group_get_description (
-    ADW_PREFERENCES_GROUP (gtk_widget_get_template_child (dialog, XA_TYPE_ADD_DEVICE_DIALOG, group)));
-  return text ? text : "";
+  GtkWidget *widget = GTK_WIDGET (gtk_widget_get_template_child (dialog, XA_TYPE_ADD_DEVICE_DIALOG, group));
+  const char *description = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (widget));
+  GString *text = g_string_new (description ? description : "");
+
+  collect_warnings (widget, text);
+  return g_intern_string (g_string_free (text, FALSE));
 }
 
 /* Presses Enter where the keyboard focus is. */
@@ -374,9 +395,8 @@ test_add_activate_test_valid (Fixture       *f,
     g_assert_false (gtk_widget_has_css_class (entry, "error"));
   }
   /* The 127.0.0.1 warning is there: other devices could not reach it. */
-  g_assert_nonnull (strstr (adw_preferences_group_get_description (
-                      ADW_PREFERENCES_GROUP (gtk_widget_get_template_child (d, XA_TYPE_ADD_DEVICE_DIALOG, "server_group"))),
-                    "only works on this computer"));
+  g_assert_nonnull (strstr (group_text (d, "server_group"), "\n⚠ ")); /* a warning of its own, with its icon */
+  g_assert_nonnull (strstr (group_text (d, "server_group"), "only works on this computer"));
 
   g_assert_true (gtk_widget_activate_action (d, "dialog.add", NULL));
   WAIT_UNTIL (dialog == NULL);

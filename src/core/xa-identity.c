@@ -273,8 +273,8 @@ xa_identity_new_exact (const char  *device_id,
   return g_steal_pointer (&self);
 }
 
-/* A warning (translated) about a form other clients may not expect, or
- * NULL: never a reason to change the identity. */
+/* Warnings (translated, one a line) about a form other clients may not
+ * expect, or NULL: never a reason to change the identity. */
 char *
 xa_identity_warnings (const XaIdentity *self)
 {
@@ -286,7 +286,7 @@ xa_identity_warnings (const XaIdentity *self)
                                    "since servers match it letter for letter."),
                             self->device_id);
   if (!g_uuid_string_is_valid (self->client_id))
-    g_string_append_printf (out, "%s%s", out->len ? " " : "",
+    g_string_append_printf (out, "%s%s", out->len ? "\n" : "",
                             _("The Client-Id is not a UUID; it is kept exactly as given."));
   return out->len ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }

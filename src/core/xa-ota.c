@@ -1067,7 +1067,8 @@ xa_ota_guess_control_panel (const char *ota_url)
 }
 
 /* The mistakes people make when typing a self-hosted OTA address. Returns
- * a translated warning (one sentence each), or NULL when nothing looks off. */
+ * the translated warnings, one sentence a line, or NULL when nothing looks
+ * off. */
 char *
 xa_ota_url_warnings (const char *url)
 {
@@ -1085,19 +1086,19 @@ xa_ota_url_warnings (const char *url)
   port = g_uri_get_port (uri);
 
   if (!g_str_has_suffix (path, "/"))
-    g_string_append_printf (out, "%s ", _("The address should end with a slash (…/xiaozhi/ota/): some servers answer nothing else."));
+    g_string_append_printf (out, "%s\n", _("The address should end with a slash (…/xiaozhi/ota/): some servers answer nothing else."));
   if (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "localhost") || g_str_equal (host, "::1"))
-    g_string_append_printf (out, "%s ", _("127.0.0.1 only works on this computer: your devices cannot reach it. Use this computer’s network address."));
+    g_string_append_printf (out, "%s\n", _("127.0.0.1 only works on this computer: your devices cannot reach it. Use this computer’s network address."));
   else if (g_str_has_prefix (host, "172."))
     {
       int second = atoi (host + 4);
       if (second >= 16 && second <= 31)
-        g_string_append_printf (out, "%s ", _("This looks like an address inside Docker, which other devices cannot reach. Use the host computer’s address."));
+        g_string_append_printf (out, "%s\n", _("This looks like an address inside Docker, which other devices cannot reach. Use the host computer’s address."));
     }
   if (g_str_equal (host, "api.tenclass.net") && g_str_equal (scheme, "http"))
-    g_string_append_printf (out, "%s ", _("The official server needs https://."));
+    g_string_append_printf (out, "%s\n", _("The official server needs https://."));
   else if (g_str_equal (scheme, "https") && (port == 8002 || port == 8003))
-    g_string_append_printf (out, "%s ", _("Self-hosted servers usually speak plain http:// on ports 8002 and 8003."));
+    g_string_append_printf (out, "%s\n", _("Self-hosted servers usually speak plain http:// on ports 8002 and 8003."));
 
   if (out->len == 0)
     return NULL;

@@ -110,14 +110,36 @@ check (gpointer    row,
   return ok;
 }
 
-/* Puts what was said under @group: what is wrong, else @fallback (the
- * group's own words); what is still needed comes last. */
+/* One warning under a group: an icon and its words, a line of its own. */
+static GtkWidget *
+warning_new (const char *text)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE, "icon-name", "dialog-warning-symbolic", "valign", GTK_ALIGN_START,
+                                  "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_add_css_class (icon, "warning");
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  return box;
+}
+
+/* Puts what was said under @group: @fallback (the group's own words) and
+ * what is still needed as its description, and each thing that is wrong
+ * as a warning of its own below its rows. */
 static void
 tell (AdwPreferencesGroup *group,
       Said                *said,
       const char          *fallback)
 {
-  g_autoptr(GString) text = g_string_new (said->problems->len ? said->problems->str : fallback);
+  g_autoptr(GString) text = g_string_new (fallback);
+  g_auto(GStrv) problems = g_strsplit (said->problems->str, "\n", -1);
+  GPtrArray *shown = g_object_get_data (G_OBJECT (group), "xa-warnings");
 
   if (said->missing->len)
     {
@@ -126,6 +148,22 @@ tell (AdwPreferencesGroup *group,
       said_line (text, line);
     }
   adw_preferences_group_set_description (group, text->len ? text->str : NULL);
+
+  if (shown == NULL)
+    {
+      shown = g_ptr_array_new ();
+      g_object_set_data_full (G_OBJECT (group), "xa-warnings", shown, (GDestroyNotify) g_ptr_array_unref);
+    }
+  for (guint i = 0; i < shown->len; i++)
+    adw_preferences_group_remove (group, g_ptr_array_index (shown, i));
+  g_ptr_array_set_size (shown, 0);
+  for (guint i = 0; problems[i] != NULL; i++)
+    if (*problems[i] != '\0')
+      {
+        GtkWidget *warning = warning_new (problems[i]);
+        adw_preferences_group_add (group, warning);
+        g_ptr_array_add (shown, warning);
+      }
   g_string_free (said->problems, TRUE);
   g_string_free (said->missing, TRUE);
 }
@@ -204,6 +242,7 @@ validate (XaAddDeviceDialog *self)
     {
       Said name_said = SAID_INIT;
       Said mac_said = SAID_INIT;
+      const char *ota_hint = NULL;
       g_autofree char *mac = NULL;
 
       ok = check (self->name_row, has_text (self->name_row), NULL, &name_said);
@@ -215,8 +254,8 @@ validate (XaAddDeviceDialog *self)
           if (warnings != NULL)
             said_line (said.problems, warnings);
           if (*text_of (self->ota_row) == '\0')
-            said_line (said.problems, _("The OTA address is the one your server’s console shows, "
-                                        "such as http://192.168.1.2:8002/xiaozhi/ota/."));
+            ota_hint = _("The OTA address is the one your server’s console shows, "
+                         "such as http://192.168.1.2:8002/xiaozhi/ota/.");
         }
       if (typing_mac (self))
         {
@@ -232,7 +271,7 @@ validate (XaAddDeviceDialog *self)
       tell (self->name_group, &name_said,
             _("A new device identity gets an activation code from the server. "
               "You then type the code in the control panel."));
-      tell (self->server_group, &said, NULL);
+      tell (self->server_group, &said, ota_hint);
       tell (self->mac_group, &mac_said,
             _("Servers know a device by this MAC address. A random one is safest: "
               "a MAC already bound to another account never gets a code."));
