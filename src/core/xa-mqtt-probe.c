@@ -361,15 +361,15 @@ xa_mqtt_parse_endpoint (const char  *endpoint,
 {
   const char *rest = endpoint;
   const char *colon;
-  gboolean scheme_plain = FALSE, scheme_tls = FALSE;
+  gboolean scheme_plain, scheme_tls;
   gint64 number = 8883;
 
   if (endpoint == NULL)
     return FALSE;
-  if (g_str_has_prefix (rest, "mqtt://") || g_str_has_prefix (rest, "tcp://"))
-    scheme_plain = TRUE, rest = strstr (rest, "//") + 2;
-  else if (g_str_has_prefix (rest, "mqtts://") || g_str_has_prefix (rest, "ssl://"))
-    scheme_tls = TRUE, rest = strstr (rest, "//") + 2;
+  scheme_plain = g_str_has_prefix (rest, "mqtt://") || g_str_has_prefix (rest, "tcp://");
+  scheme_tls = g_str_has_prefix (rest, "mqtts://") || g_str_has_prefix (rest, "ssl://");
+  if (scheme_plain || scheme_tls)
+    rest = strstr (rest, "//") + 2;
   colon = strrchr (rest, ':');
   if (colon != NULL && !g_ascii_string_to_signed (colon + 1, 10, 1, 65535, &number, NULL))
     return FALSE;
