@@ -1,7 +1,7 @@
 #!/bin/bash
 # Installs what building, running and testing need on Debian 12, as root.
-# With --tests, also the zh_CN.UTF-8 and de_DE.UTF-8 locales the translation
-# tests use.
+# With --tests, also what only the tests use: the zh_CN.UTF-8 and de_DE.UTF-8
+# locales, mosquitto, and the AT-SPI bus with its Python bindings.
 # Does nothing when everything is already there.
 set -euo pipefail
 
@@ -12,9 +12,16 @@ packages=(
   libmosquitto-dev mosquitto
   desktop-file-utils appstream
   xvfb xauth dbus gnome-keyring
-  at-spi2-core python3 python3-gi gir1.2-atspi-2.0
   locales
 )
+
+# Only for the tests (--tests): a mosquitto broker (each MQTT test starts
+# its own; on a desktop the package would also start a system service,
+# which running the app does not need), and the accessibility bus and
+# bindings of the screen-reader test.
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(mosquitto at-spi2-core python3 python3-gi gir1.2-atspi-2.0)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
