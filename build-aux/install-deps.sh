@@ -9,7 +9,7 @@ packages=(
   gcc clang libclang-rt-14-dev pkg-config meson ninja-build gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libqrencode-dev glib-networking
-  libmosquitto-dev mosquitto
+  libmosquitto-dev
   desktop-file-utils appstream
   xvfb xauth dbus gnome-keyring
   locales
