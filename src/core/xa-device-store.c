@@ -143,10 +143,49 @@ cache_lookup (XaDeviceStore *self,
   return devices;
 }
 
-static JsonArray *parse_devices (const char  *path,
-                                 const char  *contents,
-                                 gsize        length,
-                                 GError     **error);
+static JsonArray *
+parse_devices (const char  *path,
+               const char  *contents,
+               gsize        length,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  gint64 format;
+
+  root = xa_json_parse (contents ? contents : "", length, &local_error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
+                   _("The devices file “%s” is damaged (%s). It was left untouched: "
+                     "move it aside to start with an empty list, or repair it."),
+                   path, local_error ? local_error->message : _("not a JSON object"));
+      return NULL;
+    }
+
+  object = json_node_get_object (root);
+  format = xa_json_get_int (object, "version", 0);
+  if (format > XA_DEVICE_STORE_FORMAT)
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NEWER_VERSION,
+                   _("The devices file “%s” was written by a newer version of Xiaozhi Activator "
+                     "(format %d). It was left untouched: update this program to use it."),
+                   path, (int) format);
+      return NULL;
+    }
+  if (format < 1 || !json_object_has_member (object, "devices") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "devices")))
+    {
+      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
+                   _("The devices file “%s” is damaged (%s). It was left untouched: "
+                     "move it aside to start with an empty list, or repair it."),
+                   path, _("no list of devices"));
+      return NULL;
+    }
+
+  return json_array_ref (json_object_get_array_member (object, "devices"));
+}
 
 /* The file is opened once, and what is read is what fstat() describes:
  * the identity kept with the list is that of the bytes parsed. */
@@ -201,49 +240,6 @@ read_devices (XaDeviceStore  *self,
   return devices;
 }
 
-static JsonArray *
-parse_devices (const char  *path,
-               const char  *contents,
-               gsize        length,
-               GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonObject *object;
-  gint64 format;
-
-  root = xa_json_parse (contents ? contents : "", length, &local_error);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
-                   _("The devices file “%s” is damaged (%s). It was left untouched: "
-                     "move it aside to start with an empty list, or repair it."),
-                   path, local_error ? local_error->message : _("not a JSON object"));
-      return NULL;
-    }
-
-  object = json_node_get_object (root);
-  format = xa_json_get_int (object, "version", 0);
-  if (format > XA_DEVICE_STORE_FORMAT)
-    {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NEWER_VERSION,
-                   _("The devices file “%s” was written by a newer version of Xiaozhi Activator "
-                     "(format %d). It was left untouched: update this program to use it."),
-                   path, (int) format);
-      return NULL;
-    }
-  if (format < 1 || !json_object_has_member (object, "devices") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "devices")))
-    {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
-                   _("The devices file “%s” is damaged (%s). It was left untouched: "
-                     "move it aside to start with an empty list, or repair it."),
-                   path, _("no list of devices"));
-      return NULL;
-    }
-
-  return json_array_ref (json_object_get_array_member (object, "devices"));
-}
 
 /* A record as this version writes it: only the members it knows, each
  * of a type it can write. What a hand edit added is dropped rather than

@@ -439,6 +439,14 @@ xa_device_get_status_icon (XaDevice *self)
   return xa_device_is_activated (self) ? "emblem-default-symbolic" : "content-loading-symbolic";
 }
 
+/* Whether the server sends the device to the WebSocket and offers it MQTT
+ * too (the official cloud does; boards take MQTT): a second road to test. */
+gboolean
+xa_device_also_offers_mqtt (XaDevice *self)
+{
+  return self->mqtt_endpoint != NULL && g_strcmp0 (self->transport, "mqtt") != 0;
+}
+
 const char *
 xa_device_get_mqtt_endpoint (XaDevice *self)
 {
@@ -513,7 +521,7 @@ xa_device_record_report (XaDevice       *self,
   g_autofree char *details = xa_report_format_details (report);
 
   /* The other road's verdict is kept beside the device's own. */
-  if (report->mqtt_endpoint != NULL && g_strcmp0 (self->transport, "mqtt") != 0)
+  if (report->mqtt_endpoint != NULL && xa_device_also_offers_mqtt (self))
     {
       set_string_prop (self, PROP_LAST_MQTT_VERDICT, xa_verdict_to_id (report->verdict));
       return;

@@ -45,6 +45,7 @@ const char *xa_device_get_status_icon   (XaDevice          *self);
 gboolean    xa_device_get_token_unsaved (XaDevice          *self);
 const char *xa_device_get_transport     (XaDevice          *self);
 const char *xa_device_get_mqtt_endpoint (XaDevice          *self);
+gboolean    xa_device_also_offers_mqtt  (XaDevice          *self);
 void        xa_device_set_outcome       (XaDevice          *self,
                                          const char        *outcome);
 void        xa_device_set_token_unsaved (XaDevice          *self,

@@ -99,23 +99,20 @@ finish (GTask      *task,
   probe->return_id = g_idle_add_full (G_PRIORITY_DEFAULT, return_cb, task, NULL);
 }
 
-static char *
-hello_text (void)
-{
-  return g_strdup ("{\"type\":\"hello\",\"version\":3,\"transport\":\"udp\",\"features\":{\"mcp\":true},"
-                   "\"audio_params\":{\"format\":\"opus\",\"sample_rate\":16000,\"channels\":1,\"frame_duration\":60}}");
-}
+/* A board's hello over MQTT (PROTOCOL.md §7). */
+static const char board_hello[] =
+  "{\"type\":\"hello\",\"version\":3,\"transport\":\"udp\",\"features\":{\"mcp\":true},"
+  "\"audio_params\":{\"format\":\"opus\",\"sample_rate\":16000,\"channels\":1,\"frame_duration\":60}}";
 
 static void
 publish_hello (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
-  g_autofree char *hello = hello_text ();
   int rc;
 
   probe->stage = STAGE_WAITING_HELLO;
   probe->hello_sent_us = g_get_monotonic_time ();
-  rc = mosquitto_publish (probe->mosq, NULL, probe->publish_topic, (int) strlen (hello), hello, 0, FALSE);
+  rc = mosquitto_publish (probe->mosq, NULL, probe->publish_topic, sizeof board_hello - 1, board_hello, 0, FALSE);
   if (rc != MOSQ_ERR_SUCCESS)
     {
       g_autofree char *advice = g_strdup_printf (_("The hello could not be sent to “%s”: %s."),

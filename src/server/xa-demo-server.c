@@ -130,6 +130,15 @@ xa_demo_mode_from_nick (const char *nick,
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* Counts one more request (or MQTT message) of @kind. */
+static void
+count_request (XaDemoServer *self,
+               const char   *kind)
+{
+  g_hash_table_replace (self->counts, g_strdup (kind),
+                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, kind)) + 1));
+}
+
 static void
 record_request (XaDemoServer      *self,
                 const char        *kind,
@@ -147,8 +156,7 @@ record_request (XaDemoServer      *self,
   g_hash_table_replace (self->last_headers, g_strdup (kind), copy);
   g_hash_table_replace (self->last_bodies, g_strdup (kind),
                         g_strndup (body->data ? body->data : "", body->length));
-  g_hash_table_replace (self->counts, g_strdup (kind),
-                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, kind)) + 1));
+  count_request (self, kind);
 }
 
 static void
@@ -1166,14 +1174,12 @@ gateway_message_cb (struct mosquitto               *mosq,
   type = json_object_get_string_member_with_default (json_node_get_object (root), "type", "");
   if (g_str_equal (type, "goodbye"))
     {
-      g_hash_table_replace (self->counts, g_strdup ("mqtt-goodbye"),
-                            GUINT_TO_POINTER (xa_demo_server_get_request_count (self, "mqtt-goodbye") + 1));
+      count_request (self, "mqtt-goodbye");
       return;
     }
   if (!g_str_equal (type, "hello"))
     return;
-  g_hash_table_replace (self->counts, g_strdup ("mqtt-hello"),
-                        GUINT_TO_POINTER (xa_demo_server_get_request_count (self, "mqtt-hello") + 1));
+  count_request (self, "mqtt-hello");
 
   json_builder_begin_object (b);
   add_hello_members (b, "udp", TRUE);

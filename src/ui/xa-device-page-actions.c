@@ -131,15 +131,10 @@ tested_cb (GObject      *object,
 
   /* The server offered MQTT too (the official cloud does; boards take
    * it): the other road is tested next. */
-  if (report != NULL && report->verdict != XA_VERDICT_CANCELLED && report->mqtt_endpoint == NULL)
-    {
-      XaDevice *device = xa_device_session_get_device (op->session);
-
-      if (xa_device_get_mqtt_endpoint (device) != NULL &&
-          g_strcmp0 (xa_device_get_transport (device), "mqtt") != 0)
-        xa_device_session_test_over_async (op->session, "mqtt", _xa_device_page_hello_timeout_ms (op->page), NULL,
-                                           tested_cb, op_new_for (op->page, op->session));
-    }
+  if (report != NULL && report->verdict != XA_VERDICT_CANCELLED && report->mqtt_endpoint == NULL &&
+      xa_device_also_offers_mqtt (xa_device_session_get_device (op->session)))
+    xa_device_session_test_over_async (op->session, "mqtt", _xa_device_page_hello_timeout_ms (op->page), NULL,
+                                       tested_cb, op_new_for (op->page, op->session));
 }
 
 static void

@@ -140,7 +140,7 @@ update_verdict (XaDevicePage *self)
    * both roads: the MQTT verdict is its own line. */
   {
     XaVerdict mqtt;
-    gboolean show = g_strcmp0 (xa_device_get_transport (device), "mqtt") != 0 &&
+    gboolean show = xa_device_also_offers_mqtt (device) &&
                     xa_verdict_from_id (xa_device_get_last_mqtt_verdict (device), &mqtt);
 
     if (show)
