@@ -8,7 +8,7 @@ trap 'rm -rf "$work"' EXIT
 
 cd "$src"
 xgettext --from-code=UTF-8 --add-comments=Translators --keyword=_ --keyword=N_ \
-  --keyword=C_:1c,2 --keyword=NC_:1c,2 --keyword=g_dngettext:2,3 --keyword=ngettext:1,2 \
+  --keyword=C_:1c,2 --keyword=NC_:1c,2 --keyword=g_dngettext:2,3 --keyword=ngettext:1,2 --keyword=xa_text_append_plural:2,3 \
   --files-from=po/POTFILES.in --output="$work/template.pot" 2>/dev/null
 
 status=0

@@ -567,6 +567,32 @@ test_saved_device_flow (Fixture       *f,
   g_assert_cmpint (show.status, ==, 0);
   assert_no_token (&show, token);
   g_assert_nonnull (strstr (show.out, "(in the keyring)"));
+  g_assert_nonnull (strstr (show.out, "The server accepted the token and answered the hello in "));
+
+  /* Recorded in English, shown in the reader's language: devices.json
+   * keeps the words' recipe, not the words. */
+  g_assert_null (strstr (store_text, "\"last_message\""));
+  g_assert_nonnull (strstr (store_text, "\"msgid\" : \"The server accepted the token and answered the hello in %d ms.\""));
+  {
+    const char *zh[] = { "LANGUAGE", "zh_CN", "LC_ALL", "zh_CN.UTF-8",
+                         "TEXTDOMAINDIR", g_getenv ("XA_BUILD_LOCALEDIR"), NULL };
+    g_auto(Run) chinese = { 0 };
+    g_auto(Run) json = { 0 };
+    g_autoptr(JsonNode) shown = NULL;
+
+    run_cli_full (&chinese, NULL, zh, (const char *[]) { "device", "show", "Desk board", NULL });
+    g_assert_cmpint (chinese.status, ==, 0);
+    g_assert_nonnull (strstr (chinese.out, "服务器接受了令牌，并在 "));
+    g_assert_null (strstr (chinese.out, "accepted"));
+
+    /* Scripts get the words, not the recipes. */
+    run_cli_full (&json, NULL, zh, (const char *[]) { "device", "show", "Desk board", "--json", NULL });
+    o = parse_json (json.out, &shown);
+    g_assert_nonnull (strstr (json_object_get_string_member (o, "last_message"), "服务器接受了令牌"));
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "last_report"), "verdict"),
+                     ==, "valid");
+    g_assert_false (json_object_has_member (json_object_get_object_member (o, "last_report"), "advice_text"));
+  }
 
   run_cli (&refresh, "refresh", "Desk board");
   g_assert_cmpint (refresh.status, ==, 0);

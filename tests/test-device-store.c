@@ -97,8 +97,7 @@ test_round_trip (Fixture       *f,
   g_assert_true (store_op (store, 'a', laptop, &error));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
 
-  report->verdict = XA_VERDICT_VALID;
-  report->advice = g_strdup ("ok");
+  xa_report_set_verdict (report, XA_VERDICT_VALID, xa_text_new_literal ("ok"));
   xa_device_record_report (desk, report);
   g_assert_true (store_op (store, 's', desk, &error));
   g_assert_no_error (error);

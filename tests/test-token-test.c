@@ -111,9 +111,10 @@ test_ota_fault_keeps_hello (Fixture       *f,
 {
   g_autofree char *token = activate (f);
   g_autoptr(XaReport) r = run_test (f, XA_DEMO_MODE_NOT_JSON, XA_DEMO_MODE_OFFICIAL, token);
+  g_autofree char *ota_error = xa_text_render (r->ota_error);
 
   g_assert_cmpint (r->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
-  g_assert_nonnull (strstr (r->ota_error, "not a JSON object"));
+  g_assert_nonnull (strstr (ota_error, "not a JSON object"));
   g_assert_nonnull (r->session_id);
 }
 
@@ -169,7 +170,7 @@ test_json_unwritable_audio (void)
   g_autoptr(JsonNode) node = NULL;
   JsonObject *o;
 
-  xa_report_set_verdict (r, XA_VERDICT_VALID, "ok");
+  xa_report_set_verdict (r, XA_VERDICT_VALID, xa_text_new_literal ("ok"));
   r->latency_ms = 12;
   r->audio_params = g_strdup ("{\"sample_rate\":inf.0}");
   node = xa_report_to_json (r);
@@ -198,7 +199,7 @@ test_dated_tokens (void)
   g_assert_false (xa_ota_answer_changes_token (newer, "aaaa.1795607593"));
   g_assert_true (xa_ota_answer_changes_token (other, "aaaa.1795607593"));
 
-  xa_report_set_verdict (r, XA_VERDICT_VALID, "ok");
+  xa_report_set_verdict (r, XA_VERDICT_VALID, xa_text_new_literal ("ok"));
   xa_report_apply_ota (r, "http://127.0.0.1:1/xiaozhi/ota/", newer, NULL, "aaaa.1795607593");
   g_assert_false (r->token_changed);
   node = xa_report_to_json (r);

@@ -1041,6 +1041,28 @@ test_german (Fixture       *f,
   GtkWidget *empty = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW, "empty_page"));
 
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "Noch keine Geräte");
+
+  /* A verdict keeps its words as a recipe: shown in today's language,
+   * whatever the language it was recorded in. */
+  {
+    XaDevice *device = add_device (f, "Schreibtisch", XA_DEMO_MODE_SELF_HOSTED, NULL);
+    g_autoptr(XaReport) report = xa_report_new ();
+    XaText *advice = xa_text_new ();
+
+    xa_text_append_plural (advice,
+                           "The server did not answer the hello within %u second. "
+                           "Check that the server is running and the URL is right, then try again.",
+                           "The server did not answer the hello within %u seconds. "
+                           "Check that the server is running and the URL is right, then try again.",
+                           10, 10u);
+    xa_report_set_verdict (report, XA_VERDICT_TIMEOUT, advice);
+    report->close_code = 1006;
+    xa_device_record_report (device, report);
+    select_ready (f, device);
+    g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Keine rechtzeitige Antwort");
+    g_assert_nonnull (strstr (page_label (f, "verdict_advice"), "10 Sekunden"));
+    g_assert_nonnull (strstr (page_label (f, "details_label"), "1006"));
+  }
 }
 
 static void

@@ -345,7 +345,12 @@ device_show (Cli   *cli,
   g_print (_("Status:         %s\n"), xa_device_get_status (d));
   g_print (_("Activated:      %s\n"), activated);
   if (xa_device_get_last_verdict (d) != NULL)
-    g_print (_("Last test:      %s, %s\n"), tested, cli_safe (cli, xa_device_get_last_message (d)));
+    {
+      g_autoptr(XaReport) last = xa_device_dup_last_report (d);
+
+      g_print (_("Last test:      %s, %s\n"), tested,
+               cli_safe (cli, last ? last->advice : xa_device_get_last_message (d)));
+    }
   if (keyring_error != NULL)
     g_print (_("Token:          unknown (%s)\n"), keyring_error->message);
   else if (token == NULL && xa_device_get_token_unsaved (d))

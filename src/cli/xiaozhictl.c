@@ -460,7 +460,7 @@ cli_report_for_error (const GError *error)
   XaVerdict verdict = XA_VERDICT_PROTOCOL_ERROR;
 
   xa_verdict_from_error (error, &verdict);
-  xa_report_set_verdict (report, verdict, error->message);
+  xa_report_set_verdict (report, verdict, xa_ota_error_dup_text (error));
   return report;
 }
 

@@ -34,6 +34,7 @@ struct _XaDevice
   gint64   activated_at;
   gint64   last_test_at;
   gint64   token_unsaved_at;
+  JsonNode *last_report;
 };
 
 G_DEFINE_FINAL_TYPE (XaDevice, xa_device, G_TYPE_OBJECT)
@@ -64,6 +65,7 @@ enum {
   PROP_ACTIVATED_AT,
   PROP_LAST_TEST_AT,
   PROP_TOKEN_UNSAVED_AT,
+  PROP_LAST_REPORT,
   N_PROPS
 };
 
@@ -85,6 +87,8 @@ static const struct
   { PROP_PANEL_URL, "panel_url", G_STRUCT_OFFSET (XaDevice, panel_url), FALSE },
   { PROP_WEBSOCKET_URL, "websocket_url", G_STRUCT_OFFSET (XaDevice, websocket_url), FALSE },
   { PROP_LAST_VERDICT, "last_verdict", G_STRUCT_OFFSET (XaDevice, last_verdict), FALSE },
+  /* The words of a Test before last_report kept their recipe (shown as
+   * they are, in the language they were written in). */
   { PROP_LAST_MESSAGE, "last_message", G_STRUCT_OFFSET (XaDevice, last_message), FALSE },
   { PROP_LAST_DETAILS, "last_details", G_STRUCT_OFFSET (XaDevice, last_details), FALSE },
   /* A WebSocket device the server also offered MQTT (as the official cloud
@@ -116,10 +120,22 @@ static const struct
   { PROP_TOKEN_UNSAVED_AT, "token_unsaved_at", G_STRUCT_OFFSET (XaDevice, token_unsaved_at) },
 };
 
+/* JSON kept as it is: the last Test's report (xa_report_to_record()). */
+static const struct
+{
+  guint       prop;
+  const char *key;
+  gsize       offset;
+} node_fields[] = {
+  { PROP_LAST_REPORT, "last_report", G_STRUCT_OFFSET (XaDevice, last_report) },
+};
+enum { LAST_REPORT_FIELD };
+
 static GParamSpec *properties[N_PROPS];
 
 #define STRING_FIELD(self, i) G_STRUCT_MEMBER (char *, self, string_fields[i].offset)
 #define INT_FIELD(self, i) G_STRUCT_MEMBER (gint64, self, int_fields[i].offset)
+#define NODE_FIELD(self, i) G_STRUCT_MEMBER (JsonNode *, self, node_fields[i].offset)
 
 static gboolean
 set_string (XaDevice   *self,
@@ -157,6 +173,33 @@ set_int (XaDevice *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[int_fields[i].prop]);
 }
 
+/* Takes @value. */
+static void
+set_node (XaDevice *self,
+          guint     i,
+          JsonNode *value)
+{
+  JsonNode **field = &NODE_FIELD (self, i);
+
+  if ((*field == NULL && value == NULL) || (*field != NULL && value != NULL && json_node_equal (*field, value)))
+    {
+      g_clear_pointer (&value, json_node_unref);
+      return;
+    }
+  g_clear_pointer (field, json_node_unref);
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[node_fields[i].prop]);
+}
+
+static JsonNode *
+node_from_json (JsonObject *object,
+                guint       i)
+{
+  JsonNode *value = json_object_get_member (object, node_fields[i].key);
+
+  return value && !JSON_NODE_HOLDS_NULL (value) ? json_node_copy (value) : NULL;
+}
+
 static void
 xa_device_get_property (GObject    *object,
                         guint       prop_id,
@@ -175,6 +218,12 @@ xa_device_get_property (GObject    *object,
     if (int_fields[i].prop == prop_id)
       {
         g_value_set_int64 (value, INT_FIELD (self, i));
+        return;
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (node_fields); i++)
+    if (node_fields[i].prop == prop_id)
+      {
+        g_value_set_boxed (value, NODE_FIELD (self, i));
         return;
       }
   G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -200,6 +249,12 @@ xa_device_set_property (GObject      *object,
         set_int (self, i, g_value_get_int64 (value));
         return;
       }
+  for (guint i = 0; i < G_N_ELEMENTS (node_fields); i++)
+    if (node_fields[i].prop == prop_id)
+      {
+        set_node (self, i, g_value_dup_boxed (value));
+        return;
+      }
   G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
@@ -210,6 +265,8 @@ xa_device_finalize (GObject *object)
 
   for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
     g_free (STRING_FIELD (self, i));
+  for (guint i = 0; i < G_N_ELEMENTS (node_fields); i++)
+    g_clear_pointer (&NODE_FIELD (self, i), json_node_unref);
 
   G_OBJECT_CLASS (xa_device_parent_class)->finalize (object);
 }
@@ -235,6 +292,12 @@ xa_device_class_init (XaDeviceClass *klass)
       g_autofree char *name = g_strdelimit (g_strdup (int_fields[i].key), "_", '-');
       properties[int_fields[i].prop] =
         g_param_spec_int64 (g_intern_string (name), NULL, NULL, 0, G_MAXINT64, 0, flags);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (node_fields); i++)
+    {
+      g_autofree char *name = g_strdelimit (g_strdup (node_fields[i].key), "_", '-');
+      properties[node_fields[i].prop] =
+        g_param_spec_boxed (g_intern_string (name), NULL, NULL, JSON_TYPE_NODE, flags);
     }
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -302,6 +365,8 @@ xa_device_new_from_json (JsonObject  *object,
     STRING_FIELD (self, i) = string_from_json (object, i);
   for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
     INT_FIELD (self, i) = MAX (0, xa_json_get_int (object, int_fields[i].key, 0));
+  for (guint i = 0; i < G_N_ELEMENTS (node_fields); i++)
+    NODE_FIELD (self, i) = node_from_json (object, i);
 
   return g_steal_pointer (&self);
 }
@@ -323,6 +388,8 @@ xa_device_update_from_json (XaDevice   *self,
     }
   for (guint i = 0; i < G_N_ELEMENTS (int_fields); i++)
     set_int (self, i, MAX (0, xa_json_get_int (object, int_fields[i].key, 0)));
+  for (guint i = 0; i < G_N_ELEMENTS (node_fields); i++)
+    set_node (self, i, node_from_json (object, i));
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }
@@ -344,6 +411,13 @@ xa_device_to_json (XaDevice *self)
     {
       json_builder_set_member_name (b, int_fields[i].key);
       json_builder_add_int_value (b, INT_FIELD (self, i));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (node_fields); i++)
+    {
+      if (NODE_FIELD (self, i) == NULL)
+        continue;
+      json_builder_set_member_name (b, node_fields[i].key);
+      json_builder_add_value (b, json_node_copy (NODE_FIELD (self, i)));
     }
   json_builder_end_object (b);
 
@@ -518,8 +592,6 @@ void
 xa_device_record_report (XaDevice       *self,
                          const XaReport *report)
 {
-  g_autofree char *details = xa_report_format_details (report);
-
   /* The other road's verdict is kept beside the device's own. */
   if (report->mqtt_endpoint != NULL && xa_device_also_offers_mqtt (self))
     {
@@ -528,10 +600,20 @@ xa_device_record_report (XaDevice       *self,
     }
   g_object_freeze_notify (G_OBJECT (self));
   set_string_prop (self, PROP_LAST_VERDICT, xa_verdict_to_id (report->verdict));
-  set_string_prop (self, PROP_LAST_MESSAGE, report->advice);
-  set_string_prop (self, PROP_LAST_DETAILS, details);
+  set_string_prop (self, PROP_LAST_MESSAGE, NULL);
+  set_string_prop (self, PROP_LAST_DETAILS, NULL);
+  set_node (self, LAST_REPORT_FIELD, xa_report_to_record (report));
   set_int (self, 1, g_get_real_time () / G_USEC_PER_SEC);
   if (report->verdict == XA_VERDICT_VALID && self->activated_at == 0)
     set_int (self, 0, g_get_real_time () / G_USEC_PER_SEC);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* The last Test's report, its words in today's language; NULL when there
+ * is none (or the devices file holds only the words of an older version:
+ * xa_device_get_last_message()). */
+XaReport *
+xa_device_dup_last_report (XaDevice *self)
+{
+  return xa_report_new_from_record (self->last_report);
 }

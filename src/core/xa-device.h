@@ -38,6 +38,7 @@ gint64      xa_device_get_activated_at  (XaDevice          *self);
 const char *xa_device_get_last_verdict  (XaDevice          *self);
 const char *xa_device_get_last_mqtt_verdict (XaDevice        *self);
 const char *xa_device_get_last_message  (XaDevice          *self);
+XaReport   *xa_device_dup_last_report   (XaDevice          *self);
 gint64      xa_device_get_last_test_at  (XaDevice          *self);
 gboolean    xa_device_is_activated      (XaDevice          *self);
 const char *xa_device_get_status        (XaDevice          *self);

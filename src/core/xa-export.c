@@ -555,7 +555,15 @@ xa_device_export_json (XaDevice   *device,
                        const char *token)
 {
   JsonNode *node = xa_device_to_json (device);
+  g_autoptr(XaReport) last = xa_device_dup_last_report (device);
 
+  /* The last Test in words, not as the recipes devices.json keeps. */
+  json_object_remove_member (json_node_get_object (node), "last_report");
+  if (last != NULL)
+    {
+      json_object_set_string_member (json_node_get_object (node), "last_message", last->advice);
+      json_object_set_member (json_node_get_object (node), "last_report", xa_report_to_json (last));
+    }
   if (token != NULL)
     json_object_set_string_member (json_node_get_object (node), "token", token);
   return node;

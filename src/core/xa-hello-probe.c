@@ -27,7 +27,7 @@ typedef struct
   gsize                    bytes;
   gboolean                 broke_protocol; /* a frame libsoup refused */
   guint                    protocol_version;
-  char                    *hello_advice;   /* set once a valid hello came */
+  XaText                  *hello_advice;   /* set once a valid hello came */
   guint                    grace_id;
 } Probe;
 
@@ -51,7 +51,7 @@ probe_free (Probe *probe)
       g_clear_object (&probe->conn);
     }
   g_clear_handle_id (&probe->grace_id, g_source_remove);
-  g_free (probe->hello_advice);
+  g_clear_pointer (&probe->hello_advice, xa_text_free);
   if (probe->cancel_source != NULL)
     g_source_destroy (probe->cancel_source);
   g_clear_pointer (&probe->cancel_source, g_source_unref);
@@ -110,10 +110,11 @@ build_hello (guint version)
   return json_to_string (root, FALSE);
 }
 
+/* Both take @advice. */
 static void
-complete (GTask      *task,
-          XaVerdict   verdict,
-          const char *advice)
+complete (GTask     *task,
+          XaVerdict  verdict,
+          XaText    *advice)
 {
   Probe *probe = g_task_get_task_data (task);
 
@@ -124,9 +125,9 @@ complete (GTask      *task,
 /* Called when the socket is open and something decisive happened:
  * drop the handlers' reference so the task (and the socket) go away. */
 static void
-complete_open (GTask      *task,
-               XaVerdict   verdict,
-               const char *advice)
+complete_open (GTask     *task,
+               XaVerdict  verdict,
+               XaText    *advice)
 {
   Probe *probe = g_task_get_task_data (task);
 
@@ -141,17 +142,17 @@ static void
 complete_timeout (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
-  g_autofree char *advice = NULL;
+  XaText *advice = NULL;
 
   if (!xa_deadline_expired (probe->deadline))
     {
-      complete (task, XA_VERDICT_CANCELLED, _("The test was cancelled."));
+      complete (task, XA_VERDICT_CANCELLED, xa_text_new_printf (N_("The test was cancelled.")));
       return;
     }
 
   if (probe->hello_advice != NULL)
     {
-      complete (task, XA_VERDICT_VALID, probe->hello_advice);
+      complete (task, XA_VERDICT_VALID, g_steal_pointer (&probe->hello_advice));
       return;
     }
 
@@ -159,20 +160,20 @@ complete_timeout (GTask *task)
     {
       g_autofree char *quoted = xa_server_text_quote (probe->report->server_text);
 
-      advice = g_strdup_printf (_("The server sent something that is not the xiaozhi protocol: “%s”. "
-                                  "Check the WebSocket URL."),
-                                quoted);
+      advice = xa_text_new_printf (N_("The server sent something that is not the xiaozhi protocol: “%s”. "
+                                      "Check the WebSocket URL."),
+                                   quoted);
       complete (task, XA_VERDICT_PROTOCOL_ERROR, advice);
       return;
     }
 
-  advice = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "The server did not answer the hello within %u second. "
-                                         "Check that the server is running and the URL is right, then try again.",
-                                         "The server did not answer the hello within %u seconds. "
-                                         "Check that the server is running and the URL is right, then try again.",
-                                         (probe->timeout_ms + 999) / 1000),
-                            (probe->timeout_ms + 999) / 1000);
+  advice = xa_text_new ();
+  xa_text_append_plural (advice,
+                         "The server did not answer the hello within %u second. "
+                         "Check that the server is running and the URL is right, then try again.",
+                         "The server did not answer the hello within %u seconds. "
+                         "Check that the server is running and the URL is right, then try again.",
+                         (probe->timeout_ms + 999) / 1000, (probe->timeout_ms + 999) / 1000);
   complete (task, XA_VERDICT_TIMEOUT, advice);
 }
 
@@ -191,16 +192,16 @@ static gboolean
 say_unknown_device (GTask      *task,
                     const char *text)
 {
-  g_autofree char *advice = NULL;
+  XaText *advice = NULL;
   g_autofree char *quoted = NULL;
 
   if (text == NULL || !looks_like_unknown_device (text))
     return FALSE;
   quoted = xa_server_text_quote (text);
-  advice = g_strdup_printf (_("The server does not know this device: “%s”. It never made an OTA check there. "
-                              "Set the device’s OTA address to this server, let it check once (activate it), "
-                              "then test again."),
-                            quoted);
+  advice = xa_text_new_printf (N_("The server does not know this device: “%s”. It never made an OTA check there. "
+                                  "Set the device’s OTA address to this server, let it check once (activate it), "
+                                  "then test again."),
+                               quoted);
   complete_open (task, XA_VERDICT_NOT_ACTIVATED, advice);
   return TRUE;
 }
@@ -210,7 +211,7 @@ grace_over_cb (gpointer user_data)
 {
   GTask *task = user_data;
   Probe *probe = g_task_get_task_data (task);
-  g_autofree char *advice = g_steal_pointer (&probe->hello_advice);
+  XaText *advice = g_steal_pointer (&probe->hello_advice);
 
   probe->grace_id = 0;
   complete_open (task, XA_VERDICT_VALID, advice);
@@ -234,7 +235,7 @@ handle_server_hello (GTask      *task,
   XaReport *report = probe->report;
   g_autofree char *transport = xa_server_text_sanitize (xa_json_get_string (obj, "transport"), -1, FALSE);
   g_autofree char *session_id = xa_server_text_sanitize (xa_json_get_string (obj, "session_id"), -1, FALSE);
-  g_autofree char *advice = NULL;
+  XaText *advice = NULL;
 
   report->latency_ms = (g_get_monotonic_time () - probe->sent_at_us) / 1000;
 
@@ -243,22 +244,18 @@ handle_server_hello (GTask      *task,
 
   if (g_strcmp0 (transport, "websocket") != 0)
     {
-      advice = g_strdup_printf (_("The server answered with a hello for another transport (“%s”). "
-                                  "Check the WebSocket URL."),
-                                transport ? transport : "");
+      advice = xa_text_new_printf (N_("The server answered with a hello for another transport (“%s”). "
+                                      "Check the WebSocket URL."),
+                                   transport ? transport : "");
       complete_open (task, XA_VERDICT_PROTOCOL_ERROR, advice);
       return;
     }
 
-  advice = g_strdup_printf (_("The server accepted the token and answered the hello in %d ms."),
-                            (int) report->latency_ms);
+  advice = xa_text_new_printf (N_("The server accepted the token and answered the hello in %d ms."),
+                               (int) report->latency_ms);
   if (session_id == NULL || *session_id == '\0')
-    {
-      /* "May include" a session id, says the protocol: valid, and noted. */
-      g_autofree char *noted = g_strdup_printf ("%s %s", advice, _("Its hello has no session id, which the protocol allows."));
-      g_free (advice);
-      advice = g_steal_pointer (&noted);
-    }
+    /* "May include" a session id, says the protocol: valid, and noted. */
+    xa_text_append (advice, N_("Its hello has no session id, which the protocol allows."));
   else
     report->session_id = g_steal_pointer (&session_id);
 
@@ -292,7 +289,6 @@ message_cb (SoupWebsocketConnection *conn,
       const char *spoken = node && JSON_NODE_HOLDS_OBJECT (node) ? xa_json_get_string (json_node_get_object (node), "text")
                                                                  : after;
       g_autofree char *shown = xa_server_text_sanitize (spoken, -1, FALSE);
-      g_autofree char *advice = NULL;
 
       if (shown != NULL)
         {
@@ -301,8 +297,7 @@ message_cb (SoupWebsocketConnection *conn,
         }
       if (say_unknown_device (task, shown))
         return;
-      advice = g_steal_pointer (&probe->hello_advice);
-      complete_open (task, XA_VERDICT_VALID, advice);
+      complete_open (task, XA_VERDICT_VALID, g_steal_pointer (&probe->hello_advice));
       return;
     }
 
@@ -313,17 +308,17 @@ message_cb (SoupWebsocketConnection *conn,
   probe->bytes += len;
   if (g_get_monotonic_time () >= probe->deadline_us)
     {
-      g_autofree char *advice = g_strdup_printf (_("The server sent %u messages but no hello within %u seconds. "
-                                                   "Check the WebSocket URL."),
-                                                 probe->frames, (probe->timeout_ms + 999) / 1000);
+      XaText *advice = xa_text_new_printf (N_("The server sent %u messages but no hello within %u seconds. "
+                                              "Check the WebSocket URL."),
+                                           probe->frames, (probe->timeout_ms + 999) / 1000);
       complete_open (task, XA_VERDICT_TIMEOUT, advice);
       return;
     }
   if (probe->frames > MAX_FRAMES_BEFORE_HELLO || probe->bytes > MAX_BYTES_BEFORE_HELLO)
     {
       complete_open (task, XA_VERDICT_PROTOCOL_ERROR,
-                     _("The server sent a flood of messages instead of answering the hello. "
-                       "This is not how a xiaozhi server behaves: check the WebSocket URL."));
+                     xa_text_new_printf (N_("The server sent a flood of messages instead of answering the hello. "
+                                            "This is not how a xiaozhi server behaves: check the WebSocket URL.")));
       return;
     }
 
@@ -367,11 +362,11 @@ message_cb (SoupWebsocketConnection *conn,
       if (looks_like_bind_prompt (spoken))
         {
           g_autofree char *quoted = xa_server_text_quote (spoken);
-          g_autofree char *advice = NULL;
+          XaText *advice = NULL;
 
-          advice = g_strdup_printf (_("The server asks to bind this device first: “%s”. "
-                                      "Enter the code in the control panel, then test again."),
-                                    quoted);
+          advice = xa_text_new_printf (N_("The server asks to bind this device first: “%s”. "
+                                          "Enter the code in the control panel, then test again."),
+                                       quoted);
           complete_open (task, XA_VERDICT_NOT_ACTIVATED, advice);
         }
     }
@@ -397,13 +392,12 @@ closed_cb (SoupWebsocketConnection *conn,
   GTask *task = user_data;
   Probe *probe = g_task_get_task_data (task);
   XaReport *report = probe->report;
-  g_autofree char *advice = NULL;
+  XaText *advice = NULL;
 
   if (probe->hello_advice != NULL)
     {
       /* It answered the hello, then closed: the token was accepted. */
-      g_autofree char *valid = g_steal_pointer (&probe->hello_advice);
-      complete_open (task, XA_VERDICT_VALID, valid);
+      complete_open (task, XA_VERDICT_VALID, g_steal_pointer (&probe->hello_advice));
       return;
     }
 
@@ -414,9 +408,9 @@ closed_cb (SoupWebsocketConnection *conn,
 
   if (probe->broke_protocol)
     {
-      advice = g_strdup_printf (_("The server sent something the WebSocket protocol does not allow (%s). "
-                                  "Check the WebSocket URL and the server."),
-                                report->network_error);
+      advice = xa_text_new_printf (N_("The server sent something the WebSocket protocol does not allow (%s). "
+                                      "Check the WebSocket URL and the server."),
+                                   report->network_error);
       complete_open (task, XA_VERDICT_PROTOCOL_ERROR, advice);
       return;
     }
@@ -429,16 +423,16 @@ closed_cb (SoupWebsocketConnection *conn,
     case SOUP_WEBSOCKET_CLOSE_TOO_BIG:
       /* Garbage or a frame too big: the connection broke on the
        * protocol, not on the token. */
-      advice = g_strdup_printf (_("The server sent something the WebSocket protocol does not allow "
-                                  "(close code %u). Check the WebSocket URL and the server."),
-                                report->close_code);
+      advice = xa_text_new_printf (N_("The server sent something the WebSocket protocol does not allow "
+                                      "(close code %u). Check the WebSocket URL and the server."),
+                                   report->close_code);
       complete_open (task, XA_VERDICT_PROTOCOL_ERROR, advice);
       return;
     case 0:
     case SOUP_WEBSOCKET_CLOSE_ABNORMAL:
       /* No close frame at all: the connection dropped. */
-      advice = g_strdup (_("The connection dropped after it was opened, before the server answered the hello. "
-                           "Check the network and the server, then try again."));
+      advice = xa_text_new_printf (N_("The connection dropped after it was opened, before the server answered the hello. "
+                                      "Check the network and the server, then try again."));
       complete_open (task, XA_VERDICT_UNREACHABLE, advice);
       return;
     default:
@@ -446,14 +440,14 @@ closed_cb (SoupWebsocketConnection *conn,
     }
 
   if (report->server_text != NULL)
-    advice = g_strdup_printf (_("The server said “%s” and closed the connection. "
-                                "The token is wrong or has expired: refresh it, or activate the device again."),
-                              report->server_text);
+    advice = xa_text_new_printf (N_("The server said “%s” and closed the connection. "
+                                    "The token is wrong or has expired: refresh it, or activate the device again."),
+                                 report->server_text);
   else
-    advice = g_strdup_printf (_("The server closed the connection without answering the hello (close code %u). "
-                                "The token is wrong or has expired, or the device is not bound to this server: "
-                                "refresh the token, or activate the device again."),
-                              report->close_code);
+    advice = xa_text_new_printf (N_("The server closed the connection without answering the hello (close code %u). "
+                                    "The token is wrong or has expired, or the device is not bound to this server: "
+                                    "refresh the token, or activate the device again."),
+                                 report->close_code);
 
   complete_open (task, XA_VERDICT_REJECTED, advice);
 }
@@ -482,7 +476,7 @@ connect_cb (GObject      *object,
   XaReport *report = probe->report;
   g_autoptr(GError) error = NULL;
   g_autofree char *hello = NULL;
-  g_autofree char *advice = NULL;
+  XaText *advice = NULL;
   guint status;
 
   probe->conn = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
@@ -517,9 +511,9 @@ connect_cb (GObject      *object,
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     {
       report->http_status = status;
-      advice = g_strdup_printf (_("The server refused the connection (HTTP %u). "
-                                  "The token is wrong or has expired: refresh it, or activate the device again."),
-                                status);
+      advice = xa_text_new_printf (N_("The server refused the connection (HTTP %u). "
+                                      "The token is wrong or has expired: refresh it, or activate the device again."),
+                                   status);
       complete (task, XA_VERDICT_REJECTED, advice);
       return;
     }
@@ -527,9 +521,9 @@ connect_cb (GObject      *object,
   if (status >= 200 && status != SOUP_STATUS_SWITCHING_PROTOCOLS)
     {
       report->http_status = status;
-      advice = g_strdup_printf (_("This is not a WebSocket address: the server answered HTTP %u instead of "
-                                  "accepting the connection. Check the WebSocket URL (it usually ends in /xiaozhi/v1/)."),
-                                status);
+      advice = xa_text_new_printf (N_("This is not a WebSocket address: the server answered HTTP %u instead of "
+                                      "accepting the connection. Check the WebSocket URL (it usually ends in /xiaozhi/v1/)."),
+                                   status);
       complete (task, XA_VERDICT_PROTOCOL_ERROR, advice);
       return;
     }
@@ -612,11 +606,11 @@ xa_hello_probe_async (const char          *websocket_url,
     probe->msg = soup_message_new (SOUP_METHOD_GET, http_url);
   if (probe->msg == NULL)
     {
-      g_autofree char *advice = NULL;
+      XaText *advice = NULL;
 
-      advice = g_strdup_printf (_("“%s” is not a WebSocket address. "
-                                  "It should look like wss://api.tenclass.net/xiaozhi/v1/."),
-                                websocket_url ? websocket_url : "");
+      advice = xa_text_new_printf (N_("“%s” is not a WebSocket address. "
+                                      "It should look like wss://api.tenclass.net/xiaozhi/v1/."),
+                                   websocket_url ? websocket_url : "");
       complete (task, XA_VERDICT_PROTOCOL_ERROR, advice);
       return;
     }

@@ -82,14 +82,17 @@ return_cb (gpointer user_data)
 /* The first verdict wins; the task returns from an idle, outside
  * libmosquitto's calls, and that idle drops the probe's own reference. */
 static void
-finish (GTask      *task,
-        XaVerdict   verdict,
-        const char *advice)
+finish (GTask     *task,
+        XaVerdict  verdict,
+        XaText    *advice)
 {
   Probe *probe = g_task_get_task_data (task);
 
   if (probe->stage == STAGE_DONE)
-    return;
+    {
+      xa_text_free (advice);
+      return;
+    }
   probe->stage = STAGE_DONE;
   xa_report_set_verdict (probe->report, verdict, advice);
   g_clear_handle_id (&probe->timeout_id, g_source_remove);
@@ -115,8 +118,8 @@ publish_hello (GTask *task)
   rc = mosquitto_publish (probe->mosq, NULL, probe->publish_topic, sizeof board_hello - 1, board_hello, 0, FALSE);
   if (rc != MOSQ_ERR_SUCCESS)
     {
-      g_autofree char *advice = g_strdup_printf (_("The hello could not be sent to “%s”: %s."),
-                                                 probe->publish_topic, mosquitto_strerror (rc));
+      XaText *advice = xa_text_new_printf (N_("The hello could not be sent to “%s”: %s."),
+                                                    probe->publish_topic, mosquitto_strerror (rc));
       finish (task, XA_VERDICT_PROTOCOL_ERROR, advice);
     }
 }
@@ -128,7 +131,7 @@ connect_cb (struct mosquitto *mosq,
 {
   GTask *task = user_data;
   Probe *probe = g_task_get_task_data (task);
-  g_autofree char *advice = NULL;
+  XaText *advice = NULL;
 
   if (probe->stage != STAGE_CONNECTING)
     return;
@@ -138,16 +141,16 @@ connect_cb (struct mosquitto *mosq,
       break;
     case 4:
       finish (task, XA_VERDICT_REJECTED,
-              _("The MQTT broker refused the user name or password (“bad user name or password”). "
-                "Check the device on the server, or run an OTA check for fresh credentials."));
+              xa_text_new_printf (N_("The MQTT broker refused the user name or password (“bad user name or password”). "
+                                     "Check the device on the server, or run an OTA check for fresh credentials.")));
       return;
     case 5:
       finish (task, XA_VERDICT_REJECTED,
-              _("The MQTT broker does not allow this client (“not authorised”). "
-                "The server may not know this device: run an OTA check for fresh credentials."));
+              xa_text_new_printf (N_("The MQTT broker does not allow this client (“not authorised”). "
+                                     "The server may not know this device: run an OTA check for fresh credentials.")));
       return;
     default:
-      advice = g_strdup_printf (_("The MQTT broker refused the connection: %s."), mosquitto_connack_string (rc));
+      advice = xa_text_new_printf (N_("The MQTT broker refused the connection: %s."), mosquitto_connack_string (rc));
       finish (task, XA_VERDICT_REJECTED, advice);
       return;
     }
@@ -158,7 +161,7 @@ connect_cb (struct mosquitto *mosq,
       rc = mosquitto_subscribe (probe->mosq, NULL, probe->subscribe_topic, 0);
       if (rc != MOSQ_ERR_SUCCESS)
         {
-          advice = g_strdup_printf (_("Could not subscribe to “%s”: %s."), probe->subscribe_topic, mosquitto_strerror (rc));
+          advice = xa_text_new_printf (N_("Could not subscribe to “%s”: %s."), probe->subscribe_topic, mosquitto_strerror (rc));
           finish (task, XA_VERDICT_PROTOCOL_ERROR, advice);
         }
       return;
@@ -181,9 +184,9 @@ subscribe_cb (struct mosquitto *mosq,
   /* 0x80: the broker's ACL does not let this client read its topic. */
   if (qos_count < 1 || granted_qos[0] == 0x80)
     {
-      g_autofree char *advice = g_strdup_printf (_("The MQTT broker does not let this client read “%s”, "
-                                                   "where the server answers. Check the broker’s access rules."),
-                                                 probe->subscribe_topic);
+      XaText *advice = xa_text_new_printf (N_("The MQTT broker does not let this client read “%s”, "
+                                                       "where the server answers. Check the broker’s access rules."),
+                                                    probe->subscribe_topic);
       finish (task, XA_VERDICT_REJECTED, advice);
       return;
     }
@@ -203,18 +206,18 @@ is_hex32 (const char *text)
 
 /* A hello is usable when it says where the audio goes and how it is
  * encrypted: udp.server, udp.port, and a 32-hex key and nonce. */
-static const char *
+static XaText *
 udp_problem (JsonObject *udp)
 {
   const char *server = udp ? xa_json_get_string (udp, "server") : NULL;
   gint64 port = udp ? xa_json_get_int (udp, "port", 0) : 0;
 
   if (udp == NULL)
-    return _("The server’s hello has no “udp” section, so a board would not know where to send its audio.");
+    return xa_text_new_printf (N_("The server’s hello has no “udp” section, so a board would not know where to send its audio."));
   if (server == NULL || *server == '\0' || port < 1 || port > 65535)
-    return _("The server’s hello names no usable UDP server and port.");
+    return xa_text_new_printf (N_("The server’s hello names no usable UDP server and port."));
   if (!is_hex32 (xa_json_get_string (udp, "key")) || !is_hex32 (xa_json_get_string (udp, "nonce")))
-    return _("The server’s hello has no usable encryption key and nonce (32 hexadecimal digits each).");
+    return xa_text_new_printf (N_("The server’s hello has no usable encryption key and nonce (32 hexadecimal digits each)."));
   return NULL;
 }
 
@@ -228,14 +231,14 @@ message_cb (struct mosquitto                *mosq,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   JsonObject *hello, *udp;
-  const char *problem;
+  XaText *problem;
 
   if (probe->stage != STAGE_WAITING_HELLO)
     return;
   if (++probe->messages > MAX_MESSAGES_BEFORE_HELLO)
     {
       finish (task, XA_VERDICT_PROTOCOL_ERROR,
-              _("The server sent a flood of messages instead of answering the hello. Check the MQTT settings."));
+              xa_text_new_printf (N_("The server sent a flood of messages instead of answering the hello. Check the MQTT settings.")));
       return;
     }
 
@@ -251,7 +254,7 @@ message_cb (struct mosquitto                *mosq,
           g_free (probe->report->server_text);
           probe->report->server_text = xa_server_text_sanitize (text, -1, FALSE);
           finish (task, XA_VERDICT_PROTOCOL_ERROR,
-                  _("The server answered with something that is not the xiaozhi protocol (not JSON)."));
+                  xa_text_new_printf (N_("The server answered with something that is not the xiaozhi protocol (not JSON).")));
         }
       return;
     }
@@ -282,7 +285,7 @@ message_cb (struct mosquitto                *mosq,
     mosquitto_publish (probe->mosq, NULL, probe->publish_topic, (int) strlen (goodbye), goodbye, 0, FALSE);
   }
   finish (task, XA_VERDICT_VALID,
-          _("The MQTT credentials work: the server answered the hello with its UDP audio server."));
+          xa_text_new_printf (N_("The MQTT credentials work: the server answered the hello with its UDP audio server.")));
 }
 
 static void
@@ -293,7 +296,7 @@ link_error_cb (int      rc,
   GTask *task = user_data;
   Probe *probe = g_task_get_task_data (task);
   const char *reason = rc == MOSQ_ERR_ERRNO && saved_errno != 0 ? g_strerror (saved_errno) : mosquitto_strerror (rc);
-  g_autofree char *advice = NULL;
+  XaText *advice = NULL;
 
   if (probe->stage == STAGE_DONE)
     return;
@@ -301,18 +304,18 @@ link_error_cb (int      rc,
   probe->report->network_error = g_strdup (reason);
   if (rc == MOSQ_ERR_TLS)
     {
-      advice = g_strdup_printf (_("The TLS connection to the MQTT broker %s failed: its certificate is not "
-                                  "trusted or not for this name. A server with its own certificate authority "
-                                  "needs its CA file (Preferences, or XIAOZHI_CA_FILE)."),
-                                probe->report->mqtt_endpoint);
+      advice = xa_text_new_printf (N_("The TLS connection to the MQTT broker %s failed: its certificate is not "
+                                      "trusted or not for this name. A server with its own certificate authority "
+                                      "needs its CA file (Preferences, or XIAOZHI_CA_FILE)."),
+                                   probe->report->mqtt_endpoint);
       finish (task, XA_VERDICT_TLS_ERROR, advice);
       return;
     }
   advice = probe->stage == STAGE_CONNECTING
-             ? g_strdup_printf (_("Could not connect to the MQTT broker %s (%s). Check the address and that the "
-                                  "broker runs."), probe->report->mqtt_endpoint, reason)
-             : g_strdup_printf (_("The MQTT broker %s dropped the connection (%s)."), probe->report->mqtt_endpoint,
-                                reason);
+             ? xa_text_new_printf (N_("Could not connect to the MQTT broker %s (%s). Check the address and that the "
+                                      "broker runs."), probe->report->mqtt_endpoint, reason)
+             : xa_text_new_printf (N_("The MQTT broker %s dropped the connection (%s)."),
+                                   probe->report->mqtt_endpoint, reason);
   finish (task, XA_VERDICT_UNREACHABLE, advice);
 }
 
@@ -322,20 +325,20 @@ timeout_cb (gpointer user_data)
   GTask *task = user_data;
   Probe *probe = g_task_get_task_data (task);
   guint seconds = (probe->timeout_ms + 999) / 1000;
-  g_autofree char *advice = NULL;
+  XaText *advice = NULL;
 
   probe->timeout_id = 0;
   if (probe->stage == STAGE_WAITING_HELLO)
     advice = probe->subscribe_topic == NULL
-               ? g_strdup_printf (_("The server did not answer the hello within %u seconds. The device has no topic "
-                                    "to subscribe to (“null”), so only a broker that delivers to it directly can "
-                                    "answer: check the MQTT gateway."), seconds)
-               : g_strdup_printf (_("The server did not answer the hello within %u seconds. Check that its "
-                                    "MQTT gateway runs, and that the broker’s access rules let this client "
-                                    "read “%s”."), seconds, probe->subscribe_topic);
+               ? xa_text_new_printf (N_("The server did not answer the hello within %u seconds. The device has no topic "
+                                        "to subscribe to (“null”), so only a broker that delivers to it directly can "
+                                        "answer: check the MQTT gateway."), seconds)
+               : xa_text_new_printf (N_("The server did not answer the hello within %u seconds. Check that its "
+                                        "MQTT gateway runs, and that the broker’s access rules let this client "
+                                        "read “%s”."), seconds, probe->subscribe_topic);
   else
-    advice = g_strdup_printf (_("The MQTT broker %s did not answer within %u seconds."),
-                              probe->report->mqtt_endpoint, seconds);
+    advice = xa_text_new_printf (N_("The MQTT broker %s did not answer within %u seconds."),
+                                 probe->report->mqtt_endpoint, seconds);
   finish (task, XA_VERDICT_TIMEOUT, advice);
   return G_SOURCE_REMOVE;
 }
@@ -344,7 +347,7 @@ static gboolean
 cancelled_cb (GCancellable *cancellable,
               gpointer      user_data)
 {
-  finish (user_data, XA_VERDICT_CANCELLED, _("The test was cancelled."));
+  finish (user_data, XA_VERDICT_CANCELLED, xa_text_new_printf (N_("The test was cancelled.")));
   return G_SOURCE_REMOVE;
 }
 
@@ -416,7 +419,7 @@ xa_mqtt_probe_async (const XaMqttTarget  *target,
       target->client_id == NULL || target->publish_topic == NULL || *target->publish_topic == '\0')
     {
       finish (task, XA_VERDICT_PROTOCOL_ERROR,
-              _("The server’s MQTT details are incomplete (endpoint, client id or topic): run an OTA check again."));
+              xa_text_new_printf (N_("The server’s MQTT details are incomplete (endpoint, client id or topic): run an OTA check again.")));
       return;
     }
 

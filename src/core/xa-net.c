@@ -221,27 +221,27 @@ xa_net_classify_error (const GError *error)
   return XA_NET_FAILURE_UNREACHABLE;
 }
 
-char *
+XaText *
 xa_net_describe_error (const GError *error,
                        const char   *url)
 {
   switch (xa_net_classify_error (error))
     {
     case XA_NET_FAILURE_TLS:
-      return g_strdup_printf (_("The secure connection to %s failed: %s. "
-                                "If this is your own server with its own certificate, "
-                                "choose its CA file in Preferences (for xiaozhictl, set XIAOZHI_CA_FILE)."),
-                              url, error->message);
+      return xa_text_new_printf (N_("The secure connection to %s failed: %s. "
+                                 "If this is your own server with its own certificate, "
+                                 "choose its CA file in Preferences (for xiaozhictl, set XIAOZHI_CA_FILE)."),
+                               url, error->message);
     case XA_NET_FAILURE_TIMEOUT:
-      return g_strdup_printf (_("%s did not answer in time. "
-                                "Check that the server is running and try again."),
-                              url);
+      return xa_text_new_printf (N_("%s did not answer in time. "
+                                 "Check that the server is running and try again."),
+                               url);
     case XA_NET_FAILURE_UNREACHABLE:
     case XA_NET_FAILURE_NONE:
     default:
-      return g_strdup_printf (_("Could not reach %s: %s. "
-                                "Check the address and your network connection."),
-                              url, error->message);
+      return xa_text_new_printf (N_("Could not reach %s: %s. "
+                                 "Check the address and your network connection."),
+                               url, error->message);
     }
 }
 

@@ -3,6 +3,8 @@
 
 #include <libsoup/soup.h>
 
+#include "xa-text.h"
+
 G_BEGIN_DECLS
 
 /* How a network failure looks to a person. */
@@ -30,7 +32,7 @@ const char   *xa_net_get_language       (void);
 const char   *xa_net_get_user_agent     (void);
 void          xa_net_prepare_message    (SoupMessage   *msg);
 XaNetFailure  xa_net_classify_error     (const GError  *error);
-char         *xa_net_describe_error     (const GError  *error,
+XaText       *xa_net_describe_error     (const GError  *error,
                                          const char    *url);
 
 XaDeadline   *xa_deadline_new           (GCancellable  *parent,

@@ -24,7 +24,32 @@ typedef struct
   char        *server_text;   /* of an /activate answer */
 } PostData;
 
-G_DEFINE_QUARK (xa-ota-error-quark, xa_ota_error)
+/* An OTA error keeps its words as a recipe too (xa_ota_error_dup_text()),
+ * for a Test's advice that is shown again in another language. */
+typedef struct
+{
+  XaText *text;
+} XaOtaErrorPrivate;
+
+static void
+xa_ota_error_private_init (XaOtaErrorPrivate *priv)
+{
+}
+
+static void
+xa_ota_error_private_copy (const XaOtaErrorPrivate *src,
+                           XaOtaErrorPrivate       *dest)
+{
+  dest->text = src->text ? xa_text_copy (src->text) : NULL;
+}
+
+static void
+xa_ota_error_private_clear (XaOtaErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->text, xa_text_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (XaOtaError, xa_ota_error)
 G_DEFINE_BOXED_TYPE (XaOtaAnswer, xa_ota_answer, xa_ota_answer_copy, xa_ota_answer_free)
 
 static void
@@ -38,30 +63,49 @@ post_data_free (PostData *pd)
   g_free (pd);
 }
 
+/* Takes @text. */
+static GError *
+ota_error (XaOtaError  code,
+           XaText     *text)
+{
+  g_autofree char *message = xa_text_render (text);
+  GError *error = g_error_new_literal (XA_OTA_ERROR, code, message);
+
+  xa_ota_error_get_private (error)->text = text;
+  return error;
+}
+
+/* The words of any error as a recipe: an OTA error's own, else its
+ * message as it is. */
+XaText *
+xa_ota_error_dup_text (const GError *error)
+{
+  if (error->domain == XA_OTA_ERROR && xa_ota_error_get_private (error)->text != NULL)
+    return xa_text_copy (xa_ota_error_get_private (error)->text);
+  return xa_text_new_literal (error->message);
+}
+
 static GError *
 too_large_error (void)
 {
-  return g_error_new_literal (XA_OTA_ERROR, XA_OTA_ERROR_TOO_LARGE,
-                              _("The server’s answer is larger than 1 MiB, which no OTA server sends. "
-                                "Check the OTA address."));
+  return ota_error (XA_OTA_ERROR_TOO_LARGE, xa_text_new_printf (N_("The server’s answer is larger than 1 MiB, which no OTA server sends. "
+                                "Check the OTA address.")));
 }
 
 static GError *
 truncated_error (void)
 {
-  return g_error_new_literal (XA_OTA_ERROR, XA_OTA_ERROR_TRUNCATED,
-                              _("The server’s answer was cut off. Try again; if it keeps happening, "
-                                "the server or a proxy in between is at fault."));
+  return ota_error (XA_OTA_ERROR_TRUNCATED, xa_text_new_printf (N_("The server’s answer was cut off. Try again; if it keeps happening, "
+                                "the server or a proxy in between is at fault.")));
 }
 
 static GError *
 invalid_url_error (const char *url)
 {
-  return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_INVALID_URL,
-                      /* Translators: %s is the address the user gave */
-                      _("“%s” is not a valid OTA address. "
+  return ota_error (XA_OTA_ERROR_INVALID_URL, xa_text_new_printf (/* Translators: %s is the address the user gave */
+                      N_("“%s” is not a valid OTA address. "
                         "It should look like https://api.tenclass.net/xiaozhi/ota/."),
-                      url ? url : "");
+                      url ? url : ""));
 }
 
 /* ---- answer parsing ---------------------------------------------------- */
@@ -272,17 +316,15 @@ xa_ota_answer_parse (const char  *data,
 
   if (!xa_json_depth_ok (data, length))
     {
-      g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_NOT_JSON,
-                   _("The server’s answer is nested more than %d levels deep, which no OTA answer is. "
-                     "Check the OTA address and the server."), XA_JSON_MAX_DEPTH);
+      g_propagate_error (error, ota_error (XA_OTA_ERROR_NOT_JSON, xa_text_new_printf (N_("The server’s answer is nested more than %d levels deep, which no OTA answer is. "
+                     "Check the OTA address and the server."), XA_JSON_MAX_DEPTH)));
       return NULL;
     }
   root_node = xa_json_parse (data, length, NULL);
   if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     {
-      g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_NOT_JSON,
-                   _("The server’s answer is not a JSON object, so this is probably not an OTA address. "
-                     "Check the address: it usually ends in /xiaozhi/ota/."));
+      g_propagate_error (error, ota_error (XA_OTA_ERROR_NOT_JSON, xa_text_new_printf (N_("The server’s answer is not a JSON object, so this is probably not an OTA address. "
+                     "Check the address: it usually ends in /xiaozhi/ota/."))));
       return NULL;
     }
 
@@ -313,9 +355,8 @@ xa_ota_answer_parse (const char  *data,
        * letters only. The challenge goes back in our request body. */
       if (answer->code != NULL && !code_is_plausible (answer->code))
         {
-          g_set_error_literal (error, XA_OTA_ERROR, XA_OTA_ERROR_UNSAFE_VALUE,
-                               _("The server’s activation code has characters no code has, or is far too long. "
-                                 "Check the OTA address and the server."));
+          g_propagate_error (error, ota_error (XA_OTA_ERROR_UNSAFE_VALUE, xa_text_new_printf (N_("The server’s activation code has characters no code has, or is far too long. "
+                                 "Check the OTA address and the server."))));
           return NULL;
         }
       if (answer->challenge != NULL && strlen (answer->challenge) > 1024)
@@ -335,20 +376,18 @@ xa_ota_answer_parse (const char  *data,
        * server sends, before any of it is kept. */
       if (answer->has_websocket && !xa_websocket_url_is_safe (answer->websocket_url))
         {
-          g_set_error_literal (error, XA_OTA_ERROR, XA_OTA_ERROR_UNSAFE_VALUE,
-                               _("The server’s answer has a WebSocket address that is not a ws:// or wss:// "
+          g_propagate_error (error, ota_error (XA_OTA_ERROR_UNSAFE_VALUE, xa_text_new_printf (N_("The server’s answer has a WebSocket address that is not a ws:// or wss:// "
                                  "address, or has characters no address has. Nothing was saved: "
                                  "check the server’s configuration, or whether something between you and it "
-                                 "changes its answers."));
+                                 "changes its answers."))));
           return NULL;
         }
       if (answer->token != NULL && !xa_token_is_safe (answer->token))
         {
-          g_set_error_literal (error, XA_OTA_ERROR, XA_OTA_ERROR_UNSAFE_VALUE,
-                               _("The server’s answer has a token with characters no token has "
+          g_propagate_error (error, ota_error (XA_OTA_ERROR_UNSAFE_VALUE, xa_text_new_printf (N_("The server’s answer has a token with characters no token has "
                                  "(spaces, quotes or control characters), or one far too long. Nothing was saved: "
                                  "check the server’s configuration, or whether something between you and it "
-                                 "changes its answers."));
+                                 "changes its answers."))));
           return NULL;
         }
     }
@@ -392,25 +431,22 @@ xa_ota_answer_parse (const char  *data,
         {
           g_autofree char *quoted = xa_server_text_quote (error_text);
 
-          g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_SERVER_REFUSED,
-                       /* Translators: %s is the server's own error text, e.g. "Invalid device ID" */
-                       _("The server refused the request: “%s”. "
+          g_propagate_error (error, ota_error (XA_OTA_ERROR_SERVER_REFUSED, xa_text_new_printf (/* Translators: %s is the server's own error text, e.g. "Invalid device ID" */
+                       N_("The server refused the request: “%s”. "
                          "Check the Device-Id and the OTA address."),
-                       quoted);
+                       quoted)));
           return NULL;
         }
 
-      g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_INCOMPLETE,
-                   _("The server’s answer has neither an activation code nor connection details "
-                     "(websocket or mqtt). This server may not speak the xiaozhi protocol."));
+      g_propagate_error (error, ota_error (XA_OTA_ERROR_INCOMPLETE, xa_text_new_printf (N_("The server’s answer has neither an activation code nor connection details "
+                     "(websocket or mqtt). This server may not speak the xiaozhi protocol."))));
       return NULL;
     }
 
   if (answer->has_activation && (answer->code == NULL || *answer->code == '\0'))
     {
-      g_set_error (error, XA_OTA_ERROR, XA_OTA_ERROR_INCOMPLETE,
-                   _("The server asks for activation but sent no activation code. "
-                     "Try again in a moment."));
+      g_propagate_error (error, ota_error (XA_OTA_ERROR_INCOMPLETE, xa_text_new_printf (N_("The server asks for activation but sent no activation code. "
+                     "Try again in a moment."))));
       return NULL;
     }
 
@@ -521,30 +557,43 @@ is_local_host (const char *host)
 /* What the server's own answer says about its setup that devices will
  * trip on: the manager's placeholder console address, and addresses only
  * its own machine can reach (unless the OTA address is that machine too).
- * Translated sentences naming the setting to change; never NULL. */
-char **
-xa_ota_answer_setup_warnings (const XaOtaAnswer *self,
-                              const char        *ota_url)
+ * Sentences (XaText) naming the setting to change; never NULL. */
+GPtrArray *
+xa_ota_answer_setup_warning_texts (const XaOtaAnswer *self,
+                                   const char        *ota_url)
 {
-  g_autoptr(GPtrArray) out = g_ptr_array_new ();
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_text_free);
   g_autofree char *ota_host = host_of (ota_url);
   g_autofree char *panel_host = host_of (self->panel_url);
   g_autofree char *ws_host = self->has_websocket ? host_of (self->websocket_url) : NULL;
 
   if (panel_host != NULL && g_str_equal (panel_host, "xiaozhi.server.com"))
-    g_ptr_array_add (out, g_strdup_printf (_("The server’s console address is still the placeholder %s: "
-                                             "set server.fronted_url in the manager to the address of its web console."),
-                                           self->panel_url));
+    g_ptr_array_add (out, xa_text_new_printf (N_("The server’s console address is still the placeholder %s: "
+                                                 "set server.fronted_url in the manager to the address of its web console."),
+                                              self->panel_url));
   else if (panel_host != NULL && is_local_host (panel_host) && !is_local_host (ota_host ? ota_host : ""))
-    g_ptr_array_add (out, g_strdup_printf (_("The server’s console address %s only opens on the server itself: "
-                                             "set server.fronted_url in the manager to an address others can reach."),
-                                           self->panel_url));
+    g_ptr_array_add (out, xa_text_new_printf (N_("The server’s console address %s only opens on the server itself: "
+                                                 "set server.fronted_url in the manager to an address others can reach."),
+                                              self->panel_url));
   if (ws_host != NULL && is_local_host (ws_host) && !same_server (self->websocket_url, ota_url))
-    g_ptr_array_add (out, g_strdup_printf (_("The server tells devices to connect to %s, which they cannot reach: "
-                                             "set server.websocket in the manager to this server’s network address."),
-                                           self->websocket_url));
+    g_ptr_array_add (out, xa_text_new_printf (N_("The server tells devices to connect to %s, which they cannot reach: "
+                                                 "set server.websocket in the manager to this server’s network address."),
+                                              self->websocket_url));
+  return out;
+}
+
+/* The same, in today's language. */
+char **
+xa_ota_answer_setup_warnings (const XaOtaAnswer *self,
+                              const char        *ota_url)
+{
+  g_autoptr(GPtrArray) texts = xa_ota_answer_setup_warning_texts (self, ota_url);
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < texts->len; i++)
+    g_ptr_array_add (out, xa_text_render (g_ptr_array_index (texts, i)));
   g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+  return (char **) g_ptr_array_free (out, FALSE);
 }
 
 /* Self-hosted tokens are “<signature>.<unix seconds>”, issued afresh at
@@ -719,17 +768,16 @@ map_network_error (PostData *pd,
                    gboolean  reading_body)
 {
   g_autoptr(GError) owned = error;
-  g_autofree char *text = NULL;
+  XaText *text;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       if (!xa_deadline_expired (pd->deadline))
         return g_steal_pointer (&owned);
 
-      return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_TIMEOUT,
-                          _("%s did not answer in time. "
+      return ota_error (XA_OTA_ERROR_TIMEOUT, xa_text_new_printf (N_("%s did not answer in time. "
                             "Check that the server is running and try again."),
-                          pd->url);
+                          pd->url));
     }
 
   if (reading_body && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
@@ -739,13 +787,13 @@ map_network_error (PostData *pd,
   switch (xa_net_classify_error (error))
     {
     case XA_NET_FAILURE_TLS:
-      return g_error_new_literal (XA_OTA_ERROR, XA_OTA_ERROR_TLS, text);
+      return ota_error (XA_OTA_ERROR_TLS, text);
     case XA_NET_FAILURE_TIMEOUT:
-      return g_error_new_literal (XA_OTA_ERROR, XA_OTA_ERROR_TIMEOUT, text);
+      return ota_error (XA_OTA_ERROR_TIMEOUT, text);
     case XA_NET_FAILURE_NONE:
     case XA_NET_FAILURE_UNREACHABLE:
     default:
-      return g_error_new_literal (XA_OTA_ERROR, XA_OTA_ERROR_UNREACHABLE, text);
+      return ota_error (XA_OTA_ERROR_UNREACHABLE, text);
     }
 }
 
@@ -790,33 +838,29 @@ status_error (PostData *pd,
     {
       g_autofree char *location = xa_server_text_sanitize (
         soup_message_headers_get_one (soup_message_get_response_headers (pd->msg), "Location"), -1, FALSE);
-      return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_REDIRECTED,
-                          /* Translators: %s is the address the server redirected to */
-                          _("The server sent the OTA request elsewhere (%s). "
+      return ota_error (XA_OTA_ERROR_REDIRECTED, xa_text_new_printf (/* Translators: %s is the address the server redirected to */
+                          N_("The server sent the OTA request elsewhere (%s). "
                             "Use that address as the OTA address instead."),
-                          location ? location : "?");
+                          location ? location : "?"));
     }
 
   /* The official cloud says what is wrong with a request (HTTP 400
    * “Invalid MAC address”): show it. */
   if (said != NULL && SOUP_STATUS_IS_CLIENT_ERROR (status) && status != SOUP_STATUS_NOT_FOUND)
-    return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_SERVER_REFUSED,
-                        /* Translators: %u is an HTTP status, %s the server's own words */
-                        _("The server refused the request (HTTP %u): “%s”. "
+    return ota_error (XA_OTA_ERROR_SERVER_REFUSED, xa_text_new_printf (/* Translators: %u is an HTTP status, %s the server's own words */
+                        N_("The server refused the request (HTTP %u): “%s”. "
                           "Check the Device-Id and the OTA address."),
-                        status, quoted);
+                        status, quoted));
 
   if (status == SOUP_STATUS_NOT_FOUND)
-    return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_HTTP_STATUS,
-                        _("There is no OTA service at %s (HTTP 404). "
+    return ota_error (XA_OTA_ERROR_HTTP_STATUS, xa_text_new_printf (N_("There is no OTA service at %s (HTTP 404). "
                           "Check the address, including the /xiaozhi/ota/ path and its final slash."),
-                        pd->url);
+                        pd->url));
 
-  return g_error_new (XA_OTA_ERROR, XA_OTA_ERROR_HTTP_STATUS,
-                      /* Translators: %u is an HTTP status code, %s its standard phrase */
-                      _("The server answered with an error (HTTP %u %s). "
+  return ota_error (XA_OTA_ERROR_HTTP_STATUS, xa_text_new_printf (/* Translators: %u is an HTTP status code, %s its standard phrase */
+                      N_("The server answered with an error (HTTP %u %s). "
                         "If the address is right, the server has a problem: try again later."),
-                      status, soup_status_get_phrase (status));
+                      status, soup_status_get_phrase (status)));
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "xa-identity.h"
+#include "xa-text.h"
 
 G_BEGIN_DECLS
 
@@ -71,6 +72,7 @@ typedef struct
 #define XA_TYPE_OTA_ANSWER (xa_ota_answer_get_type ())
 
 GQuark       xa_ota_error_quark          (void);
+XaText      *xa_ota_error_dup_text       (const GError      *error);
 GType        xa_ota_answer_get_type      (void) G_GNUC_CONST;
 
 XaOtaAnswer *xa_ota_answer_parse         (const char        *data,
@@ -84,6 +86,8 @@ gboolean     xa_ota_answer_has_test_mqtt (const XaOtaAnswer *self);
 const char  *xa_ota_answer_get_panel_url (const XaOtaAnswer *self);
 char       **xa_ota_answer_setup_warnings (const XaOtaAnswer *self,
                                           const char        *ota_url);
+GPtrArray   *xa_ota_answer_setup_warning_texts (const XaOtaAnswer *self,
+                                               const char        *ota_url);
 gboolean     xa_token_get_dates          (const char        *token,
                                           gint64            *issued,
                                           gint64            *expires);

@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 
 #include "xa-activation.h"
+#include "xa-json-edit.h"
 #include "xa-report.h"
 
 /* Each verdict's words, exit status, and how bad it is: "valid", "warn"
@@ -166,6 +167,7 @@ xa_report_copy (const XaReport *self)
   XaReport *copy = g_memdup2 (self, sizeof *self);
 
   copy->advice = g_strdup (self->advice);
+  copy->advice_text = self->advice_text ? xa_text_copy (self->advice_text) : NULL;
   copy->websocket_url = g_strdup (self->websocket_url);
   copy->mqtt_endpoint = g_strdup (self->mqtt_endpoint);
   copy->udp_endpoint = g_strdup (self->udp_endpoint);
@@ -174,9 +176,11 @@ xa_report_copy (const XaReport *self)
   copy->close_reason = g_strdup (self->close_reason);
   copy->server_text = g_strdup (self->server_text);
   copy->network_error = g_strdup (self->network_error);
-  copy->ota_error = g_strdup (self->ota_error);
+  copy->ota_error = self->ota_error ? xa_text_copy (self->ota_error) : NULL;
   copy->activation_code = g_strdup (self->activation_code);
-  copy->setup_warnings = g_strdupv (self->setup_warnings);
+  copy->setup_warnings = self->setup_warnings ? g_ptr_array_new_with_free_func ((GDestroyNotify) xa_text_free) : NULL;
+  for (guint i = 0; self->setup_warnings && i < self->setup_warnings->len; i++)
+    g_ptr_array_add (copy->setup_warnings, xa_text_copy (g_ptr_array_index (self->setup_warnings, i)));
 
   return copy;
 }
@@ -188,6 +192,7 @@ xa_report_free (XaReport *self)
     return;
 
   g_free (self->advice);
+  g_clear_pointer (&self->advice_text, xa_text_free);
   g_free (self->websocket_url);
   g_free (self->mqtt_endpoint);
   g_free (self->udp_endpoint);
@@ -196,20 +201,23 @@ xa_report_free (XaReport *self)
   g_free (self->close_reason);
   g_free (self->server_text);
   g_free (self->network_error);
-  g_free (self->ota_error);
+  g_clear_pointer (&self->ota_error, xa_text_free);
   g_free (self->activation_code);
-  g_strfreev (self->setup_warnings);
+  g_clear_pointer (&self->setup_warnings, g_ptr_array_unref);
   g_free (self);
 }
 
+/* Takes @advice. */
 void
-xa_report_set_verdict (XaReport   *self,
-                       XaVerdict   verdict,
-                       const char *advice)
+xa_report_set_verdict (XaReport  *self,
+                       XaVerdict  verdict,
+                       XaText    *advice)
 {
   self->verdict = verdict;
+  g_clear_pointer (&self->advice_text, xa_text_free);
+  self->advice_text = advice;
   g_free (self->advice);
-  self->advice = g_strdup (advice);
+  self->advice = xa_text_render (advice);
 }
 
 /* The Test's rule: a hello proves little while the OTA answer still asks
@@ -227,38 +235,37 @@ xa_report_apply_ota (XaReport          *self,
     {
       XaVerdict verdict = XA_VERDICT_PROTOCOL_ERROR;
 
-      g_free (self->ota_error);
-      self->ota_error = g_strdup (ota_error->message);
+      g_clear_pointer (&self->ota_error, xa_text_free);
+      self->ota_error = xa_ota_error_dup_text (ota_error);
       xa_verdict_from_error (ota_error, &verdict);
-      xa_report_set_verdict (self, verdict, ota_error->message);
+      xa_report_set_verdict (self, verdict, xa_text_copy (self->ota_error));
       return;
     }
 
   self->has_clock_skew = xa_ota_answer_get_clock_skew (answer, &self->clock_skew_ms);
-  g_strfreev (self->setup_warnings);
-  self->setup_warnings = xa_ota_answer_setup_warnings (answer, ota_url);
+  g_clear_pointer (&self->setup_warnings, g_ptr_array_unref);
+  self->setup_warnings = xa_ota_answer_setup_warning_texts (answer, ota_url);
   if (!xa_token_get_dates (token, &self->token_issued, &self->token_expires))
     self->token_issued = self->token_expires = 0;
   self->token_changed = token != NULL && xa_ota_answer_changes_token (answer, token);
 
   if (answer->has_activation)
     {
-      g_autofree char *advice = NULL;
-
       self->activation_pending = TRUE;
       g_free (self->activation_code);
       self->activation_code = g_strdup (answer->code);
-      advice = g_strdup_printf (_("The server still shows the activation code %s for this device. "
-                                  "Enter it in the control panel, then test again."),
-                                answer->code);
-      xa_report_set_verdict (self, XA_VERDICT_NOT_ACTIVATED, advice);
+      xa_report_set_verdict (self, XA_VERDICT_NOT_ACTIVATED,
+                             xa_text_new_printf (N_("The server still shows the activation code %s for this device. "
+                                                    "Enter it in the control panel, then test again."),
+                                                 answer->code));
       return;
     }
 
   if (self->verdict == XA_VERDICT_VALID && self->token_changed)
     {
-      g_autofree char *advice = g_strdup_printf ("%s %s", self->advice,
-                                                 _("The server now issues a different token: refresh it so your clients use the new one."));
+      XaText *advice = self->advice_text ? xa_text_copy (self->advice_text) : xa_text_new ();
+
+      xa_text_append (advice, N_("The server now issues a different token: refresh it so your clients use the new one."));
       xa_report_set_verdict (self, XA_VERDICT_VALID, advice);
     }
 }
@@ -294,7 +301,10 @@ xa_report_format_details (const XaReport *self)
   if (self->network_error)
     g_string_append_printf (s, _("Connection error: %s\n"), self->network_error);
   if (self->ota_error)
-    g_string_append_printf (s, _("OTA check: %s\n"), self->ota_error);
+    {
+      g_autofree char *said = xa_text_render (self->ota_error);
+      g_string_append_printf (s, _("OTA check: %s\n"), said);
+    }
   else if (self->ota_checked)
     g_string_append (s, self->activation_pending ? _("OTA check: activation code still shown\n")
                                                  : _("OTA check: device is bound\n"));
@@ -319,8 +329,11 @@ xa_report_format_details (const XaReport *self)
       g_autofree char *b = g_date_time_format (expires, _("%Y-%m-%d"));
       g_string_append_printf (s, _("Token: issued %s, expires about %s\n"), a, b);
     }
-  for (guint i = 0; self->setup_warnings && self->setup_warnings[i]; i++)
-    g_string_append_printf (s, _("Server setup: %s\n"), self->setup_warnings[i]);
+  for (guint i = 0; self->setup_warnings && i < self->setup_warnings->len; i++)
+    {
+      g_autofree char *warning = xa_text_render (g_ptr_array_index (self->setup_warnings, i));
+      g_string_append_printf (s, _("Server setup: %s\n"), warning);
+    }
 
   if (s->len > 0)
     g_string_truncate (s, s->len - 1);
@@ -343,6 +356,7 @@ JsonNode *
 xa_report_to_json (const XaReport *self)
 {
   JsonNode *audio = NULL;
+  g_autofree char *ota_error = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
@@ -377,7 +391,11 @@ xa_report_to_json (const XaReport *self)
   add_string (b, "network_error", self->network_error);
   json_builder_set_member_name (b, "ota_checked");
   json_builder_add_boolean_value (b, self->ota_checked);
-  add_string (b, "ota_error", self->ota_error);
+  json_builder_set_member_name (b, "ota_error");
+  if (self->ota_error)
+    json_builder_add_string_value (b, (ota_error = xa_text_render (self->ota_error)));
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "activation_pending");
   json_builder_add_boolean_value (b, self->activation_pending);
   add_string (b, "activation_code", self->activation_code);
@@ -399,10 +417,119 @@ xa_report_to_json (const XaReport *self)
     }
   json_builder_set_member_name (b, "setup_warnings");
   json_builder_begin_array (b);
-  for (guint i = 0; self->setup_warnings && self->setup_warnings[i]; i++)
-    json_builder_add_string_value (b, self->setup_warnings[i]);
+  for (guint i = 0; self->setup_warnings && i < self->setup_warnings->len; i++)
+    {
+      g_autofree char *warning = xa_text_render (g_ptr_array_index (self->setup_warnings, i));
+      json_builder_add_string_value (b, warning);
+    }
   json_builder_end_array (b);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
+}
+
+/* What a device keeps of its last Test: the report as xa_report_to_json()
+ * shows it, with the recipes of its words instead of the words, so that
+ * it is shown again in the language of the day. */
+JsonNode *
+xa_report_to_record (const XaReport *self)
+{
+  JsonNode *node = xa_report_to_json (self);
+  JsonObject *object = json_node_get_object (node);
+
+  /* No words in any language: those are rendered when shown. */
+  for (const char * const *name = (const char *[]) { "title", "message", "ota_error", "setup_warnings", NULL }; *name; name++)
+    json_object_remove_member (object, *name);
+
+  if (self->advice_text)
+    json_object_set_member (object, "advice_text", xa_text_to_json (self->advice_text));
+  if (self->ota_error)
+    json_object_set_member (object, "ota_error_text", xa_text_to_json (self->ota_error));
+  if (self->setup_warnings && self->setup_warnings->len > 0)
+    {
+      JsonArray *texts = json_array_new ();
+
+      for (guint i = 0; i < self->setup_warnings->len; i++)
+        json_array_add_element (texts, xa_text_to_json (g_ptr_array_index (self->setup_warnings, i)));
+      json_object_set_array_member (object, "setup_warning_texts", texts);
+    }
+  return node;
+}
+
+static char *
+dup_text (JsonObject *object,
+          const char *name)
+{
+  const char *value = xa_json_get_string (object, name);
+
+  return value ? g_utf8_make_valid (value, -1) : NULL;
+}
+
+static gint64
+unix_from_iso8601 (JsonObject *object,
+                   const char *name)
+{
+  const char *value = xa_json_get_string (object, name);
+  g_autoptr(GDateTime) date = value ? g_date_time_new_from_iso8601 (value, NULL) : NULL;
+
+  return date ? g_date_time_to_unix (date) : 0;
+}
+
+/* A record from devices.json, which anyone may have edited: what is not
+ * as xa_report_to_record() writes it is left out; NULL when it has no
+ * verdict or no advice. */
+XaReport *
+xa_report_new_from_record (JsonNode *node)
+{
+  g_autoptr(XaReport) self = NULL;
+  JsonObject *object;
+  JsonNode *member;
+  XaVerdict verdict;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  self = xa_report_new ();
+  if (!xa_verdict_from_id (xa_json_get_string (object, "verdict"), &verdict))
+    return NULL;
+  self->advice_text = xa_text_new_from_json (json_object_get_member (object, "advice_text"));
+  if (self->advice_text == NULL)
+    return NULL;
+  xa_report_set_verdict (self, verdict, g_steal_pointer (&self->advice_text));
+
+  self->websocket_url = dup_text (object, "websocket_url");
+  self->mqtt_endpoint = dup_text (object, "mqtt_endpoint");
+  self->udp_endpoint = dup_text (object, "udp_endpoint");
+  self->session_id = dup_text (object, "session_id");
+  member = json_object_get_member (object, "audio_params");
+  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+    self->audio_params = json_to_string (member, FALSE);
+  self->latency_ms = CLAMP (xa_json_get_int (object, "latency_ms", -1), -1, G_MAXINT);
+  self->http_status = CLAMP (xa_json_get_int (object, "http_status", 0), 0, 999);
+  self->close_code = CLAMP (xa_json_get_int (object, "close_code", 0), 0, G_MAXUINT16);
+  self->close_reason = dup_text (object, "close_reason");
+  self->server_text = dup_text (object, "server_text");
+  self->network_error = dup_text (object, "network_error");
+  self->ota_checked = xa_json_get_boolean (object, "ota_checked", FALSE);
+  self->ota_error = xa_text_new_from_json (json_object_get_member (object, "ota_error_text"));
+  self->activation_pending = xa_json_get_boolean (object, "activation_pending", FALSE);
+  self->activation_code = dup_text (object, "activation_code");
+  self->token_changed = xa_json_get_boolean (object, "token_changed", FALSE);
+  member = json_object_get_member (object, "clock_skew_ms");
+  self->has_clock_skew = member != NULL && JSON_NODE_HOLDS_VALUE (member);
+  self->clock_skew_ms = xa_json_get_int (object, "clock_skew_ms", 0);
+  self->token_issued = unix_from_iso8601 (object, "token_issued");
+  self->token_expires = unix_from_iso8601 (object, "token_expires");
+  if (self->token_issued <= 0 || self->token_expires <= 0)
+    self->token_issued = self->token_expires = 0;
+
+  member = json_object_get_member (object, "setup_warning_texts");
+  self->setup_warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_text_free);
+  for (guint i = 0; member && JSON_NODE_HOLDS_ARRAY (member) && i < json_array_get_length (json_node_get_array (member)); i++)
+    {
+      XaText *warning = xa_text_new_from_json (json_array_get_element (json_node_get_array (member), i));
+      if (warning)
+        g_ptr_array_add (self->setup_warnings, warning);
+    }
+  return g_steal_pointer (&self);
 }

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "xa-ota.h"
+#include "xa-text.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +26,8 @@ typedef enum
 typedef struct
 {
   XaVerdict verdict;
-  char     *advice;            /* translated: likely cause and what to do */
+  char     *advice;            /* likely cause and what to do, translated */
+  XaText   *advice_text;       /* the same, as its recipe (shown again later) */
 
   /* the hello: over the WebSocket, or over MQTT when mqtt_endpoint is set */
   gboolean  hello_attempted;
@@ -43,7 +45,7 @@ typedef struct
 
   /* the OTA check, when the Test ran one */
   gboolean  ota_checked;
-  char     *ota_error;
+  XaText   *ota_error;
   gboolean  activation_pending;
   char     *activation_code;
   gboolean  token_changed;
@@ -51,7 +53,7 @@ typedef struct
   gint64    clock_skew_ms;
   gint64    token_issued;      /* unix seconds, 0 when the token has no date */
   gint64    token_expires;
-  char    **setup_warnings;    /* what the server's answer says about its setup */
+  GPtrArray *setup_warnings;   /* XaText: what the server's answer says about its setup */
 } XaReport;
 
 #define XA_TYPE_REPORT (xa_report_get_type ())
@@ -77,7 +79,7 @@ XaReport    *xa_report_copy             (const XaReport    *self);
 void         xa_report_free             (XaReport          *self);
 void         xa_report_set_verdict      (XaReport          *self,
                                          XaVerdict          verdict,
-                                         const char        *advice);
+                                         XaText            *advice);
 void         xa_report_apply_ota        (XaReport          *self,
                                          const char        *ota_url,
                                          const XaOtaAnswer *answer,
@@ -86,6 +88,8 @@ void         xa_report_apply_ota        (XaReport          *self,
 const char  *xa_report_get_title        (const XaReport    *self);
 char        *xa_report_format_details   (const XaReport    *self);
 JsonNode    *xa_report_to_json          (const XaReport    *self);
+JsonNode    *xa_report_to_record        (const XaReport    *self);
+XaReport    *xa_report_new_from_record  (JsonNode          *node);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaReport, xa_report_free)
 

@@ -104,13 +104,19 @@ update_verdict (XaDevicePage *self)
     }
   else if (xa_verdict_from_id (xa_device_get_last_verdict (device), &verdict))
     {
+      g_autoptr(XaReport) last = xa_device_dup_last_report (device);
+
       icon = xa_verdict_get_icon_name (verdict);
       severity = xa_verdict_get_severity (verdict);
       gtk_label_set_label (self->verdict_title, xa_verdict_get_title_over (verdict, xa_device_get_transport (device)));
-      gtk_label_set_label (self->verdict_advice, xa_device_get_last_message (device));
+      /* In today's language, unless an older version wrote only its words. */
+      if (last != NULL)
+        details = xa_report_format_details (last);
+      else
+        g_object_get (device, "last-details", &details, NULL);
+      gtk_label_set_label (self->verdict_advice, last ? last->advice : xa_device_get_last_message (device));
       /* Selectable for copying, but not shown selected on arrival. */
       gtk_label_select_region (self->verdict_advice, 0, 0);
-      g_object_get (device, "last-details", &details, NULL);
     }
   else if (!xa_device_is_activated (device))
     {

@@ -5,11 +5,15 @@
 #include "xa-device.h"
 #include "xa-json-edit.h"
 #include "xa-ota.h"
+#include "xa-report.h"
+#include "xa-text.h"
 
 /* What servers and files hand to json-glib and to our readers: a
  * WebSocket frame, a devices.json record (property: what loads, saves
  * into something that loads; whatever xa_json_is_writable() accepts is
- * written as JSON that reads back), server text for a terminal. */
+ * written as JSON that reads back), a device's last report and the
+ * recipes of its words (rendered whatever they say), server text for a
+ * terminal. */
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -29,6 +33,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
       g_assert_nonnull (again);
       g_assert_true (json_node_equal (root, again));
+    }
+
+  if (root != NULL)
+    {
+      g_autoptr(XaText) words = xa_text_new_from_json (root);
+      g_autoptr(XaReport) report = xa_report_new_from_record (root);
+      g_autofree char *said = words ? xa_text_render (words) : NULL;
+      g_autofree char *details = report ? xa_report_format_details (report) : NULL;
+
+      g_assert_true (said == NULL || g_utf8_validate (said, -1, NULL));
+      g_assert_true (details == NULL || g_utf8_validate (details, -1, NULL));
     }
 
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
