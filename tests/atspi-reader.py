@@ -25,16 +25,20 @@ seen = set()
 dump = os.environ.get("XA_READER_DUMP")
 # What a person would hear wrongly: a control without a name, one named
 # after its widget class, or one whose name says its label twice (GTK 4.8
-# did that for mnemonic buttons: "_Add Device Add Device").
+# did that for mnemonic buttons: "_Add Device Add Device"); a chooser with
+# no action.
 # Images are left out: libadwaita 1.2 shows decorative ones of its own
 # without a name (an entry row's pencil, a password entry's eye).
 CONTROLS = {"push button", "toggle button", "check box", "radio button", "entry", "password text",
             "combo box", "link", "spin button", "slider", "menu item"}
 
 
-def misheard(role, name):
+def misheard(role, name, actions):
     if role not in CONTROLS:
         return None
+    # A chooser a screen reader cannot open is one it cannot use.
+    if role == "combo box" and not actions:
+        return "nothing to do with it (no action)"
     # An icon-only button shows as "GtkImage": the window test checks the
     # app's own for a name (GTK_A11Y=test); libadwaita 1.2 has one now and
     # then, in a plain box, that is not the app's.
@@ -106,8 +110,8 @@ GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, stop)
 loop.run()
 wrong = []
 for line in sorted(seen):
-    role, name, _, parent = line.split("\t")
-    why = misheard(role, name)
+    role, name, actions, parent = line.split("\t")
+    why = misheard(role, name, actions)
     if why:
         wrong.append(f"{role} “{name}” in {parent}: {why}")
 for w in wrong:

@@ -83,6 +83,21 @@ find_toplevel (GType type)
   return NULL;
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static const char *
 visible_child (Fixture    *f,
                const char *stack)
@@ -864,6 +879,19 @@ test_accessible_names (Fixture       *f,
                                                                                        XA_TYPE_ADD_DEVICE_DIALOG,
                                                                                        "add_button")),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Add");
+  /* A chooser offers a screen reader an action that opens its list. */
+  {
+    GtkWidget *server_row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog),
+                                                                       XA_TYPE_ADD_DEVICE_DIALOG, "server_row"));
+    GtkWidget *list = find_descendant (server_row, GTK_TYPE_POPOVER);
+
+    gtk_window_present (GTK_WINDOW (dialog));
+    WAIT_UNTIL (gtk_widget_get_mapped (server_row));
+    g_assert_false (gtk_widget_get_visible (list));
+    g_assert_true (gtk_widget_activate_action (server_row, "combo.open", NULL));
+    WAIT_UNTIL (gtk_widget_get_visible (list));
+    gtk_popover_popdown (GTK_POPOVER (list));
+  }
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (page_child (f, "qr_picture")),

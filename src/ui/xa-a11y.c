@@ -24,6 +24,28 @@ without_mnemonic (const char *label)
   return g_string_free (words, FALSE);
 }
 
+static void
+open_combo (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       row)
+{
+  gtk_widget_activate (row);
+}
+
+static void
+give_combo_an_action (AdwComboRow *row)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) open = g_simple_action_new ("open", NULL);
+
+  if (g_object_get_data (G_OBJECT (row), "xa-combo-action") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "xa-combo-action", GINT_TO_POINTER (TRUE));
+  g_signal_connect_object (open, "activate", G_CALLBACK (open_combo), row, 0);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (open));
+  gtk_widget_insert_action_group (GTK_WIDGET (row), "combo", G_ACTION_GROUP (group));
+}
+
 /* Names for what GTK 4.8 and libadwaita 1.2 leave unnamed or misname
  * under @root:
  * - a button with a mnemonic is named by its label twice, once with the
@@ -31,7 +53,9 @@ without_mnemonic (const char *label)
  * - a spin button's − and + are "GtkImage": Decrease and Increase;
  * - a search entry without a name (a preferences window's, even with its
  *   search off): Search;
- * - a view switcher's icons are read beside their tab's name: hidden. */
+ * - a view switcher's icons are read beside their tab's name: hidden;
+ * - a combo row offers a screen reader nothing to do: "combo.open" opens
+ *   its list, as a click does. */
 void
 xa_a11y_fix_names (GtkWidget *root)
 {
@@ -46,6 +70,8 @@ xa_a11y_fix_names (GtkWidget *root)
         }
       else if (GTK_IS_SEARCH_ENTRY (child))
         gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
+      else if (ADW_IS_COMBO_ROW (child))
+        give_combo_an_action (ADW_COMBO_ROW (child));
       else if (GTK_IS_IMAGE (child) && g_str_equal (G_OBJECT_TYPE_NAME (root), "AdwIndicatorBin"))
         gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
       else if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
