@@ -1,7 +1,8 @@
 #!/bin/bash
 # Makes data/screenshots/*.png from the real app: the widget test drives the
-# window against the demo server and saves it in each state, in English and
-# in Chinese. Needs what build-aux/test.sh installs.
+# window against the demo server and saves it in each state, in English,
+# Chinese and German, at full width and at 360 px. Needs what
+# build-aux/test.sh installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -36,13 +37,26 @@ shoot () {
 
 LC_ALL=C.UTF-8 LANGUAGE= XA_SCREENSHOT_SUFFIX= shoot -p /xa/window/manager-placeholder
 LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN XA_SCREENSHOT_SUFFIX=-zh_CN shoot
-# German has the longest words: the activation page must still fit.
+# German has the longest words: the pages must still fit.
 mkdir -p "$top/_build/screenshots-de"
 LC_ALL=de_DE.UTF-8 LANGUAGE=de XA_SCREENSHOT_SUFFIX=-de XA_SCREENSHOT_DIR="$top/_build/screenshots-de" shoot
-cp "$top/_build/screenshots-de/activation-de.png" "$out/"
-# Narrow, to check the folded layout by eye; not committed.
-mkdir -p "$top/_build/screenshots-narrow"
-LC_ALL=C.UTF-8 LANGUAGE= XA_SCREENSHOT_WIDTH=360 XA_SCREENSHOT_SUFFIX=-narrow \
-  XA_SCREENSHOT_DIR="$top/_build/screenshots-narrow" shoot
+for state in activation valid rejected; do
+  cp "$top/_build/screenshots-de/$state-de.png" "$out/"
+done
+# Narrow (360 px: a phone, a tiled half), in each language: the folded
+# layout, the device page and the activation.
+for lang in en zh_CN de; do
+  case $lang in
+    en) env="LC_ALL=C.UTF-8 LANGUAGE=" ;;
+    zh_CN) env="LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN" ;;
+    de) env="LC_ALL=de_DE.UTF-8 LANGUAGE=de" ;;
+  esac
+  mkdir -p "$top/_build/screenshots-narrow"
+  env $env XA_SCREENSHOT_WIDTH=360 XA_SCREENSHOT_SUFFIX="-$lang-360" \
+    XA_SCREENSHOT_DIR="$top/_build/screenshots-narrow" bash -c "$(declare -f shoot); shoot"
+  for state in valid activation; do
+    cp "$top/_build/screenshots-narrow/$state-$lang-360.png" "$out/"
+  done
+done
 rm -rf "$top/_screenshots-root"
 ls -l "$out"
