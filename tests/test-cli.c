@@ -624,6 +624,84 @@ test_saved_device_flow (Fixture       *f,
   g_assert_nonnull (strstr (gone.err, "There is no device named “Desk”"));
 }
 
+/* Every saved device tested at once: a table as verdicts come, or JSON
+ * lines; the exit status is the worst verdict's; each verdict recorded. */
+static void
+test_test_all (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *self_ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SELF_HOSTED, "ota");
+  g_autofree char *self_ws = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SELF_HOSTED, "ws");
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-all-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (dir, "config.json", NULL);
+  g_autofree char *option = g_strdup_printf ("--py-xiaozhi=%s", dir);
+  g_autofree char *contents = g_strdup_printf ("{\"SYSTEM_OPTIONS\": {\"CLIENT_ID\": \"5c4c6a1e-2b7d-4f0a-9e3b-0d6f1a2b3c4d\","
+                                               " \"DEVICE_ID\": \"02:aa:bb:cc:dd:01\", \"NETWORK\": {"
+                                               "\"OTA_VERSION_URL\": \"%s\", \"WEBSOCKET_URL\": \"%s\","
+                                               " \"WEBSOCKET_ACCESS_TOKEN\": \"wrong\"}}}", self_ota, self_ws);
+  g_auto(Run) add = { 0 };
+  g_auto(Run) spare = { 0 };
+  g_auto(Run) import = { 0 };
+  g_auto(Run) table = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) show = { 0 };
+  g_auto(Run) usage = { 0 };
+  g_auto(Run) jobs = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *token = NULL;
+
+  run_cli (&add, "device", "add", "Desk board", "--ota-url", ota, "--device-id", SAVED);
+  g_assert_cmpint (add.status, ==, 0);
+  token = activate_saved (f, "Desk board");
+  run_cli (&spare, "device", "add", "Spare", "--ota-url", ota);
+  g_assert_cmpint (spare.status, ==, 0);
+  g_assert_true (g_file_set_contents (config, contents, -1, NULL));
+  run_cli (&import, "import", option, "--name", "Wrong token");
+  g_assert_cmpint (import.status, ==, 0);
+
+  run_cli (&table, "test", "--all");
+  /* Not activated (4) is worse than rejected (3). */
+  g_assert_cmpint (table.status, ==, 4);
+  assert_no_token (&table, token);
+  g_assert_true (g_str_has_prefix (table.out, "NAME "));
+  g_assert_nonnull (strstr (table.out, "\nDesk board   " SAVED));
+  g_assert_nonnull (strstr (table.out, "✔ Token is valid\n"));
+  g_assert_nonnull (strstr (table.out, "✘ This device has no token yet"));
+  g_assert_nonnull (strstr (table.out, "✘ Token rejected\n"));
+
+  run_cli (&json, "test", "--all", "--json", "--jobs", "1");
+  g_assert_cmpint (json.status, ==, 4);
+  /* One line per saved device (earlier tests left theirs). */
+  lines = g_strsplit (g_strchomp (json.out), "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *o = parse_json (lines[i], &node);
+
+      g_hash_table_insert (seen, g_strdup (json_object_get_string_member (o, "name")),
+                           g_strdup (json_object_get_string_member (o, "verdict")));
+    }
+  g_assert_cmpstr (g_hash_table_lookup (seen, "Desk board"), ==, "valid");
+  g_assert_cmpstr (g_hash_table_lookup (seen, "Spare"), ==, "not-activated");
+  g_assert_cmpstr (g_hash_table_lookup (seen, "Wrong token"), ==, "rejected");
+
+  /* Each verdict was recorded, twice now, in the device's history. */
+  run_cli (&show, "device", "show", "Wrong token");
+  g_assert_nonnull (strstr (show.out, "Status:         Token rejected\n"));
+  g_assert_nonnull (strstr (show.out, "History (newest first):\n"));
+  g_assert_nonnull (strstr (strstr (strstr (show.out, "History"), "Token rejected"), "Token rejected"));
+
+  run_cli (&usage, "test", "--all", "Desk board");
+  g_assert_cmpint (usage.status, ==, 2);
+  run_cli (&jobs, "test", "--all", "--jobs", "0");
+  g_assert_cmpint (jobs.status, ==, 2);
+
+  g_unlink (config);
+  g_rmdir (dir);
+}
+
 /* A server that hands out a token with line breaks and shell code gets a
  * protocol error: nothing of its answer is kept, so nothing of it can
  * reach an env file later. */
@@ -993,6 +1071,7 @@ main (int   argc,
   g_test_add ("/xa/cli/activate-fails", Fixture, NULL, fixture_setup, test_activate_fails, fixture_teardown);
   g_test_add ("/xa/cli/chinese-output", Fixture, NULL, fixture_setup, test_chinese_output, fixture_teardown);
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
+  g_test_add ("/xa/cli/test-all", Fixture, NULL, fixture_setup, test_test_all, fixture_teardown);
   g_test_add ("/xa/cli/hostile-token-not-kept", Fixture, NULL, fixture_setup, test_hostile_token_not_kept, fixture_teardown);
   g_test_add ("/xa/cli/activation-outcomes", Fixture, NULL, fixture_setup, test_activation_outcomes, fixture_teardown);
   g_test_add ("/xa/cli/manager-placeholder", Fixture, NULL, fixture_setup, test_manager_placeholder, fixture_teardown);

@@ -484,6 +484,65 @@ test_sees_other_process (Fixture       *f,
 
 #define ADD(path, func) g_test_add ("/xa/device-store/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
+/* A dated token is news in the list in its last week (and once it has
+ * run out), unless the last verdict already says something is wrong; the
+ * history keeps the newest 20 Tests. */
+static void
+test_expiry_and_history (void)
+{
+  g_autoptr(XaDevice) device = xa_test_device_new ("Desk", "02:11:22:33:44:55");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(XaReport) report = xa_report_new ();
+  g_autoptr(GArray) history = NULL;
+  gint64 days;
+
+  g_assert_false (xa_device_get_token_days_left (device, now, &days));
+  xa_device_set_token_issued_at (device, now - 10 * 24 * 3600);
+  g_assert_true (xa_device_get_token_days_left (device, now, &days));
+  g_assert_cmpint (days, ==, 20);
+  g_assert_cmpstr (xa_device_get_status (device), ==, "Not activated");
+
+  xa_device_set_token_issued_at (device, now - 25 * 24 * 3600 - 60);
+  g_assert_cmpstr (xa_device_get_status (device), ==, "Token expires in 4 days");
+  g_assert_cmpstr (xa_device_get_status_icon (device), ==, "dialog-warning-symbolic");
+  xa_device_set_token_issued_at (device, now - 30 * 24 * 3600 + 60);
+  g_assert_cmpstr (xa_device_get_status (device), ==, "Token expires today");
+  xa_device_set_token_issued_at (device, now - 31 * 24 * 3600);
+  g_assert_cmpstr (xa_device_get_status (device), ==, "Token expired");
+  g_assert_cmpstr (xa_device_get_status_icon (device), ==, "dialog-error-symbolic");
+
+  /* What a Test said wrong comes first. */
+  xa_report_set_verdict (report, XA_VERDICT_REJECTED, xa_text_new_literal ("no"));
+  xa_device_record_report (device, report);
+  g_assert_cmpstr (xa_device_get_status (device), ==, "Token rejected");
+
+  for (int i = 0; i < 25; i++)
+    {
+      xa_report_set_verdict (report, i % 2 ? XA_VERDICT_VALID : XA_VERDICT_TIMEOUT, xa_text_new_literal ("x"));
+      report->latency_ms = i;
+      xa_device_record_report (device, report);
+    }
+  xa_device_note_token_refreshed (device);
+  history = xa_device_dup_history (device);
+  g_assert_cmpuint (history->len, ==, XA_DEVICE_HISTORY_LENGTH);
+  g_assert_true (g_array_index (history, XaHistoryEntry, history->len - 1).token_refreshed);
+  g_assert_cmpint (g_array_index (history, XaHistoryEntry, history->len - 2).latency_ms, ==, 24);
+  g_assert_cmpint (g_array_index (history, XaHistoryEntry, history->len - 2).verdict, ==, XA_VERDICT_TIMEOUT);
+  g_assert_cmpstr (xa_history_entry_get_title (&g_array_index (history, XaHistoryEntry, history->len - 3)), ==,
+                   "Token is valid");
+
+  /* A hand-edited history shows what makes sense. */
+  {
+    g_autoptr(JsonNode) edited = json_from_string ("[{\"time\": 5, \"verdict\": \"valid\"}, 7, {\"verdict\": \"valid\"},"
+                                                   " {\"time\": 9, \"verdict\": \"nonsense\"}]", NULL);
+    g_autoptr(GArray) shown = NULL;
+
+    g_object_set (device, "history", edited, NULL);
+    shown = xa_device_dup_history (device);
+    g_assert_cmpuint (shown->len, ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,6 +562,8 @@ main (int   argc,
   ADD ("two-writers", test_two_writers);
   ADD ("sees-other-process", test_sees_other_process);
   ADD ("one-row-per-change", test_one_row_per_change);
+
+  g_test_add_func ("/xa/device-store/expiry-and-history", test_expiry_and_history);
 
   return g_test_run ();
 }

@@ -73,6 +73,16 @@ test_hostile_json (void)
   g_assert_true (g_str_has_prefix (shown, "a |"));
   g_assert_true (g_str_has_suffix (shown, "% b"));
 
+  /* A '%' before a multibyte character is no conversion: the text stays
+   * whole (found by the fuzz target). */
+  {
+    g_autoptr(JsonNode) percent = json_from_string ("[{\"msgid\": \"100%é %1$中 %-中\"}]", NULL);
+    g_autoptr(XaText) whole = xa_text_new_from_json (percent);
+    g_autofree char *said = xa_text_render (whole);
+
+    g_assert_cmpstr (said, ==, "100%é %1$中 %-中");
+  }
+
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       g_autoptr(JsonNode) bad = json_from_string (refused[i], NULL);

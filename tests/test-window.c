@@ -27,6 +27,8 @@
  * own devices file is damaged on purpose (test_damaged_devices_file). */
 static XaApplication *app;
 static char *app_store_path;
+/* The desktop's notification server, on the test's session bus. */
+static XaTestNotifications *notifications;
 
 typedef struct
 {
@@ -912,6 +914,108 @@ test_accessible_names (Fixture       *f,
   }
 }
 
+static GtkWidget *
+row_of (Fixture  *f,
+        XaDevice *device)
+{
+  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW,
+                                                                   "device_list"));
+
+  for (int i = 0; gtk_list_box_get_row_at_index (list, i) != NULL; i++)
+    {
+      GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, i));
+      if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), xa_device_get_name (device)) == 0)
+        return row;
+    }
+  g_assert_not_reached ();
+}
+
+static const char *
+row_status (Fixture  *f,
+            XaDevice *device)
+{
+  return gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (row_of (f, device), XA_TYPE_DEVICE_ROW,
+                                                                        "status_label")));
+}
+
+/* Whether a label under @widget says @text (a toast, say). */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Test All: each row follows as its verdict comes, a toast sums up. The
+ * background health check notifies when a device that worked stops
+ * working, and only then; an activation that ends while the window is not
+ * in front notifies too. */
+static void
+test_test_all (Fixture       *f,
+               gconstpointer  data)
+{
+  XaDevice *good = add_device (f, "Good", XA_DEMO_MODE_OFFICIAL, NULL);
+  XaDevice *wrong = add_device (f, "Wrong", XA_DEMO_MODE_SELF_HOSTED, "not-the-token");
+  XaFleet *fleet = xa_window_get_fleet (f->window);
+  guint before;
+
+  g_assert_nonnull (notifications);
+  select_ready (f, good);
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  /* The user went to a browser to type the code: the window is not in
+   * front when the activation ends, and a notification says so. */
+  {
+    GtkWidget *browser = gtk_window_new ();
+    guint earlier = notifications->shown->len;
+
+    gtk_window_present (GTK_WINDOW (browser));
+    WAIT_UNTIL (!gtk_window_is_active (GTK_WINDOW (f->window)));
+    g_free (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
+    WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (good), "valid") == 0);
+    WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+    WAIT_UNTIL (notifications->shown->len == earlier + 1);
+    g_assert_cmpstr (g_ptr_array_index (notifications->shown, earlier), ==,
+                     "“Good”: Device Activated\nThe code was entered: the server bound the device to an account and issued its token. "
+                     "A Test checks the token now.");
+    gtk_window_destroy (GTK_WINDOW (browser));
+  }
+  g_assert_cmpstr (row_status (f, wrong), ==, "Not activated");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test-all", NULL));
+  g_assert_true (xa_fleet_get_testing (fleet));
+  WAIT_UNTIL (!xa_fleet_get_testing (fleet));
+  g_assert_cmpstr (row_status (f, wrong), ==, "Token rejected");
+  g_assert_cmpstr (row_status (f, good), ==, "Token is valid");
+  WAIT_UNTIL (shows_text (GTK_WIDGET (f->window), "1 of 2 devices needs attention."));
+
+  /* In the background, the good one stops working: one notification,
+   * that opens it. */
+  before = notifications->shown->len;
+  g_object_set (good, "ota-url", "http://127.0.0.1:1/xiaozhi/ota/", NULL);
+  xa_fleet_test_all (fleet, TRUE);
+  WAIT_UNTIL (!xa_fleet_get_testing (fleet));
+  WAIT_UNTIL (notifications->shown->len > before);
+  g_assert_cmpstr (g_ptr_array_index (notifications->shown, notifications->shown->len - 1), ==,
+                   "“Good” stopped working\nServer unreachable");
+  xa_test_sleep (200);
+  g_assert_cmpuint (notifications->shown->len, ==, before + 1);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-device",
+                                  g_variant_new_string (xa_device_get_uuid (wrong)));
+  g_assert_true (shown_session (f) != NULL && xa_device_session_get_device (shown_session (f)) == wrong);
+
+  /* Each device keeps its Tests: the page shows them, newest first. */
+  select_ready (f, good);
+  g_assert_true (gtk_widget_get_visible (page_child (f, "history_group")));
+  g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (page_child (f, "history_row"))),
+                                   "Last: Server unreachable, "));
+}
+
 static gboolean
 setting_is (GSettings  *settings,
             const char *key,
@@ -1281,6 +1385,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  notifications = xa_test_notifications_start ();
   /* build-aux/screenshots.sh shows the app in other languages too. */
   if (g_getenv ("XA_LOCALEDIR") != NULL)
     {
@@ -1341,6 +1446,7 @@ main (int   argc,
   ADD ("remove-mid-activation", test_remove_mid_activation);
   ADD ("rename-and-panel", test_rename_and_panel);
   ADD ("accessible-names", test_accessible_names);
+  ADD ("test-all", test_test_all);
   ADD ("switch-mid-test", test_switch_mid_test);
   ADD ("manager-placeholder", test_manager_placeholder);
   ADD ("mqtt", test_mqtt);

@@ -51,6 +51,18 @@ typedef struct
 XaTestBroker *xa_test_broker_start    (void);
 void          xa_test_broker_stop     (XaTestBroker  *broker);
 int           xa_test_free_port       (void);
+
+/* A desktop notification server on the session bus (the freedesktop
+ * interface GLib speaks): what was shown, as "summary\nbody" strings. */
+typedef struct
+{
+  guint      owner_id;
+  guint      object_id;
+  GPtrArray *shown;
+} XaTestNotifications;
+
+XaTestNotifications *xa_test_notifications_start (void);
+void          xa_test_notifications_stop (XaTestNotifications *self);
 void          xa_test_lock_keyring    (void);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "xa-batch-test.h"
 #include "xa-export.h"
 #include "xa-token-store.h"
 #include "xiaozhictl.h"
@@ -56,16 +57,25 @@ store_error_cb (XaDeviceSession *session,
  * a keyring that did not answer fails the command (exit status in
  * @status): a locked keyring is not "no token". */
 static XaDeviceSession *
+new_session (Cli      *cli,
+             XaDevice *device)
+{
+  XaDeviceSession *session = xa_device_session_new (cli->store, device);
+
+  g_signal_connect (session, "store-error", G_CALLBACK (store_error_cb), cli);
+  return session;
+}
+
+static XaDeviceSession *
 open_session (Cli       *cli,
               XaDevice  *device,
               gboolean   need_keyring,
               int       *status)
 {
-  g_autoptr(XaDeviceSession) session = xa_device_session_new (cli->store, device);
+  g_autoptr(XaDeviceSession) session = new_session (cli, device);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_signal_connect (session, "store-error", G_CALLBACK (store_error_cb), cli);
   xa_device_session_load_async (session, cli->cancellable, cli_capture_cb, &result);
   cli_wait (cli, &result);
   if (!xa_device_session_load_finish (session, result, &error))
@@ -363,6 +373,19 @@ device_show (Cli   *cli,
     }
   else
     g_print (_("Token:          none yet\n"));
+  {
+    g_autoptr(GArray) history = xa_device_dup_history (d);
+
+    if (history->len > 0)
+      g_print (_("History (newest first):\n"));
+    for (guint i = history->len; i > 0; i--)
+      {
+        const XaHistoryEntry *entry = &g_array_index (history, XaHistoryEntry, i - 1);
+        g_autofree char *when = xa_history_entry_format (entry);
+
+        g_print ("  %s  %s\n", when, xa_history_entry_get_title (entry));
+      }
+  }
   return EXIT_OK;
 }
 
@@ -684,6 +707,142 @@ cli_cmd_test_saved (Cli        *cli,
       cli_print_json (node);
     }
   return worst;
+}
+
+/* ---- test --all ------------------------------------------------------------ */
+
+typedef struct
+{
+  Cli  *cli;
+  int   worst;
+  guint name_width;
+} AllTests;
+
+/* @text and spaces to @width characters, and the gap to the next column. */
+static void
+print_column (const char *text,
+              guint       width)
+{
+  guint length = (guint) g_utf8_strlen (text, -1);
+
+  g_print ("%s%*s  ", text, (int) (width - MIN (width, length)), "");
+}
+
+/* One device's line, as its Test ends: a table row, or a JSON line. A
+ * device that has no token yet is “not activated”. */
+static void
+print_one_verdict (XaDeviceSession *session,
+                   const XaReport  *report,
+                   const GError    *error,
+                   gpointer         user_data)
+{
+  AllTests *all = user_data;
+  XaDevice *device = xa_device_session_get_device (session);
+  const char *verdict, *title;
+  int status;
+
+  if (report != NULL)
+    {
+      verdict = xa_verdict_to_id (report->verdict);
+      status = xa_verdict_get_exit_status (report->verdict);
+      title = xa_report_get_title (report);
+    }
+  else if (g_error_matches (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NO_TOKEN) ||
+           g_error_matches (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NOT_ACTIVATED))
+    {
+      verdict = xa_verdict_to_id (XA_VERDICT_NOT_ACTIVATED);
+      status = xa_verdict_get_exit_status (XA_VERDICT_NOT_ACTIVATED);
+      title = error->message;
+    }
+  else
+    {
+      verdict = cli_verdict_for_error (error, &status);
+      title = error->message;
+    }
+  all->worst = MAX (all->worst, status);
+
+  if (all->cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *line = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, xa_device_get_name (device));
+      json_builder_set_member_name (b, "device_id");
+      json_builder_add_string_value (b, xa_device_get_device_id (device));
+      json_builder_set_member_name (b, "verdict");
+      json_builder_add_string_value (b, verdict);
+      json_builder_set_member_name (b, "transport");
+      json_builder_add_string_value (b, report && report->mqtt_endpoint ? "mqtt" : "websocket");
+      json_builder_set_member_name (b, "latency_ms");
+      if (report != NULL && report->latency_ms >= 0)
+        json_builder_add_int_value (b, report->latency_ms);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, report ? report->advice : error->message);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      line = json_to_string (node, FALSE);
+      g_print ("%s\n", line);
+      return;
+    }
+
+  {
+    g_autofree char *latency = report && report->latency_ms >= 0
+                                 ? g_strdup_printf (_("%d ms"), (int) report->latency_ms) : g_strdup ("—");
+
+    print_column (cli_safe (all->cli, xa_device_get_name (device)), all->name_width);
+    print_column (cli_safe (all->cli, xa_device_get_device_id (device)), 17);
+    print_column (latency, 8);
+    g_print ("%s %s\n", status == EXIT_OK ? "✔" : "✘", cli_safe (all->cli, title));
+  }
+}
+
+/* Tests every saved device, @jobs at a time; the exit status is the worst
+ * verdict's. */
+int
+cli_cmd_test_all (Cli *cli,
+                  int  timeout_s,
+                  int  jobs)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GAsyncResult) result = NULL;
+  AllTests all = { cli, EXIT_OK, 0 };
+  GListModel *model;
+
+  if (!open_store (cli, &error))
+    return cli_fail (cli, error);
+  model = G_LIST_MODEL (cli->store);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(XaDevice) device = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (sessions, new_session (cli, device));
+      all.name_width = MAX (all.name_width, (guint) g_utf8_strlen (cli_safe (cli, xa_device_get_name (device)), -1));
+    }
+  if (sessions->len == 0)
+    {
+      g_printerr (_("There are no saved devices to test.\n"));
+      return EXIT_OK;
+    }
+  if (!cli->json)
+    {
+      /* Translators: the column headings of “xiaozhictl test --all” */
+      all.name_width = MAX (all.name_width, (guint) g_utf8_strlen (_("NAME"), -1));
+      print_column (_("NAME"), all.name_width);
+      print_column (_("DEVICE-ID"), 17);
+      print_column (_("LATENCY"), 8);
+      g_print ("%s\n", _("VERDICT"));
+    }
+  xa_batch_test_async (sessions, (guint) jobs, (guint) timeout_s * 1000, cli->cancellable,
+                       print_one_verdict, &all, cli_capture_cb, &result);
+  cli_wait (cli, &result);
+  xa_batch_test_finish (result, NULL);
+  return all.worst;
 }
 
 int

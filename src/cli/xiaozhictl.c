@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "xa-batch-test.h"
 #include "xa-net.h"
 #include "xiaozhictl.h"
 
@@ -507,6 +508,8 @@ cmd_test (Cli   *cli,
   g_autofree char *device_id = NULL;
   g_autofree char *client_id = NULL;
   g_autofree char *transport = NULL;
+  gboolean all = FALSE;
+  int jobs = XA_BATCH_TEST_DEFAULT_JOBS;
   int timeout_s = 10;
   GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &ws_url, N_("WebSocket URL"), N_("URL") },
@@ -518,7 +521,9 @@ cmd_test (Cli   *cli,
     { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, N_("Client-Id, a UUID"), N_("UUID") },
     { "ota-url", 0, 0, G_OPTION_ARG_STRING, &ota_url, N_("Also run the OTA check against this address"), N_("URL") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Seconds to wait for each answer (default: 10)"), N_("SECONDS") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print the result as JSON"), NULL },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Test every saved device, several at a time"), NULL },
+    { "jobs", 0, 0, G_OPTION_ARG_INT, &jobs, N_("With --all: how many Tests run at once (default: 8)"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print the result as JSON (with --all: one line per device)"), NULL },
     { NULL }
   };
 
@@ -535,6 +540,13 @@ cmd_test (Cli   *cli,
     return cli_usage_error ("test", _("The timeout must be a number of seconds between 1 and 86400."));
   if (transport != NULL && !g_strv_contains ((const char * const[]) { "websocket", "mqtt", "all", NULL }, transport))
     return cli_usage_error ("test", _("The transport is websocket, mqtt or all."));
+  if (all && (argc == 2 || transport != NULL || ws_url != NULL || ota_url != NULL))
+    return cli_usage_error ("test", _("--all tests the saved devices, each as its server sends it: "
+                                      "give no NAME, --transport or addresses with it."));
+  if (jobs < 1 || jobs > 64)
+    return cli_usage_error ("test", _("--jobs is a number from 1 to 64."));
+  if (all)
+    return cli_cmd_test_all (cli, timeout_s, jobs);
   if (argc == 2)
     return cli_cmd_test_saved (cli, timeout_s, argv[1], transport);
   if (transport != NULL && !g_str_equal (transport, "websocket"))

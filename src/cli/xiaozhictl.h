@@ -68,5 +68,6 @@ int          cli_cmd_export           (Cli *cli, int argc, char **argv);
 int          cli_cmd_import           (Cli *cli, int argc, char **argv);
 int          cli_cmd_activate_saved   (Cli *cli, int timeout_s, int poll_ms, const char *name);
 int          cli_cmd_test_saved       (Cli *cli, int timeout_s, const char *name, const char *transport);
+int          cli_cmd_test_all         (Cli *cli, int timeout_s, int jobs);
 
 G_END_DECLS

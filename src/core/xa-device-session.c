@@ -90,8 +90,14 @@ set_token (XaDeviceSession *self,
            const char      *token)
 {
   gboolean had = self->token != NULL;
+  gint64 issued = 0, expires;
 
   xa_secret_replace (&self->token, token);
+  /* The date a self-hosted token carries is no secret: the list warns
+   * before it runs out. */
+  if (!xa_token_get_dates (token, &issued, &expires))
+    issued = 0;
+  xa_device_set_token_issued_at (self->device, issued);
   if (had != (token != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_TOKEN]);
 }
@@ -433,6 +439,7 @@ typedef struct
   gboolean             token_changed;
   XaActivationOutcome  outcome;
   gboolean             has_outcome;   /* an activation, not a refresh */
+  gboolean             renewed;       /* the token is another string now */
 } KeepData;
 
 static void
@@ -455,6 +462,8 @@ finish_keep (GTask *task)
       xa_device_apply_answer (self->device, data->answer);
       if (data->has_outcome)
         xa_device_set_outcome (self->device, xa_activation_outcome_to_id (data->outcome));
+      else if (data->renewed)
+        xa_device_note_token_refreshed (self->device);
       xa_device_set_token_unsaved (self->device, self->token != NULL && self->keyring_error != NULL);
       g_object_thaw_notify (G_OBJECT (self->device));
       save_device_then (task, op_succeed);
@@ -540,6 +549,7 @@ keep_answer (GTask       *task,
       token_saved_cb (NULL, NULL, task);
       return;
     }
+  data->renewed = g_strcmp0 (token, self->token) != 0;
   set_token (self, token);
   /* Not cancellable: a token the server issued must not be lost halfway. */
   xa_token_store_save_async (self->device, XA_SECRET_TOKEN, token, NULL, token_saved_cb, task);

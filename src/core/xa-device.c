@@ -34,7 +34,10 @@ struct _XaDevice
   gint64   activated_at;
   gint64   last_test_at;
   gint64   token_unsaved_at;
+  gint64   token_issued_at;
   JsonNode *last_report;
+  JsonNode *history;
+  char     *status;   /* what xa_device_get_status() last said, when made up */
 };
 
 G_DEFINE_FINAL_TYPE (XaDevice, xa_device, G_TYPE_OBJECT)
@@ -65,7 +68,9 @@ enum {
   PROP_ACTIVATED_AT,
   PROP_LAST_TEST_AT,
   PROP_TOKEN_UNSAVED_AT,
+  PROP_TOKEN_ISSUED_AT,
   PROP_LAST_REPORT,
+  PROP_HISTORY,
   N_PROPS
 };
 
@@ -118,9 +123,14 @@ static const struct
   { PROP_LAST_TEST_AT, "last_test_at", G_STRUCT_OFFSET (XaDevice, last_test_at) },
   /* When the keyring last refused this device's token: 0 once it holds it. */
   { PROP_TOKEN_UNSAVED_AT, "token_unsaved_at", G_STRUCT_OFFSET (XaDevice, token_unsaved_at) },
+  /* The date in a self-hosted token (“<signature>.<unix seconds>”), 0 for
+   * an undated one: its expiry is shown without the token. */
+  { PROP_TOKEN_ISSUED_AT, "token_issued_at", G_STRUCT_OFFSET (XaDevice, token_issued_at) },
 };
+enum { ACTIVATED_AT_FIELD, LAST_TEST_AT_FIELD, TOKEN_UNSAVED_AT_FIELD, TOKEN_ISSUED_AT_FIELD };
 
-/* JSON kept as it is: the last Test's report (xa_report_to_record()). */
+/* JSON kept as it is: the last Test's report (xa_report_to_record()), and
+ * what happened to the device lately (xa_device_dup_history()). */
 static const struct
 {
   guint       prop;
@@ -128,8 +138,9 @@ static const struct
   gsize       offset;
 } node_fields[] = {
   { PROP_LAST_REPORT, "last_report", G_STRUCT_OFFSET (XaDevice, last_report) },
+  { PROP_HISTORY, "history", G_STRUCT_OFFSET (XaDevice, history) },
 };
-enum { LAST_REPORT_FIELD };
+enum { LAST_REPORT_FIELD, HISTORY_FIELD };
 
 static GParamSpec *properties[N_PROPS];
 
@@ -267,6 +278,7 @@ xa_device_finalize (GObject *object)
     g_free (STRING_FIELD (self, i));
   for (guint i = 0; i < G_N_ELEMENTS (node_fields); i++)
     g_clear_pointer (&NODE_FIELD (self, i), json_node_unref);
+  g_free (self->status);
 
   G_OBJECT_CLASS (xa_device_parent_class)->finalize (object);
 }
@@ -452,11 +464,40 @@ xa_device_get_token_unsaved (XaDevice *self)
 }
 
 void
+xa_device_set_token_issued_at (XaDevice *self,
+                               gint64    issued)
+{
+  set_int (self, TOKEN_ISSUED_AT_FIELD, MAX (issued, 0));
+}
+
+/* Whole days until the device's dated token expires (negative: since it
+ * did); FALSE for an undated token. */
+gboolean
+xa_device_get_token_days_left (XaDevice *self,
+                               gint64    now,
+                               gint64   *days)
+{
+  gint64 left;
+
+  if (self->token_issued_at <= 0)
+    return FALSE;
+  left = self->token_issued_at + XA_TOKEN_LIFETIME_S - now;
+  *days = left >= 0 ? left / (24 * 3600) : -((-left + 24 * 3600 - 1) / (24 * 3600));
+  return TRUE;
+}
+
+gint64
+xa_device_get_token_issued_at (XaDevice *self)
+{
+  return self->token_issued_at;
+}
+
+void
 xa_device_set_token_unsaved (XaDevice *self,
                              gboolean  unsaved)
 {
   if (unsaved != (self->token_unsaved_at > 0))
-    set_int (self, 2, unsaved ? g_get_real_time () / G_USEC_PER_SEC : 0);
+    set_int (self, TOKEN_UNSAVED_AT_FIELD, unsaved ? g_get_real_time () / G_USEC_PER_SEC : 0);
 }
 
 /* The verdict a list shows: the worse of its own road's and, when the
@@ -480,17 +521,47 @@ shown_verdict (XaDevice    *self,
   return TRUE;
 }
 
+/* Less than a week left of a dated token, unless the last verdict already
+ * says something is wrong: @days is what is left. */
+static gboolean
+expiry_is_news (XaDevice *self,
+                gint64   *days)
+{
+  XaVerdict verdict;
+  const char *transport;
+
+  if (!xa_device_get_token_days_left (self, g_get_real_time () / G_USEC_PER_SEC, days) ||
+      *days >= XA_DEVICE_EXPIRY_WARNING_DAYS)
+    return FALSE;
+  return !shown_verdict (self, &verdict, &transport) || !g_str_equal (xa_verdict_get_severity (verdict), "bad");
+}
+
 /* What a list shows for the device, and its icon: a token the keyring did
- * not keep first (nothing else is true until it is saved), then its last
- * verdict, else whether it is activated. Translated. */
+ * not keep first (nothing else is true until it is saved), then a token
+ * about to expire, then its last verdict, else whether it is activated.
+ * Translated; valid until the next call. */
 const char *
 xa_device_get_status (XaDevice *self)
 {
   XaVerdict verdict;
   const char *transport;
+  gint64 days;
 
   if (xa_device_get_token_unsaved (self))
     return _("Token not saved");
+  if (expiry_is_news (self, &days))
+    {
+      g_free (self->status);
+      if (days < 0)
+        self->status = g_strdup (_("Token expired"));
+      else if (days == 0)
+        self->status = g_strdup (_("Token expires today"));
+      else
+        self->status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Token expires in %d day",
+                                                     "Token expires in %d days", days),
+                                        (int) days);
+      return self->status;
+    }
   if (shown_verdict (self, &verdict, &transport))
     return xa_verdict_get_title_over (verdict, transport);
   if (g_strcmp0 (self->transport, "mqtt") == 0)
@@ -506,8 +577,12 @@ xa_device_get_status_icon (XaDevice *self)
   XaVerdict verdict;
   const char *transport;
 
+  gint64 days;
+
   if (xa_device_get_token_unsaved (self))
     return "dialog-warning-symbolic";
+  if (expiry_is_news (self, &days))
+    return days < 0 ? "dialog-error-symbolic" : "dialog-warning-symbolic";
   if (shown_verdict (self, &verdict, &transport))
     return xa_verdict_get_icon_name (verdict);
   return xa_device_is_activated (self) ? "emblem-default-symbolic" : "content-loading-symbolic";
@@ -572,7 +647,7 @@ xa_device_apply_answer (XaDevice          *self,
 {
   g_object_freeze_notify (G_OBJECT (self));
   if (!answer->has_activation && self->activated_at == 0)
-    set_int (self, 0, g_get_real_time () / G_USEC_PER_SEC);
+    set_int (self, ACTIVATED_AT_FIELD, g_get_real_time () / G_USEC_PER_SEC);
   if (answer->has_websocket)
     set_string_prop (self, PROP_WEBSOCKET_URL, answer->websocket_url);
   if (answer->has_websocket || answer->has_mqtt)
@@ -588,10 +663,46 @@ xa_device_apply_answer (XaDevice          *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* One line of the history: a Test (@report) or an @event ("token-refreshed");
+ * the newest XA_DEVICE_HISTORY_LENGTH are kept. */
+static void
+add_to_history (XaDevice       *self,
+                const XaReport *report,
+                const char     *event)
+{
+  JsonArray *old = self->history && JSON_NODE_HOLDS_ARRAY (self->history) ? json_node_get_array (self->history) : NULL;
+  guint n = old ? json_array_get_length (old) : 0;
+  JsonArray *entries = json_array_new ();
+  JsonObject *entry = json_object_new ();
+
+  for (guint i = n > XA_DEVICE_HISTORY_LENGTH - 1 ? n - (XA_DEVICE_HISTORY_LENGTH - 1) : 0; i < n; i++)
+    json_array_add_element (entries, json_node_copy (json_array_get_element (old, i)));
+  json_object_set_int_member (entry, "time", g_get_real_time () / G_USEC_PER_SEC);
+  if (event != NULL)
+    json_object_set_string_member (entry, "event", event);
+  else
+    {
+      json_object_set_string_member (entry, "transport", report->mqtt_endpoint ? "mqtt" : "websocket");
+      json_object_set_string_member (entry, "verdict", xa_verdict_to_id (report->verdict));
+      if (report->latency_ms >= 0)
+        json_object_set_int_member (entry, "latency_ms", report->latency_ms);
+    }
+  json_array_add_object_element (entries, entry);
+  set_node (self, HISTORY_FIELD, json_node_init_array (json_node_alloc (), entries));
+  json_array_unref (entries);
+}
+
+void
+xa_device_note_token_refreshed (XaDevice *self)
+{
+  add_to_history (self, NULL, "token-refreshed");
+}
+
 void
 xa_device_record_report (XaDevice       *self,
                          const XaReport *report)
 {
+  add_to_history (self, report, NULL);
   /* The other road's verdict is kept beside the device's own. */
   if (report->mqtt_endpoint != NULL && xa_device_also_offers_mqtt (self))
     {
@@ -603,9 +714,9 @@ xa_device_record_report (XaDevice       *self,
   set_string_prop (self, PROP_LAST_MESSAGE, NULL);
   set_string_prop (self, PROP_LAST_DETAILS, NULL);
   set_node (self, LAST_REPORT_FIELD, xa_report_to_record (report));
-  set_int (self, 1, g_get_real_time () / G_USEC_PER_SEC);
+  set_int (self, LAST_TEST_AT_FIELD, g_get_real_time () / G_USEC_PER_SEC);
   if (report->verdict == XA_VERDICT_VALID && self->activated_at == 0)
-    set_int (self, 0, g_get_real_time () / G_USEC_PER_SEC);
+    set_int (self, ACTIVATED_AT_FIELD, g_get_real_time () / G_USEC_PER_SEC);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -616,4 +727,61 @@ XaReport *
 xa_device_dup_last_report (XaDevice *self)
 {
   return xa_report_new_from_record (self->last_report);
+}
+
+/* The history, oldest first, as far as it makes sense: entries a hand edit
+ * broke are left out. */
+GArray *
+xa_device_dup_history (XaDevice *self)
+{
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (XaHistoryEntry));
+  JsonArray *entries = self->history && JSON_NODE_HOLDS_ARRAY (self->history) ? json_node_get_array (self->history)
+                                                                             : NULL;
+
+  for (guint i = 0; entries && i < json_array_get_length (entries); i++)
+    {
+      JsonNode *node = json_array_get_element (entries, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      XaHistoryEntry entry = { 0 };
+
+      if (o == NULL || (entry.time = xa_json_get_int (o, "time", 0)) <= 0)
+        continue;
+      if (g_strcmp0 (xa_json_get_string (o, "event"), "token-refreshed") == 0)
+        entry.token_refreshed = TRUE;
+      else if (xa_verdict_from_id (xa_json_get_string (o, "verdict"), &entry.verdict))
+        {
+          entry.over_mqtt = g_strcmp0 (xa_json_get_string (o, "transport"), "mqtt") == 0;
+          entry.latency_ms = CLAMP (xa_json_get_int (o, "latency_ms", -1), -1, G_MAXINT);
+        }
+      else
+        continue;
+      g_array_append_val (out, entry);
+    }
+  return out;
+}
+
+const char *
+xa_history_entry_get_title (const XaHistoryEntry *entry)
+{
+  if (entry->token_refreshed)
+    return _("Token refreshed");
+  return xa_verdict_get_title_over (entry->verdict, entry->over_mqtt ? "mqtt" : NULL);
+}
+
+/* "2026-11-26 07:19 · WebSocket · 5 ms", in the local time. */
+char *
+xa_history_entry_format (const XaHistoryEntry *entry)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (entry->time);
+  /* Translators: a date and time, see g_date_time_format() */
+  g_autofree char *date = when ? g_date_time_format (when, _("%Y-%m-%d %H:%M")) : g_strdup ("?");
+
+  if (entry->token_refreshed)
+    return g_steal_pointer (&date);
+  if (entry->latency_ms >= 0)
+    /* Translators: when · over what · how fast, e.g. "2026-11-26 07:19 · MQTT · 5 ms" */
+    return g_strdup_printf (_("%s · %s · %d ms"), date, entry->over_mqtt ? "MQTT" : "WebSocket",
+                            (int) entry->latency_ms);
+  /* Translators: when · over what, e.g. "2026-11-26 07:19 · WebSocket" */
+  return g_strdup_printf (_("%s · %s"), date, entry->over_mqtt ? "MQTT" : "WebSocket");
 }

@@ -11,6 +11,22 @@ G_BEGIN_DECLS
 
 #define XA_TYPE_DEVICE (xa_device_get_type ())
 
+/* A dated token is news in the list this many days before it expires. */
+#define XA_DEVICE_EXPIRY_WARNING_DAYS 7
+
+/* How many Tests and events a device remembers. */
+#define XA_DEVICE_HISTORY_LENGTH 20
+
+/* One line of a device's history: a Test's verdict, or a refreshed token. */
+typedef struct
+{
+  gint64    time;              /* unix seconds */
+  gboolean  token_refreshed;   /* an event, not a Test */
+  XaVerdict verdict;
+  gboolean  over_mqtt;
+  gint64    latency_ms;        /* -1 when no hello came back */
+} XaHistoryEntry;
+
 G_DECLARE_FINAL_TYPE (XaDevice, xa_device, XA, DEVICE, GObject)
 
 /* A saved device. Everything here may go to devices.json: secrets (token,
@@ -51,6 +67,12 @@ void        xa_device_set_outcome       (XaDevice          *self,
                                          const char        *outcome);
 void        xa_device_set_token_unsaved (XaDevice          *self,
                                          gboolean           unsaved);
+gint64      xa_device_get_token_issued_at (XaDevice        *self);
+void        xa_device_set_token_issued_at (XaDevice        *self,
+                                         gint64             issued);
+gboolean    xa_device_get_token_days_left (XaDevice        *self,
+                                         gint64             now,
+                                         gint64            *days);
 XaIdentity *xa_device_dup_identity      (XaDevice          *self,
                                          const char        *hmac_key);
 
@@ -58,5 +80,9 @@ void        xa_device_apply_answer      (XaDevice          *self,
                                          const XaOtaAnswer *answer);
 void        xa_device_record_report     (XaDevice          *self,
                                          const XaReport    *report);
+void        xa_device_note_token_refreshed (XaDevice       *self);
+GArray     *xa_device_dup_history       (XaDevice          *self);
+const char *xa_history_entry_get_title  (const XaHistoryEntry *entry);
+char       *xa_history_entry_format     (const XaHistoryEntry *entry);
 
 G_END_DECLS

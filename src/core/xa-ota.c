@@ -610,7 +610,7 @@ xa_token_get_dates (const char *token,
       !g_ascii_string_to_unsigned (dot + 1, 10, 1577836800 /* 2020 */, 4102444800 /* 2100 */, &seconds, NULL))
     return FALSE;
   *issued = (gint64) seconds;
-  *expires = (gint64) seconds + 30 * 24 * 3600;
+  *expires = (gint64) seconds + XA_TOKEN_LIFETIME_S;
   return TRUE;
 }
 

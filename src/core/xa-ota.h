@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 #define XA_OTA_MAX_ANSWER_SIZE (1024 * 1024)
 #define XA_OTA_DEFAULT_URL "https://api.tenclass.net/xiaozhi/ota/"
 #define XA_OTA_DEFAULT_TIMEOUT_MS 15000
+/* A self-hosted server's token is valid this long after its date. */
+#define XA_TOKEN_LIFETIME_S (30 * 24 * 3600)
 
 typedef enum
 {

@@ -93,7 +93,7 @@ xa_text_is_empty (const XaText *self)
 
 /* A printf conversion at @p (just after its '%'): where its argument is
  * ("%2$s": 2, else 0), its length modifier and its letter; returns what
- * follows it. */
+ * follows it, or NULL when this is no conversion. */
 static const char *
 parse_conversion (const char *p,
                   guint      *position,
@@ -117,8 +117,12 @@ parse_conversion (const char *p,
   memset (length, 0, 3);
   while (*p && strchr ("hlLqjzZt", *p) && len < 2)
     length[len++] = *p++;
+  /* A conversion ends in an ASCII letter; anything else is no conversion
+   * (and is not cut in half when it is a multibyte character). */
+  if (!g_ascii_isalpha (*p))
+    return NULL;
   *letter = *p;
-  return *p ? p + 1 : p;
+  return p + 1;
 }
 
 static char *
@@ -178,6 +182,7 @@ take_args (Part       *part,
           continue;
         }
       p = parse_conversion (p + 1, &position, length, &letter);
+      g_return_if_fail (p != NULL);
       g_ptr_array_add (part->args, format_arg (letter, length, ap));
     }
 }
@@ -305,6 +310,12 @@ render_part (const Part *part,
           continue;
         }
       p = parse_conversion (pct + 1, &position, length, &letter);
+      if (p == NULL)
+        {
+          g_string_append_c (out, '%');
+          p = pct + 1;
+          continue;
+        }
       position = position > 0 ? position - 1 : next++;
       if (position < part->args->len)
         g_string_append (out, g_ptr_array_index (part->args, position));

@@ -6,6 +6,7 @@
 #include "xa-a11y.h"
 #include "xa-device-page-private.h"
 #include "xa-export.h"
+#include "xa-fleet.h"
 
 /* The device page's actions ("device.*"). Each starts one operation of
  * the session on show and reports how it ended; a result arriving after
@@ -191,6 +192,18 @@ activated_cb (GObject      *object,
                                   saved && outcome == XA_ACTIVATION_OUTCOME_ACTIVATED);
   else
     _xa_device_page_toast (self, text);
+  /* Someone who went to type the code in a browser hears it is done. */
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+    if (GTK_IS_WINDOW (root) && !gtk_window_is_active (GTK_WINDOW (root)))
+      {
+        /* Translators: a notification's title; %s is a device's name */
+        g_autofree char *title = g_strdup_printf (_("“%s”: %s"), xa_device_get_name (device),
+                                                  xa_activation_outcome_get_title (outcome));
+        xa_notify_about_device (GTK_WIDGET (self), device, title, text);
+      }
+  }
 
   /* What the user came for: does the token (or the MQTT login) work? */
   /* On the device activated, whichever is shown now. */

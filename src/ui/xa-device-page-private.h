@@ -36,6 +36,10 @@ struct _XaDevicePage
   GtkToggleButton *reveal_button;
   AdwPreferencesGroup *identity_group;
   AdwPreferencesGroup *server_group;
+  AdwPreferencesGroup *history_group;
+  AdwExpanderRow  *history_row;
+  GPtrArray       *history_rows;
+  JsonNode        *history_shown;
   XaActivationView *activation_view;
 };
 

@@ -217,10 +217,61 @@ update_keyring_bar (XaDevicePage *self)
   gtk_info_bar_set_revealed (self->keyring_bar, TRUE);
 }
 
+/* The device's last Tests and refreshes, newest first, in an expander that
+ * says the newest. Rebuilt only when the history changed. */
+static void
+update_history (XaDevicePage *self)
+{
+  XaDevice *device = device_of (self);
+  JsonNode *history = NULL;
+  g_autoptr(GArray) entries = NULL;
+
+  if (device != NULL)
+    g_object_get (device, "history", &history, NULL);
+  if (history == self->history_shown ||
+      (history && self->history_shown && json_node_equal (history, self->history_shown)))
+    {
+      g_clear_pointer (&history, json_node_unref);
+      return;
+    }
+  g_clear_pointer (&self->history_shown, json_node_unref);
+  self->history_shown = history;
+
+  for (guint i = 0; i < self->history_rows->len; i++)
+    adw_expander_row_remove (self->history_row, g_ptr_array_index (self->history_rows, i));
+  g_ptr_array_set_size (self->history_rows, 0);
+
+  entries = device ? xa_device_dup_history (device) : g_array_new (FALSE, TRUE, sizeof (XaHistoryEntry));
+  gtk_widget_set_visible (GTK_WIDGET (self->history_group), entries->len > 0);
+  for (guint i = entries->len; i > 0; i--)
+    {
+      const XaHistoryEntry *entry = &g_array_index (entries, XaHistoryEntry, i - 1);
+      g_autofree char *when = xa_history_entry_format (entry);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name (entry->token_refreshed ? "view-refresh-symbolic"
+                                                                             : xa_verdict_get_icon_name (entry->verdict));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), xa_history_entry_get_title (entry));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_expander_row_add_row (self->history_row, row);
+      g_ptr_array_add (self->history_rows, row);
+      if (i == entries->len)
+        {
+          /* Translators: the newest line of a device's history, e.g. "Token is valid, 2026-11-26 07:19 · WebSocket · 5 ms" */
+          g_autofree char *newest = g_strdup_printf (_("Last: %s, %s"), xa_history_entry_get_title (entry), when);
+          adw_expander_row_set_subtitle (self->history_row, newest);
+        }
+    }
+}
+
 static void
 update_all (XaDevicePage *self)
 {
   update_fields (self);
+  update_history (self);
   update_verdict (self);
   update_token_row (self);
   update_keyring_bar (self);
@@ -268,6 +319,8 @@ xa_device_page_dispose (GObject *object)
   g_clear_object (&self->device_signals);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->history_shown, json_node_unref);
+  g_clear_pointer (&self->history_rows, g_ptr_array_unref);
   g_clear_pointer (&self->field_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), XA_TYPE_DEVICE_PAGE);
 
@@ -304,6 +357,8 @@ xa_device_page_class_init (XaDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, reveal_button);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, identity_group);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, server_group);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, history_group);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, history_row);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, activation_view);
 
   _xa_device_page_class_actions_init (widget_class);
@@ -334,6 +389,7 @@ xa_device_page_init (XaDevicePage *self)
 
   self->settings = g_settings_new (APP_ID);
   self->field_rows = g_ptr_array_new ();
+  self->history_rows = g_ptr_array_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {

@@ -18,6 +18,8 @@ struct _XaPreferencesWindow
   AdwEntryRow          *ota_row;
   GtkSpinButton        *timeout_spin;
   AdwActionRow         *ca_row;
+  AdwComboRow          *health_row;
+  GtkSwitch            *refresh_switch;
 };
 
 G_DEFINE_FINAL_TYPE (XaPreferencesWindow, xa_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -114,6 +116,32 @@ clear_ca_action (GtkWidget  *widget,
   g_settings_set_string (XA_PREFERENCES_WINDOW (widget)->settings, "ca-file", "");
 }
 
+/* The health check's choices, in the order of its combo row. */
+static const char * const health_choices[] = { "off", "daily", "hourly" };
+
+static gboolean
+health_to_selected (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  const char *choice = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (health_choices); i++)
+    if (g_str_equal (choice, health_choices[i]))
+      g_value_set_uint (value, i);
+  return TRUE;
+}
+
+static GVariant *
+selected_to_health (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  return g_variant_new_string (health_choices[selected < G_N_ELEMENTS (health_choices) ? selected : 0]);
+}
+
 static void
 xa_preferences_window_dispose (GObject *object)
 {
@@ -138,6 +166,8 @@ xa_preferences_window_class_init (XaPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaPreferencesWindow, ota_row);
   gtk_widget_class_bind_template_child (widget_class, XaPreferencesWindow, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, XaPreferencesWindow, ca_row);
+  gtk_widget_class_bind_template_child (widget_class, XaPreferencesWindow, health_row);
+  gtk_widget_class_bind_template_child (widget_class, XaPreferencesWindow, refresh_switch);
 
   gtk_widget_class_install_action (widget_class, "prefs.choose-ca", NULL, choose_ca_action);
   gtk_widget_class_install_action (widget_class, "prefs.clear-ca", NULL, clear_ca_action);
@@ -155,6 +185,9 @@ xa_preferences_window_init (XaPreferencesWindow *self)
   g_settings_bind (self->settings, "hello-timeout", self->timeout_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "ca-file", self->ca_row, "subtitle", G_SETTINGS_BIND_GET,
                                 ca_to_subtitle, NULL, NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "health-check", self->health_row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                health_to_selected, selected_to_health, NULL, NULL);
+  g_settings_bind (self->settings, "refresh-old-tokens", self->refresh_switch, "active", G_SETTINGS_BIND_DEFAULT);
 }
 
 GtkWindow *

@@ -8,6 +8,7 @@
 #include "xa-add-device-dialog.h"
 #include "xa-device-page.h"
 #include "xa-device-row.h"
+#include "xa-fleet.h"
 #include "xa-window.h"
 
 /* Devices on the left, the chosen one on the right; folds to one column
@@ -19,6 +20,8 @@ struct _XaWindow
   XaDeviceStore        *store;
   GSettings            *settings;
   GHashTable           *sessions;      /* device uuid → XaDeviceSession */
+  XaFleet              *fleet;
+  guint                 first_refresh_id;
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
@@ -242,12 +245,55 @@ xa_window_set_property (GObject      *object,
     }
 }
 
+/* ---- all devices at once ------------------------------------------------------ */
+
+static XaDeviceSession *
+fleet_session_for (XaDevice *device,
+                   gpointer  user_data)
+{
+  return session_for (user_data, device);
+}
+
+static void
+update_test_all (XaWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.test-all",
+                                 !xa_fleet_get_testing (self->fleet) &&
+                                 g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0);
+}
+
+static void
+test_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  xa_fleet_test_all (XA_WINDOW (widget)->fleet, FALSE);
+}
+
+/* Old tokens are refreshed a little after start-up, not before the first
+ * frame (and then by the health check). */
+static gboolean
+first_refresh_cb (gpointer user_data)
+{
+  XaWindow *self = user_data;
+
+  self->first_refresh_id = 0;
+  xa_fleet_refresh_old_tokens (self->fleet);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 xa_window_constructed (GObject *object)
 {
   XaWindow *self = XA_WINDOW (object);
 
   G_OBJECT_CLASS (xa_window_parent_class)->constructed (object);
+
+  self->fleet = xa_fleet_new (self->store, self->toast_overlay, fleet_session_for, self);
+  g_signal_connect_object (self->fleet, "notify::testing", G_CALLBACK (update_test_all), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "items-changed", G_CALLBACK (update_test_all), self, G_CONNECT_SWAPPED);
+  update_test_all (self);
+  self->first_refresh_id = g_timeout_add_seconds (5, first_refresh_cb, self);
 
   gtk_list_box_bind_model (self->device_list, G_LIST_MODEL (self->store), create_row, NULL, NULL);
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
@@ -262,6 +308,10 @@ xa_window_dispose (GObject *object)
   if (self->device_list != NULL)
     gtk_list_box_bind_model (self->device_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), XA_TYPE_WINDOW);
+  g_clear_handle_id (&self->first_refresh_id, g_source_remove);
+  if (self->fleet != NULL)
+    xa_fleet_shutdown (self->fleet);
+  g_clear_object (&self->fleet);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -326,6 +376,7 @@ xa_window_class_init (XaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.test", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "win.activate", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "win.remove", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "win.test-all", NULL, test_all_action);
 
   gtk_widget_class_add_shortcut (widget_class,
                                  gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_question, GDK_CONTROL_MASK),
@@ -336,6 +387,9 @@ xa_window_class_init (XaWindowClass *klass)
   gtk_widget_class_add_shortcut (widget_class,
                                  gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_t, GDK_CONTROL_MASK),
                                                    gtk_named_action_new ("win.test")));
+  gtk_widget_class_add_shortcut (widget_class,
+                                 gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_t, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                                                   gtk_named_action_new ("win.test-all")));
   gtk_widget_class_add_shortcut (widget_class,
                                  gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, GDK_CONTROL_MASK),
                                                    gtk_named_action_new ("win.remove")));
@@ -383,6 +437,27 @@ xa_window_select_device (XaWindow *self,
           row_selected_cb (self->device_list, row, self);
         }
     }
+}
+
+/* Shows the device with @uuid (a notification's action); FALSE when there
+ * is none. */
+gboolean
+xa_window_show_device (XaWindow   *self,
+                       const char *uuid)
+{
+  XaDevice *device = xa_device_store_find_uuid (self->store, uuid);
+
+  if (device == NULL)
+    return FALSE;
+  xa_window_select_device (self, device);
+  gtk_window_present (GTK_WINDOW (self));
+  return TRUE;
+}
+
+XaFleet *
+xa_window_get_fleet (XaWindow *self)
+{
+  return self->fleet;
 }
 
 XaDeviceStore *

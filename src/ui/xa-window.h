@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "xa-device-store.h"
+#include "xa-fleet.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,8 @@ GtkWidget *xa_window_get_device_page (XaWindow       *self);
 XaDeviceStore *xa_window_get_store   (XaWindow       *self);
 void       xa_window_show_store_error (XaWindow      *self,
                                       const GError   *error);
+gboolean   xa_window_show_device     (XaWindow       *self,
+                                      const char     *uuid);
+XaFleet   *xa_window_get_fleet       (XaWindow       *self);
 
 G_END_DECLS

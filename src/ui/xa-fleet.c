@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xa-batch-test.h"
+#include "xa-fleet.h"
+
+/* A token is refreshed once it is this old (it expires at 30 days). */
+#define OLD_TOKEN_S (20 * 24 * 3600)
+
+struct _XaFleet
+{
+  GObject             parent_instance;
+
+  XaDeviceStore      *store;
+  AdwToastOverlay    *overlay;       /* weak: the window's, for summaries */
+  XaFleetSessionFunc  session_for;
+  gpointer            session_data;
+  GSettings          *settings;
+  GCancellable       *cancellable;
+  guint               check_id;
+  gboolean            testing;
+  gboolean            in_background;
+  GHashTable         *valid_before;  /* uuid → TRUE, for the devices valid when a check began */
+  guint               tested;
+  guint               not_valid;
+};
+
+G_DEFINE_FINAL_TYPE (XaFleet, xa_fleet, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TESTING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GPtrArray *
+all_sessions (XaFleet *self)
+{
+  GPtrArray *sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *model = G_LIST_MODEL (self->store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(XaDevice) device = g_list_model_get_item (model, i);
+      g_ptr_array_add (sessions, g_object_ref (self->session_for (device, self->session_data)));
+    }
+  return sessions;
+}
+
+/* A desktop notification about @device, from the application @widget is
+ * in; its default action shows the device. */
+void
+xa_notify_about_device (GtkWidget  *widget,
+                        XaDevice   *device,
+                        const char *title,
+                        const char *body)
+{
+  GtkRoot *root = widget ? gtk_widget_get_root (widget) : NULL;
+  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  g_autoptr(GNotification) notification = g_notification_new (title);
+  g_autofree char *id = g_strconcat ("device-", xa_device_get_uuid (device), NULL);
+
+  /* Only over a session bus (GLib's backends need one). */
+  if (app == NULL || !g_application_get_is_registered (G_APPLICATION (app)) ||
+      g_application_get_dbus_connection (G_APPLICATION (app)) == NULL)
+    return;
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.show-device", "s", xa_device_get_uuid (device));
+  g_application_send_notification (G_APPLICATION (app), id, notification);
+}
+
+static void
+each_tested (XaDeviceSession *session,
+             const XaReport  *report,
+             const GError    *error,
+             gpointer         user_data)
+{
+  XaFleet *self = user_data;
+  XaDevice *device = xa_device_session_get_device (session);
+  gboolean was_valid = g_hash_table_contains (self->valid_before, xa_device_get_uuid (device));
+
+  self->tested++;
+  if (report == NULL || report->verdict != XA_VERDICT_VALID)
+    self->not_valid++;
+  /* What the health check is for: a device that worked and no longer
+   * does. Said once, when it changes. */
+  if (self->in_background && was_valid && report != NULL && report->verdict != XA_VERDICT_VALID &&
+      report->verdict != XA_VERDICT_CANCELLED)
+    {
+      /* Translators: a notification's title; %s is a device's name */
+      g_autofree char *title = g_strdup_printf (_("“%s” stopped working"), xa_device_get_name (device));
+      xa_notify_about_device (GTK_WIDGET (self->overlay), device, title, xa_report_get_title (report));
+    }
+}
+
+static void
+set_testing (XaFleet  *self,
+             gboolean  testing)
+{
+  if (self->testing == testing)
+    return;
+  self->testing = testing;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TESTING]);
+}
+
+static void
+all_tested_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(XaFleet) self = user_data;
+  g_autofree char *summary = NULL;
+
+  xa_batch_test_finish (result, NULL);
+  set_testing (self, FALSE);
+  if (self->in_background || self->overlay == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (self->not_valid == 0)
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The device works.", "All %u devices work.",
+                                            self->tested),
+                               self->tested);
+  else
+    /* Translators: the first %u is how many devices have a problem, the second how many were tested */
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u devices needs attention.",
+                                            "%u of %u devices need attention.", self->not_valid),
+                               self->not_valid, self->tested);
+  adw_toast_overlay_add_toast (self->overlay, adw_toast_new (summary));
+}
+
+/* Tests every device, the list updating as verdicts come; in the
+ * background, a device that stops working raises a notification instead
+ * of a summary. */
+void
+xa_fleet_test_all (XaFleet  *self,
+                   gboolean  in_background)
+{
+  g_autoptr(GPtrArray) sessions = NULL;
+  guint timeout_s;
+
+  if (self->testing)
+    return;
+  sessions = all_sessions (self);
+  g_hash_table_remove_all (self->valid_before);
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      XaDevice *device = xa_device_session_get_device (g_ptr_array_index (sessions, i));
+      if (g_strcmp0 (xa_device_get_last_verdict (device), "valid") == 0)
+        g_hash_table_add (self->valid_before, g_strdup (xa_device_get_uuid (device)));
+    }
+  self->in_background = in_background;
+  self->tested = self->not_valid = 0;
+  timeout_s = g_settings_get_uint (self->settings, "hello-timeout");
+  set_testing (self, TRUE);
+  xa_batch_test_async (sessions, 0, timeout_s * 1000, self->cancellable, each_tested, self,
+                       all_tested_cb, g_object_ref (self));
+}
+
+static void
+refreshed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The session records it in the device's history; a failure is for the
+   * next Test to tell. */
+  if (!xa_device_session_refresh_finish (XA_DEVICE_SESSION (object), result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Refreshing an old token failed: %s", error->message);
+}
+
+/* A session still reading its secrets refreshes once it has them. */
+static void
+ready_then_refresh_cb (XaDeviceSession *session,
+                       GParamSpec      *pspec,
+                       XaFleet         *self)
+{
+  if (!xa_device_session_get_ready (session))
+    return;
+  g_signal_handlers_disconnect_by_func (session, ready_then_refresh_cb, self);
+  if (xa_device_session_get_token (session) != NULL && !xa_device_session_get_busy (session))
+    xa_device_session_refresh_async (session, self->cancellable, refreshed_cb, NULL);
+}
+
+/* Refreshes the tokens older than 20 days (of devices whose session is
+ * ready and idle) when the setting says so; returns how many it asked. */
+guint
+xa_fleet_refresh_old_tokens (XaFleet *self)
+{
+  g_autoptr(GPtrArray) sessions = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint asked = 0;
+
+  if (!g_settings_get_boolean (self->settings, "refresh-old-tokens"))
+    return 0;
+  sessions = all_sessions (self);
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      XaDeviceSession *session = g_ptr_array_index (sessions, i);
+      gint64 issued = xa_device_get_token_issued_at (xa_device_session_get_device (session));
+
+      if (issued > 0 && now - issued > OLD_TOKEN_S && !xa_device_session_get_busy (session))
+        {
+          if (xa_device_session_get_ready (session))
+            xa_device_session_refresh_async (session, self->cancellable, refreshed_cb, NULL);
+          else
+            g_signal_connect_object (session, "notify::ready", G_CALLBACK (ready_then_refresh_cb), self, 0);
+          asked++;
+        }
+    }
+  return asked;
+}
+
+static gboolean
+check_cb (gpointer user_data)
+{
+  XaFleet *self = user_data;
+
+  xa_fleet_refresh_old_tokens (self);
+  xa_fleet_test_all (self, TRUE);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The health check runs on its own timer, never at start-up. */
+static void
+schedule (XaFleet *self)
+{
+  g_autofree char *every = g_settings_get_string (self->settings, "health-check");
+
+  g_clear_handle_id (&self->check_id, g_source_remove);
+  if (g_str_equal (every, "hourly"))
+    self->check_id = g_timeout_add_seconds (3600, check_cb, self);
+  else if (g_str_equal (every, "daily"))
+    self->check_id = g_timeout_add_seconds (24 * 3600, check_cb, self);
+}
+
+gboolean
+xa_fleet_get_testing (XaFleet *self)
+{
+  return self->testing;
+}
+
+/* Stops what runs (the window is going). */
+void
+xa_fleet_shutdown (XaFleet *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->check_id, g_source_remove);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+}
+
+static void
+xa_fleet_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_TESTING:
+      g_value_set_boolean (value, XA_FLEET (object)->testing);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xa_fleet_finalize (GObject *object)
+{
+  XaFleet *self = XA_FLEET (object);
+
+  xa_fleet_shutdown (self);
+  g_clear_weak_pointer (&self->overlay);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->valid_before, g_hash_table_unref);
+
+  G_OBJECT_CLASS (xa_fleet_parent_class)->finalize (object);
+}
+
+static void
+xa_fleet_class_init (XaFleetClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = xa_fleet_get_property;
+  object_class->finalize = xa_fleet_finalize;
+
+  properties[PROP_TESTING] = g_param_spec_boolean ("testing", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+xa_fleet_init (XaFleet *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->valid_before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+XaFleet *
+xa_fleet_new (XaDeviceStore      *store,
+              AdwToastOverlay    *overlay,
+              XaFleetSessionFunc  session_for,
+              gpointer            user_data)
+{
+  XaFleet *self = g_object_new (XA_TYPE_FLEET, NULL);
+
+  self->store = g_object_ref (store);
+  g_set_weak_pointer (&self->overlay, overlay);
+  self->session_for = session_for;
+  self->session_data = user_data;
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_swapped (self->settings, "changed::health-check", G_CALLBACK (schedule), self);
+  schedule (self);
+  return self;
+}
