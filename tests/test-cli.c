@@ -702,6 +702,150 @@ test_test_all (Fixture       *f,
   g_rmdir (dir);
 }
 
+/* A batch of boards prepared in a spreadsheet: imported all or none, each
+ * bad row named by its line; exported without secrets unless asked, and
+ * then readable only by its owner; a cell a spreadsheet would run as a
+ * formula is written so that it does not, and reads back as it was. */
+static void
+test_csv (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-csv-XXXXXX", NULL);
+  g_autofree char *good = g_build_filename (dir, "boards.csv", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
+  g_autofree char *unknown = g_build_filename (dir, "unknown.csv", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.csv", NULL);
+  g_autofree char *secret = g_build_filename (dir, "secret.csv", NULL);
+  g_autofree char *good_text = g_strdup_printf ("\xef\xbb\xbf" "Device_ID,Name,ota_url,board_type\r\n"
+                                                "02:c5:00:00:00:01,Class board 1,%s,esp-box-3\r\n"
+                                                "\r\n"
+                                                "02:c5:00:00:00:02,\"=HYPERLINK(\"\"x\"\"), \"\"2\"\"\",%s,\r\n", ota, ota);
+  g_autofree char *written = NULL;
+  g_autofree char *token = NULL;
+  g_auto(Run) import = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) columns = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) export = { 0 };
+  g_auto(Run) with_secrets = { 0 };
+  g_auto(Run) usage = { 0 };
+  GStatBuf st;
+
+  /* A devices file of its own: what earlier tests saved is not in it. */
+  g_autofree char *data_home = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  g_autofree char *own_home = g_build_filename (dir, "data", NULL);
+
+  g_setenv ("XDG_DATA_HOME", own_home, TRUE);
+  g_assert_true (g_file_set_contents (good, good_text, -1, NULL));
+  run_cli (&import, "import", "--csv", good);
+  g_assert_cmpint (import.status, ==, 0);
+  g_assert_true (g_str_has_prefix (import.out, "Imported 2 devices from "));
+  run_cli (&list, "device", "list");
+  g_assert_nonnull (strstr (list.out, "Class board 1"));
+  g_assert_nonnull (strstr (list.out, "=HYPERLINK(\"x\"), \"2\""));
+
+  /* Every bad row is named, and not even the good one is kept. */
+  g_assert_true (g_file_set_contents (bad,
+                                      "name,device_id,client_id\n"
+                                      "Fine,02:c5:00:00:00:10,\n"
+                                      "Spaced,aa bb,\n"
+                                      "Twice,02:c5:00:00:00:11,\n"
+                                      "Twice,02:c5:00:00:00:12,\n"
+                                      "Class board 1,02:c5:00:00:00:13,\n"
+                                      "\"Multi\nline\",02:c5:00:00:00:14,not a uuid\n"
+                                      ",02:c5:00:00:00:15\n", -1, NULL));
+  run_cli (&refused, "import", "--csv", bad);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "Nothing was imported from"));
+  g_assert_null (strstr (refused.err, "line 2:"));
+  g_assert_nonnull (strstr (refused.err, "line 3: A Device-Id is printable text without spaces"));
+  g_assert_nonnull (strstr (refused.err, "line 5: There is already a device named “Twice”."));
+  g_assert_nonnull (strstr (refused.err, "line 6: There is already a device named “Class board 1”."));
+  g_assert_nonnull (strstr (refused.err, "line 7: A name is some text without line breaks"));
+  g_assert_nonnull (strstr (refused.err, "line 9: A name is some text"));
+  {
+    g_auto(Run) fine = { 0 };
+    run_cli (&fine, "token", "Fine");
+    g_assert_nonnull (strstr (fine.err, "There is no device named “Fine”"));
+  }
+
+  g_assert_true (g_file_set_contents (unknown, "name,devce_id\nA,02:c5:00:00:00:20\n", -1, NULL));
+  run_cli (&columns, "import", "--csv", unknown);
+  g_assert_cmpint (columns.status, ==, 1);
+  g_assert_nonnull (strstr (columns.err, "line 1: the column “devce_id” is unknown or named twice"));
+
+  /* Out again: identities only, the formula defused, readable as before. */
+  run_cli (&export, "export", "--csv", out);
+  g_assert_cmpint (export.status, ==, 0);
+  g_assert_true (g_file_get_contents (out, &written, NULL, NULL));
+  g_assert_true (g_str_has_prefix (written, "name,device_id,client_id,ota_url,board_type,app_version\r\n"));
+  g_assert_nonnull (strstr (written, "Class board 1,02:c5:00:00:00:01,"));
+  g_assert_nonnull (strstr (written, ",esp-box-3,\r\n"));
+  g_assert_nonnull (strstr (written, "\"'=HYPERLINK(\"\"x\"\"), \"\"2\"\"\",02:c5:00:00:00:02,"));
+  g_assert_cmpint (g_stat (out, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+
+  /* Back in, under a fresh devices file: the same identities. */
+  {
+    g_autofree char *client_id = NULL;
+    g_auto(Run) removed = { 0 };
+    g_auto(Run) again = { 0 };
+    g_auto(Run) shown = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+    const char *start = strstr (written, "Class board 1,02:c5:00:00:00:01,") + strlen ("Class board 1,02:c5:00:00:00:01,");
+
+    client_id = g_strndup (start, strcspn (start, ","));
+    run_cli (&removed, "device", "remove", "Class board 1");
+    g_assert_cmpint (removed.status, ==, 0);
+    run_cli (&again, "import", "--csv", out);
+    /* The other one is still there: all or none. */
+    g_assert_cmpint (again.status, ==, 1);
+    g_assert_nonnull (strstr (again.err, "There is already a device named “=HYPERLINK"));
+    {
+      g_auto(Run) other = { 0 };
+      run_cli (&other, "device", "remove", "=HYPERLINK(\"x\"), \"2\"");
+      g_assert_cmpint (other.status, ==, 0);
+    }
+    g_clear_pointer (&again.out, g_free);
+    g_clear_pointer (&again.err, g_free);
+    run_cli (&again, "import", "--csv", out);
+    g_assert_cmpint (again.status, ==, 0);
+    run_cli (&shown, "device", "show", "Class board 1", "--json");
+    g_assert_cmpstr (json_object_get_string_member (parse_json (shown.out, &node), "client_id"), ==, client_id);
+  }
+
+  /* With secrets: the token too, only for its owner, and a warning. */
+  {
+    g_auto(Run) add = { 0 };
+    run_cli (&add, "device", "add", "Desk board", "--ota-url", ota, "--device-id", SAVED);
+    g_assert_cmpint (add.status, ==, 0);
+    token = activate_saved (f, "Desk board");
+  }
+  run_cli (&with_secrets, "export", "--csv", secret, "--with-secrets");
+  g_assert_cmpint (with_secrets.status, ==, 0);
+  g_assert_nonnull (strstr (with_secrets.err, "only you can read it"));
+  g_clear_pointer (&written, g_free);
+  g_assert_true (g_file_get_contents (secret, &written, NULL, NULL));
+  g_assert_true (g_str_has_prefix (written, "name,device_id,client_id,ota_url,board_type,app_version,token,hmac_key\r\n"));
+  g_assert_nonnull (strstr (written, token));
+  g_assert_cmpint (g_stat (secret, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  run_cli (&usage, "export", "--csv", out, "Desk board");
+  g_assert_cmpint (usage.status, ==, 2);
+
+  if (data_home != NULL)
+    g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  else
+    g_unsetenv ("XDG_DATA_HOME");
+  {
+    g_autofree char *quoted = g_shell_quote (dir);
+    g_autofree char *rm = g_strdup_printf ("rm -rf %s", quoted);
+    g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+  }
+}
+
 /* A server that hands out a token with line breaks and shell code gets a
  * protocol error: nothing of its answer is kept, so nothing of it can
  * reach an env file later. */
@@ -1072,6 +1216,7 @@ main (int   argc,
   g_test_add ("/xa/cli/chinese-output", Fixture, NULL, fixture_setup, test_chinese_output, fixture_teardown);
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
   g_test_add ("/xa/cli/test-all", Fixture, NULL, fixture_setup, test_test_all, fixture_teardown);
+  g_test_add ("/xa/cli/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
   g_test_add ("/xa/cli/hostile-token-not-kept", Fixture, NULL, fixture_setup, test_hostile_token_not_kept, fixture_teardown);
   g_test_add ("/xa/cli/activation-outcomes", Fixture, NULL, fixture_setup, test_activation_outcomes, fixture_teardown);
   g_test_add ("/xa/cli/manager-placeholder", Fixture, NULL, fixture_setup, test_manager_placeholder, fixture_teardown);

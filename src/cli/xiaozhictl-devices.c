@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "xa-batch-test.h"
+#include "xa-csv.h"
 #include "xa-export.h"
 #include "xa-token-store.h"
 #include "xiaozhictl.h"
@@ -962,6 +963,104 @@ resolve_py_xiaozhi_dir (GError **error)
   return dir;
 }
 
+/* ---- CSV ------------------------------------------------------------------- */
+
+/* Every saved device into @path; with their secrets from the keyring when
+ * asked (a device the keyring cannot answer for fails the export). */
+static int
+export_csv (Cli        *cli,
+            const char *path,
+            gboolean    with_secrets)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_csv_row_free);
+  g_autoptr(GError) error = NULL;
+  GListModel *model;
+  int status;
+
+  if (!open_store (cli, &error))
+    return cli_fail (cli, error);
+  model = G_LIST_MODEL (cli->store);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      XaCsvRow *row = g_new0 (XaCsvRow, 1);
+
+      row->device = g_list_model_get_item (model, i);
+      g_ptr_array_add (rows, row);
+      if (with_secrets)
+        {
+          g_autoptr(XaDeviceSession) session = open_session (cli, row->device, TRUE, &status);
+
+          if (session == NULL)
+            return status;
+          row->token = g_strdup (xa_device_session_get_token (session));
+          row->hmac_key = g_strdup (xa_device_session_get_hmac_key (session));
+        }
+    }
+  if (!xa_csv_write_devices (path, rows, with_secrets, &error))
+    return cli_fail (cli, error);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote %u device into %s.\n", "Wrote %u devices into %s.\n", rows->len),
+           rows->len, path);
+  if (with_secrets)
+    g_printerr (_("The file holds tokens and HMAC keys: only you can read it. Keep it private and delete it "
+                  "once it has done its job.\n"));
+  return EXIT_OK;
+}
+
+static void
+remove_added (Cli       *cli,
+              GPtrArray *sessions)
+{
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      xa_device_session_remove_async (g_ptr_array_index (sessions, i), NULL, cli_capture_cb, &result);
+      xa_device_session_remove_finish (g_ptr_array_index (sessions, i), wait_for (cli, &result), NULL);
+    }
+}
+
+/* The devices of a CSV file, all or none: every row is checked first, and
+ * a device that cannot be kept (its secrets refused by the keyring, the
+ * devices file unwritable) takes back the ones added before it. */
+static int
+import_csv (Cli        *cli,
+            const char *path)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  if (!open_store (cli, &error) || (rows = xa_csv_read_devices (path, cli->store, &error)) == NULL)
+    return cli_fail (cli, error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      XaCsvRow *row = g_ptr_array_index (rows, i);
+      g_autoptr(XaDeviceSession) session = new_session (cli, row->device);
+      g_autoptr(GAsyncResult) result = NULL;
+      const GError *failed;
+
+      xa_device_session_add_async (session, row->token, row->hmac_key, cli->cancellable, cli_capture_cb, &result);
+      if (!xa_device_session_add_finish (session, wait_for (cli, &result), &error))
+        failed = error;
+      else
+        {
+          g_ptr_array_add (added, g_object_ref (session));
+          failed = xa_device_session_get_keyring_error (session);
+        }
+      if (failed != NULL)
+        {
+          g_printerr (_("“%s” could not be kept: %s Nothing was imported.\n"),
+                      cli_safe (cli, xa_device_get_name (row->device)), failed->message);
+          remove_added (cli, added);
+          return EXIT_FAILURE_OTHER;
+        }
+    }
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Imported %u device from %s.\n", "Imported %u devices from %s.\n",
+                        rows->len),
+           rows->len, path);
+  return EXIT_OK;
+}
+
 int
 cli_cmd_export (Cli   *cli,
                 int    argc,
@@ -970,11 +1069,13 @@ cli_cmd_export (Cli   *cli,
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(GError) error = NULL;
   g_autofree char *env_file = NULL;
+  g_autofree char *csv_file = NULL;
   g_autoptr(XaDeviceSession) session = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *dir = NULL;
   gboolean as_json = FALSE;
   gboolean with_token = FALSE;
+  gboolean with_secrets = FALSE;
   gboolean efuse = FALSE;
   XaDevice *device;
   int status;
@@ -986,14 +1087,27 @@ cli_cmd_export (Cli   *cli,
     { "env", 0, 0, G_OPTION_ARG_FILENAME, &env_file, N_("Set the XIAOZHI_* variables in this env file"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the device as JSON"), NULL },
     { "with-token", 0, 0, G_OPTION_ARG_NONE, &with_token, N_("With --json, include the token"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, N_("Write every saved device’s identity into this CSV file"),
+      N_("FILE") },
+    { "with-secrets", 0, 0, G_OPTION_ARG_NONE, &with_secrets,
+      N_("With --csv, add the tokens and HMAC keys (the file is then readable only by you)"), NULL },
     { NULL }
   };
 
   g_option_context_set_summary (context, _("Export a saved device and its token where a client reads them. "
-                                           "Existing files keep everything else; config.json is backed up as config.json.bak."));
+                                           "Existing files keep everything else; config.json is backed up as config.json.bak.\n"
+                                           "With --csv FILE (and no NAME), write the identities of every saved device."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, "export", &argc, &argv, 1, 1, &status))
+  if (!parse_options (context, "export", &argc, &argv, 0, 1, &status))
     return status;
+  if (csv_file != NULL)
+    return argc > 1 || py_xiaozhi_given || env_file != NULL || as_json || with_token
+             ? cli_usage_error ("export", _("--csv writes every device: give it alone (with --with-secrets at most)."))
+             : export_csv (cli, csv_file, with_secrets);
+  if (argc < 2)
+    return cli_usage_error ("export", _("Missing argument."));
+  if (with_secrets)
+    return cli_usage_error ("export", _("--with-secrets goes with --csv."));
   if (py_xiaozhi_given + (env_file != NULL) + as_json != 1)
     return cli_usage_error ("export", _("Choose one of --py-xiaozhi, --env and --json."));
   if ((device = find_device (cli, argv[1], &error)) == NULL)
@@ -1054,10 +1168,14 @@ cli_cmd_import (Cli   *cli,
   g_autoptr(XaDevice) device = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *csv_file = NULL;
   int status;
   GOptionEntry entries[] = {
     { "py-xiaozhi", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, py_xiaozhi_option_cb,
       N_("Read py-xiaozhi’s config.json and efuse.json (found in the usual places, or in DIR)"), N_("DIR") },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file,
+      N_("Save every device of this CSV file (columns name, device_id and optionally client_id, ota_url, "
+         "board_type, app_version, token, hmac_key), all or none"), N_("FILE") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Name of the new device (default: py-xiaozhi)"), N_("NAME") },
     { NULL }
   };
@@ -1066,8 +1184,12 @@ cli_cmd_import (Cli   *cli,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!parse_options (context, "import", &argc, &argv, 0, 0, &status))
     return status;
+  if (csv_file != NULL && (py_xiaozhi_given || name != NULL))
+    return cli_usage_error ("import", _("--csv names its devices itself: give it alone."));
+  if (csv_file != NULL)
+    return import_csv (cli, csv_file);
   if (!py_xiaozhi_given)
-    return cli_usage_error ("import", _("Say what to import from: --py-xiaozhi[=DIR]."));
+    return cli_usage_error ("import", _("Say what to import from: --py-xiaozhi[=DIR] or --csv FILE."));
 
   if ((dir = resolve_py_xiaozhi_dir (&error)) == NULL ||
       (imported = xa_py_xiaozhi_import (dir, &error)) == NULL)

@@ -1106,6 +1106,29 @@ edited_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Whether @value (stripped) is a @property ("name", "panel-url",
+ * "board-type" or "app-version") a device may have; says why not. */
+gboolean
+xa_device_check_field (const char  *property,
+                       const char  *value,
+                       GError     **error)
+{
+  gboolean is_name = g_str_equal (property, "name");
+  gboolean is_panel = g_str_equal (property, "panel-url");
+
+  g_return_val_if_fail (is_name || is_panel || g_str_equal (property, "board-type") ||
+                        g_str_equal (property, "app-version"), FALSE);
+
+  if (is_name ? valid_name (value) : is_panel ? valid_web_address (value) : valid_report_value (value))
+    return TRUE;
+  g_set_error_literal (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_INVALID,
+                       is_name ? _("A name is some text without line breaks or control characters.")
+                       : is_panel ? _("The control panel address is a web address (http:// or https://).")
+                       : _("A board type or version is short text without spaces, such as "
+                           "bread-compact-wifi or 1.6.2."));
+  return FALSE;
+}
+
 /* Whether @value may replace @property ("name", "panel-url",
  * "board-type" or "app-version") of the device; says why not. Asked as
  * the user types, and again by xa_device_session_edit_async(). */
@@ -1117,21 +1140,10 @@ xa_device_session_check_edit (XaDeviceSession  *self,
 {
   g_autofree char *stripped = g_strstrip (g_strdup (value ? value : ""));
   gboolean is_name = g_str_equal (property, "name");
-  gboolean is_panel = g_str_equal (property, "panel-url");
   XaDevice *named;
 
-  g_return_val_if_fail (is_name || is_panel || g_str_equal (property, "board-type") ||
-                        g_str_equal (property, "app-version"), FALSE);
-
-  if (is_name ? !valid_name (stripped) : is_panel ? !valid_web_address (stripped) : !valid_report_value (stripped))
-    {
-      g_set_error_literal (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_INVALID,
-                           is_name ? _("A name is some text without line breaks or control characters.")
-                           : is_panel ? _("The control panel address is a web address (http:// or https://).")
-                           : _("A board type or version is short text without spaces, such as "
-                               "bread-compact-wifi or 1.6.2."));
-      return FALSE;
-    }
+  if (!xa_device_check_field (property, stripped, error))
+    return FALSE;
   if (is_name && (named = xa_device_store_find (self->store, stripped)) != NULL && named != self->device)
     {
       g_set_error (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_INVALID,

@@ -110,6 +110,9 @@ gboolean         xa_device_session_export_finish    (XaDeviceSession     *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
+gboolean         xa_device_check_field              (const char          *property,
+                                                     const char          *value,
+                                                     GError             **error);
 gboolean         xa_device_session_check_edit       (XaDeviceSession     *self,
                                                      const char          *property,
                                                      const char          *value,

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "xa-device-store.h"
+
+G_BEGIN_DECLS
+
+/* The biggest devices CSV read: a classroom is a few dozen boards. */
+#define XA_CSV_MAX_SIZE (1024 * 1024)
+#define XA_CSV_MAX_ROWS 10000
+
+/* One row of a devices CSV: a device not saved yet, and its secrets when
+ * the file has them. */
+typedef struct
+{
+  XaDevice *device;
+  char     *token;      /* secret */
+  char     *hmac_key;   /* secret */
+} XaCsvRow;
+
+void       xa_csv_row_free       (XaCsvRow      *row);
+GPtrArray *xa_csv_read_devices   (const char    *path,
+                                  XaDeviceStore *store,
+                                  GError       **error);
+GPtrArray *xa_csv_parse_devices  (const char    *contents,
+                                  gsize          length,
+                                  const char    *path,
+                                  XaDeviceStore *store,
+                                  GError       **error);
+char      *xa_csv_format_devices (GPtrArray     *rows,
+                                  gboolean       with_secrets);
+gboolean   xa_csv_write_devices  (const char    *path,
+                                  GPtrArray     *rows,
+                                  gboolean       with_secrets,
+                                  GError       **error);
+
+G_END_DECLS
