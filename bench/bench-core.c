@@ -2,7 +2,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <unistd.h>
 
+#include "xa-batch-test.h"
+#include "xa-device-session.h"
 #include "xa-device-store.h"
 #include "xa-export.h"
 #include "xa-json-edit.h"
@@ -213,6 +217,97 @@ bench_store_add (void)
   g_rmdir (dir);
 }
 
+/* Resident memory, in MiB. */
+static double
+rss_mib (void)
+{
+  g_autofree char *statm = NULL;
+  unsigned long pages = 0, resident = 0;
+
+  if (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    sscanf (statm, "%lu %lu", &pages, &resident);
+  return resident * (double) sysconf (_SC_PAGESIZE) / (1024 * 1024);
+}
+
+static double
+time_batch (XaDeviceStore *store,
+            guint          n,
+            guint          jobs)
+{
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GAsyncResult) done = NULL;
+  gint64 start;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(XaDevice) device = g_list_model_get_item (G_LIST_MODEL (store), i);
+      g_ptr_array_add (sessions, xa_device_session_new (store, device));
+    }
+  start = g_get_monotonic_time ();
+  xa_batch_test_async (sessions, jobs, 5000, NULL, NULL, NULL, xa_test_capture_cb, &done);
+  g_assert_true (xa_batch_test_finish (xa_test_wait (&done), NULL));
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (xa_device_get_last_verdict (xa_device_session_get_device (g_ptr_array_index (sessions, i))),
+                   "valid") != 0)
+      g_error ("device %u was not valid", i);
+  return seconds_since (start) * 1000;
+}
+
+/* Many devices tested at once (xiaozhictl test --all, Test All Devices):
+ * 1, 10 and 100 bound devices, each session reading its token from the
+ * keyring first. Needs a keyring: run it under tests/with-keyring.sh. */
+static void
+bench_test_all (void)
+{
+  g_autoptr(XaDemoServer) server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
+  g_autofree char *ota = xa_demo_server_get_url (server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *ws = xa_demo_server_get_url (server, XA_DEMO_MODE_OFFICIAL, "ws");
+  g_autofree char *dir = g_dir_make_tmp ("xa-bench-all-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "devices.json", NULL);
+  g_autoptr(XaDeviceStore) store = xa_device_store_new (path);
+  g_autoptr(GAsyncResult) loaded = NULL;
+  double one, ten, hundred, hundred_wide, before;
+
+  xa_device_store_load_async (store, NULL, xa_test_capture_cb, &loaded);
+  xa_device_store_finish (store, xa_test_wait (&loaded), NULL);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("board %u", i);
+      g_autofree char *mac = g_strdup_printf ("02:00:00:01:00:%02x", i);
+      g_autoptr(XaIdentity) id = xa_identity_new (mac, NULL, NULL, NULL);
+      g_autoptr(XaDevice) device = xa_device_new (name, ota, id);
+      g_autoptr(XaDeviceSession) session = NULL;
+      g_autoptr(GAsyncResult) checked = NULL;
+      g_autoptr(GAsyncResult) added = NULL;
+      g_autoptr(XaOtaAnswer) answer = NULL;
+
+      xa_ota_check_async (ota, id, 0, NULL, xa_test_capture_cb, &checked);
+      answer = xa_ota_check_finish (xa_test_wait (&checked), NULL);
+      g_free (xa_demo_server_bind_code (server, answer->code));
+      g_object_set (device, "websocket-url", ws, NULL);
+      session = xa_device_session_new (store, device);
+      xa_device_session_add_async (session, xa_demo_server_get_token (server, mac), id->hmac_key, NULL,
+                                   xa_test_capture_cb, &added);
+      if (!xa_device_session_add_finish (session, xa_test_wait (&added), NULL) ||
+          xa_device_session_get_keyring_error (session) != NULL)
+        g_error ("no keyring: run this under tests/with-keyring.sh");
+    }
+
+  one = time_batch (store, 1, 0);
+  ten = time_batch (store, 10, 0);
+  before = rss_mib ();
+  hundred = time_batch (store, 100, 0);
+  g_print ("test-all (8 at a time) %6.0f ms for 1, %.0f ms for 10, %.0f ms for 100 (%.1f× one); "
+           "memory +%.1f MiB for 100\n", one, ten, hundred, hundred / one, rss_mib () - before);
+  hundred_wide = time_batch (store, 100, 64);
+  g_print ("test-all (64 at a time) %5.0f ms for 100 (%.1f× one)\n", hundred_wide, hundred_wide / one);
+  {
+    g_autofree char *quoted = g_shell_quote (dir);
+    g_autofree char *rm = g_strdup_printf ("rm -rf %s", quoted);
+    g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -223,6 +318,7 @@ main (int   argc,
     { "token-test", bench_token_test },
     { "store-add", bench_store_add },
     { "transports", bench_transports },
+    { "test-all", bench_test_all },
   };
 
   /* The test data (the demo certificate the broker serves). */
