@@ -1193,6 +1193,60 @@ test_export_import (Fixture       *f,
   run_cli (&choose, "export", "Laptop", "--json", "--env", env);
   g_assert_cmpint (choose.status, ==, 2);
 
+  /* Other programs' key names, and xiaozhi-webui's config. */
+  {
+    g_autofree char *proxy_env = g_build_filename (dir, "web-backend.env", NULL);
+    g_autofree char *webui_dir = g_build_filename (dir, "webui", "backend", "config", NULL);
+    g_autofree char *webui_config = g_build_filename (webui_dir, "config.json", NULL);
+    g_autofree char *webui_data = g_test_build_filename (G_TEST_DIST, "data", "xiaozhi-webui", "backend", "config",
+                                                         "config.json", NULL);
+    g_autofree char *proxy_text = NULL;
+    g_autofree char *webui_text = NULL;
+    g_auto(Run) proxy = { 0 };
+    g_auto(Run) renamed = { 0 };
+    g_auto(Run) no_preset = { 0 };
+    g_auto(Run) stray_key = { 0 };
+    g_auto(Run) webui = { 0 };
+
+    g_assert_true (g_file_set_contents (proxy_env, "PORT=8080\nBACKEND_WS_URL=ws://localhost:8765/xiaozhi/v1/\n", -1, NULL));
+    run_cli (&proxy, "export", "Laptop", "--env", proxy_env, "--preset", "web-proxy");
+    g_assert_cmpint (proxy.status, ==, 0);
+    g_assert_true (g_file_get_contents (proxy_env, &proxy_text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (proxy_text, "PORT=8080\nBACKEND_WS_URL='ws://127.0.0.1:"));
+    g_assert_null (strstr (proxy_text, token));
+    g_clear_pointer (&proxy_text, g_free);
+
+    run_cli (&renamed, "export", "Laptop", "--env", proxy_env, "--preset", "web-client", "--key", "token=MY_TOKEN");
+    g_assert_cmpint (renamed.status, ==, 0);
+    g_assert_true (g_file_get_contents (proxy_env, &proxy_text, NULL, NULL));
+    g_assert_nonnull (strstr (proxy_text, "\nMY_TOKEN='"));
+    g_assert_nonnull (strstr (proxy_text, token));
+    g_assert_nonnull (strstr (proxy_text, "\nWS_URL='ws://127.0.0.1:"));
+
+    run_cli (&no_preset, "export", "Laptop", "--env", proxy_env, "--preset", "nope");
+    g_assert_cmpint (no_preset.status, ==, 2);
+    g_assert_nonnull (strstr (no_preset.err, "There is no env preset “nope”"));
+    run_cli (&stray_key, "export", "Laptop", "--json", "--key", "token=X");
+    g_assert_cmpint (stray_key.status, ==, 2);
+
+    g_assert_cmpint (g_mkdir_with_parents (webui_dir, 0700), ==, 0);
+    g_assert_true (g_file_get_contents (webui_data, &webui_text, NULL, NULL));
+    g_assert_true (g_file_set_contents (webui_config, webui_text, -1, NULL));
+    g_clear_pointer (&webui_text, g_free);
+    run_cli (&webui, "export", "Laptop", "--webui", webui_config);
+    g_assert_cmpint (webui.status, ==, 0);
+    assert_no_token (&webui, token);
+    g_assert_true (g_file_get_contents (webui_config, &webui_text, NULL, NULL));
+    g_assert_nonnull (strstr (webui_text, token));
+    g_assert_nonnull (strstr (webui_text, "\"PROXY_PORT\": \"5000\""));
+    {
+      g_autofree char *quoted = g_shell_quote (dir);
+      g_autofree char *rm = g_strdup_printf ("rm -rf %s/webui %s/web-backend.env %s/web-backend.env.bak", quoted, quoted,
+                                             quoted);
+      g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+    }
+  }
+
   g_unlink (env);
   g_unlink (config);
   {

@@ -322,6 +322,145 @@ test_efuse (Fixture       *f,
 
 /* A new env file where one was (the user agreed to replace it): ours
  * alone, and what was there kept as .bak. */
+static char *
+read_data (const char *first,
+           ...)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  char *contents = NULL;
+  va_list ap;
+
+  g_ptr_array_add (parts, (gpointer) g_test_get_dir (G_TEST_DIST));
+  g_ptr_array_add (parts, (gpointer) "data");
+  va_start (ap, first);
+  for (const char *p = first; p != NULL; p = va_arg (ap, const char *))
+    g_ptr_array_add (parts, (gpointer) p);
+  va_end (ap);
+  g_ptr_array_add (parts, NULL);
+  path = g_build_filenamev ((char **) parts->pdata);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+/* Key names other programs read: py-xiaozhi's web proxy takes only the
+ * server's address (BACKEND_WS_URL, the token comes from the browser),
+ * xiaozhi-web-client WS_URL and DEVICE_TOKEN; any field can be renamed or
+ * left out; every other line stays as it was. */
+static void
+test_env_presets (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "web-backend.env", NULL);
+  g_autofree char *original = read_data ("web-proxy", "env", NULL);
+  g_autoptr(XaEnvKeys) proxy = xa_env_keys_new ("web-proxy", NULL);
+  g_autoptr(XaEnvKeys) client = xa_env_keys_new ("web-client", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_set_contents (path, original, -1, NULL));
+  g_assert_true (xa_env_file_export (path, f->device, TOKEN, FALSE, proxy, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==,
+                   "# py-xiaozhi web-backend: copied from .env.example and edited\n"
+                   "PORT=8080\n"
+                   "HOST=0.0.0.0\n"
+                   "\n"
+                   "# 后台 WebSocket 地址\n"
+                   "BACKEND_WS_URL='ws://127.0.0.1:8002/xiaozhi/v1/'\n");
+  g_clear_pointer (&text, g_free);
+
+  /* A web client's .env, with two keys renamed and one left out. */
+  g_assert_true (xa_env_keys_set (client, "token=XZ_TOKEN", &error));
+  g_assert_true (xa_env_keys_set (client, "device_id=XZ_DEVICE", &error));
+  g_assert_true (xa_env_keys_set (client, "websocket_url=", &error));
+  g_assert_true (g_file_set_contents (path, "WEB_PORT=5001\nDEVICE_TOKEN=kept\n", -1, NULL));
+  g_assert_true (xa_env_file_export (path, f->device, TOKEN, FALSE, client, &error));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "WEB_PORT=5001\nDEVICE_TOKEN=kept\nXZ_TOKEN='" TOKEN "'\nXZ_DEVICE='02:aa:bb:cc:dd:ee'\n");
+
+  /* What is no field, no name or no preset is said so. */
+  for (const char * const *bad = (const char *[]) { "token", "tokn=X", "token=1X", "token=A-B", "token=A B", NULL };
+       *bad; bad++)
+    {
+      g_autoptr(GError) refused = NULL;
+      g_assert_false (xa_env_keys_set (client, *bad, &refused));
+      g_assert_error (refused, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
+    }
+  {
+    g_autoptr(GError) refused = NULL;
+    g_assert_null (xa_env_keys_new ("node-red", &refused));
+    g_assert_nonnull (strstr (refused->message, "xiaozhi, web-proxy and web-client"));
+  }
+}
+
+/* xiaozhi-webui's backend/config/config.json: its three keys set (the
+ * TOKEN_ENABLE it has keeps its type), every other byte as it was, the old
+ * file kept; a file that is not there or not JSON is left alone. */
+static void
+test_webui_config (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *original = read_data ("xiaozhi-webui", "backend", "config", "config.json", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "xiaozhi-webui", NULL);
+  g_autofree char *config_dir = g_build_filename (folder, "backend", "config", NULL);
+  g_autofree char *path = g_build_filename (config_dir, "config.json", NULL);
+  g_autofree char *backup = g_strconcat (path, ".bak", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) missing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) broken = NULL;
+
+  g_assert_false (xa_webui_config_export (folder, f->device, TOKEN, &missing));
+  g_assert_error (missing, XA_EXPORT_ERROR, XA_EXPORT_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (g_mkdir_with_parents (config_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, original, -1, NULL));
+  /* Given its folder, it finds the file. */
+  g_assert_true (xa_webui_config_export (folder, f->device, TOKEN, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  expected = g_strdup (original);
+  {
+    char *edited = xa_json_edit_set (expected, "WS_URL", "\"ws://127.0.0.1:8002/xiaozhi/v1/\"");
+    g_free (expected), expected = edited;
+    edited = xa_json_edit_set (expected, "DEVICE_TOKEN", "\"" TOKEN "\"");
+    g_free (expected), expected = edited;
+  }
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_nonnull (strstr (text, "\"TOKEN_ENABLE\": \"true\""));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (backup, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, original);
+  g_clear_pointer (&text, g_free);
+
+  /* A boolean TOKEN_ENABLE stays a boolean, now true. */
+  g_assert_true (g_file_set_contents (path, "{\"TOKEN_ENABLE\": false, \"PROXY_PORT\": \"5000\"}", -1, NULL));
+  g_assert_true (xa_webui_config_export (path, f->device, TOKEN, &error));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"TOKEN_ENABLE\": true"));
+  g_assert_nonnull (strstr (text, "\"PROXY_PORT\": \"5000\""));
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (g_file_set_contents (path, "{\"WS_URL\": ", -1, NULL));
+  g_assert_false (xa_webui_config_export (path, f->device, TOKEN, &broken));
+  g_assert_error (broken, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "{\"WS_URL\": ");
+
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (config_dir);
+  {
+    g_autofree char *backend = g_path_get_dirname (config_dir);
+    g_rmdir (backend);
+  }
+  g_rmdir (folder);
+}
+
 static void
 test_env_file_replace (Fixture       *f,
                        gconstpointer  data)
@@ -334,7 +473,7 @@ test_env_file_replace (Fixture       *f,
   GStatBuf st;
 
   g_assert_true (g_file_set_contents (path, "# my proxy\nPORT=8080\n", -1, NULL));
-  g_assert_true (xa_env_file_export (path, f->device, TOKEN, TRUE, &error));
+  g_assert_true (xa_env_file_export (path, f->device, TOKEN, TRUE, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_null (strstr (text, "PORT=8080"));
@@ -358,7 +497,7 @@ test_env_file (Fixture       *f,
 
   g_assert_true (g_file_set_contents (path, "# my proxy\nPORT=8080\nXIAOZHI_ACCESS_TOKEN=old\n", -1, NULL));
   g_chmod (path, 0644);
-  g_assert_true (xa_env_file_export (path, f->device, TOKEN, FALSE, &error));
+  g_assert_true (xa_env_file_export (path, f->device, TOKEN, FALSE, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_cmpstr (text, ==,
@@ -414,7 +553,7 @@ test_env_file_hostile (Fixture       *f,
       g_autofree char *unchanged = NULL;
 
       g_assert_true (g_file_set_contents (path, before, -1, NULL));
-      g_assert_false (xa_env_file_export (path, f->device, refused[i], FALSE, &error));
+      g_assert_false (xa_env_file_export (path, f->device, refused[i], FALSE, NULL, &error));
       g_assert_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
       g_assert_nonnull (strstr (error->message, "XIAOZHI_ACCESS_TOKEN"));
       g_clear_error (&error);
@@ -424,7 +563,7 @@ test_env_file_hostile (Fixture       *f,
 
   /* Anything else is written so that a shell reads it back literally and
    * runs none of it. */
-  g_assert_true (xa_env_file_export (path, f->device, shell_meta, FALSE, &error));
+  g_assert_true (xa_env_file_export (path, f->device, shell_meta, FALSE, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_cmpstr (text, ==,
@@ -487,6 +626,8 @@ main (int   argc,
   ADD ("efuse", test_efuse);
   ADD ("env-file", test_env_file);
   ADD ("env-file-replace", test_env_file_replace);
+  ADD ("env-presets", test_env_presets);
+  ADD ("webui-config", test_webui_config);
   ADD ("env-file-hostile", test_env_file_hostile);
   ADD ("json-token-only-when-asked", test_json_token_only_when_asked);
 

@@ -1070,6 +1070,10 @@ cli_cmd_export (Cli   *cli,
   g_autoptr(GError) error = NULL;
   g_autofree char *env_file = NULL;
   g_autofree char *csv_file = NULL;
+  g_autofree char *webui = NULL;
+  g_autofree char *preset = NULL;
+  g_auto(GStrv) renames = NULL;
+  g_autoptr(XaEnvKeys) env_keys = NULL;
   g_autoptr(XaDeviceSession) session = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *dir = NULL;
@@ -1085,6 +1089,15 @@ cli_cmd_export (Cli   *cli,
     /* efuse.json is always written now; the option stays for old scripts. */
     { "efuse", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &efuse, NULL, NULL },
     { "env", 0, 0, G_OPTION_ARG_FILENAME, &env_file, N_("Set the XIAOZHI_* variables in this env file"), N_("FILE") },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &preset,
+      N_("With --env, the key names a program reads: xiaozhi (XIAOZHI_*, the default), web-proxy "
+         "(BACKEND_WS_URL) or web-client (WS_URL, DEVICE_TOKEN)"), N_("PRESET") },
+    { "key", 0, 0, G_OPTION_ARG_STRING_ARRAY, &renames,
+      N_("With --env, write FIELD under the key NAME (ota_url, websocket_url, token, device_id, client_id; "
+         "FIELD= leaves it out); may be repeated"), N_("FIELD=NAME") },
+    { "webui", 0, 0, G_OPTION_ARG_FILENAME, &webui,
+      N_("Set WS_URL, DEVICE_TOKEN and TOKEN_ENABLE in xiaozhi-webui’s backend/config/config.json "
+         "(the file, or the xiaozhi-webui folder)"), N_("PATH") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the device as JSON"), NULL },
     { "with-token", 0, 0, G_OPTION_ARG_NONE, &with_token, N_("With --json, include the token"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_file, N_("Write every saved device’s identity into this CSV file"),
@@ -1101,15 +1114,25 @@ cli_cmd_export (Cli   *cli,
   if (!parse_options (context, "export", &argc, &argv, 0, 1, &status))
     return status;
   if (csv_file != NULL)
-    return argc > 1 || py_xiaozhi_given || env_file != NULL || as_json || with_token
+    return argc > 1 || py_xiaozhi_given || env_file != NULL || webui != NULL || as_json || with_token
              ? cli_usage_error ("export", _("--csv writes every device: give it alone (with --with-secrets at most)."))
              : export_csv (cli, csv_file, with_secrets);
   if (argc < 2)
     return cli_usage_error ("export", _("Missing argument."));
   if (with_secrets)
     return cli_usage_error ("export", _("--with-secrets goes with --csv."));
-  if (py_xiaozhi_given + (env_file != NULL) + as_json != 1)
-    return cli_usage_error ("export", _("Choose one of --py-xiaozhi, --env and --json."));
+  if (py_xiaozhi_given + (env_file != NULL) + as_json + (webui != NULL) != 1)
+    return cli_usage_error ("export", _("Choose one of --py-xiaozhi, --env, --webui and --json."));
+  if ((preset != NULL || renames != NULL) && env_file == NULL)
+    return cli_usage_error ("export", _("--preset and --key go with --env."));
+  if (env_file != NULL)
+    {
+      if ((env_keys = xa_env_keys_new (preset, &error)) == NULL)
+        return cli_usage_error ("export", error->message);
+      for (guint i = 0; renames != NULL && renames[i] != NULL; i++)
+        if (!xa_env_keys_set (env_keys, renames[i], &error))
+          return cli_usage_error ("export", error->message);
+    }
   if ((device = find_device (cli, argv[1], &error)) == NULL)
     return cli_fail (cli, error);
 
@@ -1124,7 +1147,7 @@ cli_cmd_export (Cli   *cli,
     return status;
   /* py-xiaozhi takes a device sent to MQTT without a token: the session
    * decides; JSON with the token and env files need one. */
-  if ((as_json || env_file != NULL) && require_token (session, argv[1], &status) == NULL)
+  if ((as_json || env_file != NULL || webui != NULL) && require_token (session, argv[1], &status) == NULL)
     return status;
 
   if (as_json)
@@ -1134,16 +1157,23 @@ cli_cmd_export (Cli   *cli,
       return EXIT_OK;
     }
 
-  if (env_file == NULL && (dir = resolve_py_xiaozhi_dir (&error)) == NULL)
+  if (env_file != NULL)
+    xa_device_session_export_env_async (session, env_file, FALSE, env_keys, cli->cancellable, cli_capture_cb, &result);
+  else if (webui != NULL)
+    xa_device_session_export_async (session, XA_EXPORT_WEBUI, webui, cli->cancellable, cli_capture_cb, &result);
+  else if ((dir = resolve_py_xiaozhi_dir (&error)) == NULL)
     return cli_fail (cli, error);
-  xa_device_session_export_async (session,
-                                  env_file ? XA_EXPORT_ENV : XA_EXPORT_PY_XIAOZHI_EFUSE,
-                                  env_file ? env_file : dir, cli->cancellable, cli_capture_cb, &result);
+  else
+    xa_device_session_export_async (session, XA_EXPORT_PY_XIAOZHI_EFUSE, dir, cli->cancellable, cli_capture_cb,
+                                    &result);
   if (!xa_device_session_export_finish (session, wait_for (cli, &result), &error))
     return cli_fail (cli, error);
 
   if (env_file != NULL)
     g_print (_("Wrote “%s” into %s; only you can read it.\n"), argv[1], env_file);
+  else if (webui != NULL)
+    g_print (_("Wrote “%s” into xiaozhi-webui’s configuration at %s (the previous one is kept as .bak); "
+               "restart xiaozhi-webui to use it.\n"), argv[1], webui);
   else
     {
       g_print (_("Wrote “%s” into the py-xiaozhi configuration in %s (the previous one is config.json.bak); "

@@ -943,6 +943,7 @@ typedef struct
   char        *token;    /* secret */
   char        *hmac_key; /* secret */
   char        *mqtt_password; /* secret */
+  XaEnvKeys   *env_keys;
 } ExportJob;
 
 static void
@@ -953,6 +954,7 @@ export_job_free (ExportJob *job)
   xa_secret_free (job->token);
   xa_secret_free (job->hmac_key);
   xa_secret_free (job->mqtt_password);
+  xa_env_keys_free (job->env_keys);
   g_free (job);
 }
 
@@ -970,7 +972,12 @@ export_thread (GTask        *task,
     {
     case XA_EXPORT_ENV:
     case XA_EXPORT_ENV_NEW:
-      ok = xa_env_file_export (job->path, job->device, job->token, job->kind == XA_EXPORT_ENV_NEW, &error);
+    case XA_EXPORT_ENV_WEB_PROXY:
+      ok = xa_env_file_export (job->path, job->device, job->token, job->kind == XA_EXPORT_ENV_NEW,
+                               job->env_keys, &error);
+      break;
+    case XA_EXPORT_WEBUI:
+      ok = xa_webui_config_export (job->path, job->device, job->token, &error);
       break;
     case XA_EXPORT_PY_XIAOZHI_EFUSE:
       ok = xa_py_xiaozhi_export (job->path, job->device, job->token, job->mqtt_password, &error) &&
@@ -1000,15 +1007,17 @@ exported_cb (GObject      *object,
   op_end (task, error);
 }
 
-void
-xa_device_session_export_async (XaDeviceSession     *self,
-                                XaExportKind         kind,
-                                const char          *path,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+static void
+export_start (XaDeviceSession     *self,
+              XaExportKind         kind,
+              const char          *path,
+              const XaEnvKeys     *env_keys,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
 {
   GTask *task = op_begin (self, xa_device_session_export_async, TRUE, cancellable, callback, user_data);
+  gboolean into_py_xiaozhi = kind == XA_EXPORT_PY_XIAOZHI || kind == XA_EXPORT_PY_XIAOZHI_EFUSE;
   g_autoptr(GTask) worker = NULL;
   g_autoptr(JsonNode) snapshot = NULL;
   ExportJob *job;
@@ -1016,7 +1025,7 @@ xa_device_session_export_async (XaDeviceSession     *self,
   if (task == NULL)
     return;
   /* An MQTT device goes into py-xiaozhi without a WebSocket token. */
-  if (self->token == NULL && (kind == XA_EXPORT_ENV || kind == XA_EXPORT_ENV_NEW || !g_str_equal (xa_device_get_transport (self->device), "mqtt")))
+  if (self->token == NULL && (!into_py_xiaozhi || !g_str_equal (xa_device_get_transport (self->device), "mqtt")))
     {
       op_end (task, g_error_new_literal (XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NO_TOKEN,
                                          _("This device has no token yet: activate it first.")));
@@ -1024,7 +1033,9 @@ xa_device_session_export_async (XaDeviceSession     *self,
     }
 
   job = g_new0 (ExportJob, 1);
-  job->kind = kind;
+  job->kind = kind == XA_EXPORT_ENV_WEB_PROXY ? XA_EXPORT_ENV : kind;
+  job->env_keys = env_keys ? xa_env_keys_copy (env_keys)
+                  : kind == XA_EXPORT_ENV_WEB_PROXY ? xa_env_keys_new ("web-proxy", NULL) : NULL;
   snapshot = xa_device_to_json (self->device);
   job->device = xa_device_new_from_json (json_node_get_object (snapshot), NULL);
   job->path = g_strdup (path);
@@ -1036,6 +1047,30 @@ xa_device_session_export_async (XaDeviceSession     *self,
   worker = g_task_new (self, op_cancellable (task), exported_cb, task);
   g_task_set_task_data (worker, job, (GDestroyNotify) export_job_free);
   g_task_run_in_thread (worker, export_thread);
+}
+
+void
+xa_device_session_export_async (XaDeviceSession     *self,
+                                XaExportKind         kind,
+                                const char          *path,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  export_start (self, kind, path, NULL, cancellable, callback, user_data);
+}
+
+/* An env file with other key names than ours (a preset, or --key). */
+void
+xa_device_session_export_env_async (XaDeviceSession     *self,
+                                    const char          *path,
+                                    gboolean             replace,
+                                    const XaEnvKeys     *keys,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  export_start (self, replace ? XA_EXPORT_ENV_NEW : XA_EXPORT_ENV, path, keys, cancellable, callback, user_data);
 }
 
 gboolean

@@ -5,6 +5,7 @@
 
 #include "xa-activation.h"
 #include "xa-device-store.h"
+#include "xa-export.h"
 #include "xa-report.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,8 @@ typedef enum
   XA_EXPORT_PY_XIAOZHI_EFUSE,  /* config.json and efuse.json */
   XA_EXPORT_ENV,               /* an env file: our lines set, the others kept */
   XA_EXPORT_ENV_NEW,           /* a new env file: an existing one is replaced, kept as .bak */
+  XA_EXPORT_ENV_WEB_PROXY,     /* py-xiaozhi's web-backend/.env: BACKEND_WS_URL set, the rest kept */
+  XA_EXPORT_WEBUI,             /* xiaozhi-webui's backend/config/config.json (or its folder) */
 } XaExportKind;
 
 #define XA_TYPE_DEVICE_SESSION (xa_device_session_get_type ())
@@ -103,6 +106,13 @@ gboolean         xa_device_session_refresh_finish   (XaDeviceSession     *self,
 void             xa_device_session_export_async     (XaDeviceSession     *self,
                                                      XaExportKind         kind,
                                                      const char          *path,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+void             xa_device_session_export_env_async (XaDeviceSession     *self,
+                                                     const char          *path,
+                                                     gboolean             replace,
+                                                     const XaEnvKeys     *keys,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);

@@ -251,7 +251,9 @@ failed:
  * text @raw_value there). A file that does not exist yet is made with
  * only these: py-xiaozhi merges its defaults into a partial one. */
 static gboolean
-edit_json_file (const char          *path,
+edit_json_file (const char          *client,
+                const char          *path,
+                gboolean             must_exist,
                 const char * const  *paths,
                 const char * const  *values,
                 const char          *raw_path,
@@ -264,6 +266,14 @@ edit_json_file (const char          *path,
 
   if (existed && (check = load_json_file (path, &text, error)) == NULL)
     return FALSE;
+  if (!existed && must_exist)
+    {
+      g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_NOT_FOUND,
+                   /* Translators: %s is a program, such as xiaozhi-webui */
+                   _("There is no “%s” yet: %s writes it the first time it starts. Start it once, then export again."),
+                   path, client);
+      return FALSE;
+    }
   if (!existed)
     {
       g_autofree char *dir = g_path_get_dirname (path);
@@ -281,8 +291,9 @@ edit_json_file (const char          *path,
       if (edited == NULL)
         {
           g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
-                       _("In “%s”, %s is not where py-xiaozhi keeps it, so the file was left untouched."),
-                       path, where);
+                       /* Translators: the last %s is a program, such as py-xiaozhi */
+                       _("In “%s”, %s is not where %s keeps it, so the file was left untouched."),
+                       path, where, client);
           return FALSE;
         }
       g_free (text);
@@ -380,7 +391,8 @@ xa_py_xiaozhi_export (const char  *config_dir,
   g_ptr_array_add (paths, NULL);
   g_ptr_array_add (values, NULL);
 
-  return edit_json_file (path, (const char * const *) paths->pdata, (const char * const *) values->pdata,
+  return edit_json_file ("py-xiaozhi", path, FALSE, (const char * const *) paths->pdata,
+                         (const char * const *) values->pdata,
                          mqtt_info ? "SYSTEM_OPTIONS.NETWORK.MQTT_INFO" : NULL, mqtt_info, error);
 }
 
@@ -402,7 +414,7 @@ xa_py_xiaozhi_write_efuse (const char  *config_dir,
       g_autofree char *contents = NULL;
       g_autofree char *edited = NULL;
 
-      if (!edit_json_file (path, paths, values, NULL, NULL, error))
+      if (!edit_json_file ("py-xiaozhi", path, FALSE, paths, values, NULL, NULL, error))
         return FALSE;
       if (!g_file_get_contents (path, &contents, NULL, NULL))
         return TRUE;
@@ -458,28 +470,151 @@ append_env_line (GString    *out,
   g_string_append_printf (out, "%s='%s'\n", key, value ? value : "");
 }
 
-/* Sets our keys in an env file, keeping every other line. */
-/* @replace: FALSE keeps every other line of an existing file (ours are
+/* ---- env files ----------------------------------------------------------- */
+
+/* What an env file can hold, by the names --key uses. */
+static const char * const env_fields[XA_ENV_N_FIELDS] = {
+  [XA_ENV_FIELD_OTA_URL] = "ota_url",
+  [XA_ENV_FIELD_WEBSOCKET_URL] = "websocket_url",
+  [XA_ENV_FIELD_TOKEN] = "token",
+  [XA_ENV_FIELD_DEVICE_ID] = "device_id",
+  [XA_ENV_FIELD_CLIENT_ID] = "client_id",
+};
+
+/* The key names other programs read. */
+static const struct
+{
+  const char *preset;
+  const char *names[XA_ENV_N_FIELDS];
+} env_presets[] = {
+  /* Ours, for scripts: everything. */
+  { "xiaozhi", { "XIAOZHI_OTA_URL", "XIAOZHI_WEBSOCKET_URL", "XIAOZHI_ACCESS_TOKEN",
+                 "XIAOZHI_DEVICE_ID", "XIAOZHI_CLIENT_ID" } },
+  /* py-xiaozhi's web-backend/.env: the proxy takes the token from the
+   * browser, the server's address from here. */
+  { "web-proxy", { [XA_ENV_FIELD_WEBSOCKET_URL] = "BACKEND_WS_URL" } },
+  /* xiaozhi-web-client's .env. */
+  { "web-client", { [XA_ENV_FIELD_WEBSOCKET_URL] = "WS_URL", [XA_ENV_FIELD_TOKEN] = "DEVICE_TOKEN" } },
+};
+
+const char * const *
+xa_env_preset_names (void)
+{
+  static const char * const names[] = { "xiaozhi", "web-proxy", "web-client", NULL };
+  return names;
+}
+
+XaEnvKeys *
+xa_env_keys_new (const char  *preset,
+                 GError     **error)
+{
+  for (guint p = 0; p < G_N_ELEMENTS (env_presets); p++)
+    if (g_str_equal (preset ? preset : "xiaozhi", env_presets[p].preset))
+      {
+        XaEnvKeys *keys = g_new0 (XaEnvKeys, 1);
+
+        for (guint f = 0; f < XA_ENV_N_FIELDS; f++)
+          keys->names[f] = g_strdup (env_presets[p].names[f]);
+        return keys;
+      }
+  g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+               _("There is no env preset “%s”: the presets are xiaozhi, web-proxy and web-client."), preset);
+  return NULL;
+}
+
+XaEnvKeys *
+xa_env_keys_copy (const XaEnvKeys *keys)
+{
+  XaEnvKeys *copy = g_new0 (XaEnvKeys, 1);
+
+  for (guint f = 0; f < XA_ENV_N_FIELDS; f++)
+    copy->names[f] = g_strdup (keys->names[f]);
+  return copy;
+}
+
+void
+xa_env_keys_free (XaEnvKeys *keys)
+{
+  if (keys == NULL)
+    return;
+  for (guint f = 0; f < XA_ENV_N_FIELDS; f++)
+    g_free (keys->names[f]);
+  g_free (keys);
+}
+
+static gboolean
+is_env_name (const char *name)
+{
+  if (!g_ascii_isalpha (*name) && *name != '_')
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* "field=NAME" names a field's key (added when the preset has none);
+ * "field=" leaves the field out. */
+gboolean
+xa_env_keys_set (XaEnvKeys   *keys,
+                 const char  *assignment,
+                 GError     **error)
+{
+  const char *equals = strchr (assignment, '=');
+  g_autofree char *field = equals ? g_strndup (assignment, equals - assignment) : NULL;
+
+  for (guint f = 0; field != NULL && f < XA_ENV_N_FIELDS; f++)
+    if (g_str_equal (field, env_fields[f]) && (equals[1] == '\0' || is_env_name (equals + 1)))
+      {
+        g_free (keys->names[f]);
+        keys->names[f] = equals[1] ? g_strdup (equals + 1) : NULL;
+        return TRUE;
+      }
+  g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+               _("“%s” is not FIELD=NAME: the fields are ota_url, websocket_url, token, device_id and client_id, "
+                 "and a NAME is letters, digits and _."), assignment);
+  return FALSE;
+}
+
+/* Sets @keys' lines in an env file (NULL: ours, XIAOZHI_*).
+ * @replace: FALSE keeps every other line of an existing file (ours are
  * updated in place); TRUE writes a file of ours alone, keeping what was
  * there as PATH.bak. */
 gboolean
-xa_env_file_export (const char  *path,
-                    XaDevice    *device,
-                    const char  *token,
-                    gboolean     replace,
-                    GError     **error)
+xa_env_file_export (const char       *path,
+                    XaDevice         *device,
+                    const char       *token,
+                    gboolean          replace,
+                    const XaEnvKeys  *env_keys,
+                    GError          **error)
 {
-  const char *keys[] = { "XIAOZHI_OTA_URL", "XIAOZHI_WEBSOCKET_URL", "XIAOZHI_ACCESS_TOKEN",
-                         "XIAOZHI_DEVICE_ID", "XIAOZHI_CLIENT_ID" };
-  const char *values[] = { xa_device_get_ota_url (device), xa_device_get_websocket_url (device), token,
-                           xa_device_get_device_id (device), xa_device_get_client_id (device) };
-  gboolean written[G_N_ELEMENTS (keys)] = { FALSE };
+  g_autoptr(XaEnvKeys) preset = env_keys ? NULL : xa_env_keys_new (NULL, NULL);
+  const char *all_values[XA_ENV_N_FIELDS] = {
+    [XA_ENV_FIELD_OTA_URL] = xa_device_get_ota_url (device),
+    [XA_ENV_FIELD_WEBSOCKET_URL] = xa_device_get_websocket_url (device),
+    [XA_ENV_FIELD_TOKEN] = token,
+    [XA_ENV_FIELD_DEVICE_ID] = xa_device_get_device_id (device),
+    [XA_ENV_FIELD_CLIENT_ID] = xa_device_get_client_id (device),
+  };
+  const char *keys[XA_ENV_N_FIELDS];
+  const char *values[XA_ENV_N_FIELDS];
+  guint n = 0;
+  gboolean written[XA_ENV_N_FIELDS] = { FALSE };
   g_autoptr(GError) local_error = NULL;
   g_autofree char *old = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
 
-  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+  if (env_keys == NULL)
+    env_keys = preset;
+  for (guint f = 0; f < XA_ENV_N_FIELDS; f++)
+    if (env_keys->names[f] != NULL)
+      {
+        keys[n] = env_keys->names[f];
+        values[n++] = all_values[f];
+      }
+
+  for (guint k = 0; k < n; k++)
     if (values[k] != NULL && !env_value_is_writable (values[k]))
       {
         g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
@@ -519,7 +654,7 @@ xa_env_file_export (const char  *path,
 
       if (lines[i + 1] == NULL && *lines[i] == '\0')
         break;
-      for (guint k = 0; k < G_N_ELEMENTS (keys) && !ours; k++)
+      for (guint k = 0; k < n && !ours; k++)
         {
           g_autofree char *prefix = g_strconcat (keys[k], "=", NULL);
           g_autofree char *exported = g_strconcat ("export ", prefix, NULL);
@@ -533,7 +668,7 @@ xa_env_file_export (const char  *path,
         g_string_append_printf (out, "%s\n", lines[i]);
     }
 
-  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+  for (guint k = 0; k < n; k++)
     if (!written[k])
       append_env_line (out, keys[k], values[k]);
 
@@ -547,6 +682,38 @@ xa_env_file_export (const char  *path,
       return FALSE;
     }
   return TRUE;
+}
+
+/* ---- xiaozhi-webui ----------------------------------------------------------- */
+
+/* xiaozhi-webui's backend/config/config.json (given as the file, or the
+ * folder of xiaozhi-webui): WS_URL, DEVICE_TOKEN and TOKEN_ENABLE set,
+ * every other key left as it was. The file must be there (the webui writes
+ * it with its defaults at its first start); the old one is kept as .bak. */
+gboolean
+xa_webui_config_export (const char  *path,
+                        XaDevice    *device,
+                        const char  *token,
+                        GError     **error)
+{
+  g_autofree char *file = g_file_test (path, G_FILE_TEST_IS_DIR)
+                            ? g_build_filename (path, "backend", "config", "config.json", NULL) : g_strdup (path);
+  const char *paths[] = { "WS_URL", "DEVICE_TOKEN", NULL };
+  const char *values[] = { xa_device_get_websocket_url (device), token, NULL };
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) existing = NULL;
+  JsonNode *enable;
+
+  /* TOKEN_ENABLE keeps its type: the webui's own default is the string
+   * "true". */
+  if (g_file_test (file, G_FILE_TEST_EXISTS) && (existing = load_json_file (file, &text, error)) == NULL)
+    return FALSE;
+  enable = existing && JSON_NODE_HOLDS_OBJECT (existing)
+             ? json_object_get_member (json_node_get_object (existing), "TOKEN_ENABLE") : NULL;
+  return edit_json_file ("xiaozhi-webui", file, TRUE, paths, values, "TOKEN_ENABLE",
+                         enable && JSON_NODE_HOLDS_VALUE (enable) && json_node_get_value_type (enable) == G_TYPE_BOOLEAN
+                           ? "true" : "\"true\"",
+                         error);
 }
 
 /* One device for other tools; the token only when given. */

@@ -28,7 +28,31 @@ typedef struct
   gboolean activated;
 } XaImported;
 
+/* What an env file can hold; which key names each gets. */
+typedef enum
+{
+  XA_ENV_FIELD_OTA_URL,
+  XA_ENV_FIELD_WEBSOCKET_URL,
+  XA_ENV_FIELD_TOKEN,
+  XA_ENV_FIELD_DEVICE_ID,
+  XA_ENV_FIELD_CLIENT_ID,
+  XA_ENV_N_FIELDS
+} XaEnvField;
+
+typedef struct
+{
+  char *names[XA_ENV_N_FIELDS];   /* NULL: the field is not written */
+} XaEnvKeys;
+
 GQuark      xa_export_error_quark          (void);
+const char * const *xa_env_preset_names    (void);
+XaEnvKeys  *xa_env_keys_new                (const char   *preset,
+                                            GError      **error);
+XaEnvKeys  *xa_env_keys_copy               (const XaEnvKeys *keys);
+void        xa_env_keys_free               (XaEnvKeys    *keys);
+gboolean    xa_env_keys_set                (XaEnvKeys    *keys,
+                                            const char   *assignment,
+                                            GError      **error);
 
 char       *xa_py_xiaozhi_find_config_dir  (void);
 void        xa_py_xiaozhi_find_config_dir_async (GCancellable        *cancellable,
@@ -56,10 +80,16 @@ gboolean    xa_env_file_export             (const char   *path,
                                             XaDevice     *device,
                                             const char   *token,
                                             gboolean      replace,
+                                            const XaEnvKeys *keys,
+                                            GError      **error);
+gboolean    xa_webui_config_export         (const char   *path,
+                                            XaDevice     *device,
+                                            const char   *token,
                                             GError      **error);
 JsonNode   *xa_device_export_json          (XaDevice     *device,
                                             const char   *token);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaImported, xa_imported_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaEnvKeys, xa_env_keys_free)
 
 G_END_DECLS

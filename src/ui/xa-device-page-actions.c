@@ -93,6 +93,8 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gtk_widget_action_set_enabled (w, "device.copy-json", s != NULL);
   gtk_widget_action_set_enabled (w, "device.export-py-xiaozhi", free && has_token);
   gtk_widget_action_set_enabled (w, "device.export-env", free && has_token);
+  gtk_widget_action_set_enabled (w, "device.export-web-proxy", free && has_token);
+  gtk_widget_action_set_enabled (w, "device.export-webui", free && has_token);
   gtk_widget_action_set_enabled (w, "device.update-env", free && has_token);
   gtk_widget_action_set_enabled (w, "device.remove", s != NULL);
   gtk_widget_action_set_enabled (w, "device.edit", s != NULL);
@@ -386,8 +388,10 @@ exported_cb (GObject      *object,
   else
     _xa_device_page_toast (export->op->page,
                            export->kind == XA_EXPORT_ENV_NEW ? _("Environment file written; only you can read it.")
-                           : export->kind == XA_EXPORT_ENV
+                           : export->kind == XA_EXPORT_ENV || export->kind == XA_EXPORT_ENV_WEB_PROXY
                              ? _("Environment file updated, its other lines kept; only you can read it.")
+                           : export->kind == XA_EXPORT_WEBUI
+                             ? _("xiaozhi-webui configuration updated, its other settings kept; restart it to use it.")
                              : _("py-xiaozhi configuration updated; only you can read it."));
   export_free (export);
 }
@@ -432,6 +436,12 @@ show_chooser (Export *export,
   else if (export->kind == XA_EXPORT_ENV)
     chooser = gtk_file_chooser_native_new (_("Update an Environment File"), parent,
                                            GTK_FILE_CHOOSER_ACTION_OPEN, _("_Update"), _("_Cancel"));
+  else if (export->kind == XA_EXPORT_ENV_WEB_PROXY)
+    chooser = gtk_file_chooser_native_new (_("Choose the Web Proxy’s .env File"), parent,
+                                           GTK_FILE_CHOOSER_ACTION_OPEN, _("_Update"), _("_Cancel"));
+  else if (export->kind == XA_EXPORT_WEBUI)
+    chooser = gtk_file_chooser_native_new (_("Choose xiaozhi-webui’s config.json"), parent,
+                                           GTK_FILE_CHOOSER_ACTION_OPEN, _("_Update"), _("_Cancel"));
   else
     chooser = gtk_file_chooser_native_new (_("Choose py-xiaozhi’s Config Folder"), parent,
                                            GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"), _("_Cancel"));
@@ -464,6 +474,8 @@ export_action (GtkWidget  *widget,
   /* py-xiaozhi gets efuse.json too: its serial and key must be this device's. */
   export->kind = g_str_equal (action_name, "device.export-env") ? XA_EXPORT_ENV_NEW
                  : g_str_equal (action_name, "device.update-env") ? XA_EXPORT_ENV
+                 : g_str_equal (action_name, "device.export-web-proxy") ? XA_EXPORT_ENV_WEB_PROXY
+                 : g_str_equal (action_name, "device.export-webui") ? XA_EXPORT_WEBUI
                  : XA_EXPORT_PY_XIAOZHI_EFUSE;
   if (export->kind != XA_EXPORT_PY_XIAOZHI_EFUSE)
     show_chooser (export, NULL);
@@ -640,6 +652,8 @@ _xa_device_page_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "device.export-py-xiaozhi", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "device.export-env", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "device.update-env", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "device.export-web-proxy", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "device.export-webui", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "device.remove", NULL, remove_action);
   gtk_widget_class_install_action (widget_class, "device.edit", "s", edit_action);
 }

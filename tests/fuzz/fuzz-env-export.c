@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   g_assert_true (g_file_set_contents (path, "# mine\nPORT=1\n", -1, NULL));
 
-  ok = xa_env_file_export (path, device, token, FALSE, NULL);
+  ok = xa_env_file_export (path, device, token, FALSE, NULL, NULL);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   if (!ok)
     {
