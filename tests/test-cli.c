@@ -846,6 +846,102 @@ test_csv (Fixture       *f,
   }
 }
 
+/* The ids of a diagnosis's findings, in their order. */
+static char *
+finding_ids (const char *json)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *findings = json_object_get_array_member (parse_json (json, &node), "findings");
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    g_string_append_printf (ids, "%s%s", i ? " " : "",
+                            json_object_get_string_member (json_array_get_object_element (findings, i), "id"));
+  return g_string_free (ids, FALSE);
+}
+
+static char *
+diagnose_ids (XaDemoMode   mode,
+              Fixture     *f,
+              const char  *mac,
+              const char  *suffix)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, mode, "ota");
+  g_autofree char *url = g_strconcat (ota, suffix, NULL);
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, "diagnose", "--ota-url", url, "--device-id", mac, "--json", "--timeout", "3");
+  g_assert_cmpint (run.status, ==, 0);
+  return finding_ids (run.out);
+}
+
+/* Why no code, why rejected: each finding from a server that behaves so,
+ * the likeliest first; the official cloud asked only when allowed (here a
+ * demo server stands in for it). */
+static void
+test_diagnose (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *placeholder = diagnose_ids (XA_DEMO_MODE_MANAGER_PLACEHOLDER, f, "02:d1:00:00:00:01", "");
+  g_autofree char *broken = diagnose_ids (XA_DEMO_MODE_HTTP_500, f, "02:d1:00:00:00:02", "");
+  g_autofree char *no_activate = diagnose_ids (XA_DEMO_MODE_ACTIVATE_404, f, "02:d1:00:00:00:03", "");
+  g_autofree char *mqtt = diagnose_ids (XA_DEMO_MODE_MQTT_ONLY, f, "02:d1:00:00:00:04", "");
+  g_autofree char *official_ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *self_ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SELF_HOSTED, "ota");
+  g_autofree char *token = NULL;
+  g_autofree char *ids = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) human = { 0 };
+  g_auto(Run) wrong = { 0 };
+  g_auto(Run) cloud = { 0 };
+  g_auto(Run) usage = { 0 };
+
+  /* A manager left at its defaults: its console placeholder and a
+   * WebSocket on its own machine, besides the code it shows. */
+  g_assert_true (g_str_has_prefix (placeholder, "code-pending server-setup server-setup"));
+  g_assert_true (g_str_has_prefix (broken, "ota-failed"));
+  g_assert_true (g_str_has_prefix (no_activate, "code-pending activate-missing"));
+  g_assert_nonnull (strstr (mqtt, "mqtt-only"));
+  /* Without the slash the server has nothing there, and that is said first. */
+  {
+    g_autofree char *slashless = diagnose_ids (XA_DEMO_MODE_OFFICIAL, f, "02:d1:00:00:00:05", "x");
+    g_assert_true (g_str_has_prefix (slashless, "ota-failed no-final-slash") ||
+                   g_str_has_prefix (slashless, "no-final-slash ota-failed"));
+  }
+
+  /* A saved device, bound: the server gives no code, and says why. */
+  run_cli (&add, "device", "add", "Diagnosed board", "--ota-url", official_ota, "--device-id", SAVED);
+  g_assert_cmpint (add.status, ==, 0);
+  token = activate_saved (f, "Diagnosed board");
+  run_cli (&human, "diagnose", "Diagnosed board");
+  g_assert_cmpint (human.status, ==, 0);
+  assert_no_token (&human, token);
+  g_assert_true (g_str_has_prefix (human.out, "Diagnosis of Diagnosed board at "));
+  g_assert_nonnull (strstr (human.out, "1. · The server knows this device and gives no code\n   It is bound to an account"));
+
+  /* The same MAC on a self-hosted server with a token it never issued:
+   * the hello is rejected, and the official cloud (asked, since allowed)
+   * has the MAC bound: the usual reason. */
+  {
+    const char *env[] = { "XIAOZHI_OFFICIAL_OTA_URL", official_ota, NULL };
+
+    run_cli_full (&wrong, NULL, env, (const char *[]) { "diagnose", "--ota-url", self_ota, "--device-id", SAVED,
+                                                        "--ask-cloud", "--json", NULL });
+    g_assert_cmpint (wrong.status, ==, 0);
+    g_free (ids);
+    ids = finding_ids (wrong.out);
+    g_assert_true (g_str_has_prefix (ids, "cloud-bound"));
+    run_cli_full (&cloud, NULL, env, (const char *[]) { "diagnose", "--ota-url", self_ota, "--device-id", SAVED,
+                                                        "--json", NULL });
+    g_free (ids);
+    ids = finding_ids (cloud.out);
+    g_assert_null (strstr (ids, "cloud"));
+  }
+
+  run_cli (&usage, "diagnose", "Diagnosed board", "--ota-url", official_ota);
+  g_assert_cmpint (usage.status, ==, 2);
+}
+
 /* A server that hands out a token with line breaks and shell code gets a
  * protocol error: nothing of its answer is kept, so nothing of it can
  * reach an env file later. */
@@ -1271,6 +1367,7 @@ main (int   argc,
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
   g_test_add ("/xa/cli/test-all", Fixture, NULL, fixture_setup, test_test_all, fixture_teardown);
   g_test_add ("/xa/cli/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
+  g_test_add ("/xa/cli/diagnose", Fixture, NULL, fixture_setup, test_diagnose, fixture_teardown);
   g_test_add ("/xa/cli/hostile-token-not-kept", Fixture, NULL, fixture_setup, test_hostile_token_not_kept, fixture_teardown);
   g_test_add ("/xa/cli/activation-outcomes", Fixture, NULL, fixture_setup, test_activation_outcomes, fixture_teardown);
   g_test_add ("/xa/cli/manager-placeholder", Fixture, NULL, fixture_setup, test_manager_placeholder, fixture_teardown);

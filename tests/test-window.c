@@ -9,6 +9,7 @@
 #include "xa-activation-view.h"
 #include "xa-add-device-dialog.h"
 #include "xa-device-row.h"
+#include "xa-diagnosis-dialog.h"
 #include "xa-application.h"
 #include "xa-device-page.h"
 #include "xa-preferences-window.h"
@@ -454,6 +455,19 @@ test_add_activate_test_valid (Fixture       *f,
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (page_child (f, "token_row"))), ==, token);
 }
 
+/* Whether a label under @widget says @text (a toast, say). */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_rejected (Fixture       *f,
                gconstpointer  data)
@@ -465,6 +479,20 @@ test_rejected (Fixture       *f,
   g_assert_nonnull (strstr (page_label (f, "verdict_advice"), "认证失败"));
   g_assert_true (gtk_widget_get_visible (page_child (f, "details_expander")));
   g_assert_nonnull (strstr (page_label (f, "details_label"), "Close code: 1000"));
+
+  /* "Why?": the diagnosis says what the hello said, first, and that the
+   * token it holds is not the one the server issues. */
+  g_assert_true (gtk_widget_get_visible (page_child (f, "diagnose_button")));
+  g_assert_true (gtk_widget_activate_action (f->page, "device.diagnose", NULL));
+  {
+    GtkWindow *dialog = NULL;
+
+    WAIT_UNTIL ((dialog = find_toplevel (XA_TYPE_DIAGNOSIS_DIALOG)) != NULL);
+    WAIT_UNTIL (shows_text (GTK_WIDGET (dialog), "The hello says: Token rejected"));
+    g_assert_true (shows_text (GTK_WIDGET (dialog), "The server issues another token now"));
+    g_assert_true (shows_text (GTK_WIDGET (dialog), "Findings, most likely first"));
+    gtk_window_destroy (dialog);
+  }
 }
 
 static void
@@ -938,19 +966,6 @@ row_status (Fixture  *f,
                                                                         "status_label")));
 }
 
-/* Whether a label under @widget says @text (a toast, say). */
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (shows_text (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 /* Test All: each row follows as its verdict comes, a toast sums up. The
  * background health check notifies when a device that worked stops
  * working, and only then; an activation that ends while the window is not
@@ -1162,6 +1177,45 @@ test_screenshots (Fixture       *f,
   g_assert_cmpstr (xa_device_get_last_verdict (speaker), ==, "rejected");
   gtk_expander_set_expanded (GTK_EXPANDER (page_child (f, "details_expander")), TRUE);
   screenshot (f, "rejected");
+
+  /* Why? The diagnosis, findings first. */
+  {
+    GtkWindow *dialog = NULL;
+
+    gtk_widget_activate_action (f->page, "device.diagnose", NULL);
+    WAIT_UNTIL ((dialog = find_toplevel (XA_TYPE_DIAGNOSIS_DIALOG)) != NULL);
+    WAIT_UNTIL (gtk_widget_get_visible (GTK_WIDGET (dialog)) &&
+                g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (find_descendant (GTK_WIDGET (dialog),
+                                                                                          GTK_TYPE_STACK))),
+                           "findings") == 0);
+    screenshot_of (GTK_WIDGET (dialog), "diagnosis");
+    gtk_window_destroy (dialog);
+  }
+
+  /* Many devices: a dated token in its last days, Test All with its
+   * summary, and a device's history. */
+  {
+    XaDevice *dated = add_device (f, "Classroom 3", XA_DEMO_MODE_SELF_HOSTED, NULL);
+
+    xa_device_set_token_issued_at (dated, g_get_real_time () / G_USEC_PER_SEC - 26 * 24 * 3600);
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test-all", NULL);
+    WAIT_UNTIL (!xa_fleet_get_testing (xa_window_get_fleet (f->window)));
+    select_ready (f, board);
+    gtk_expander_set_expanded (GTK_EXPANDER (page_child (f, "details_expander")), FALSE);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (page_child (f, "history_row")), TRUE);
+    {
+      GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (page_child (f, "overview_scroller"));
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+      GtkWidget *group = page_child (f, "history_group");
+      graphene_point_t at;
+
+      WAIT_UNTIL (gtk_widget_get_mapped (group));
+      xa_test_sleep (100);
+      if (gtk_widget_compute_point (group, GTK_WIDGET (scroller), &GRAPHENE_POINT_INIT (0, 0), &at))
+        gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + at.y - 200);
+    }
+    screenshot (f, "test-all");
+  }
 }
 
 /* Only registered when the run is in Chinese (tests/meson.build). */

@@ -595,6 +595,7 @@ static const struct
 } commands[] = {
   { "activate", cmd_activate, N_("Activate a device and get its token") },
   { "test", cmd_test, N_("Test a token against the server") },
+  { "diagnose", cli_cmd_diagnose, N_("Find out why a device gets no code or is rejected") },
   { "device", cli_cmd_device, N_("Add, list, show, rename and remove saved devices") },
   { "token", cli_cmd_token, N_("Print a saved device’s token") },
   { "refresh", cli_cmd_refresh, N_("Fetch a saved device’s current token from the server") },

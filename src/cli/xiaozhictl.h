@@ -69,5 +69,6 @@ int          cli_cmd_import           (Cli *cli, int argc, char **argv);
 int          cli_cmd_activate_saved   (Cli *cli, int timeout_s, int poll_ms, const char *name);
 int          cli_cmd_test_saved       (Cli *cli, int timeout_s, const char *name, const char *transport);
 int          cli_cmd_test_all         (Cli *cli, int timeout_s, int jobs);
+int          cli_cmd_diagnose         (Cli *cli, int argc, char **argv);
 
 G_END_DECLS

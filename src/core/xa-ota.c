@@ -541,8 +541,8 @@ same_server (const char *a,
 
 /* Loopback and Docker's bridge (172.16.0.0/12): fine on the server's own
  * machine, out of reach for a device anywhere else. */
-static gboolean
-is_local_host (const char *host)
+gboolean
+xa_host_is_local (const char *host)
 {
   int second;
 
@@ -571,11 +571,11 @@ xa_ota_answer_setup_warning_texts (const XaOtaAnswer *self,
     g_ptr_array_add (out, xa_text_new_printf (N_("The server’s console address is still the placeholder %s: "
                                                  "set server.fronted_url in the manager to the address of its web console."),
                                               self->panel_url));
-  else if (panel_host != NULL && is_local_host (panel_host) && !is_local_host (ota_host ? ota_host : ""))
+  else if (panel_host != NULL && xa_host_is_local (panel_host) && !xa_host_is_local (ota_host ? ota_host : ""))
     g_ptr_array_add (out, xa_text_new_printf (N_("The server’s console address %s only opens on the server itself: "
                                                  "set server.fronted_url in the manager to an address others can reach."),
                                               self->panel_url));
-  if (ws_host != NULL && is_local_host (ws_host) && !same_server (self->websocket_url, ota_url))
+  if (ws_host != NULL && xa_host_is_local (ws_host) && !same_server (self->websocket_url, ota_url))
     g_ptr_array_add (out, xa_text_new_printf (N_("The server tells devices to connect to %s, which they cannot reach: "
                                                  "set server.websocket in the manager to this server’s network address."),
                                               self->websocket_url));
@@ -853,7 +853,7 @@ status_error (PostData *pd,
                         status, quoted));
 
   if (status == SOUP_STATUS_NOT_FOUND)
-    return ota_error (XA_OTA_ERROR_HTTP_STATUS, xa_text_new_printf (N_("There is no OTA service at %s (HTTP 404). "
+    return ota_error (XA_OTA_ERROR_NOT_FOUND, xa_text_new_printf (N_("There is no OTA service at %s (HTTP 404). "
                           "Check the address, including the /xiaozhi/ota/ path and its final slash."),
                         pd->url));
 

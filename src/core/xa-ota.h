@@ -31,6 +31,7 @@ typedef enum
   XA_OTA_ERROR_TOO_LARGE,
   XA_OTA_ERROR_INCOMPLETE,
   XA_OTA_ERROR_UNSAFE_VALUE,
+  XA_OTA_ERROR_NOT_FOUND,       /* HTTP 404: nothing at that address */
 } XaOtaError;
 
 /* Bounds for what a server may hand us to keep and pass on. */
@@ -95,6 +96,7 @@ gboolean     xa_token_get_dates          (const char        *token,
                                           gint64            *expires);
 
 char        *xa_ota_activate_url         (const char        *ota_url);
+gboolean     xa_host_is_local            (const char        *host);
 char        *xa_ota_guess_control_panel  (const char        *ota_url);
 char        *xa_ota_url_warnings         (const char        *url);
 gboolean     xa_ota_url_validate         (const char        *url,

@@ -5,6 +5,7 @@
 
 #include "xa-a11y.h"
 #include "xa-device-page-private.h"
+#include "xa-diagnosis-dialog.h"
 #include "xa-export.h"
 #include "xa-fleet.h"
 
@@ -95,6 +96,7 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gtk_widget_action_set_enabled (w, "device.export-env", free && has_token);
   gtk_widget_action_set_enabled (w, "device.export-web-proxy", free && has_token);
   gtk_widget_action_set_enabled (w, "device.export-webui", free && has_token);
+  gtk_widget_action_set_enabled (w, "device.diagnose", ready);
   gtk_widget_action_set_enabled (w, "device.update-env", free && has_token);
   gtk_widget_action_set_enabled (w, "device.remove", s != NULL);
   gtk_widget_action_set_enabled (w, "device.edit", s != NULL);
@@ -483,6 +485,20 @@ export_action (GtkWidget  *widget,
     xa_py_xiaozhi_find_config_dir_async (NULL, config_dir_found_cb, export);
 }
 
+/* ---- diagnosis ----------------------------------------------------------------- */
+
+static void
+diagnose_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  gtk_window_present (xa_diagnosis_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->session,
+                                               _xa_device_page_hello_timeout_ms (self)));
+}
+
 /* ---- editing the name and the control panel ------------------------------------ */
 
 static void
@@ -654,6 +670,7 @@ _xa_device_page_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "device.update-env", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "device.export-web-proxy", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "device.export-webui", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "device.diagnose", NULL, diagnose_action);
   gtk_widget_class_install_action (widget_class, "device.remove", NULL, remove_action);
   gtk_widget_class_install_action (widget_class, "device.edit", "s", edit_action);
 }

@@ -29,6 +29,7 @@ struct _XaDevicePage
   GtkLabel        *mqtt_verdict_label;
   GtkExpander     *details_expander;
   GtkLabel        *details_label;
+  GtkWidget       *diagnose_button;
   GtkWidget       *activate_button;
   GtkSpinner      *test_spinner;
   GtkWidget       *test_button;

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "xa-identity.h"
+#include "xa-report.h"
+#include "xa-text.h"
+
+G_BEGIN_DECLS
+
+/* One thing the diagnosis found: what, and what to do about it. */
+typedef struct
+{
+  const char *id;          /* stable, for scripts: "code-pending", "clock-skew"… */
+  const char *severity;    /* "bad", "warn" or "info" */
+  guint       likelihood;  /* how likely this is why it does not work: the list's order */
+  XaText     *title;
+  XaText     *advice;
+} XaFinding;
+
+/* What a diagnosis saw, and what it concluded. */
+typedef struct
+{
+  GPtrArray   *findings;       /* XaFinding, most likely first */
+  XaOtaAnswer *answer;         /* the device's own server's OTA answer, or NULL */
+  XaReport    *hello;          /* the hello over the road the server gives, or NULL */
+  XaOtaAnswer *cloud_answer;   /* the official cloud's, when asked */
+  guint        activate_status; /* of the /activate poll, 0 when not tried */
+} XaDiagnosis;
+
+void         xa_diagnosis_free      (XaDiagnosis       *self);
+void         xa_diagnose_async      (const char        *ota_url,
+                                     const XaIdentity  *identity,
+                                     const char        *token,
+                                     gboolean           ask_official_cloud,
+                                     guint              timeout_ms,
+                                     GCancellable      *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer           user_data);
+XaDiagnosis *xa_diagnose_finish     (GAsyncResult      *result,
+                                     GError           **error);
+const char  *xa_diagnosis_official_ota_url (void);
+JsonNode    *xa_diagnosis_to_json   (const XaDiagnosis *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaDiagnosis, xa_diagnosis_free)
+
+G_END_DECLS
