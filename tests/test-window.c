@@ -1195,9 +1195,20 @@ test_screenshots (Fixture       *f,
   /* Many devices: a dated token in its last days, Test All with its
    * summary, and a device's history. */
   {
-    XaDevice *dated = add_device (f, "Classroom 3", XA_DEMO_MODE_SELF_HOSTED, NULL);
+    g_autofree char *old_token = g_strdup_printf ("c2lnbmF0dXJlLW9mLWEtc2VydmVy.%" G_GINT64_FORMAT,
+                                                  g_get_real_time () / G_USEC_PER_SEC - 26 * 24 * 3600 - 3600);
+    XaDevice *dated = add_device (f, "Classroom 3", XA_DEMO_MODE_SELF_HOSTED, old_token);
 
-    xa_device_set_token_issued_at (dated, g_get_real_time () / G_USEC_PER_SEC - 26 * 24 * 3600);
+    select_ready (f, dated);
+    {
+      /* In the language of the run. */
+      g_autofree char *expected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Token expires in %d day",
+                                                                "Token expires in %d days", 3), 3);
+      g_assert_cmpstr (xa_device_get_status (dated), ==, expected);
+    }
+    /* The list says it; the page beside it shows a device that works. */
+    select_ready (f, board);
+    screenshot (f, "expiry");
     gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test-all", NULL);
     WAIT_UNTIL (!xa_fleet_get_testing (xa_window_get_fleet (f->window)));
     select_ready (f, board);
