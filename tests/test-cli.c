@@ -936,6 +936,17 @@ test_diagnose (Fixture       *f,
     g_free (ids);
     ids = finding_ids (cloud.out);
     g_assert_null (strstr (ids, "cloud"));
+    /* A MAC the cloud has never seen: it offers a code, so it is not why. */
+    {
+      g_auto(Run) unknown = { 0 };
+
+      run_cli_full (&unknown, NULL, env, (const char *[]) { "diagnose", "--ota-url", self_ota, "--device-id",
+                                                            "02:d1:00:00:00:07", "--ask-cloud", "--json", NULL });
+      g_free (ids);
+      ids = finding_ids (unknown.out);
+      g_assert_nonnull (strstr (ids, "cloud-code"));
+      g_assert_nonnull (strstr (ids, "firmware"));
+    }
   }
 
   run_cli (&usage, "diagnose", "Diagnosed board", "--ota-url", official_ota);

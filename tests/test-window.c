@@ -1024,6 +1024,25 @@ test_test_all (Fixture       *f,
                                   g_variant_new_string (xa_device_get_uuid (wrong)));
   g_assert_true (shown_session (f) != NULL && xa_device_session_get_device (shown_session (f)) == wrong);
 
+  /* A dated token older than 20 days is refreshed (the setting is on by
+   * default), and the history says so; a fresh one is left alone. */
+  {
+    g_autofree char *old = g_strdup_printf ("b2xkLXNpZ25hdHVyZQ.%" G_GINT64_FORMAT,
+                                            g_get_real_time () / G_USEC_PER_SEC - 21 * 24 * 3600);
+    XaDevice *dated = add_device (f, "Self-hosted", XA_DEMO_MODE_DATED_TOKENS, old);
+    g_autoptr(GArray) history = NULL;
+
+    select_ready (f, dated);
+    g_assert_cmpuint (xa_fleet_refresh_old_tokens (fleet), ==, 1);
+    WAIT_UNTIL (xa_device_get_token_issued_at (dated) > g_get_real_time () / G_USEC_PER_SEC - 3600);
+    WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+    history = xa_device_dup_history (dated);
+    g_assert_cmpuint (history->len, ==, 1);
+    g_assert_true (g_array_index (history, XaHistoryEntry, 0).token_refreshed);
+    g_assert_cmpstr (xa_history_entry_get_title (&g_array_index (history, XaHistoryEntry, 0)), ==, "Token refreshed");
+    g_assert_cmpuint (xa_fleet_refresh_old_tokens (fleet), ==, 0);
+  }
+
   /* Each device keeps its Tests: the page shows them, newest first. */
   select_ready (f, good);
   g_assert_true (gtk_widget_get_visible (page_child (f, "history_group")));
