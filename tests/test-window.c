@@ -1031,10 +1031,16 @@ test_test_all (Fixture       *f,
                                             g_get_real_time () / G_USEC_PER_SEC - 21 * 24 * 3600);
     XaDevice *dated = add_device (f, "Self-hosted", XA_DEMO_MODE_DATED_TOKENS, old);
     g_autoptr(GArray) history = NULL;
+    XaDevice *unopened;
 
     select_ready (f, dated);
-    g_assert_cmpuint (xa_fleet_refresh_old_tokens (fleet), ==, 1);
+    /* Another one, whose session the window has not opened yet: it is
+     * refreshed once its secrets are read. */
+    unopened = add_device (f, "Unopened", XA_DEMO_MODE_DATED_TOKENS, old);
+    g_object_set (unopened, "token-issued-at", g_get_real_time () / G_USEC_PER_SEC - 21 * 24 * 3600, NULL);
+    g_assert_cmpuint (xa_fleet_refresh_old_tokens (fleet), ==, 2);
     WAIT_UNTIL (xa_device_get_token_issued_at (dated) > g_get_real_time () / G_USEC_PER_SEC - 3600);
+    WAIT_UNTIL (xa_device_get_token_issued_at (unopened) > g_get_real_time () / G_USEC_PER_SEC - 3600);
     WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
     history = xa_device_dup_history (dated);
     g_assert_cmpuint (history->len, ==, 1);

@@ -173,44 +173,48 @@ refreshed_cb (GObject      *object,
     g_debug ("Refreshing an old token failed: %s", error->message);
 }
 
-/* A session still reading its secrets refreshes once it has them. */
+/* A session still reading its secrets (or busy otherwise) refreshes once
+ * it is free. */
 static void
-ready_then_refresh_cb (XaDeviceSession *session,
-                       GParamSpec      *pspec,
-                       XaFleet         *self)
+free_then_refresh_cb (XaDeviceSession *session,
+                      GParamSpec      *pspec,
+                      XaFleet         *self)
 {
-  if (!xa_device_session_get_ready (session))
+  if (xa_device_session_get_busy (session))
     return;
-  g_signal_handlers_disconnect_by_func (session, ready_then_refresh_cb, self);
-  if (xa_device_session_get_token (session) != NULL && !xa_device_session_get_busy (session))
+  g_signal_handlers_disconnect_by_func (session, free_then_refresh_cb, self);
+  if (xa_device_session_get_ready (session) && xa_device_session_get_token (session) != NULL)
     xa_device_session_refresh_async (session, self->cancellable, refreshed_cb, NULL);
 }
 
-/* Refreshes the tokens older than 20 days (of devices whose session is
- * ready and idle) when the setting says so; returns how many it asked. */
+/* Refreshes the tokens older than 20 days when the setting says so (a
+ * session still loading or busy does it once it is free); returns how
+ * many it asked. */
 guint
 xa_fleet_refresh_old_tokens (XaFleet *self)
 {
-  g_autoptr(GPtrArray) sessions = NULL;
+  GListModel *model = G_LIST_MODEL (self->store);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint asked = 0;
 
   if (!g_settings_get_boolean (self->settings, "refresh-old-tokens"))
     return 0;
-  sessions = all_sessions (self);
-  for (guint i = 0; i < sessions->len; i++)
+  /* The record knows the token's date: only old ones open a session. */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      XaDeviceSession *session = g_ptr_array_index (sessions, i);
-      gint64 issued = xa_device_get_token_issued_at (xa_device_session_get_device (session));
+      g_autoptr(XaDevice) device = g_list_model_get_item (model, i);
+      gint64 issued = xa_device_get_token_issued_at (device);
+      XaDeviceSession *session;
 
-      if (issued > 0 && now - issued > OLD_TOKEN_S && !xa_device_session_get_busy (session))
-        {
-          if (xa_device_session_get_ready (session))
-            xa_device_session_refresh_async (session, self->cancellable, refreshed_cb, NULL);
-          else
-            g_signal_connect_object (session, "notify::ready", G_CALLBACK (ready_then_refresh_cb), self, 0);
-          asked++;
-        }
+      if (issued <= 0 || now - issued <= OLD_TOKEN_S)
+        continue;
+      session = self->session_for (device, self->session_data);
+      if (xa_device_session_get_ready (session) && !xa_device_session_get_busy (session))
+        xa_device_session_refresh_async (session, self->cancellable, refreshed_cb, NULL);
+      else if (g_signal_handler_find (session, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                      free_then_refresh_cb, self) == 0)
+        g_signal_connect_object (session, "notify::busy", G_CALLBACK (free_then_refresh_cb), self, 0);
+      asked++;
     }
   return asked;
 }
