@@ -887,7 +887,9 @@ test_diagnose (Fixture       *f,
   g_autofree char *no_activate = diagnose_ids (XA_DEMO_MODE_ACTIVATE_404, f, "02:d1:00:00:00:03", "");
   g_autofree char *mqtt = diagnose_ids (XA_DEMO_MODE_MQTT_ONLY, f, "02:d1:00:00:00:04", "");
   g_autofree char *official_ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
-  g_autofree char *self_ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SELF_HOSTED, "ota");
+  /* The user's own server, apart from the one standing in for the cloud. */
+  g_autoptr(XaDemoServer) own = xa_test_server_new (XA_DEMO_MODE_SELF_HOSTED, FALSE);
+  g_autofree char *self_ota = xa_demo_server_get_url (own, XA_DEMO_MODE_SELF_HOSTED, "ota");
   g_autofree char *token = NULL;
   g_autofree char *ids = NULL;
   g_auto(Run) add = { 0 };
@@ -902,6 +904,12 @@ test_diagnose (Fixture       *f,
   g_assert_true (g_str_has_prefix (broken, "ota-failed"));
   g_assert_true (g_str_has_prefix (no_activate, "code-pending activate-missing"));
   g_assert_nonnull (strstr (mqtt, "mqtt-only"));
+  /* A clock two hours off, and wss:// sent by a plain-http OTA. */
+  {
+    g_autofree char *misconfigured = diagnose_ids (XA_DEMO_MODE_MISCONFIGURED, f, "02:d1:00:00:00:08", "");
+    g_assert_nonnull (strstr (misconfigured, "scheme-mix"));
+    g_assert_nonnull (strstr (misconfigured, "clock-skew"));
+  }
   /* Without the slash the server has nothing there, and that is said first. */
   {
     g_autofree char *slashless = diagnose_ids (XA_DEMO_MODE_OFFICIAL, f, "02:d1:00:00:00:05", "x");

@@ -89,6 +89,10 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
   [XA_DEMO_MODE_DATED_TOKENS] = "dated-tokens",
   [XA_DEMO_MODE_MQTT_NO_UDP] = "mqtt-no-udp",
   [XA_DEMO_MODE_MQTT_NULL_TOPIC] = "mqtt-null-topic",
+  /* A server whose clock is two hours off and that sends devices to a
+   * wss:// address while its OTA is plain http (the diagnosis's
+   * clock-skew and scheme-mix findings). */
+  [XA_DEMO_MODE_MISCONFIGURED] = "misconfigured",
 };
 
 static void
@@ -440,6 +444,7 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_DATED_TOKENS:
     case XA_DEMO_MODE_MQTT_NO_UDP:
     case XA_DEMO_MODE_MQTT_NULL_TOPIC:
+    case XA_DEMO_MODE_MISCONFIGURED:
     case XA_DEMO_N_MODES:
     default:
       return FALSE;
@@ -588,7 +593,8 @@ handle_ota (XaDemoServer      *self,
   json_builder_set_member_name (b, "server_time");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "timestamp");
-  json_builder_add_int_value (b, g_get_real_time () / 1000);
+  json_builder_add_int_value (b, g_get_real_time () / 1000 +
+                                   (mode == XA_DEMO_MODE_MISCONFIGURED ? 2 * 3600 * 1000 : 0));
   json_builder_set_member_name (b, "timezone_offset");
   json_builder_add_int_value (b, 480);
   json_builder_end_object (b);
@@ -648,7 +654,8 @@ handle_ota (XaDemoServer      *self,
 
   /* The manager's default server.websocket: loopback, port 8000. */
   ws_url = mode == XA_DEMO_MODE_MANAGER_PLACEHOLDER ? g_strdup ("ws://127.0.0.1:8000/xiaozhi/v1/")
-                                                    : url_for (self, mode, self->certificate ? "wss" : "ws", "/xiaozhi/v1/");
+           : url_for (self, mode, self->certificate || mode == XA_DEMO_MODE_MISCONFIGURED ? "wss" : "ws",
+                      "/xiaozhi/v1/");
   json_builder_set_member_name (b, "websocket");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "url");
@@ -1070,6 +1077,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
     case XA_DEMO_MODE_MANAGER_PLACEHOLDER:
     case XA_DEMO_MODE_ACTIVATE_404:
     case XA_DEMO_MODE_OTA_400:
+    case XA_DEMO_MODE_MISCONFIGURED:
     case XA_DEMO_N_MODES:
     default:
       if (token_accepted (self, conn))
