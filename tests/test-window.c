@@ -1029,23 +1029,38 @@ test_test_all (Fixture       *f,
   {
     g_autofree char *old = g_strdup_printf ("b2xkLXNpZ25hdHVyZQ.%" G_GINT64_FORMAT,
                                             g_get_real_time () / G_USEC_PER_SEC - 21 * 24 * 3600);
-    XaDevice *dated = add_device (f, "Self-hosted", XA_DEMO_MODE_DATED_TOKENS, old);
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    XaDevice *dated;
     g_autoptr(GArray) history = NULL;
     XaDevice *unopened;
 
+    /* Off, nothing is refreshed (not even by the pass a little after
+     * start-up, which may come while this runs). */
+    g_settings_set_boolean (settings, "refresh-old-tokens", FALSE);
+    dated = add_device (f, "Self-hosted", XA_DEMO_MODE_DATED_TOKENS, old);
     select_ready (f, dated);
     /* Another one, whose session the window has not opened yet: it is
      * refreshed once its secrets are read. */
     unopened = add_device (f, "Unopened", XA_DEMO_MODE_DATED_TOKENS, old);
     g_object_set (unopened, "token-issued-at", g_get_real_time () / G_USEC_PER_SEC - 21 * 24 * 3600, NULL);
+    g_assert_cmpuint (xa_fleet_refresh_old_tokens (fleet), ==, 0);
+    g_settings_set_boolean (settings, "refresh-old-tokens", TRUE);
+    g_assert_cmpuint (xa_fleet_refresh_old_tokens (fleet), ==, 2);
+    /* Another pass (the one after start-up, the health check) while they
+     * refresh: each is still refreshed once. */
     g_assert_cmpuint (xa_fleet_refresh_old_tokens (fleet), ==, 2);
     WAIT_UNTIL (xa_device_get_token_issued_at (dated) > g_get_real_time () / G_USEC_PER_SEC - 3600);
     WAIT_UNTIL (xa_device_get_token_issued_at (unopened) > g_get_real_time () / G_USEC_PER_SEC - 3600);
     WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+    xa_test_sleep (300);
     history = xa_device_dup_history (dated);
     g_assert_cmpuint (history->len, ==, 1);
     g_assert_true (g_array_index (history, XaHistoryEntry, 0).token_refreshed);
     g_assert_cmpstr (xa_history_entry_get_title (&g_array_index (history, XaHistoryEntry, 0)), ==, "Token refreshed");
+    {
+      g_autoptr(GArray) other = xa_device_dup_history (unopened);
+      g_assert_cmpuint (other->len, ==, 1);
+    }
     g_assert_cmpuint (xa_fleet_refresh_old_tokens (fleet), ==, 0);
   }
 
@@ -1222,7 +1237,12 @@ test_screenshots (Fixture       *f,
   {
     g_autofree char *old_token = g_strdup_printf ("c2lnbmF0dXJlLW9mLWEtc2VydmVy.%" G_GINT64_FORMAT,
                                                   g_get_real_time () / G_USEC_PER_SEC - 26 * 24 * 3600 - 3600);
-    XaDevice *dated = add_device (f, "Classroom 3", XA_DEMO_MODE_SELF_HOSTED, old_token);
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    XaDevice *dated;
+
+    /* The picture is of a token about to expire: not refreshed meanwhile. */
+    g_settings_set_boolean (settings, "refresh-old-tokens", FALSE);
+    dated = add_device (f, "Classroom 3", XA_DEMO_MODE_SELF_HOSTED, old_token);
 
     select_ready (f, dated);
     {
@@ -1251,6 +1271,7 @@ test_screenshots (Fixture       *f,
         gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + at.y - 200);
     }
     screenshot (f, "test-all");
+    g_settings_set_boolean (settings, "refresh-old-tokens", TRUE);
   }
 }
 

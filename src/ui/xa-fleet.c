@@ -173,6 +173,14 @@ refreshed_cb (GObject      *object,
     g_debug ("Refreshing an old token failed: %s", error->message);
 }
 
+static gboolean
+token_is_old (XaDevice *device)
+{
+  gint64 issued = xa_device_get_token_issued_at (device);
+
+  return issued > 0 && g_get_real_time () / G_USEC_PER_SEC - issued > OLD_TOKEN_S;
+}
+
 /* A session still reading its secrets (or busy otherwise) refreshes once
  * it is free. */
 static void
@@ -183,7 +191,9 @@ free_then_refresh_cb (XaDeviceSession *session,
   if (xa_device_session_get_busy (session))
     return;
   g_signal_handlers_disconnect_by_func (session, free_then_refresh_cb, self);
-  if (xa_device_session_get_ready (session) && xa_device_session_get_token (session) != NULL)
+  /* What kept it busy may have been a refresh already. */
+  if (xa_device_session_get_ready (session) && xa_device_session_get_token (session) != NULL &&
+      token_is_old (xa_device_session_get_device (session)))
     xa_device_session_refresh_async (session, self->cancellable, refreshed_cb, NULL);
 }
 
@@ -194,7 +204,6 @@ guint
 xa_fleet_refresh_old_tokens (XaFleet *self)
 {
   GListModel *model = G_LIST_MODEL (self->store);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint asked = 0;
 
   if (!g_settings_get_boolean (self->settings, "refresh-old-tokens"))
@@ -203,10 +212,9 @@ xa_fleet_refresh_old_tokens (XaFleet *self)
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(XaDevice) device = g_list_model_get_item (model, i);
-      gint64 issued = xa_device_get_token_issued_at (device);
       XaDeviceSession *session;
 
-      if (issued <= 0 || now - issued <= OLD_TOKEN_S)
+      if (!token_is_old (device))
         continue;
       session = self->session_for (device, self->session_data);
       if (xa_device_session_get_ready (session) && !xa_device_session_get_busy (session))
