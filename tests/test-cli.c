@@ -835,6 +835,24 @@ test_csv (Fixture       *f,
   run_cli (&usage, "export", "--csv", out, "Desk board");
   g_assert_cmpint (usage.status, ==, 2);
 
+  /* A row with a token: kept in the keyring, the device counted as activated. */
+  {
+    g_autofree char *tokened = g_build_filename (dir, "tokened.csv", NULL);
+    g_auto(Run) in = { 0 };
+    g_auto(Run) printed = { 0 };
+    g_auto(Run) shown = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_true (g_file_set_contents (tokened, "name,device_id,token\nTokened,02:c5:00:00:00:30,abc.1790000000\n",
+                                        -1, NULL));
+    run_cli (&in, "import", "--csv", tokened);
+    g_assert_cmpint (in.status, ==, 0);
+    run_cli (&printed, "token", "Tokened");
+    g_assert_cmpstr (printed.out, ==, "abc.1790000000\n");
+    run_cli (&shown, "device", "show", "Tokened", "--json");
+    g_assert_cmpint (json_object_get_int_member (parse_json (shown.out, &node), "activated_at"), >, 0);
+  }
+
   if (data_home != NULL)
     g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   else

@@ -188,6 +188,9 @@ row_from_cells (char        **cells,
     g_object_set (device, "board-type", cells[COL_BOARD_TYPE], NULL);
   if (cells[COL_APP_VERSION] && *cells[COL_APP_VERSION])
     g_object_set (device, "app-version", cells[COL_APP_VERSION], NULL);
+  /* A token is what an activation gives: the device has had one. */
+  if (cells[COL_TOKEN] != NULL && *cells[COL_TOKEN] != '\0')
+    g_object_set (device, "activated-at", g_get_real_time () / G_USEC_PER_SEC, NULL);
   g_hash_table_add (names, g_strdup (name));
   row = g_new0 (XaCsvRow, 1);
   row->device = g_steal_pointer (&device);
