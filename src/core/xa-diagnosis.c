@@ -90,14 +90,6 @@ add (XaDiagnosis *self,
   g_ptr_array_add (self->findings, finding);
 }
 
-static char *
-host_of (const char *url)
-{
-  g_autoptr(GUri) uri = url ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
-
-  return uri && g_uri_get_host (uri) ? g_ascii_strdown (g_uri_get_host (uri), -1) : NULL;
-}
-
 static void
 diagnose_ota (Diag *diag)
 {
@@ -141,7 +133,7 @@ diagnose_ota (Diag *diag)
   if (answer->has_mqtt)
     {
       g_autofree char *endpoint_host = NULL;
-      g_autofree char *ota_host = host_of (diag->ota_url);
+      g_autofree char *ota_host = xa_url_dup_host (diag->ota_url);
       g_autofree char *host = NULL;
       int port;
       gboolean tls;

@@ -517,8 +517,9 @@ xa_ota_answer_get_panel_url (const XaOtaAnswer *self)
   return self->panel_url;
 }
 
-static char *
-host_of (const char *url)
+/* The host of @url, lower case, or NULL. */
+char *
+xa_url_dup_host (const char *url)
 {
   g_autoptr(GUri) uri = url ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
 
@@ -563,9 +564,9 @@ xa_ota_answer_setup_warning_texts (const XaOtaAnswer *self,
                                    const char        *ota_url)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_text_free);
-  g_autofree char *ota_host = host_of (ota_url);
-  g_autofree char *panel_host = host_of (self->panel_url);
-  g_autofree char *ws_host = self->has_websocket ? host_of (self->websocket_url) : NULL;
+  g_autofree char *ota_host = xa_url_dup_host (ota_url);
+  g_autofree char *panel_host = xa_url_dup_host (self->panel_url);
+  g_autofree char *ws_host = self->has_websocket ? xa_url_dup_host (self->websocket_url) : NULL;
 
   if (panel_host != NULL && g_str_equal (panel_host, "xiaozhi.server.com"))
     g_ptr_array_add (out, xa_text_new_printf (N_("The server’s console address is still the placeholder %s: "
