@@ -343,10 +343,7 @@ static char *
 string_from_json (JsonObject *object,
                   guint       i)
 {
-  const char *value = xa_json_get_string (object, string_fields[i].key);
-
-  /* A hand-edited file may hold broken UTF-8: keep what can be shown. */
-  return value && !g_utf8_validate (value, -1, NULL) ? g_utf8_make_valid (value, -1) : g_strdup (value);
+  return xa_json_dup_string (object, string_fields[i].key);
 }
 
 static gboolean

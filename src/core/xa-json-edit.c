@@ -358,6 +358,17 @@ xa_json_get_string (JsonObject *object,
   return node ? json_node_get_string (node) : NULL;
 }
 
+/* A copy of a string member, as valid UTF-8 (a hand-edited file may hold
+ * broken UTF-8: what can be shown is kept), or NULL. */
+char *
+xa_json_dup_string (JsonObject *object,
+                    const char *name)
+{
+  const char *value = xa_json_get_string (object, name);
+
+  return value ? g_utf8_make_valid (value, -1) : NULL;
+}
+
 gint64
 xa_json_get_int (JsonObject *object,
                  const char *name,

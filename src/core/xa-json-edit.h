@@ -23,6 +23,8 @@ gboolean  xa_json_is_writable (JsonNode  *node);
  * another type reads as absent, never as a GLib critical. */
 const char *xa_json_get_string  (JsonObject *object,
                                  const char *name);
+char       *xa_json_dup_string  (JsonObject *object,
+                                 const char *name);
 gint64      xa_json_get_int     (JsonObject *object,
                                  const char *name,
                                  gint64      fallback);

@@ -456,15 +456,6 @@ xa_report_to_record (const XaReport *self)
   return node;
 }
 
-static char *
-dup_text (JsonObject *object,
-          const char *name)
-{
-  const char *value = xa_json_get_string (object, name);
-
-  return value ? g_utf8_make_valid (value, -1) : NULL;
-}
-
 static gint64
 unix_from_iso8601 (JsonObject *object,
                    const char *name)
@@ -497,23 +488,23 @@ xa_report_new_from_record (JsonNode *node)
     return NULL;
   xa_report_set_verdict (self, verdict, g_steal_pointer (&self->advice_text));
 
-  self->websocket_url = dup_text (object, "websocket_url");
-  self->mqtt_endpoint = dup_text (object, "mqtt_endpoint");
-  self->udp_endpoint = dup_text (object, "udp_endpoint");
-  self->session_id = dup_text (object, "session_id");
+  self->websocket_url = xa_json_dup_string (object, "websocket_url");
+  self->mqtt_endpoint = xa_json_dup_string (object, "mqtt_endpoint");
+  self->udp_endpoint = xa_json_dup_string (object, "udp_endpoint");
+  self->session_id = xa_json_dup_string (object, "session_id");
   member = json_object_get_member (object, "audio_params");
   if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
     self->audio_params = json_to_string (member, FALSE);
   self->latency_ms = CLAMP (xa_json_get_int (object, "latency_ms", -1), -1, G_MAXINT);
   self->http_status = CLAMP (xa_json_get_int (object, "http_status", 0), 0, 999);
   self->close_code = CLAMP (xa_json_get_int (object, "close_code", 0), 0, G_MAXUINT16);
-  self->close_reason = dup_text (object, "close_reason");
-  self->server_text = dup_text (object, "server_text");
-  self->network_error = dup_text (object, "network_error");
+  self->close_reason = xa_json_dup_string (object, "close_reason");
+  self->server_text = xa_json_dup_string (object, "server_text");
+  self->network_error = xa_json_dup_string (object, "network_error");
   self->ota_checked = xa_json_get_boolean (object, "ota_checked", FALSE);
   self->ota_error = xa_text_new_from_json (json_object_get_member (object, "ota_error_text"));
   self->activation_pending = xa_json_get_boolean (object, "activation_pending", FALSE);
-  self->activation_code = dup_text (object, "activation_code");
+  self->activation_code = xa_json_dup_string (object, "activation_code");
   self->token_changed = xa_json_get_boolean (object, "token_changed", FALSE);
   member = json_object_get_member (object, "clock_skew_ms");
   self->has_clock_skew = member != NULL && JSON_NODE_HOLDS_VALUE (member);

@@ -373,15 +373,6 @@ xa_text_to_json (const XaText *self)
   return json_builder_get_root (b);
 }
 
-static char *
-dup_valid (JsonObject *object,
-           const char *name)
-{
-  const char *s = xa_json_get_string (object, name);
-
-  return s ? g_utf8_make_valid (s, -1) : NULL;
-}
-
 static Part *
 part_from_json (JsonNode *node)
 {
@@ -392,9 +383,9 @@ part_from_json (JsonNode *node)
   if (object == NULL)
     return NULL;
   part = part_new ();
-  part->literal = dup_valid (object, "literal");
-  part->msgid = part->literal ? NULL : dup_valid (object, "msgid");
-  part->plural = part->msgid ? dup_valid (object, "plural") : NULL;
+  part->literal = xa_json_dup_string (object, "literal");
+  part->msgid = part->literal ? NULL : xa_json_dup_string (object, "msgid");
+  part->plural = part->msgid ? xa_json_dup_string (object, "plural") : NULL;
   part->n = (gulong) CLAMP (xa_json_get_int (object, "n", 0), 0, G_MAXINT);
 
   if (args != NULL && JSON_NODE_HOLDS_ARRAY (args) && json_array_get_length (json_node_get_array (args)) <= MAX_ARGS)
