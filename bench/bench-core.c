@@ -301,11 +301,7 @@ bench_test_all (void)
            "memory +%.1f MiB for 100\n", one, ten, hundred, hundred / one, rss_mib () - before);
   hundred_wide = time_batch (store, 100, 64);
   g_print ("test-all (64 at a time) %5.0f ms for 100 (%.1f× one)\n", hundred_wide, hundred_wide / one);
-  {
-    g_autofree char *quoted = g_shell_quote (dir);
-    g_autofree char *rm = g_strdup_printf ("rm -rf %s", quoted);
-    g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL);
-  }
+  xa_test_remove_tree (dir);
 }
 
 int

@@ -857,11 +857,7 @@ test_csv (Fixture       *f,
     g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   else
     g_unsetenv ("XDG_DATA_HOME");
-  {
-    g_autofree char *quoted = g_shell_quote (dir);
-    g_autofree char *rm = g_strdup_printf ("rm -rf %s", quoted);
-    g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
-  }
+  xa_test_remove_tree (dir);
 }
 
 /* The ids of a diagnosis's findings, in their order. */
@@ -1373,20 +1369,18 @@ test_export_import (Fixture       *f,
     g_assert_nonnull (strstr (webui_text, token));
     g_assert_nonnull (strstr (webui_text, "\"PROXY_PORT\": \"5000\""));
     {
-      g_autofree char *quoted = g_shell_quote (dir);
-      g_autofree char *rm = g_strdup_printf ("rm -rf %s/webui %s/web-backend.env %s/web-backend.env.bak", quoted, quoted,
-                                             quoted);
-      g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+      /* Env files are updated in place: no .bak beside them. */
+      g_autofree char *webui_root = g_build_filename (dir, "webui", NULL);
+      g_autofree char *proxy_backup = g_strconcat (proxy_env, ".bak", NULL);
+
+      g_assert_false (g_file_test (proxy_backup, G_FILE_TEST_EXISTS));
+      xa_test_remove_tree (webui_root);
+      xa_test_remove_tree (proxy_env);
     }
   }
 
-  g_unlink (env);
-  g_unlink (config);
-  {
-    g_autofree char *bak = g_strconcat (config, ".bak", NULL);
-    g_unlink (bak);
-  }
-  g_rmdir (dir);
+  /* The env file, config.json and its .bak, and efuse.json. */
+  xa_test_remove_tree (dir);
 }
 
 int

@@ -335,3 +335,19 @@ xa_test_notifications_stop (XaTestNotifications *self)
   g_ptr_array_unref (self->shown);
   g_free (self);
 }
+
+/* Deletes @path and everything under it (a symbolic link is removed, not
+ * followed); fails the test when something stays. */
+void
+xa_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_file_test (path, G_FILE_TEST_IS_SYMLINK) ? NULL : g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      xa_test_remove_tree (child);
+    }
+  g_assert_cmpint (g_remove (path), ==, 0);
+}

@@ -51,6 +51,7 @@ typedef struct
 XaTestBroker *xa_test_broker_start    (void);
 void          xa_test_broker_stop     (XaTestBroker  *broker);
 int           xa_test_free_port       (void);
+void          xa_test_remove_tree     (const char    *path);
 
 /* A desktop notification server on the session bus (the freedesktop
  * interface GLib speaks): what was shown, as "summary\nbody" strings. */
