@@ -63,8 +63,8 @@ xa_diagnosis_free (XaDiagnosis *self)
 
 /* The official cloud's OTA address; XIAOZHI_OFFICIAL_OTA_URL replaces it
  * (the tests point it at the demo server: no test talks to the cloud). */
-const char *
-xa_diagnosis_official_ota_url (void)
+static const char *
+official_ota_url (void)
 {
   const char *url = g_getenv ("XIAOZHI_OFFICIAL_OTA_URL");
 
@@ -371,10 +371,10 @@ xa_diagnose_async (const char          *ota_url,
   g_task_set_task_data (task, diag, (GDestroyNotify) diag_free);
 
   diag->pending = 1;
-  if (ask_official_cloud && !g_str_equal (ota_url, xa_diagnosis_official_ota_url ()))
+  if (ask_official_cloud && !g_str_equal (ota_url, official_ota_url ()))
     {
       diag->pending++;
-      xa_ota_check_async (xa_diagnosis_official_ota_url (), identity, diag->timeout_ms, cancellable,
+      xa_ota_check_async (official_ota_url (), identity, diag->timeout_ms, cancellable,
                           cloud_done_cb, task);
     }
   xa_ota_check_async (ota_url, identity, diag->timeout_ms, cancellable, ota_done_cb, task);

@@ -38,7 +38,6 @@ void         xa_diagnose_async      (const char        *ota_url,
                                      gpointer           user_data);
 XaDiagnosis *xa_diagnose_finish     (GAsyncResult      *result,
                                      GError           **error);
-const char  *xa_diagnosis_official_ota_url (void);
 JsonNode    *xa_diagnosis_to_json   (const XaDiagnosis *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaDiagnosis, xa_diagnosis_free)

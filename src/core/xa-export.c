@@ -497,13 +497,6 @@ static const struct
   { "web-client", { [XA_ENV_FIELD_WEBSOCKET_URL] = "WS_URL", [XA_ENV_FIELD_TOKEN] = "DEVICE_TOKEN" } },
 };
 
-const char * const *
-xa_env_preset_names (void)
-{
-  static const char * const names[] = { "xiaozhi", "web-proxy", "web-client", NULL };
-  return names;
-}
-
 XaEnvKeys *
 xa_env_keys_new (const char  *preset,
                  GError     **error)

@@ -45,7 +45,6 @@ typedef struct
 } XaEnvKeys;
 
 GQuark      xa_export_error_quark          (void);
-const char * const *xa_env_preset_names    (void);
 XaEnvKeys  *xa_env_keys_new                (const char   *preset,
                                             GError      **error);
 XaEnvKeys  *xa_env_keys_copy               (const XaEnvKeys *keys);

@@ -85,12 +85,6 @@ xa_text_copy (const XaText *self)
   return copy;
 }
 
-gboolean
-xa_text_is_empty (const XaText *self)
-{
-  return self == NULL || self->parts->len == 0;
-}
-
 /* A printf conversion at @p (just after its '%'): where its argument is
  * ("%2$s": 2, else 0), its length modifier and its letter; returns what
  * follows it, or NULL when this is no conversion. */

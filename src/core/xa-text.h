@@ -24,7 +24,6 @@ XaText   *xa_text_new_printf        (const char    *msgid,
 XaText   *xa_text_new_literal       (const char    *text);
 XaText   *xa_text_copy              (const XaText  *self);
 void      xa_text_free              (XaText        *self);
-gboolean  xa_text_is_empty          (const XaText  *self);
 
 void      xa_text_append            (XaText        *self,
                                      const char    *msgid,
