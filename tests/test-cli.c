@@ -567,12 +567,12 @@ test_saved_device_flow (Fixture       *f,
   g_assert_cmpint (show.status, ==, 0);
   assert_no_token (&show, token);
   g_assert_nonnull (strstr (show.out, "(in the keyring)"));
-  g_assert_nonnull (strstr (show.out, "The server accepted the token and answered the hello in "));
+  g_assert_nonnull (strstr (show.out, "The server answered the hello in "));
 
   /* Recorded in English, shown in the reader's language: devices.json
    * keeps the words' recipe, not the words. */
   g_assert_null (strstr (store_text, "\"last_message\""));
-  g_assert_nonnull (strstr (store_text, "\"msgid\" : \"The server accepted the token and answered the hello in %d ms.\""));
+  g_assert_nonnull (strstr (store_text, "\"msgid\" : \"The server answered the hello in %d ms and took the token: it issues this device signed tokens"));
   {
     const char *zh[] = { "LANGUAGE", "zh_CN", "LC_ALL", "zh_CN.UTF-8",
                          "TEXTDOMAINDIR", g_getenv ("XA_BUILD_LOCALEDIR"), NULL };
@@ -582,13 +582,13 @@ test_saved_device_flow (Fixture       *f,
 
     run_cli_full (&chinese, NULL, zh, (const char *[]) { "device", "show", "Desk board", NULL });
     g_assert_cmpint (chinese.status, ==, 0);
-    g_assert_nonnull (strstr (chinese.out, "服务器接受了令牌，并在 "));
+    g_assert_nonnull (strstr (chinese.out, "回应了 hello，并接受了令牌：它给这台设备签发签名令牌"));
     g_assert_null (strstr (chinese.out, "accepted"));
 
     /* Scripts get the words, not the recipes. */
     run_cli_full (&json, NULL, zh, (const char *[]) { "device", "show", "Desk board", "--json", NULL });
     o = parse_json (json.out, &shown);
-    g_assert_nonnull (strstr (json_object_get_string_member (o, "last_message"), "服务器接受了令牌"));
+    g_assert_nonnull (strstr (json_object_get_string_member (o, "last_message"), "并接受了令牌"));
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "last_report"), "verdict"),
                      ==, "valid");
     g_assert_false (json_object_has_member (json_object_get_object_member (o, "last_report"), "advice_text"));
@@ -914,7 +914,25 @@ test_diagnose (Fixture       *f,
 
   /* A manager left at its defaults: its console placeholder and a
    * WebSocket on its own machine, besides the code it shows. */
-  g_assert_true (g_str_has_prefix (placeholder, "code-pending server-setup server-setup"));
+  g_assert_true (g_str_has_prefix (placeholder, "code-pending server-setup"));
+  g_assert_nonnull (strstr (placeholder, "local-only"));
+  /* A healthy single-module server on this machine: nothing is wrong, its
+   * loopback WebSocket address is right for here, it has no accounts, and
+   * its firmware echo is no offer. */
+  {
+    g_autofree char *single_ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SINGLE_MODULE, "ota");
+    g_auto(Run) single = { 0 };
+
+    run_cli (&single, "diagnose", "--ota-url", single_ota, "--device-id", "02:d1:00:00:00:09", "--timeout", "3");
+    g_assert_cmpint (single.status, ==, 0);
+    g_assert_null (strstr (single.out, "✘"));
+    g_assert_nonnull (strstr (single.out, "· The WebSocket address works on this computer only"));
+    g_assert_nonnull (strstr (single.out, "clients on this computer can reach it, boards on your network cannot"));
+    g_assert_nonnull (strstr (single.out, "data/.config.yaml"));
+    g_assert_nonnull (strstr (single.out, "· This server asks no device for a code"));
+    g_assert_null (strstr (single.out, "bound to an account"));
+    g_assert_null (strstr (single.out, "firmware"));
+  }
   g_assert_true (g_str_has_prefix (broken, "ota-failed"));
   g_assert_true (g_str_has_prefix (no_activate, "code-pending activate-missing"));
   g_assert_nonnull (strstr (mqtt, "mqtt-only"));
@@ -939,7 +957,8 @@ test_diagnose (Fixture       *f,
   g_assert_cmpint (human.status, ==, 0);
   assert_no_token (&human, token);
   g_assert_true (g_str_has_prefix (human.out, "Diagnosis of Diagnosed board at "));
-  g_assert_nonnull (strstr (human.out, "1. · The server knows this device and gives no code\n   It is bound to an account"));
+  g_assert_nonnull (strstr (human.out, "1. · The server gives this device no code\n   Either this server binds no "
+                                      "devices at all (a single-module server), or this Device-Id is bound"));
 
   /* The same MAC on a self-hosted server with a token it never issued:
    * the hello is rejected, and the official cloud (asked, since allowed)
@@ -967,7 +986,8 @@ test_diagnose (Fixture       *f,
       g_free (ids);
       ids = finding_ids (unknown.out);
       g_assert_nonnull (strstr (ids, "cloud-code"));
-      g_assert_nonnull (strstr (ids, "firmware"));
+      /* A version with no address to fetch it from is no offer. */
+      g_assert_null (strstr (ids, "firmware"));
     }
   }
 
@@ -1201,7 +1221,7 @@ test_activation_outcomes (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "mqtt-only");
   g_assert_cmpstr (json_object_get_string_member (o, "transport"), ==, "mqtt");
   g_assert_false (json_object_has_member (o, "token"));
-  g_assert_nonnull (strstr (json_object_get_string_member (o, "message"), "mqtt://127.0.0.1:"));
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "message"), "MQTT (127.0.0.1:"));
 
   run_cli (&human, "activate", "Gateway");
   g_assert_nonnull (strstr (human.out, "This Device Talks MQTT"));

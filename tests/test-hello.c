@@ -107,8 +107,10 @@ test_valid (Fixture       *f,
   g_assert_true (g_uuid_string_is_valid (r->session_id));
   g_assert_cmpint (r->latency_ms, >=, 0);
   g_assert_nonnull (strstr (r->audio_params, "\"sample_rate\":24000"));
-  g_assert_cmpstr (xa_verdict_get_title (r->verdict), ==, "Token is valid");
-  g_assert_nonnull (strstr (r->advice, "accepted the token"));
+  g_assert_cmpstr (xa_report_get_title (r), ==, "Token is valid");
+  g_assert_true (r->token_sent);
+  /* The hello alone: the token was taken, or none is checked. */
+  g_assert_nonnull (strstr (r->advice, "It took the token, or it checks none for this device"));
 
   h = xa_demo_server_get_last_headers (f->server, "ws");
   expected_auth = g_strconcat ("Bearer ", f->token, NULL);
@@ -173,6 +175,9 @@ test_manager_unbound (Fixture       *f,
   g_assert_cmpint (r->verdict, ==, XA_VERDICT_NOT_ACTIVATED);
   g_assert_nonnull (strstr (r->server_text, answer->code));
   g_assert_nonnull (strstr (r->advice, "bind this device"));
+  /* The code in the prompt is the code to enter, shown as such. */
+  g_assert_cmpstr (r->activation_code, ==, answer->code);
+  g_assert_nonnull (strstr (r->advice, "Enter the code"));
   /* An empty token sends no Authorization header at all. */
   g_assert_null (soup_message_headers_get_one (xa_demo_server_get_last_headers (f->server, "ws"),
                                                "Authorization"));
@@ -210,6 +215,125 @@ test_unknown_device (Fixture       *f,
   g_assert_cmpint (r->verdict, ==, XA_VERDICT_NOT_ACTIVATED);
   g_assert_nonnull (strstr (r->advice, "没有找到该设备的版本信息"));
   g_assert_nonnull (strstr (r->advice, "Set the device’s OTA address"));
+}
+
+/* The OTA check a device makes on @mode, for its WebSocket URL and token. */
+static XaOtaAnswer *
+check_in (Fixture    *f,
+          XaDemoMode  mode)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, mode, "ota");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  XaOtaAnswer *answer;
+
+  xa_ota_check_async (ota, f->identity, 0, NULL, xa_test_capture_cb, &result);
+  answer = xa_ota_check_finish (xa_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return answer;
+}
+
+/* The single-module server: OTA on one port, WebSocket on another, a
+ * signed token for anyone, our own audio repeated, MCP after the hello. */
+static void
+test_single_module (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(XaOtaAnswer) answer = check_in (f, XA_DEMO_MODE_SINGLE_MODULE);
+  g_autofree char *expected = g_strdup_printf ("ws://127.0.0.1:%u/", xa_demo_server_get_websocket_port (f->server));
+  g_autoptr(XaReport) r = NULL;
+  g_autofree char *details = NULL;
+
+  g_assert_true (g_str_has_prefix (answer->websocket_url, expected));
+  g_assert_cmpuint (xa_demo_server_get_websocket_port (f->server), !=, xa_demo_server_get_port (f->server));
+  r = probe_full (f, answer->websocket_url, answer->token, 5000, NULL);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
+  details = xa_report_format_details (r);
+  g_assert_nonnull (strstr (details, "Audio in the server’s hello: the Test’s own parameters, repeated back"));
+  g_assert_null (strstr (details, "sample_rate"));
+}
+
+/* MCP initialize before the hello is no hello and no failure. */
+static void
+test_mcp_before_hello (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(XaReport) r = NULL;
+
+  bind_device (f);
+  r = probe (f, XA_DEMO_MODE_MCP_BEFORE_HELLO, f->token);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
+  g_assert_nonnull (r->session_id);
+}
+
+/* No token to send: the server's refusal is not blamed on a token. */
+static void
+test_no_token_sent (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(XaOtaAnswer) answer = check_in (f, XA_DEMO_MODE_NO_AUTH_HEADER);
+  g_autoptr(XaReport) r = NULL;
+
+  g_assert_cmpstr (answer->token, ==, "");
+  r = probe_full (f, answer->websocket_url, answer->token, 5000, NULL);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_REJECTED);
+  g_assert_false (r->token_sent);
+  g_assert_null (soup_message_headers_get_one (xa_demo_server_get_last_headers (f->server, "ws"), "Authorization"));
+  g_assert_cmpstr (r->server_text, ==, "认证失败");
+  g_assert_true (g_str_has_prefix (r->advice, "This Test sent no token (the device’s token is empty), and the server "
+                                              "said “认证失败” and closed the connection: it wants a token"));
+  g_assert_nonnull (strstr (r->advice, "server.auth.allowed_devices"));
+  g_assert_null (strstr (r->advice, "wrong or has expired"));
+}
+
+/* A Device-Id on the allowed list: no token, and none checked. */
+static void
+test_whitelist (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(XaOtaAnswer) answer = check_in (f, XA_DEMO_MODE_WHITELIST);
+  g_autoptr(XaReport) r = probe_full (f, answer->websocket_url, answer->token, 5000, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
+  g_assert_cmpstr (xa_report_get_title (r), ==, "Works without a token");
+  g_assert_nonnull (strstr (r->advice, "without a token: it checks no token for this device"));
+}
+
+/* A token older than the server's lifetime is refused, and its age and
+ * the setting are named. */
+static void
+test_token_lifetime (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autoptr(XaReport) r = NULL;
+
+  xa_demo_server_set_token_dates (f->server, 2 * 24 * 3600, 3 * 24 * 3600);
+  answer = check_in (f, XA_DEMO_MODE_SINGLE_MODULE);
+  r = probe_full (f, answer->websocket_url, answer->token, 5000, NULL);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_REJECTED);
+  g_assert_nonnull (strstr (r->advice, "The token was issued 3 days ago; a self-hosted server refuses tokens older "
+                                       "than its server.auth.expire_seconds"));
+}
+
+/* The unknown-device text at once: the manager does not know the
+ * device. A second later: the server gave up waiting for its manager,
+ * which fits a slow manager as well; both causes are named. */
+static void
+test_unknown_device_timing (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(XaReport) fast = probe (f, XA_DEMO_MODE_AUTH_OFF, "");
+  g_autoptr(XaReport) slow = probe (f, XA_DEMO_MODE_SLOW_MANAGER, "t");
+
+  g_assert_cmpint (fast->verdict, ==, XA_VERDICT_NOT_ACTIVATED);
+  g_assert_nonnull (strstr (fast->advice, "The server says it has no record of this device"));
+  g_assert_nonnull (strstr (fast->advice, "a manager keeps codes 24 hours"));
+
+  g_assert_cmpint (slow->verdict, ==, XA_VERDICT_TIMEOUT);
+  g_assert_nonnull (strstr (slow->advice, "ms after the hello the server said “没有找到该设备的版本信息"));
+  g_assert_nonnull (strstr (slow->advice, "two causes: its manager is slow or failing"));
+  g_assert_nonnull (strstr (slow->advice, "or the manager does not know this device"));
 }
 
 static void
@@ -388,6 +512,12 @@ main (int   argc,
   g_test_add_func ("/xa/hello/authorization-rules", test_authorization_rules);
   ADD ("hostile-frames", test_hostile_frames);
   ADD ("unknown-device", test_unknown_device);
+  ADD ("unknown-device-timing", test_unknown_device_timing);
+  ADD ("single-module", test_single_module);
+  ADD ("mcp-before-hello", test_mcp_before_hello);
+  ADD ("no-token-sent", test_no_token_sent);
+  ADD ("whitelist", test_whitelist);
+  ADD ("token-lifetime", test_token_lifetime);
   ADD ("valid", test_valid);
   ADD ("official-rejects", test_official_rejects);
   ADD ("official-unbound-test-token", test_official_unbound_test_token);

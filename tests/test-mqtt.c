@@ -136,7 +136,7 @@ static void
 test_tls (Fixture       *f,
           gconstpointer  data)
 {
-  g_autofree char *tls = g_strdup_printf ("127.0.0.1:%d", f->broker->tls_port);
+  g_autofree char *tls = g_strdup_printf ("mqtts://127.0.0.1:%d", f->broker->tls_port);
   g_autofree char *ca = xa_test_data_path ("demo-cert.pem");
   g_autoptr(XaReport) untrusted = probe (f, tls, "mqtt-only", NULL, NULL, 5000, NULL);
   g_autoptr(XaReport) trusted = NULL;
@@ -147,6 +147,39 @@ test_tls (Fixture       *f,
   g_assert_true (xa_net_set_ca_file (ca, NULL));
   trusted = probe (f, tls, "mqtt-only", NULL, NULL, 5000, NULL);
   g_assert_cmpint (trusted->verdict, ==, XA_VERDICT_VALID);
+  g_assert_true (trusted->mqtt_tls);
+}
+
+/* A bare "host:port" as servers send it: TLS on 8883 only, as the
+ * firmware does (esp_mqtt.cc), so a broker on another port is spoken to
+ * in clear, and the details say so. */
+static void
+test_firmware_tls_rule (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *plain = g_strdup_printf ("127.0.0.1:%d", f->broker->port);
+  g_autoptr(XaReport) r = NULL;
+  g_autofree char *details = NULL;
+
+  g_assert_cmpint (f->broker->port, !=, 1883);
+  g_assert_cmpint (f->broker->port, !=, 8883);
+  r = probe (f, plain, "mqtt-only", NULL, NULL, 5000, NULL);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
+  g_assert_false (r->mqtt_tls);
+  details = xa_report_format_details (r);
+  g_assert_nonnull (strstr (details, "MQTT connection: plain TCP (boards use TLS on port 8883 only)"));
+}
+
+/* A host name, looked up in the probe's connecting thread (libmosquitto
+ * resolves blocking: never on the caller's main loop). */
+static void
+test_host_name (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *named = g_strdup_printf ("localhost:%d", f->broker->port);
+  g_autoptr(XaReport) r = probe (f, named, "mqtt-only", NULL, NULL, 5000, NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
 }
 
 static void
@@ -233,6 +266,9 @@ test_endpoints (void)
     { "mqtt://broker.example", "broker.example", 1883, FALSE },
     { "mqtt://127.0.0.1:4000", "127.0.0.1", 4000, FALSE },
     { "mqtts://broker.example:4000", "broker.example", 4000, TRUE },
+    /* the firmware's rule: TLS on 8883 only */
+    { "broker.example:1884", "broker.example", 1884, FALSE },
+    { "broker.example:8884", "broker.example", 8884, FALSE },
   };
   const char *bad[] = { "", ":1883", "host:0", "host:99999", "host:x", "bad host:1883" };
 
@@ -270,6 +306,8 @@ main (int   argc,
   ADD ("acl-denied", test_acl_denied);
   ADD ("port-closed", test_port_closed);
   ADD ("tls", test_tls);
+  ADD ("firmware-tls-rule", test_firmware_tls_rule);
+  ADD ("host-name", test_host_name);
   ADD ("no-gateway", test_no_gateway);
   ADD ("no-udp", test_no_udp);
   ADD ("null-topic", test_null_topic);

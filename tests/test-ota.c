@@ -191,19 +191,93 @@ test_setup_warnings (Fixture       *f,
   g_autoptr(XaOtaAnswer) a = check (f, XA_DEMO_MODE_MANAGER_PLACEHOLDER, 0, NULL);
   g_autoptr(XaOtaAnswer) official = check (f, XA_DEMO_MODE_OFFICIAL, 0, NULL);
   g_auto(GStrv) warnings = xa_ota_answer_setup_warnings (a, ota);
-  g_auto(GStrv) none = xa_ota_answer_setup_warnings (official, official_ota);
+  g_autoptr(GPtrArray) none = xa_ota_answer_setup_warning_texts (official, official_ota);
 
   g_assert_cmpstr (xa_ota_answer_get_panel_url (a), ==, "http://xiaozhi.server.com");
   g_assert_cmpint (a->timeout_ms, ==, -1);
   g_assert_cmpuint (g_strv_length (warnings), ==, 2);
   g_assert_nonnull (strstr (warnings[0], "placeholder http://xiaozhi.server.com"));
+  g_assert_nonnull (strstr (warnings[1], "clients on this computer can reach it"));
   g_assert_nonnull (strstr (warnings[0], "server.fronted_url"));
-  g_assert_nonnull (strstr (warnings[1], "ws://127.0.0.1:8000/xiaozhi/v1/"));
-  g_assert_nonnull (strstr (warnings[1], "server.websocket"));
+  /* Its loopback WebSocket address, from a server reached on loopback:
+   * right for this computer, wrong for boards, and said so. */
+  {
+    g_autoptr(XaText) reach = xa_ota_answer_local_reach_text (a, ota);
+    g_autofree char *said = xa_text_render (reach);
+
+    g_assert_cmpint (xa_ota_answer_get_server_kind (a, ota), ==, XA_SERVER_KIND_MANAGER);
+    g_assert_cmpstr (said, ==, "The server sends devices to ws://127.0.0.1:8000/xiaozhi/v1/: clients on this "
+                               "computer can reach it, boards on your network cannot. For boards, set "
+                               "server.websocket to this computer’s network address. On a manager, these settings "
+                               "are in its web console, under Parameters (参数管理).");
+  }
 
   /* The official message's first line is no address; nothing to say. */
   g_assert_null (xa_ota_answer_get_panel_url (official));
-  g_assert_cmpuint (g_strv_length (none), ==, 0);
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
+/* What an answer's own shape says of the server behind it, and what it
+ * says of firmware; a server on another machine with a loopback
+ * WebSocket address is a mistake, named with where its setting lives.
+ * Parsed only: 192.0.2.0/24 is a documentation range, never contacted. */
+static void
+test_server_kinds (void)
+{
+  const struct { const char *json; const char *ota; XaServerKind kind; gboolean offer; } cases[] = {
+    /* ota_handler.py: the device's version echoed, no address */
+    { "{\"firmware\":{\"version\":\"2.1.1\",\"url\":\"\"},\"websocket\":{\"url\":\"ws://127.0.0.1:8000/xiaozhi/v1/\",\"token\":\"\"}}",
+      "http://192.0.2.10:8003/xiaozhi/ota/", XA_SERVER_KIND_SINGLE_MODULE, FALSE },
+    /* … or a newer file from its data/bin */
+    { "{\"firmware\":{\"version\":\"2.2.0\",\"url\":\"http://192.0.2.10:8003/xiaozhi/ota/download/b_2.2.0.bin\"},\"websocket\":{\"url\":\"ws://192.0.2.10:8000/xiaozhi/v1/\",\"token\":\"\"}}",
+      "http://192.0.2.10:8003/xiaozhi/ota/", XA_SERVER_KIND_SINGLE_MODULE, TRUE },
+    /* the manager's placeholder address is no offer */
+    { "{\"firmware\":{\"version\":\"2.1.1\",\"url\":\"http://xiaozhi.server.com:8002/xiaozhi/otaMag/download/NOT_ACTIVATED_FIRMWARE_THIS_IS_A_INVALID_URL\"},"
+      "\"activation\":{\"code\":\"123456\",\"message\":\"http://192.0.2.10:8001\\n123456\",\"challenge\":\"02:11:22:33:44:55\"},"
+      "\"websocket\":{\"url\":\"ws://xiaozhi.server.com:8000/xiaozhi/v1/\",\"token\":\"\"}}",
+      "http://192.0.2.10:8002/xiaozhi/ota/", XA_SERVER_KIND_MANAGER, FALSE },
+    /* another version, but no address to fetch it from */
+    { "{\"firmware\":{\"version\":\"1.6.0\",\"url\":\"\"},\"websocket\":{\"url\":\"wss://api.tenclass.net/xiaozhi/v1/\",\"token\":\"test-token\"}}",
+      "https://api.tenclass.net/xiaozhi/ota/", XA_SERVER_KIND_OFFICIAL, FALSE },
+    /* nothing that tells: no guess from the port */
+    { "{\"websocket\":{\"url\":\"ws://192.0.2.10:8000/xiaozhi/v1/\",\"token\":\"x.1795607593\"}}",
+      "http://192.0.2.10:8003/xiaozhi/ota/", XA_SERVER_KIND_UNKNOWN, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(XaOtaAnswer) a = xa_ota_answer_parse (cases[i].json, strlen (cases[i].json), &error);
+
+      g_assert_no_error (error);
+      a->sent_version = g_strdup ("2.1.1");
+      g_assert_cmpint (xa_ota_answer_get_server_kind (a, cases[i].ota), ==, cases[i].kind);
+      g_assert_cmpint (xa_ota_answer_offers_firmware (a), ==, cases[i].offer);
+    }
+
+  {
+    const char *json = cases[0].json;
+    g_autoptr(XaOtaAnswer) a = xa_ota_answer_parse (json, strlen (json), NULL);
+    g_auto(GStrv) warnings = NULL;
+
+    a->sent_version = g_strdup ("2.1.1");
+    warnings = xa_ota_answer_setup_warnings (a, cases[0].ota);
+    g_assert_cmpuint (g_strv_length (warnings), ==, 1);
+    g_assert_cmpstr (warnings[0], ==, "The server tells devices to connect to ws://127.0.0.1:8000/xiaozhi/v1/, which "
+                                      "only its own machine can reach: set server.websocket to this server’s network "
+                                      "address. On a single-module server, these settings are in its "
+                                      "data/.config.yaml.");
+    g_assert_null (xa_ota_answer_local_reach_text (a, cases[0].ota));
+  }
+  {
+    const char *json = cases[2].json;
+    g_autoptr(XaOtaAnswer) a = xa_ota_answer_parse (json, strlen (json), NULL);
+    g_auto(GStrv) warnings = xa_ota_answer_setup_warnings (a, cases[2].ota);
+
+    g_assert_cmpuint (g_strv_length (warnings), ==, 1);
+    g_assert_nonnull (strstr (warnings[0], "the placeholder ws://xiaozhi.server.com:8000/xiaozhi/v1/"));
+    g_assert_nonnull (strstr (warnings[0], "Parameters (参数管理)"));
+  }
 }
 
 static void
@@ -554,6 +628,7 @@ main (int   argc,
   g_test_add ("/xa/ota/huge-numbers", Fixture, NULL, fixture_setup, test_huge_numbers, fixture_teardown);
   g_test_add ("/xa/ota/setup-warnings", Fixture, NULL, fixture_setup, test_setup_warnings, fixture_teardown);
   g_test_add_func ("/xa/ota/token-dates", test_token_dates);
+  g_test_add_func ("/xa/ota/server-kinds", test_server_kinds);
 
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {

@@ -510,7 +510,7 @@ test_outcomes (Fixture       *f,
   g_auto(XaSecret) password = NULL;
   g_auto(XaSecret) token = NULL;
   XaTestBroker *broker = xa_test_broker_start ();
-  g_autofree char *endpoint = g_strdup_printf ("mqtt://127.0.0.1:%d", broker->port);
+  g_autofree char *endpoint = g_strdup_printf ("127.0.0.1:%d", broker->port);
 
   /* The demo server is an MQTT gateway on a real broker too. */
   g_assert_true (xa_demo_server_set_mqtt_broker (f->server, "127.0.0.1", broker->port, "gateway",

@@ -73,7 +73,8 @@ test_valid (Fixture       *f,
   g_assert_false (r->token_changed);
   g_assert_true (r->has_clock_skew);
   g_assert_cmpint (ABS (r->clock_skew_ms), <, 5000);
-  g_assert_nonnull (strstr (details, "OTA check: device is bound"));
+  g_assert_nonnull (strstr (details, "OTA check: no activation code asked for"));
+  g_assert_nonnull (strstr (details, "Token sent: yes"));
   g_assert_nonnull (strstr (details, "Session id: "));
 }
 
@@ -207,7 +208,41 @@ test_dated_tokens (void)
   g_assert_cmpstr (json_object_get_string_member (o, "token_issued"), ==, "2026-11-25T11:53:13Z");
   g_assert_cmpstr (json_object_get_string_member (o, "token_expires"), ==, "2026-12-25T11:53:13Z");
   details = xa_report_format_details (r);
-  g_assert_nonnull (strstr (details, "Token: issued 2026-11-25, expires about 2026-12-25"));
+  g_assert_nonnull (strstr (details, "Token: issued 2026-11-25; expires about 2026-12-25 if the server keeps the "
+                                     "default lifetime (server.auth.expire_seconds, 30 days)"));
+}
+
+/* What a passed Test says of the token is what the OTA check and the
+ * hello showed: signed tokens are checked; an empty one from the OTA
+ * check means none is; without an OTA check, either. */
+static void
+test_what_a_pass_says (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SINGLE_MODULE, "ota");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autoptr(XaReport) signed_ = NULL, off = NULL, whitelisted = NULL;
+
+  /* A manager with authentication off: its answer has an empty token,
+   * so the one the device still holds was never checked. */
+  off = run_test (f, XA_DEMO_MODE_AUTH_OFF, XA_DEMO_MODE_AUTH_OFF, "old.1795607593");
+  g_assert_cmpint (off->verdict, ==, XA_VERDICT_NOT_ACTIVATED);
+  g_assert_nonnull (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
+  g_clear_pointer (&off, xa_report_free);
+  off = run_test (f, XA_DEMO_MODE_AUTH_OFF, XA_DEMO_MODE_AUTH_OFF, "old.1795607593");
+  g_assert_cmpint (off->verdict, ==, XA_VERDICT_VALID);
+  g_assert_nonnull (strstr (off->advice, "Its OTA check gives this device no token, so it checks none for it"));
+
+  xa_ota_check_async (ota, f->identity, 0, NULL, xa_test_capture_cb, &result);
+  answer = xa_ota_check_finish (xa_test_wait (&result), NULL);
+  signed_ = run_test (f, XA_DEMO_MODE_SINGLE_MODULE, XA_DEMO_MODE_SINGLE_MODULE, answer->token);
+  g_assert_cmpint (signed_->verdict, ==, XA_VERDICT_VALID);
+  g_assert_nonnull (strstr (signed_->advice, "and took the token: it issues this device signed tokens, so it checks them"));
+
+  whitelisted = run_test (f, XA_DEMO_MODE_WHITELIST, XA_DEMO_MODE_WHITELIST, "");
+  g_assert_cmpint (whitelisted->verdict, ==, XA_VERDICT_VALID);
+  g_assert_cmpstr (xa_report_get_title (whitelisted), ==, "Works without a token");
 }
 
 #define ADD(path, func) g_test_add ("/xa/token-test/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -227,6 +262,7 @@ main (int   argc,
   ADD ("json", test_json);
   g_test_add_func ("/xa/token-test/json-unwritable-audio", test_json_unwritable_audio);
   g_test_add_func ("/xa/token-test/dated-tokens", test_dated_tokens);
+  ADD ("what-a-pass-says", test_what_a_pass_says);
 
   return g_test_run ();
 }

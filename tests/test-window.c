@@ -505,6 +505,9 @@ test_not_activated (Fixture       *f,
   g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Device not activated");
   g_assert_nonnull (strstr (page_label (f, "verdict_advice"), "activation code"));
   g_assert_true (gtk_widget_get_visible (page_child (f, "activate_button")));
+  /* The code the server still shows is on the page, large, to be typed. */
+  g_assert_true (gtk_widget_get_visible (page_child (f, "prompt_code_box")));
+  g_assert_cmpstr (page_label (f, "prompt_code_label"), ==, xa_demo_server_get_code (f->server, DEVICE));
 }
 
 static void
@@ -1247,8 +1250,8 @@ test_screenshots (Fixture       *f,
     select_ready (f, dated);
     {
       /* In the language of the run. */
-      g_autofree char *expected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Token expires in %d day",
-                                                                "Token expires in %d days", 3), 3);
+      g_autofree char *expected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Token may expire in %d day",
+                                                                "Token may expire in %d days", 3), 3);
       g_assert_cmpstr (xa_device_get_status (dated), ==, expected);
     }
     /* The list says it; the page beside it shows a device that works. */
@@ -1357,7 +1360,7 @@ test_mqtt (Fixture       *f,
    * its Test takes both roads, the MQTT verdict on a line of its own. */
   {
     XaDevice *both = add_device (f, "Both roads", XA_DEMO_MODE_OFFICIAL, "not-the-token");
-    g_autofree char *endpoint = g_strdup_printf ("mqtt://127.0.0.1:%d", broker->port);
+    g_autofree char *endpoint = g_strdup_printf ("127.0.0.1:%d", broker->port);
     g_autoptr(GAsyncResult) saved = NULL;
 
     g_object_set (both, "mqtt-endpoint", endpoint, "mqtt-client-id", "both-client", "mqtt-username", "demo-user",

@@ -621,8 +621,13 @@ cli_cmd_activate_saved (Cli        *cli,
       node = device_json (device);
       json_object_set_string_member (json_node_get_object (node), "outcome", xa_activation_outcome_to_id (outcome));
       json_object_set_string_member (json_node_get_object (node), "transport", xa_device_get_transport (device));
-      json_object_set_string_member (json_node_get_object (node), "verdict",
-                                     report ? xa_verdict_to_id (report->verdict) : "activated");
+      /* The Test's verdict when one ran; "activated" only when a code was
+       * entered. */
+      if (report != NULL || outcome == XA_ACTIVATION_OUTCOME_ACTIVATED)
+        json_object_set_string_member (json_node_get_object (node), "verdict",
+                                       report ? xa_verdict_to_id (report->verdict) : "activated");
+      else
+        json_object_set_null_member (json_node_get_object (node), "verdict");
       json_object_set_string_member (json_node_get_object (node), "message", described);
       add_token_dates (json_node_get_object (node), xa_device_session_get_token (session));
       cli_print_json (node);

@@ -328,8 +328,13 @@ print_stateless_activation (Cli                 *cli,
     }
 
   json_builder_begin_object (b);
+  /* "activated" only when a code was entered: no code issued is no
+   * activation, and this command runs no Test to give a verdict. */
   json_builder_set_member_name (b, "verdict");
-  json_builder_add_string_value (b, "activated");
+  if (outcome == XA_ACTIVATION_OUTCOME_ACTIVATED)
+    json_builder_add_string_value (b, "activated");
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "outcome");
   json_builder_add_string_value (b, xa_activation_outcome_to_id (outcome));
   json_builder_set_member_name (b, "transport");

@@ -570,9 +570,11 @@ xa_activation_outcome_describe (XaActivationOutcome  outcome,
     {
     case XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED:
       return g_strdup (_("The server asked for no code. Either it lets every device talk without one "
-                         "(a self-hosted single-module server), or this Device-Id is already bound to "
-                         "another account (on the official cloud only its operator can unbind it). "
-                         "The Test tells which: a valid token means the first."));
+                         "(a self-hosted single-module server), or this Device-Id is already bound to an "
+                         "account there, yours or another (on the official cloud only its operator can "
+                         "unbind it). A hello that is answered fits a single-module server and a device "
+                         "bound on a manager alike; a rejected one means the Device-Id is bound elsewhere "
+                         "or the token is wrong."));
     case XA_ACTIVATION_OUTCOME_MQTT_ONLY:
       return g_strdup_printf (_("The server sends this device to MQTT (%s) and gives it no WebSocket token. "
                                 "Its MQTT details are kept, the password in the keyring."),

@@ -549,13 +549,14 @@ xa_device_get_status (XaDevice *self)
   if (expiry_is_news (self, &days))
     {
       g_free (self->status);
+      /* Counted from the default lifetime: the server may set another. */
       if (days < 0)
-        self->status = g_strdup (_("Token expired"));
+        self->status = g_strdup (_("Token may have expired"));
       else if (days == 0)
-        self->status = g_strdup (_("Token expires today"));
+        self->status = g_strdup (_("Token may expire today"));
       else
-        self->status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Token expires in %d day",
-                                                     "Token expires in %d days", days),
+        self->status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Token may expire in %d day",
+                                                     "Token may expire in %d days", days),
                                         (int) days);
       return self->status;
     }
@@ -649,6 +650,15 @@ xa_device_apply_answer (XaDevice          *self,
     set_string_prop (self, PROP_WEBSOCKET_URL, answer->websocket_url);
   if (answer->has_websocket || answer->has_mqtt)
     set_string_prop (self, PROP_TRANSPORT, answer->has_websocket ? "websocket" : "mqtt");
+  /* A single-module server has no console: the address guessed for one
+   * when the device was made leads nowhere (one the user typed stays). */
+  if (xa_ota_answer_get_server_kind (answer, self->ota_url) == XA_SERVER_KIND_SINGLE_MODULE)
+    {
+      g_autofree char *guessed = xa_ota_guess_control_panel (self->ota_url);
+
+      if (g_strcmp0 (guessed, self->panel_url) == 0)
+        set_string_prop (self, PROP_PANEL_URL, NULL);
+    }
   if (answer->has_mqtt)
     {
       set_string_prop (self, PROP_MQTT_ENDPOINT, answer->mqtt_endpoint);

@@ -90,6 +90,38 @@ add (XaDiagnosis *self,
   g_ptr_array_add (self->findings, finding);
 }
 
+/* No code asked for: what that means depends on the server, as far as
+ * its answer shows which one it is. */
+static void
+diagnose_no_code (Diag *diag)
+{
+  XaDiagnosis *self = diag->result;
+
+  switch (xa_ota_answer_get_server_kind (self->answer, diag->ota_url))
+    {
+    case XA_SERVER_KIND_SINGLE_MODULE:
+      add (self, "no-accounts", "info", 15, xa_text_new_printf (N_("This server asks no device for a code")),
+           xa_text_new_printf (N_("Its answer is that of a single-module xiaozhi-esp32-server (no manager): it gives "
+                                  "every device a WebSocket address, and a token when its authentication is on. "
+                                  "It has no accounts to bind to and no console to enter a code in.")));
+      break;
+    case XA_SERVER_KIND_MANAGER:
+      add (self, "bound", "info", 15, xa_text_new_printf (N_("The server knows this device and gives no code")),
+           xa_text_new_printf (N_("A manager asks every device it has not bound for a code, so this Device-Id is "
+                                  "bound to an account on it. If it is not in your console, it is bound to someone "
+                                  "else’s: unbind it there, or give the device a new Device-Id.")));
+      break;
+    case XA_SERVER_KIND_OFFICIAL:
+    case XA_SERVER_KIND_UNKNOWN:
+    default:
+      add (self, "bound", "info", 15, xa_text_new_printf (N_("The server gives this device no code")),
+           xa_text_new_printf (N_("Either this server binds no devices at all (a single-module server), or this "
+                                  "Device-Id is bound to an account on it, yours or someone else’s. If it is not in "
+                                  "your console, unbind it there, or give the device a new Device-Id.")));
+      break;
+    }
+}
+
 static void
 diagnose_ota (Diag *diag)
 {
@@ -116,9 +148,7 @@ diagnose_ota (Diag *diag)
                              answer->code, xa_ota_answer_get_panel_url (answer) ? xa_ota_answer_get_panel_url (answer)
                                                                                 : _("the server’s console")));
   else if (answer->has_websocket || answer->has_mqtt)
-    add (self, "bound", "info", 15, xa_text_new_printf (N_("The server knows this device and gives no code")),
-         xa_text_new_printf (N_("It is bound to an account on this server. If it is not in your console, it is "
-                                "bound to someone else’s: unbind it there, or give the device a new Device-Id.")));
+    diagnose_no_code (diag);
   if (!answer->has_websocket && answer->has_mqtt)
     add (self, "mqtt-only", "info", 12, xa_text_new_printf (N_("The server sends this device to MQTT")),
          xa_text_new_printf (N_("Boards talk MQTT with these details; a WebSocket client (py-xiaozhi, a web client) "
@@ -126,9 +156,14 @@ diagnose_ota (Diag *diag)
 
   {
     g_autoptr(GPtrArray) setup = xa_ota_answer_setup_warning_texts (answer, diag->ota_url);
+    XaText *reach = xa_ota_answer_local_reach_text (answer, diag->ota_url);
+
     for (guint i = 0; i < setup->len; i++)
       add (self, "server-setup", "bad", 70, xa_text_new_printf (N_("The server’s configuration sends devices astray")),
            xa_text_copy (g_ptr_array_index (setup, i)));
+    if (reach != NULL)
+      add (self, "local-only", "info", 10,
+           xa_text_new_printf (N_("The WebSocket address works on this computer only")), reach);
   }
   if (answer->has_mqtt)
     {
@@ -168,10 +203,12 @@ diagnose_ota (Diag *diag)
          xa_text_new_printf (N_("This computer’s clock is %d s off the server’s"), (int) (skew / 1000)),
          xa_text_new_printf (N_("Tokens carry dates and TLS checks them: set the clock right (turn on automatic "
                                 "time), then try again.")));
-  if (answer->firmware_version != NULL && *answer->firmware_version != '\0')
+  if (xa_ota_answer_offers_firmware (answer))
     add (self, "firmware", "info", 5,
-         xa_text_new_printf (N_("The server offers firmware %s"), answer->firmware_version),
-         xa_text_new_printf (N_("Boards update themselves to it at their next start; nothing to do here.")));
+         xa_text_new_printf (N_("The server offers firmware %s (the check reported %s)"), answer->firmware_version,
+                             answer->sent_version ? answer->sent_version : "?"),
+         xa_text_new_printf (N_("Boards download it from %s and update themselves at their next start; nothing "
+                                "to do here."), answer->firmware_url));
 }
 
 static void
@@ -248,7 +285,7 @@ one_done (GTask *task)
   diagnose_cloud (diag);
   if (diag->result->findings->len == 0)
     add (diag->result, "all-well", "info", 0, xa_text_new_printf (N_("Nothing wrong was found")),
-         xa_text_new_printf (N_("The server answers, knows the device and accepts its hello.")));
+         xa_text_new_printf (N_("The OTA check and the hello were both answered.")));
   g_ptr_array_sort (diag->result->findings, by_likelihood);
   g_task_return_pointer (task, g_steal_pointer (&diag->result), (GDestroyNotify) xa_diagnosis_free);
   g_object_unref (task);

@@ -29,6 +29,7 @@ typedef struct
   guint                    protocol_version;
   XaText                  *hello_advice;   /* set once a valid hello came */
   guint                    grace_id;
+  gint64                   token_issued;   /* unix seconds of a dated token, else 0 */
 } Probe;
 
 /* After its hello, a server may still say it does not know the device
@@ -178,7 +179,7 @@ complete_timeout (GTask *task)
 }
 
 /* xiaozhi-esp32-server's “没有找到该设备的版本信息，请正确配置OTA地址…”, and the
- * like: this server never saw an OTA check from the device. */
+ * like: this server has no record of the device. */
 static gboolean
 looks_like_unknown_device (const char *text)
 {
@@ -188,22 +189,63 @@ looks_like_unknown_device (const char *text)
          strstr (lower, "ota 地址") != NULL || strstr (lower, "no version info") != NULL;
 }
 
+/* xiaozhi-esp32-server waits at most a second for its manager to say
+ * whether it knows the device (connection.py, _route_message), then drops
+ * the hello and speaks the unknown-device text whatever the answer would
+ * have been. A text that late fits a slow manager as well as an unknown
+ * device; one that comes at once is the manager's own "not found". */
+#define MANAGER_WAIT_MS 900
+
 static gboolean
 say_unknown_device (GTask      *task,
                     const char *text)
 {
-  XaText *advice = NULL;
+  Probe *probe = g_task_get_task_data (task);
+  gint64 after_ms = (g_get_monotonic_time () - probe->sent_at_us) / 1000;
   g_autofree char *quoted = NULL;
 
   if (text == NULL || !looks_like_unknown_device (text))
     return FALSE;
   quoted = xa_server_text_quote (text);
-  advice = xa_text_new_printf (N_("The server does not know this device: “%s”. It never made an OTA check there. "
-                                  "Set the device’s OTA address to this server, let it check once (activate it), "
-                                  "then test again."),
-                               quoted);
-  complete_open (task, XA_VERDICT_NOT_ACTIVATED, advice);
+  if (probe->hello_advice == NULL && after_ms >= MANAGER_WAIT_MS)
+    {
+      complete_open (task, XA_VERDICT_TIMEOUT,
+                     xa_text_new_printf (N_("%d ms after the hello the server said “%s”, and sent no hello. A "
+                                            "xiaozhi-esp32-server says this when its manager has not answered "
+                                            "within a second, so there are two causes: its manager is slow or "
+                                            "failing (the device may well be known there: test again, and check "
+                                            "the manager-api), or the manager does not know this device (it never "
+                                            "made an OTA check there, or its code expired: a manager keeps codes "
+                                            "24 hours)."),
+                                         (int) after_ms, quoted));
+      return TRUE;
+    }
+  complete_open (task, XA_VERDICT_NOT_ACTIVATED,
+                 xa_text_new_printf (N_("The server says it has no record of this device: “%s”. It knows no such "
+                                        "Device-Id and holds no code for it: the device never made an OTA check "
+                                        "there, or its code expired (a manager keeps codes 24 hours). Set the "
+                                        "device’s OTA address to this server, activate it, then test again."),
+                                     quoted));
   return TRUE;
+}
+
+/* The six digits of a bind prompt such as “请登录控制面板，输入123456，绑定设备”
+ * (receiveAudioHandle.py), or NULL. */
+static char *
+find_code_in (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    {
+      gsize n = 0;
+
+      while (g_ascii_isdigit (p[n]))
+        n++;
+      if (n == 6)
+        return g_strndup (p, 6);
+      if (n > 0)
+        p += n - 1;
+    }
+  return NULL;
 }
 
 static gboolean
@@ -251,13 +293,9 @@ handle_server_hello (GTask      *task,
       return;
     }
 
-  advice = xa_text_new_printf (N_("The server accepted the token and answered the hello in %d ms."),
-                               (int) report->latency_ms);
-  if (session_id == NULL || *session_id == '\0')
-    /* "May include" a session id, says the protocol: valid, and noted. */
-    xa_text_append (advice, N_("Its hello has no session id, which the protocol allows."));
-  else
+  if (session_id != NULL && *session_id != '\0')
     report->session_id = g_steal_pointer (&session_id);
+  advice = xa_report_hello_answered_text (report, NULL);
 
   probe->hello_advice = g_steal_pointer (&advice);
   probe->grace_id = g_timeout_add (GRACE_AFTER_HELLO_MS, grace_over_cb, task);
@@ -364,9 +402,15 @@ message_cb (SoupWebsocketConnection *conn,
           g_autofree char *quoted = xa_server_text_quote (spoken);
           XaText *advice = NULL;
 
-          advice = xa_text_new_printf (N_("The server asks to bind this device first: “%s”. "
-                                          "Enter the code in the control panel, then test again."),
-                                       quoted);
+          g_free (probe->report->activation_code);
+          probe->report->activation_code = find_code_in (spoken);
+          advice = probe->report->activation_code
+                     ? xa_text_new_printf (N_("The server asks to bind this device first: “%s”. Enter the code %s "
+                                              "in the server’s console, then test again."),
+                                           quoted, probe->report->activation_code)
+                     : xa_text_new_printf (N_("The server asks to bind this device first: “%s”. "
+                                              "Enter the code in the control panel, then test again."),
+                                           quoted);
           complete_open (task, XA_VERDICT_NOT_ACTIVATED, advice);
         }
     }
@@ -439,7 +483,20 @@ closed_cb (SoupWebsocketConnection *conn,
       break;
     }
 
-  if (report->server_text != NULL)
+  if (!report->token_sent)
+    {
+      /* No Authorization header went out: nothing of a token was judged. */
+      advice = report->server_text != NULL
+                 ? xa_text_new_printf (N_("This Test sent no token (the device’s token is empty), and the server "
+                                          "said “%s” and closed the connection: it wants a token from this device."),
+                                       report->server_text)
+                 : xa_text_new_printf (N_("This Test sent no token (the device’s token is empty), and the server "
+                                          "closed the connection (close code %u): it wants a token from this device."),
+                                       report->close_code);
+      xa_text_append (advice, N_("Refresh the token or activate the device to get one. On a server of your own, "
+                                 "server.auth.enabled is on and this Device-Id is not in server.auth.allowed_devices."));
+    }
+  else if (report->server_text != NULL)
     advice = xa_text_new_printf (N_("The server said “%s” and closed the connection. "
                                     "The token is wrong or has expired: refresh it, or activate the device again."),
                                  report->server_text);
@@ -448,6 +505,17 @@ closed_cb (SoupWebsocketConnection *conn,
                                     "The token is wrong or has expired, or the device is not bound to this server: "
                                     "refresh the token, or activate the device again."),
                                  report->close_code);
+  if (report->token_sent && probe->token_issued > 0)
+    {
+      gint64 days = MAX (0, (g_get_real_time () / G_USEC_PER_SEC - probe->token_issued) / (24 * 3600));
+
+      xa_text_append_plural (advice,
+                             "The token was issued %d day ago; a self-hosted server refuses tokens older than "
+                             "its server.auth.expire_seconds (30 days unless it is set otherwise).",
+                             "The token was issued %d days ago; a self-hosted server refuses tokens older than "
+                             "its server.auth.expire_seconds (30 days unless it is set otherwise).",
+                             days, (int) days);
+    }
 
   complete_open (task, XA_VERDICT_REJECTED, advice);
 }
@@ -620,6 +688,13 @@ xa_hello_probe_async (const char          *websocket_url,
   auth = xa_hello_authorization (token);
   if (auth != NULL)
     soup_message_headers_replace (headers, "Authorization", auth);
+  probe->report->token_sent = auth != NULL;
+  {
+    gint64 expires;
+
+    if (!xa_token_get_dates (token, &probe->token_issued, &expires))
+      probe->token_issued = 0;
+  }
   probe->protocol_version = protocol_version ? protocol_version : 1;
   version = g_strdup_printf ("%u", probe->protocol_version);
   soup_message_headers_replace (headers, "Protocol-Version", version);

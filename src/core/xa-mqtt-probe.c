@@ -45,7 +45,18 @@ typedef struct
   guint             timeout_id;
   guint             return_id;
   GSource          *cancel_source;
+  gboolean          connecting;    /* a thread is in mosquitto_connect_async() */
 } Probe;
+
+/* What the connecting thread needs: @mosq stays the probe's, untouched by
+ * the main thread until the thread is done. */
+typedef struct
+{
+  struct mosquitto *mosq;
+  char             *host;
+  int               port;
+  int               saved_errno;
+} ConnectData;
 
 static void
 probe_free (Probe *probe)
@@ -72,7 +83,7 @@ return_cb (gpointer user_data)
 
   probe->return_id = 0;
   /* What is queued (a goodbye, the DISCONNECT) leaves before the end. */
-  if (probe->mosq != NULL)
+  if (probe->mosq != NULL && !probe->connecting)
     mosquitto_loop_write (probe->mosq, 1);
   g_task_return_pointer (task, g_steal_pointer (&probe->report), (GDestroyNotify) xa_report_free);
   g_object_unref (task);
@@ -96,26 +107,62 @@ finish (GTask     *task,
   probe->stage = STAGE_DONE;
   xa_report_set_verdict (probe->report, verdict, advice);
   g_clear_handle_id (&probe->timeout_id, g_source_remove);
-  if (probe->mosq != NULL)
+  if (probe->mosq != NULL && !probe->connecting)
     mosquitto_disconnect (probe->mosq);
   /* At default priority: a spinner's redraws must not starve it. */
   probe->return_id = g_idle_add_full (G_PRIORITY_DEFAULT, return_cb, task, NULL);
 }
 
-/* A board's hello over MQTT (PROTOCOL.md §7). */
-static const char board_hello[] =
-  "{\"type\":\"hello\",\"version\":3,\"transport\":\"udp\",\"features\":{\"mcp\":true},"
-  "\"audio_params\":{\"format\":\"opus\",\"sample_rate\":16000,\"channels\":1,\"frame_duration\":60}}";
+/* A board's hello over MQTT (PROTOCOL.md §7), or its goodbye for
+ * @session_id (which the firmware honours only as a string equal to its
+ * session's: mqtt_protocol.cc). Built with json-glib: the id is the
+ * server's. */
+static char *
+build_message (const char *type,
+               const char *session_id)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, type);
+  if (g_str_equal (type, "hello"))
+    {
+      g_autoptr(JsonNode) audio = json_from_string (xa_report_get_hello_audio (), NULL);
+
+      json_builder_set_member_name (b, "version");
+      json_builder_add_int_value (b, 3);
+      json_builder_set_member_name (b, "transport");
+      json_builder_add_string_value (b, "udp");
+      json_builder_set_member_name (b, "features");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "mcp");
+      json_builder_add_boolean_value (b, TRUE);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "audio_params");
+      json_builder_add_value (b, g_steal_pointer (&audio));
+    }
+  if (session_id != NULL)
+    {
+      json_builder_set_member_name (b, "session_id");
+      json_builder_add_string_value (b, session_id);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
 
 static void
 publish_hello (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
+  g_autofree char *hello = build_message ("hello", NULL);
   int rc;
 
   probe->stage = STAGE_WAITING_HELLO;
   probe->hello_sent_us = g_get_monotonic_time ();
-  rc = mosquitto_publish (probe->mosq, NULL, probe->publish_topic, sizeof board_hello - 1, board_hello, 0, FALSE);
+  rc = mosquitto_publish (probe->mosq, NULL, probe->publish_topic, (int) strlen (hello), hello, 0, FALSE);
   if (rc != MOSQ_ERR_SUCCESS)
     {
       XaText *advice = xa_text_new_printf (N_("The hello could not be sent to “%s”: %s."),
@@ -279,9 +326,7 @@ message_cb (struct mosquitto                *mosq,
 
     probe->report->udp_endpoint = g_strdup_printf ("%s:%d", server, (int) xa_json_get_int (udp, "port", 0));
     /* Goodbye for the session, as a board ends one. */
-    goodbye = probe->report->session_id
-                ? g_strdup_printf ("{\"type\":\"goodbye\",\"session_id\":\"%s\"}", probe->report->session_id)
-                : g_strdup ("{\"type\":\"goodbye\"}");
+    goodbye = build_message ("goodbye", probe->report->session_id);
     mosquitto_publish (probe->mosq, NULL, probe->publish_topic, (int) strlen (goodbye), goodbye, 0, FALSE);
   }
   finish (task, XA_VERDICT_VALID,
@@ -352,7 +397,9 @@ cancelled_cb (GCancellable *cancellable,
 }
 
 /* Splits "host", "host:port", "mqtt://host:port" or "mqtts://host:port".
- * Default port 8883 with TLS; plain for port 1883 and mqtt://. */
+ * Without a scheme, the firmware's rule (esp-ml307's esp_mqtt.cc): TLS
+ * on port 8883, the default, and plain TCP on any other port; a scheme
+ * says it outright. */
 gboolean
 xa_mqtt_parse_endpoint (const char  *endpoint,
                         char       **host,
@@ -383,8 +430,54 @@ xa_mqtt_parse_endpoint (const char  *endpoint,
       return FALSE;
     }
   *port = (int) number;
-  *tls = scheme_tls || (!scheme_plain && number != 1883);
+  *tls = scheme_tls || (!scheme_plain && number == 8883);
   return TRUE;
+}
+
+static void
+connect_data_free (ConnectData *cd)
+{
+  g_free (cd->host);
+  g_free (cd);
+}
+
+/* libmosquitto resolves the host name before it connects, blocking: in a
+ * thread, so that a slow DNS never freezes the caller's main loop. */
+static void
+connect_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ConnectData *cd = task_data;
+  int rc;
+
+  errno = 0;
+  rc = mosquitto_connect_async (cd->mosq, cd->host, cd->port, KEEPALIVE_S);
+  cd->saved_errno = errno;
+  g_task_return_int (task, rc);
+}
+
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  ConnectData *cd = g_task_get_task_data (G_TASK (result));
+  int rc = (int) g_task_propagate_int (G_TASK (result), NULL);
+
+  probe->connecting = FALSE;
+  /* Timed out or cancelled meanwhile: the verdict is given already. */
+  if (probe->stage == STAGE_DONE)
+    return;
+  if (rc != MOSQ_ERR_SUCCESS)
+    {
+      link_error_cb (rc == MOSQ_ERR_EAI ? MOSQ_ERR_NO_CONN : rc, cd->saved_errno, task);
+      return;
+    }
+  probe->link = xa_mqtt_link_new (probe->mosq, link_error_cb, task);
 }
 
 void
@@ -398,7 +491,7 @@ xa_mqtt_probe_async (const XaMqttTarget  *target,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Probe *probe = g_new0 (Probe, 1);
   g_autofree char *host = NULL;
-  int port = 0, rc;
+  int port = 0;
   gboolean tls = FALSE;
 
   g_task_set_source_tag (task, xa_mqtt_probe_async);
@@ -423,6 +516,7 @@ xa_mqtt_probe_async (const XaMqttTarget  *target,
       return;
     }
 
+  probe->report->mqtt_tls = tls;
   probe->mosq = mosquitto_new (target->client_id, TRUE, task);
   mosquitto_int_option (probe->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   if (target->username != NULL)
@@ -446,11 +540,19 @@ xa_mqtt_probe_async (const XaMqttTarget  *target,
       g_source_set_callback (probe->cancel_source, G_SOURCE_FUNC (cancelled_cb), task, NULL);
       g_source_attach (probe->cancel_source, NULL);
     }
-  probe->link = xa_mqtt_link_new (probe->mosq, link_error_cb, task);
-  errno = 0;
-  rc = mosquitto_connect_async (probe->mosq, host, port, KEEPALIVE_S);
-  if (rc != MOSQ_ERR_SUCCESS)
-    link_error_cb (rc == MOSQ_ERR_EAI ? MOSQ_ERR_NO_CONN : rc, errno, task);
+  {
+    /* The thread's task holds the probe's task (and so @mosq) until the
+     * thread is done, whatever the verdict is by then. */
+    g_autoptr(GTask) connect = g_task_new (NULL, NULL, connected_cb, g_object_ref (task));
+    ConnectData *cd = g_new0 (ConnectData, 1);
+
+    cd->mosq = probe->mosq;
+    cd->host = g_steal_pointer (&host);
+    cd->port = port;
+    g_task_set_task_data (connect, cd, (GDestroyNotify) connect_data_free);
+    probe->connecting = TRUE;
+    g_task_run_in_thread (connect, connect_thread);
+  }
 }
 
 XaReport *

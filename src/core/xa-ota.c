@@ -22,6 +22,7 @@ typedef struct
   GByteArray  *body;
   gboolean     is_activate;
   char        *server_text;   /* of an /activate answer */
+  char        *sent_version;  /* application.version in the request */
 } PostData;
 
 /* An OTA error keeps its words as a recipe too (xa_ota_error_dup_text()),
@@ -59,6 +60,7 @@ post_data_free (PostData *pd)
   g_clear_object (&pd->msg);
   g_clear_pointer (&pd->body, g_byte_array_unref);
   g_free (pd->server_text);
+  g_free (pd->sent_version);
   g_free (pd->url);
   g_free (pd);
 }
@@ -472,6 +474,7 @@ xa_ota_answer_copy (const XaOtaAnswer *self)
   copy->mqtt_subscribe_topic = g_strdup (self->mqtt_subscribe_topic);
   copy->firmware_version = g_strdup (self->firmware_version);
   copy->firmware_url = g_strdup (self->firmware_url);
+  copy->sent_version = g_strdup (self->sent_version);
 
   return copy;
 }
@@ -496,6 +499,7 @@ xa_ota_answer_free (XaOtaAnswer *self)
   g_free (self->mqtt_subscribe_topic);
   g_free (self->firmware_version);
   g_free (self->firmware_url);
+  g_free (self->sent_version);
   g_free (self);
 }
 
@@ -526,20 +530,6 @@ xa_url_dup_host (const char *url)
   return uri && g_uri_get_host (uri) ? g_ascii_strdown (g_uri_get_host (uri), -1) : NULL;
 }
 
-/* Whether two addresses name the same server (host and port): a server
- * reached on loopback may well send loopback addresses of its own. */
-static gboolean
-same_server (const char *a,
-             const char *b)
-{
-  g_autoptr(GUri) ua = a ? g_uri_parse (a, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
-  g_autoptr(GUri) ub = b ? g_uri_parse (b, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
-
-  return ua != NULL && ub != NULL && g_uri_get_host (ua) != NULL && g_uri_get_host (ub) != NULL &&
-         g_ascii_strcasecmp (g_uri_get_host (ua), g_uri_get_host (ub)) == 0 &&
-         g_uri_get_port (ua) == g_uri_get_port (ub);
-}
-
 /* Loopback and Docker's bridge (172.16.0.0/12): fine on the server's own
  * machine, out of reach for a device anywhere else. */
 gboolean
@@ -555,10 +545,86 @@ xa_host_is_local (const char *host)
   return second >= 16 && second <= 31;
 }
 
+static gboolean
+is_official_host (const char *host)
+{
+  return host != NULL && (g_str_equal (host, "api.tenclass.net") || g_str_has_suffix (host, ".xiaozhi.me") ||
+                          g_str_equal (host, "xiaozhi.me"));
+}
+
+/* What the answer's own shape says of the software behind it, read from
+ * their sources: the manager-api puts /otaMag/download/ in every firmware
+ * address it sends (its placeholder too) and uses the Device-Id as the
+ * challenge; xiaozhi-esp32-server's own OTA (the single-module server,
+ * ota_handler.py) never sends a code, echoes the device's version with an
+ * empty address, or offers /xiaozhi/ota/download/. An answer that shows
+ * none of these is UNKNOWN, never a guess from the port. */
+XaServerKind
+xa_ota_answer_get_server_kind (const XaOtaAnswer *self,
+                               const char        *ota_url)
+{
+  g_autofree char *host = xa_url_dup_host (ota_url);
+  const char *url = self->firmware_url;
+
+  if (is_official_host (host))
+    return XA_SERVER_KIND_OFFICIAL;
+  if (url != NULL && strstr (url, "/otaMag/download/") != NULL)
+    return XA_SERVER_KIND_MANAGER;
+  if (self->has_activation)
+    {
+      g_autofree char *mac = self->challenge ? xa_mac_normalize (self->challenge, NULL) : NULL;
+      return mac != NULL ? XA_SERVER_KIND_MANAGER : XA_SERVER_KIND_UNKNOWN;
+    }
+  if (url != NULL && ((*url == '\0' && self->firmware_version != NULL &&
+                       g_strcmp0 (self->firmware_version, self->sent_version) == 0) ||
+                      strstr (url, "/xiaozhi/ota/download/") != NULL))
+    return XA_SERVER_KIND_SINGLE_MODULE;
+  return XA_SERVER_KIND_UNKNOWN;
+}
+
+/* A firmware offer is another version than the device's with an address
+ * to fetch it from: both servers echo the device's own version with an
+ * empty address when they have nothing, and the manager's placeholder
+ * address (…NOT_ACTIVATED_FIRMWARE_THIS_IS_A_INVALID_URL) fetches nothing. */
+gboolean
+xa_ota_answer_offers_firmware (const XaOtaAnswer *self)
+{
+  return self->firmware_url != NULL && *self->firmware_url != '\0' &&
+         strstr (self->firmware_url, "INVALID_URL") == NULL &&
+         self->firmware_version != NULL && *self->firmware_version != '\0' &&
+         g_strcmp0 (self->firmware_version, self->sent_version) != 0;
+}
+
+/* Where the server settings named in a sentence are kept, as a sentence
+ * of its own appended to @text. */
+void
+xa_server_kind_append_settings_place (XaServerKind  kind,
+                                      XaText       *text)
+{
+  switch (kind)
+    {
+    case XA_SERVER_KIND_MANAGER:
+      xa_text_append (text, N_("On a manager, these settings are in its web console, under Parameters (参数管理)."));
+      break;
+    case XA_SERVER_KIND_SINGLE_MODULE:
+      xa_text_append (text, N_("On a single-module server, these settings are in its data/.config.yaml."));
+      break;
+    case XA_SERVER_KIND_OFFICIAL:
+      break;
+    case XA_SERVER_KIND_UNKNOWN:
+    default:
+      xa_text_append (text, N_("These settings are in the manager’s web console (Parameters, 参数管理), or in "
+                               "data/.config.yaml on a single-module server."));
+      break;
+    }
+}
+
 /* What the server's own answer says about its setup that devices will
- * trip on: the manager's placeholder console address, and addresses only
- * its own machine can reach (unless the OTA address is that machine too).
- * Sentences (XaText) naming the setting to change; never NULL. */
+ * trip on: the manager's placeholder addresses, and addresses only its
+ * own machine can reach while the OTA address is another machine's (a
+ * loopback OTA address is this machine: see
+ * xa_ota_answer_local_reach_text()). Sentences (XaText) naming the
+ * setting to change; never NULL. */
 GPtrArray *
 xa_ota_answer_setup_warning_texts (const XaOtaAnswer *self,
                                    const char        *ota_url)
@@ -567,30 +633,71 @@ xa_ota_answer_setup_warning_texts (const XaOtaAnswer *self,
   g_autofree char *ota_host = xa_url_dup_host (ota_url);
   g_autofree char *panel_host = xa_url_dup_host (self->panel_url);
   g_autofree char *ws_host = self->has_websocket ? xa_url_dup_host (self->websocket_url) : NULL;
+  gboolean ota_local = ota_host != NULL && xa_host_is_local (ota_host);
+  XaServerKind kind = xa_ota_answer_get_server_kind (self, ota_url);
+  XaText *text;
 
   if (panel_host != NULL && g_str_equal (panel_host, "xiaozhi.server.com"))
     g_ptr_array_add (out, xa_text_new_printf (N_("The server’s console address is still the placeholder %s: "
                                                  "set server.fronted_url in the manager to the address of its web console."),
                                               self->panel_url));
-  else if (panel_host != NULL && xa_host_is_local (panel_host) && !xa_host_is_local (ota_host ? ota_host : ""))
+  else if (panel_host != NULL && xa_host_is_local (panel_host) && !ota_local)
     g_ptr_array_add (out, xa_text_new_printf (N_("The server’s console address %s only opens on the server itself: "
                                                  "set server.fronted_url in the manager to an address others can reach."),
                                               self->panel_url));
-  if (ws_host != NULL && xa_host_is_local (ws_host) && !same_server (self->websocket_url, ota_url))
-    g_ptr_array_add (out, xa_text_new_printf (N_("The server tells devices to connect to %s, which they cannot reach: "
-                                                 "set server.websocket in the manager to this server’s network address."),
-                                              self->websocket_url));
+  if (ws_host != NULL && g_str_equal (ws_host, "xiaozhi.server.com"))
+    {
+      /* The manager's answer when server.websocket is not set. */
+      text = xa_text_new_printf (N_("The server tells devices to connect to the placeholder %s: "
+                                    "set server.websocket to this server’s WebSocket address."),
+                                 self->websocket_url);
+      xa_server_kind_append_settings_place (kind, text);
+      g_ptr_array_add (out, text);
+    }
+  else if (ws_host != NULL && xa_host_is_local (ws_host) && !ota_local)
+    {
+      text = xa_text_new_printf (N_("The server tells devices to connect to %s, which only its own machine can "
+                                    "reach: set server.websocket to this server’s network address."),
+                                 self->websocket_url);
+      xa_server_kind_append_settings_place (kind, text);
+      g_ptr_array_add (out, text);
+    }
   return out;
 }
 
-/* The same, in today's language. */
+/* A WebSocket address on this machine's loopback or Docker bridge, given
+ * by a server reached on this machine: right for clients here, out of
+ * reach for boards on the network. NULL when that is not the case. */
+XaText *
+xa_ota_answer_local_reach_text (const XaOtaAnswer *self,
+                                const char        *ota_url)
+{
+  g_autofree char *ota_host = xa_url_dup_host (ota_url);
+  g_autofree char *ws_host = self->has_websocket ? xa_url_dup_host (self->websocket_url) : NULL;
+  XaText *text;
+
+  if (ws_host == NULL || ota_host == NULL || !xa_host_is_local (ws_host) || !xa_host_is_local (ota_host))
+    return NULL;
+  text = xa_text_new_printf (N_("The server sends devices to %s: clients on this computer can reach it, boards on "
+                                "your network cannot. For boards, set server.websocket to this computer’s network "
+                                "address."),
+                             self->websocket_url);
+  xa_server_kind_append_settings_place (xa_ota_answer_get_server_kind (self, ota_url), text);
+  return text;
+}
+
+/* The same in today's language, with the reach of a loopback WebSocket
+ * address last: what a person activating a device is told. */
 char **
 xa_ota_answer_setup_warnings (const XaOtaAnswer *self,
                               const char        *ota_url)
 {
   g_autoptr(GPtrArray) texts = xa_ota_answer_setup_warning_texts (self, ota_url);
+  XaText *reach = xa_ota_answer_local_reach_text (self, ota_url);
   GPtrArray *out = g_ptr_array_new ();
 
+  if (reach != NULL)
+    g_ptr_array_add (texts, reach);
   for (guint i = 0; i < texts->len; i++)
     g_ptr_array_add (out, xa_text_render (g_ptr_array_index (texts, i)));
   g_ptr_array_add (out, NULL);
@@ -898,9 +1005,12 @@ finish_post (GTask *task)
 
   answer = xa_ota_answer_parse ((const char *) pd->body->data, pd->body->len, &error);
   if (answer == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, answer, (GDestroyNotify) xa_ota_answer_free);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  answer->sent_version = g_strdup (pd->sent_version);
+  g_task_return_pointer (task, answer, (GDestroyNotify) xa_ota_answer_free);
 }
 
 static void
@@ -998,6 +1108,7 @@ post_async (const char         *url,
   pd = g_new0 (PostData, 1);
   pd->url = g_strdup (url);
   pd->is_activate = is_activate;
+  pd->sent_version = g_strdup (identity->app_version ? identity->app_version : XA_DEFAULT_APP_VERSION);
   pd->body = g_byte_array_new ();
   pd->deadline = xa_deadline_new (cancellable, timeout_ms ? timeout_ms : XA_OTA_DEFAULT_TIMEOUT_MS);
   pd->msg = soup_message_new (SOUP_METHOD_POST, url);

@@ -14,7 +14,9 @@ G_BEGIN_DECLS
 #define XA_OTA_MAX_ANSWER_SIZE (1024 * 1024)
 #define XA_OTA_DEFAULT_URL "https://api.tenclass.net/xiaozhi/ota/"
 #define XA_OTA_DEFAULT_TIMEOUT_MS 15000
-/* A self-hosted server's token is valid this long after its date. */
+/* A self-hosted server's token is valid this long after its date, unless
+ * the server sets another server.auth.expire_seconds: a default, never a
+ * fact about one server (core/auth.py). */
 #define XA_TOKEN_LIFETIME_S (30 * 24 * 3600)
 
 typedef enum
@@ -68,9 +70,20 @@ typedef struct
 
   char    *firmware_version;
   char    *firmware_url;
+  char    *sent_version;            /* the application version the check sent */
 
   gint64   received_at_ms;          /* local wall clock when it arrived */
 } XaOtaAnswer;
+
+/* Which server software an answer looks like, from what it holds (never
+ * from its address alone): see xa_ota_answer_get_server_kind(). */
+typedef enum
+{
+  XA_SERVER_KIND_UNKNOWN,
+  XA_SERVER_KIND_OFFICIAL,
+  XA_SERVER_KIND_SINGLE_MODULE,
+  XA_SERVER_KIND_MANAGER,
+} XaServerKind;
 
 #define XA_TYPE_OTA_ANSWER (xa_ota_answer_get_type ())
 
@@ -91,6 +104,13 @@ char       **xa_ota_answer_setup_warnings (const XaOtaAnswer *self,
                                           const char        *ota_url);
 GPtrArray   *xa_ota_answer_setup_warning_texts (const XaOtaAnswer *self,
                                                const char        *ota_url);
+XaText      *xa_ota_answer_local_reach_text (const XaOtaAnswer *self,
+                                            const char        *ota_url);
+XaServerKind xa_ota_answer_get_server_kind (const XaOtaAnswer *self,
+                                           const char        *ota_url);
+gboolean     xa_ota_answer_offers_firmware (const XaOtaAnswer *self);
+void         xa_server_kind_append_settings_place (XaServerKind  kind,
+                                                   XaText       *text);
 gboolean     xa_token_get_dates          (const char        *token,
                                           gint64            *issued,
                                           gint64            *expires);

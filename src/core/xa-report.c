@@ -80,7 +80,28 @@ xa_verdict_get_title_over (XaVerdict   verdict,
 const char *
 xa_report_get_title (const XaReport *self)
 {
+  /* No token went out: "Token is valid" would say what nobody tested. */
+  if (self->verdict == XA_VERDICT_VALID && self->mqtt_endpoint == NULL && self->hello_attempted && !self->token_sent)
+    return _("Works without a token");
   return xa_verdict_get_title_over (self->verdict, self->mqtt_endpoint ? "mqtt" : NULL);
+}
+
+/* The audio_params every hello of ours sends, over either road. */
+const char *
+xa_report_get_hello_audio (void)
+{
+  return "{\"format\":\"opus\",\"sample_rate\":16000,\"channels\":1,\"frame_duration\":60}";
+}
+
+/* xiaozhi-esp32-server answers with the client's own audio_params
+ * (helloHandle.py): what comes back is no fact about the server then. */
+static gboolean
+audio_is_ours (const char *audio_params)
+{
+  g_autoptr(JsonNode) theirs = audio_params ? json_from_string (audio_params, NULL) : NULL;
+  g_autoptr(JsonNode) ours = json_from_string (xa_report_get_hello_audio (), NULL);
+
+  return theirs != NULL && json_node_equal (theirs, ours);
 }
 
 int
@@ -220,6 +241,43 @@ xa_report_set_verdict (XaReport  *self,
   self->advice = xa_text_render (advice);
 }
 
+/* What an answered WebSocket hello tells of the token, no more: whether
+ * one was sent, and (from the OTA @answer, when there was a check) whether
+ * the server issues tokens to this device at all. A server with its
+ * authentication off, or with the Device-Id in its allowed list, answers
+ * any token (websocket_server.py, _handle_auth). */
+XaText *
+xa_report_hello_answered_text (const XaReport    *self,
+                               const XaOtaAnswer *answer)
+{
+  int ms = (int) MAX (self->latency_ms, 0);
+  gint64 issued, expires;
+  XaText *text;
+
+  if (!self->token_sent)
+    text = xa_text_new_printf (N_("The server answered the hello in %d ms without a token: it checks no token for "
+                                  "this device (its authentication is off, or the Device-Id is in its allowed list)."),
+                               ms);
+  else if (answer != NULL && answer->has_websocket && (answer->token == NULL || *answer->token == '\0'))
+    text = xa_text_new_printf (N_("The server answered the hello in %d ms. Its OTA check gives this device no token, "
+                                  "so it checks none for it (authentication off, or the Device-Id in its allowed "
+                                  "list): the token sent was not needed."),
+                               ms);
+  else if (answer != NULL && answer->has_websocket && xa_token_get_dates (answer->token, &issued, &expires))
+    text = xa_text_new_printf (N_("The server answered the hello in %d ms and took the token: it issues this device "
+                                  "signed tokens, so it checks them."),
+                               ms);
+  else
+    text = xa_text_new_printf (N_("The server answered the hello in %d ms. It took the token, or it checks none for "
+                                  "this device (authentication off, or the Device-Id in its allowed list): a hello "
+                                  "alone cannot tell which."),
+                               ms);
+  /* "May include" a session id, says the protocol: valid, and noted. */
+  if (self->session_id == NULL)
+    xa_text_append (text, N_("Its hello has no session id, which the protocol allows."));
+  return text;
+}
+
 /* The Test's rule: a hello proves little while the OTA answer still asks
  * for activation, and a failed OTA check is the first thing to fix. */
 void
@@ -261,11 +319,12 @@ xa_report_apply_ota (XaReport          *self,
       return;
     }
 
-  if (self->verdict == XA_VERDICT_VALID && self->token_changed)
+  if (self->verdict == XA_VERDICT_VALID && self->mqtt_endpoint == NULL)
     {
-      XaText *advice = self->advice_text ? xa_text_copy (self->advice_text) : xa_text_new ();
+      XaText *advice = xa_report_hello_answered_text (self, answer);
 
-      xa_text_append (advice, N_("The server now issues a different token: refresh it so your clients use the new one."));
+      if (self->token_changed)
+        xa_text_append (advice, N_("The server now issues a different token: refresh it so your clients use the new one."));
       xa_report_set_verdict (self, XA_VERDICT_VALID, advice);
     }
 }
@@ -286,8 +345,16 @@ xa_report_format_details (const XaReport *self)
     g_string_append_printf (s, _("Session id: %s\n"), self->session_id);
   if (self->latency_ms >= 0)
     g_string_append_printf (s, _("Latency: %d ms\n"), (int) self->latency_ms);
-  if (self->audio_params)
-    g_string_append_printf (s, _("Server audio: %s\n"), self->audio_params);
+  if (self->mqtt_endpoint && self->hello_attempted)
+    g_string_append (s, self->mqtt_tls ? _("MQTT connection: TLS (boards use TLS on port 8883 only)\n")
+                                       : _("MQTT connection: plain TCP (boards use TLS on port 8883 only)\n"));
+  if (self->websocket_url && self->hello_attempted && !self->mqtt_endpoint)
+    g_string_append (s, self->token_sent ? _("Token sent: yes (Authorization header)\n")
+                                         : _("Token sent: no (the device has an empty token)\n"));
+  if (self->audio_params && audio_is_ours (self->audio_params))
+    g_string_append (s, _("Audio in the server’s hello: the Test’s own parameters, repeated back\n"));
+  else if (self->audio_params)
+    g_string_append_printf (s, _("Audio in the server’s hello: %s\n"), self->audio_params);
   if (self->http_status)
     g_string_append_printf (s, _("HTTP status: %u\n"), self->http_status);
   if (self->close_code == SOUP_WEBSOCKET_CLOSE_NO_STATUS)
@@ -307,7 +374,7 @@ xa_report_format_details (const XaReport *self)
     }
   else if (self->ota_checked)
     g_string_append (s, self->activation_pending ? _("OTA check: activation code still shown\n")
-                                                 : _("OTA check: device is bound\n"));
+                                                 : _("OTA check: no activation code asked for\n"));
   if (self->token_changed)
     g_string_append (s, _("Token: the server now issues a different one\n"));
   if (self->has_clock_skew)
@@ -327,7 +394,8 @@ xa_report_format_details (const XaReport *self)
       /* Translators: dates, see g_date_time_format() */
       g_autofree char *a = g_date_time_format (issued, _("%Y-%m-%d"));
       g_autofree char *b = g_date_time_format (expires, _("%Y-%m-%d"));
-      g_string_append_printf (s, _("Token: issued %s, expires about %s\n"), a, b);
+      g_string_append_printf (s, _("Token: issued %s; expires about %s if the server keeps the default lifetime "
+                                   "(server.auth.expire_seconds, 30 days)\n"), a, b);
     }
   for (guint i = 0; self->setup_warnings && i < self->setup_warnings->len; i++)
     {
@@ -367,6 +435,18 @@ xa_report_to_json (const XaReport *self)
   add_string (b, "websocket_url", self->websocket_url);
   add_string (b, "mqtt_endpoint", self->mqtt_endpoint);
   add_string (b, "udp_endpoint", self->udp_endpoint);
+  json_builder_set_member_name (b, "hello_attempted");
+  json_builder_add_boolean_value (b, self->hello_attempted);
+  if (self->mqtt_endpoint)
+    {
+      json_builder_set_member_name (b, "mqtt_tls");
+      json_builder_add_boolean_value (b, self->mqtt_tls);
+    }
+  else
+    {
+      json_builder_set_member_name (b, "token_sent");
+      json_builder_add_boolean_value (b, self->token_sent);
+    }
   add_string (b, "session_id", self->session_id);
   json_builder_set_member_name (b, "audio_params");
   /* What the server sent is ours to keep only as long as it reads back:
@@ -491,6 +571,10 @@ xa_report_new_from_record (JsonNode *node)
   self->websocket_url = xa_json_dup_string (object, "websocket_url");
   self->mqtt_endpoint = xa_json_dup_string (object, "mqtt_endpoint");
   self->udp_endpoint = xa_json_dup_string (object, "udp_endpoint");
+  self->hello_attempted = xa_json_get_boolean (object, "hello_attempted", FALSE);
+  self->mqtt_tls = xa_json_get_boolean (object, "mqtt_tls", FALSE);
+  /* Records from before this was kept: every Test then sent its token. */
+  self->token_sent = xa_json_get_boolean (object, "token_sent", TRUE);
   self->session_id = xa_json_dup_string (object, "session_id");
   member = json_object_get_member (object, "audio_params");
   if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))

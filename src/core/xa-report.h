@@ -34,6 +34,8 @@ typedef struct
   char     *websocket_url;
   char     *mqtt_endpoint;
   char     *udp_endpoint;      /* MQTT: where the server wants the audio, "host:port" */
+  gboolean  mqtt_tls;          /* MQTT: the probe used TLS (the firmware's rule: port 8883) */
+  gboolean  token_sent;        /* WebSocket: an Authorization header went with the upgrade */
   gint64    latency_ms;        /* -1 when no hello came back */
   char     *session_id;
   char     *audio_params;      /* compact JSON text */
@@ -86,6 +88,9 @@ void         xa_report_apply_ota        (XaReport          *self,
                                          const GError      *ota_error,
                                          const char        *token);
 const char  *xa_report_get_title        (const XaReport    *self);
+const char  *xa_report_get_hello_audio  (void);
+XaText      *xa_report_hello_answered_text (const XaReport    *self,
+                                         const XaOtaAnswer *answer);
 char        *xa_report_format_details   (const XaReport    *self);
 JsonNode    *xa_report_to_json          (const XaReport    *self);
 JsonNode    *xa_report_to_record        (const XaReport    *self);

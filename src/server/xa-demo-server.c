@@ -34,12 +34,16 @@ struct _XaDemoServer
   GTlsCertificate *certificate;
   guint            code_lifetime_ms;
   guint            port;
+  guint            ws_port;        /* the single-module server's WebSocket port */
   char            *secret;
+  gint64           token_lifetime_s;
+  gint64           token_age_s;
 
   GHashTable      *devices;        /* device id → DemoDevice */
   GHashTable      *last_headers;   /* kind → SoupMessageHeaders */
   GHashTable      *last_bodies;    /* kind → char* */
   GHashTable      *counts;         /* kind → count */
+  GHashTable      *gateway_sessions; /* MQTT client → the session id it was given */
   GPtrArray       *held_streams;   /* connections we never answer */
   GPtrArray       *sockets;        /* open WebSocket connections */
 
@@ -93,7 +97,44 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
    * wss:// address while its OTA is plain http (the diagnosis's
    * clock-skew and scheme-mix findings). */
   [XA_DEMO_MODE_MISCONFIGURED] = "misconfigured",
+  /* xiaozhi-esp32-server alone (ota_handler.py, websocket_server.py): any
+   * Device-Id gets a signed token at once, the firmware section echoes
+   * the device's version, the WebSocket is on a port of its own, and MCP
+   * initialize follows the hello. */
+  [XA_DEMO_MODE_SINGLE_MODULE] = "single-module",
+  /* The same with the Device-Id in server.auth.allowed_devices: no
+   * token given, none checked. */
+  [XA_DEMO_MODE_WHITELIST] = "whitelist",
+  /* A manager with server.auth.enabled off: codes as a manager, then an
+   * empty token and a hello for any token. */
+  [XA_DEMO_MODE_AUTH_OFF] = "auth-off",
+  /* A manager that answers the server too late: the hello is dropped after
+   * a second and the unknown-device text comes instead (connection.py). */
+  [XA_DEMO_MODE_SLOW_MANAGER] = "slow-manager",
+  /* A single-module server whose OTA gave an empty token (authentication
+   * was off then) and whose WebSocket now wants one: “认证失败”. */
+  [XA_DEMO_MODE_NO_AUTH_HEADER] = "no-auth-header",
+  /* The official cloud's behaviour, with MCP initialize before the hello. */
+  [XA_DEMO_MODE_MCP_BEFORE_HELLO] = "mcp-before-hello",
 };
+
+/* The manager-api's firmware address for a device it has not bound
+ * (Constant.INVALID_FIRMWARE_URL). */
+#define MANAGER_NO_FIRMWARE_URL "http://xiaozhi.server.com:8002/xiaozhi/otaMag/download/NOT_ACTIVATED_FIRMWARE_THIS_IS_A_INVALID_URL"
+#define UNKNOWN_DEVICE_TEXT "没有找到该设备的版本信息，请正确配置 OTA地址，然后重新编译固件。"
+
+static gboolean
+is_single_module (XaDemoMode mode)
+{
+  return mode == XA_DEMO_MODE_SINGLE_MODULE || mode == XA_DEMO_MODE_WHITELIST || mode == XA_DEMO_MODE_NO_AUTH_HEADER;
+}
+
+static gboolean
+is_manager (XaDemoMode mode)
+{
+  return mode == XA_DEMO_MODE_MANAGER || mode == XA_DEMO_MODE_MANAGER_PLACEHOLDER ||
+         mode == XA_DEMO_MODE_AUTH_OFF || mode == XA_DEMO_MODE_SLOW_MANAGER;
+}
 
 static void
 demo_device_free (DemoDevice *device)
@@ -118,9 +159,6 @@ gboolean
 xa_demo_mode_from_nick (const char *nick,
                         XaDemoMode *mode)
 {
-  /* The single-module server is what self-hosted stands for. */
-  if (g_strcmp0 (nick, "single-module") == 0)
-    nick = "self-hosted";
   for (guint i = 0; i < XA_DEMO_N_MODES; i++)
     {
       if (g_strcmp0 (nick, mode_nicks[i]) == 0)
@@ -249,7 +287,7 @@ new_token (XaDemoServer *self,
 {
   /* A later second for each new issue, so that two in a row differ. */
   g_autofree char *ts = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                         g_get_real_time () / G_USEC_PER_SEC + self->issued++);
+                                         g_get_real_time () / G_USEC_PER_SEC - self->token_age_s + self->issued++);
 
   return sign_token (self, device->client_id, device->device_id, ts);
 }
@@ -307,9 +345,12 @@ url_for (XaDemoServer *self,
          const char   *scheme,
          const char   *path)
 {
+  /* The Python server gives its WebSocket port (8000), not its HTTP one. */
+  guint port = is_single_module (mode) && g_str_has_prefix (scheme, "ws") ? self->ws_port : self->port;
+
   if (mode == self->mode)
-    return g_strdup_printf ("%s://127.0.0.1:%u%s", scheme, self->port, path);
-  return g_strdup_printf ("%s://127.0.0.1:%u/mode/%s%s", scheme, self->port, mode_nicks[mode], path);
+    return g_strdup_printf ("%s://127.0.0.1:%u%s", scheme, port, path);
+  return g_strdup_printf ("%s://127.0.0.1:%u/mode/%s%s", scheme, port, mode_nicks[mode], path);
 }
 
 /* ---- faults that need the raw connection ------------------------------ */
@@ -445,6 +486,12 @@ answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_MQTT_NO_UDP:
     case XA_DEMO_MODE_MQTT_NULL_TOPIC:
     case XA_DEMO_MODE_MISCONFIGURED:
+    case XA_DEMO_MODE_SINGLE_MODULE:
+    case XA_DEMO_MODE_WHITELIST:
+    case XA_DEMO_MODE_AUTH_OFF:
+    case XA_DEMO_MODE_SLOW_MANAGER:
+    case XA_DEMO_MODE_NO_AUTH_HEADER:
+    case XA_DEMO_MODE_MCP_BEFORE_HELLO:
     case XA_DEMO_N_MODES:
     default:
       return FALSE;
@@ -501,7 +548,10 @@ mqtt_details (XaDemoServer  *self,
 {
   g_autofree char *topic_client = g_strdelimit (g_strdup (client), "/#+", '_');
 
-  *endpoint = self->mqtt_host ? g_strdup_printf ("mqtt://%s:%d", self->mqtt_host, self->mqtt_port)
+  /* "host:port", as real servers send it (server.mqtt_gateway): a
+   * board uses TLS on 8883 only, and the tests' broker is on neither
+   * 1883 nor 8883. */
+  *endpoint = self->mqtt_host ? g_strdup_printf ("%s:%d", self->mqtt_host, self->mqtt_port)
                               : g_strdup ("127.0.0.1:1883");
   *publish = self->mqtt_host ? g_strdup_printf ("device-server/%s/%s", mode_nicks[mode], topic_client)
                              : g_strdup ("device-server");
@@ -579,7 +629,8 @@ handle_ota (XaDemoServer      *self,
     }
 
   /* A single-module server has no activation: every device may talk. */
-  if ((mode == XA_DEMO_MODE_SELF_HOSTED || mode == XA_DEMO_MODE_DATED_TOKENS) && !device->bound)
+  if ((mode == XA_DEMO_MODE_SELF_HOSTED || mode == XA_DEMO_MODE_DATED_TOKENS || is_single_module (mode)) &&
+      !device->bound)
     bind_device (self, device);
   /* xiaozhi-esp32-server issues a fresh dated token at every check. */
   else if (mode == XA_DEMO_MODE_DATED_TOKENS)
@@ -599,13 +650,22 @@ handle_ota (XaDemoServer      *self,
   json_builder_add_int_value (b, 480);
   json_builder_end_object (b);
 
-  json_builder_set_member_name (b, "firmware");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_string_value (b, "1.0.0");
-  json_builder_set_member_name (b, "url");
-  json_builder_add_string_value (b, "");
-  json_builder_end_object (b);
+  /* The single-module server echoes the device's version with no
+   * address; a manager sends its placeholder address to a device it has
+   * not bound, and nothing to a bound one (auto update off). */
+  if (!is_manager (mode) || !device->bound)
+    {
+      const char *version = app && json_object_has_member (app, "version")
+                              ? json_object_get_string_member_with_default (app, "version", "") : "";
+
+      json_builder_set_member_name (b, "firmware");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "version");
+      json_builder_add_string_value (b, is_single_module (mode) || is_manager (mode) ? version : "1.0.0");
+      json_builder_set_member_name (b, "url");
+      json_builder_add_string_value (b, is_manager (mode) ? MANAGER_NO_FIRMWARE_URL : "");
+      json_builder_end_object (b);
+    }
 
   if (!device->bound)
     {
@@ -616,8 +676,7 @@ handle_ota (XaDemoServer      *self,
           g_free (device->code);
           device->code = code;
           g_free (device->challenge);
-          device->challenge = mode == XA_DEMO_MODE_MANAGER || mode == XA_DEMO_MODE_MANAGER_PLACEHOLDER
-                                ? g_strdup (device->device_id) : g_uuid_string_random ();
+          device->challenge = is_manager (mode) ? g_strdup (device->device_id) : g_uuid_string_random ();
           device->code_expires_us = g_get_monotonic_time () + (gint64) self->code_lifetime_ms * 1000;
         }
 
@@ -664,6 +723,10 @@ handle_ota (XaDemoServer      *self,
   if (mode == XA_DEMO_MODE_TOKEN_NEWLINE)
     /* What an attacker on the path would like to see in an env file. */
     json_builder_add_string_value (b, "x\nLD_PRELOAD=/tmp/evil.so\n$(touch PWNED)");
+  else if (mode == XA_DEMO_MODE_WHITELIST || mode == XA_DEMO_MODE_NO_AUTH_HEADER ||
+           (mode == XA_DEMO_MODE_AUTH_OFF && device->bound))
+    /* No token: authentication off, or the Device-Id on the allowed list. */
+    json_builder_add_string_value (b, "");
   else
     json_builder_add_string_value (b, device->bound ? device->token : "test-token");
   json_builder_end_object (b);
@@ -858,13 +921,17 @@ http_cb (SoupServer        *server,
 
 /* ---- WebSocket ------------------------------------------------------------ */
 
-/* The members of a server hello, into an object @b has begun. */
+/* The members of a server hello, into an object @b has begun; @audio:
+ * the client's audio_params to repeat, as xiaozhi-esp32-server does
+ * (helloHandle.py), or NULL for the server's own. */
 static void
 add_hello_members (JsonBuilder *b,
                    const char  *transport,
-                   gboolean     with_session)
+                   gboolean     with_session,
+                   JsonNode    *audio,
+                   const char  *session_id)
 {
-  g_autofree char *session = g_uuid_string_random ();
+  g_autofree char *session = session_id ? g_strdup (session_id) : g_uuid_string_random ();
 
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, "hello");
@@ -876,6 +943,11 @@ add_hello_members (JsonBuilder *b,
       json_builder_add_string_value (b, session);
     }
   json_builder_set_member_name (b, "audio_params");
+  if (audio != NULL)
+    {
+      json_builder_add_value (b, json_node_copy (audio));
+      return;
+    }
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
   json_builder_add_string_value (b, "opus");
@@ -888,21 +960,37 @@ add_hello_members (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
+/* Sends what @b has built, as one text frame. */
+static void
+send_built (SoupWebsocketConnection *conn,
+            JsonBuilder             *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  g_autofree char *text = json_to_string (root, FALSE);
+
+  soup_websocket_connection_send_text (conn, text);
+}
+
+static void
+send_hello_with (SoupWebsocketConnection *conn,
+                 const char              *transport,
+                 gboolean                 with_session,
+                 JsonNode                *audio)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  add_hello_members (b, transport, with_session, audio, NULL);
+  json_builder_end_object (b);
+  send_built (conn, b);
+}
+
 static void
 send_hello (SoupWebsocketConnection *conn,
             const char              *transport,
             gboolean                 with_session)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-
-  json_builder_begin_object (b);
-  add_hello_members (b, transport, with_session);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  text = json_to_string (root, FALSE);
-  soup_websocket_connection_send_text (conn, text);
+  send_hello_with (conn, transport, with_session, NULL);
 }
 
 static gboolean
@@ -918,10 +1006,74 @@ token_accepted (XaDemoServer            *self,
 
   if (device == NULL || !device->bound || dot == NULL || !g_str_has_prefix (auth, "Bearer "))
     return FALSE;
-  /* As a self-hosted server checks it: the signature over the exact
-   * Client-Id and Device-Id this connection sent (any issue of it). */
+  /* As a self-hosted server checks it (core/auth.py): no older than its
+   * lifetime, and the signature over the exact Client-Id and Device-Id
+   * this connection sent (any issue of it). */
+  if (g_get_real_time () / G_USEC_PER_SEC - g_ascii_strtoll (dot + 1, NULL, 10) > self->token_lifetime_s)
+    return FALSE;
   expected = sign_token (self, client_id, device_id, dot + 1);
   return g_str_equal (auth + strlen ("Bearer "), expected);
+}
+
+/* What both real servers send once a client's hello says it speaks MCP
+ * (helloHandle.py: send_mcp_initialize_message). */
+static void
+send_mcp_initialize (SoupWebsocketConnection *conn)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "mcp");
+  json_builder_set_member_name (b, "payload");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "jsonrpc");
+  json_builder_add_string_value (b, "2.0");
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "method");
+  json_builder_add_string_value (b, "initialize");
+  json_builder_set_member_name (b, "params");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "protocolVersion");
+  json_builder_add_string_value (b, "2024-11-05");
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  send_built (conn, b);
+}
+
+/* The text a xiaozhi-esp32-server speaks in place of its hello. */
+static void
+send_stt (SoupWebsocketConnection *conn,
+          const char              *text)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "stt");
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, text);
+  json_builder_end_object (b);
+  send_built (conn, b);
+}
+
+static gboolean
+manager_gave_up_cb (gpointer user_data)
+{
+  SoupWebsocketConnection *conn = user_data;
+
+  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    send_stt (conn, UNKNOWN_DEVICE_TEXT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refuse (SoupWebsocketConnection *conn)
+{
+  soup_websocket_connection_send_text (conn, "认证失败");
+  soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
 }
 
 static gboolean
@@ -967,7 +1119,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
   g_autoptr(JsonParser) parser = json_parser_new ();
   gsize len;
   const char *data = g_bytes_get_data (message, &len);
-  JsonNode *root;
+  JsonNode *root, *audio;
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT ||
       soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN ||
@@ -975,6 +1127,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
       g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (root), "type", ""), "hello") != 0)
     return;
+  audio = json_object_get_member (json_node_get_object (root), "audio_params");
 
   switch (mode)
     {
@@ -1037,14 +1190,54 @@ ws_message_cb (SoupWebsocketConnection *conn,
           soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
         }
       break;
+    case XA_DEMO_MODE_SINGLE_MODULE:
+    case XA_DEMO_MODE_NO_AUTH_HEADER:
+      if (token_accepted (self, conn))
+        {
+          send_hello_with (conn, "websocket", TRUE, audio);
+          send_mcp_initialize (conn);
+        }
+      else
+        refuse (conn);
+      break;
+    case XA_DEMO_MODE_WHITELIST:
+      send_hello_with (conn, "websocket", TRUE, audio);
+      send_mcp_initialize (conn);
+      break;
+    case XA_DEMO_MODE_AUTH_OFF:
+      if (device != NULL && device->bound)
+        {
+          send_hello (conn, "websocket", TRUE);
+          send_mcp_initialize (conn);
+        }
+      else if (device != NULL && device->code != NULL)
+        {
+          g_autofree char *prompt = g_strdup_printf ("请登录控制面板，输入%s，绑定设备", device->code);
+          send_stt (conn, prompt);
+        }
+      else
+        send_stt (conn, UNKNOWN_DEVICE_TEXT);
+      break;
+    case XA_DEMO_MODE_SLOW_MANAGER:
+      /* The server's one-second wait for its manager, then its words. */
+      g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, manager_gave_up_cb, g_object_ref (conn), g_object_unref);
+      break;
+    case XA_DEMO_MODE_MCP_BEFORE_HELLO:
+      if (token_accepted (self, conn))
+        {
+          send_mcp_initialize (conn);
+          send_hello (conn, "websocket", TRUE);
+        }
+      else
+        soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NO_STATUS, NULL);
+      break;
     case XA_DEMO_MODE_MANAGER:
       if (token_accepted (self, conn))
         send_hello (conn, "websocket", TRUE);
       else if (device != NULL && !device->bound && device->code != NULL)
         {
-          g_autofree char *prompt = g_strdup_printf ("{\"type\":\"stt\",\"text\":\"请登录控制面板，输入%s，绑定设备\"}",
-                                                     device->code);
-          soup_websocket_connection_send_text (conn, prompt);
+          g_autofree char *prompt = g_strdup_printf ("请登录控制面板，输入%s，绑定设备", device->code);
+          send_stt (conn, prompt);
         }
       else
         {
@@ -1171,6 +1364,8 @@ gateway_message_cb (struct mosquitto               *mosq,
   g_autoptr(JsonNode) hello = NULL;
   g_autofree char *text = NULL;
   g_autofree char *reply_topic = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *uuid = NULL;
   const char *type;
   XaDemoMode mode;
   JsonNode *root;
@@ -1180,17 +1375,24 @@ gateway_message_cb (struct mosquitto               *mosq,
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
   type = json_object_get_string_member_with_default (json_node_get_object (root), "type", "");
+  /* Counted only for the session it was given, as a board honours one. */
   if (g_str_equal (type, "goodbye"))
     {
-      count_request (self, "mqtt-goodbye");
+      if (g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (root), "session_id", ""),
+                     g_hash_table_lookup (self->gateway_sessions, parts[2])) == 0)
+        count_request (self, "mqtt-goodbye");
       return;
     }
   if (!g_str_equal (type, "hello"))
     return;
   count_request (self, "mqtt-hello");
 
+  /* A session id that needs escaping, as any server's may. */
+  uuid = g_uuid_string_random ();
+  session = g_strdup_printf ("demo\"%s\\", uuid);
+  g_hash_table_replace (self->gateway_sessions, g_strdup (parts[2]), g_strdup (session));
   json_builder_begin_object (b);
-  add_hello_members (b, "udp", TRUE);
+  add_hello_members (b, "udp", TRUE, NULL, session);
   if (mode != XA_DEMO_MODE_MQTT_NO_UDP)
     {
       g_autofree char *key = random_hex32 ();
@@ -1289,6 +1491,7 @@ xa_demo_server_finalize (GObject *object)
   g_hash_table_unref (self->last_headers);
   g_hash_table_unref (self->last_bodies);
   g_hash_table_unref (self->counts);
+  g_hash_table_unref (self->gateway_sessions);
   g_free (self->secret);
 
   G_OBJECT_CLASS (xa_demo_server_parent_class)->finalize (object);
@@ -1307,12 +1510,14 @@ static void
 xa_demo_server_init (XaDemoServer *self)
 {
   self->code_lifetime_ms = 300000;
+  self->token_lifetime_s = 30 * 24 * 3600;
   self->secret = g_uuid_string_random ();
   self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) demo_device_free);
   self->last_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) soup_message_headers_unref);
   self->last_bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->gateway_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->held_streams = g_ptr_array_new_with_free_func (close_stream);
   self->sockets = g_ptr_array_new_with_free_func (close_socket);
 }
@@ -1340,15 +1545,46 @@ xa_demo_server_set_code_lifetime (XaDemoServer *self,
   self->code_lifetime_ms = lifetime_ms;
 }
 
+/* Tokens issued from now on are dated @age_s seconds in the past, and any
+ * is accepted until @lifetime_s seconds after its date (the server's
+ * server.auth.expire_seconds; 30 days unless set). */
+void
+xa_demo_server_set_token_dates (XaDemoServer *self,
+                                gint64        lifetime_s,
+                                gint64        age_s)
+{
+  self->token_lifetime_s = lifetime_s;
+  self->token_age_s = age_s;
+}
+
+static guint
+listen_once (XaDemoServer  *self,
+             guint          port,
+             guint          other,
+             GError       **error)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  guint found = 0;
+  GSList *uris;
+
+  /* Loopback only: this server exists for tests and demos. */
+  if (!soup_server_listen (self->server, address,
+                           self->certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+    return 0;
+  uris = soup_server_get_uris (self->server);
+  for (GSList *l = uris; l != NULL; l = l->next)
+    if ((guint) g_uri_get_port (l->data) != other)
+      found = g_uri_get_port (l->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return found;
+}
+
 gboolean
 xa_demo_server_listen (XaDemoServer  *self,
                        guint          port,
                        GError       **error)
 {
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
-  GSList *uris;
-
   self->server = soup_server_new ("server-header", "xiaozhi-demo-server", NULL);
   if (self->certificate != NULL)
     soup_server_set_tls_certificate (self->server, self->certificate);
@@ -1356,22 +1592,25 @@ xa_demo_server_listen (XaDemoServer  *self,
   soup_server_add_handler (self->server, NULL, http_cb, self, NULL);
   soup_server_add_websocket_handler (self->server, NULL, NULL, NULL, websocket_cb, self, NULL);
 
-  /* Loopback only: this server exists for tests and demos. */
-  if (!soup_server_listen (self->server, address,
-                           self->certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  /* A second port, where the single-module modes put their WebSocket
+   * (the Python server's "port" beside its "http_port"). */
+  self->port = listen_once (self, port, 0, error);
+  if (self->port == 0)
     return FALSE;
-
-  uris = soup_server_get_uris (self->server);
-  self->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  return TRUE;
+  self->ws_port = listen_once (self, 0, self->port, error);
+  return self->ws_port != 0;
 }
 
 guint
 xa_demo_server_get_port (XaDemoServer *self)
 {
   return self->port;
+}
+
+guint
+xa_demo_server_get_websocket_port (XaDemoServer *self)
+{
+  return self->ws_port;
 }
 
 /* @what: "ota", "ws" or "panel". */

@@ -47,6 +47,12 @@ typedef enum
   XA_DEMO_MODE_MQTT_NO_UDP,
   XA_DEMO_MODE_MQTT_NULL_TOPIC,
   XA_DEMO_MODE_MISCONFIGURED,
+  XA_DEMO_MODE_SINGLE_MODULE,
+  XA_DEMO_MODE_WHITELIST,
+  XA_DEMO_MODE_AUTH_OFF,
+  XA_DEMO_MODE_SLOW_MANAGER,
+  XA_DEMO_MODE_NO_AUTH_HEADER,
+  XA_DEMO_MODE_MCP_BEFORE_HELLO,
   XA_DEMO_N_MODES
 } XaDemoMode;
 
@@ -63,10 +69,14 @@ void          xa_demo_server_set_tls_certificate (XaDemoServer    *self,
                                            GTlsCertificate *certificate);
 void          xa_demo_server_set_code_lifetime (XaDemoServer *self,
                                            guint          lifetime_ms);
+void          xa_demo_server_set_token_dates (XaDemoServer *self,
+                                           gint64         lifetime_s,
+                                           gint64         age_s);
 gboolean      xa_demo_server_listen       (XaDemoServer  *self,
                                            guint          port,
                                            GError       **error);
 guint         xa_demo_server_get_port     (XaDemoServer  *self);
+guint         xa_demo_server_get_websocket_port (XaDemoServer *self);
 char         *xa_demo_server_get_url      (XaDemoServer  *self,
                                            XaDemoMode     mode,
                                            const char    *what);

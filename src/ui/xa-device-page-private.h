@@ -26,6 +26,9 @@ struct _XaDevicePage
   GtkImage        *verdict_icon;
   GtkLabel        *verdict_title;
   GtkLabel        *verdict_advice;
+  GtkWidget       *prompt_code_box;
+  GtkLabel        *prompt_code_label;
+  GtkWidget       *prompt_panel_button;
   GtkLabel        *mqtt_verdict_label;
   GtkExpander     *details_expander;
   GtkLabel        *details_label;

@@ -62,8 +62,9 @@ update_token_row (XaDevicePage *self)
           g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (expires);
           /* Translators: a date, see g_date_time_format() */
           g_autofree char *date = g_date_time_format (when, _("%Y-%m-%d"));
-          /* Translators: the masked token, then the date it expires */
-          g_autofree char *dated = g_strdup_printf (_("%s · expires about %s"), masked, date);
+          /* Translators: the masked token, then the date it expires if the
+           * server keeps its default token lifetime */
+          g_autofree char *dated = g_strdup_printf (_("%s · expires about %s (default lifetime)"), masked, date);
           adw_action_row_set_subtitle (self->token_row, dated);
         }
       else
@@ -87,6 +88,7 @@ update_verdict (XaDevicePage *self)
   const char *severity = NULL;
   g_autofree char *details = NULL;
   gboolean testing = self->session != NULL && xa_device_session_get_testing (self->session);
+  g_autofree char *prompt_code = NULL;
   XaVerdict verdict;
 
   for (const char * const *c = (const char *[]) { "verdict-valid", "verdict-bad", "verdict-warn", NULL }; *c; c++)
@@ -108,7 +110,10 @@ update_verdict (XaDevicePage *self)
 
       icon = xa_verdict_get_icon_name (verdict);
       severity = xa_verdict_get_severity (verdict);
-      gtk_label_set_label (self->verdict_title, xa_verdict_get_title_over (verdict, xa_device_get_transport (device)));
+      gtk_label_set_label (self->verdict_title, last ? xa_report_get_title (last)
+                                                     : xa_verdict_get_title_over (verdict, xa_device_get_transport (device)));
+      /* A bind prompt's code: the one to enter, shown as a code is. */
+      prompt_code = last && verdict == XA_VERDICT_NOT_ACTIVATED ? g_strdup (last->activation_code) : NULL;
       /* In today's language, unless an older version wrote only its words. */
       if (last != NULL)
         details = xa_report_format_details (last);
@@ -130,6 +135,10 @@ update_verdict (XaDevicePage *self)
       gtk_label_set_label (self->verdict_title, _("Not tested yet"));
       gtk_label_set_label (self->verdict_advice, _("Run a Test to check the token with the server."));
     }
+
+  gtk_label_set_label (self->prompt_code_label, prompt_code ? prompt_code : "");
+  gtk_widget_set_visible (self->prompt_code_box, prompt_code != NULL);
+  gtk_widget_set_visible (self->prompt_panel_button, xa_device_get_panel_url (device) != NULL);
 
   /* While a Test runs, what is shown is the past: it says so, dimmed
    * (a token the keyring did not keep stays the first thing said). */
@@ -351,6 +360,9 @@ xa_device_page_class_init (XaDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, verdict_title);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, verdict_advice);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, prompt_code_box);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, prompt_code_label);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, prompt_panel_button);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, mqtt_verdict_label);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, details_expander);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, details_label);
