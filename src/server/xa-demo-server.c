@@ -1185,10 +1185,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
       if (token_accepted (self, conn))
         send_hello (conn, "websocket", TRUE);
       else
-        {
-          soup_websocket_connection_send_text (conn, "认证失败");
-          soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-        }
+        refuse (conn);
       break;
     case XA_DEMO_MODE_SINGLE_MODULE:
     case XA_DEMO_MODE_NO_AUTH_HEADER:
@@ -1240,10 +1237,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
           send_stt (conn, prompt);
         }
       else
-        {
-          soup_websocket_connection_send_text (conn, "认证失败");
-          soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-        }
+        refuse (conn);
       break;
     /* The OTA faults answer the hello as the official cloud does. */
     case XA_DEMO_MODE_OFFICIAL:
