@@ -668,7 +668,7 @@ test_test_all (Fixture       *f,
   g_assert_true (g_str_has_prefix (table.out, "NAME "));
   g_assert_nonnull (strstr (table.out, "\nDesk board   " SAVED));
   g_assert_nonnull (strstr (table.out, "✔ Token is valid\n"));
-  g_assert_nonnull (strstr (table.out, "✘ This device has no token yet"));
+  g_assert_nonnull (strstr (table.out, "✘ Device not activated\n"));
   g_assert_nonnull (strstr (table.out, "✘ Token rejected\n"));
 
   run_cli (&json, "test", "--all", "--json", "--jobs", "1");

@@ -500,7 +500,7 @@ test_expiry_and_history (void)
   xa_device_set_token_issued_at (device, now - 10 * 24 * 3600);
   g_assert_true (xa_device_get_token_days_left (device, now, &days));
   g_assert_cmpint (days, ==, 20);
-  g_assert_cmpstr (xa_device_get_status (device), ==, "Not activated");
+  g_assert_cmpstr (xa_device_get_status (device), ==, "Not activated yet");
 
   xa_device_set_token_issued_at (device, now - 25 * 24 * 3600 - 60);
   g_assert_cmpstr (xa_device_get_status (device), ==, "Token may expire in 4 days");

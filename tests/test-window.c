@@ -1003,7 +1003,7 @@ test_test_all (Fixture       *f,
                      "A Test checks the token now.");
     gtk_window_destroy (GTK_WINDOW (browser));
   }
-  g_assert_cmpstr (row_status (f, wrong), ==, "Not activated");
+  g_assert_cmpstr (row_status (f, wrong), ==, "Not activated yet");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test-all", NULL));
   g_assert_true (xa_fleet_get_testing (fleet));

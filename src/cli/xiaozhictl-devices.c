@@ -5,6 +5,7 @@
 
 #include "xa-batch-test.h"
 #include "xa-csv.h"
+#include "xa-device-state.h"
 #include "xa-diagnosis.h"
 #include "xa-export.h"
 #include "xa-token-store.h"
@@ -319,6 +320,7 @@ device_show (Cli   *cli,
   const char *token;
   g_autofree char *activated = NULL;
   g_autofree char *tested = NULL;
+  g_autoptr(XaDeviceState) state = NULL;
   XaDevice *d;
   int status;
   GOptionEntry entries[] = {
@@ -346,6 +348,7 @@ device_show (Cli   *cli,
   keyring_error = xa_device_session_get_keyring_error (session);
   activated = format_time (xa_device_get_activated_at (d));
   tested = format_time (xa_device_get_last_test_at (d));
+  state = xa_device_state_new (d, g_get_real_time () / G_USEC_PER_SEC);
 
   g_print (_("Name:           %s\n"), cli_safe (cli, xa_device_get_name (d)));
   g_print (_("Device-Id:      %s\n"), cli_safe (cli, xa_device_get_device_id (d)));
@@ -354,15 +357,14 @@ device_show (Cli   *cli,
   g_print (_("OTA address:    %s\n"), cli_safe (cli, xa_device_get_ota_url (d)));
   g_print (_("Control panel:  %s\n"), cli_safe (cli, xa_device_get_panel_url (d)));
   g_print (_("WebSocket URL:  %s\n"), cli_safe (cli, xa_device_get_websocket_url (d)));
-  g_print (_("Status:         %s\n"), xa_device_get_status (d));
+  g_print (_("Status:         %s\n"), cli_safe (cli, state->title));
+  if (state->advice != NULL)
+    g_print (_("What it means:  %s\n"), cli_safe (cli, state->advice));
+  if (state->other_road != NULL)
+    g_print ("                %s\n", state->other_road);
   g_print (_("Activated:      %s\n"), activated);
   if (xa_device_get_last_verdict (d) != NULL)
-    {
-      g_autoptr(XaReport) last = xa_device_dup_last_report (d);
-
-      g_print (_("Last test:      %s, %s\n"), tested,
-               cli_safe (cli, last ? last->advice : xa_device_get_last_message (d)));
-    }
+    g_print (_("Last test:      %s\n"), tested);
   if (keyring_error != NULL)
     g_print (_("Token:          unknown (%s)\n"), keyring_error->message);
   else if (token == NULL && xa_device_get_token_unsaved (d))
@@ -579,7 +581,8 @@ cli_cmd_activate_saved (Cli        *cli,
   g_autoptr(XaActivation) activation = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GAsyncResult) tested = NULL;
-  g_autoptr(XaReport) report = NULL;
+  g_autoptr(GPtrArray) reports = NULL;
+  XaReport *report;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *described = NULL;
   XaActivationOutcome outcome = XA_ACTIVATION_OUTCOME_ACTIVATED;
@@ -593,7 +596,7 @@ cli_cmd_activate_saved (Cli        *cli,
     return status;
 
   activation = xa_device_session_new_activation (session);
-  cli_watch_activation (cli, activation, xa_device_get_panel_url (device), timeout_s, poll_ms);
+  cli_watch_activation (cli, activation, NULL, timeout_s, poll_ms);
   xa_device_session_activate_async (session, activation, cli->cancellable, cli_capture_cb, &result);
   ok = xa_device_session_activate_finish (session, wait_for (cli, &result), &outcome, &cli->error);
   cli_unwatch_activation (cli);
@@ -604,16 +607,24 @@ cli_cmd_activate_saved (Cli        *cli,
   if (status != EXIT_OK)
     return status;
 
-  /* No code: the Test says whether the token it gave works. */
-  if (outcome == XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED)
-    {
-      xa_device_session_test_async (session, (guint) MIN (timeout_s, 10) * 1000, cli->cancellable,
+  /* What the window does too: the device is tested on every road at once. */
+  xa_device_session_test_all_async (session, (guint) MIN (timeout_s, 10) * 1000, cli->cancellable,
                                     cli_capture_cb, &tested);
-      report = xa_device_session_test_finish (session, wait_for (cli, &tested), &error);
+  reports = xa_device_session_test_all_finish (session, wait_for (cli, &tested), &error);
+  if (reports == NULL)
+    {
+      reports = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_report_free);
+      report = xa_device_session_report_for_error (error);
       if (report == NULL)
-        report = cli_report_for_error (error);
-      status = xa_verdict_get_exit_status (report->verdict);
+        {
+          report = xa_report_new ();
+          xa_report_set_verdict (report, XA_VERDICT_PROTOCOL_ERROR, xa_text_new_literal (error->message));
+        }
+      g_ptr_array_add (reports, report);
     }
+  report = g_ptr_array_index (reports, 0);
+  for (guint i = 0; i < reports->len; i++)
+    status = MAX (status, xa_verdict_get_exit_status (((XaReport *) g_ptr_array_index (reports, i))->verdict));
 
   described = xa_activation_outcome_describe (outcome, xa_device_get_mqtt_endpoint (device));
   if (cli->json)
@@ -621,13 +632,16 @@ cli_cmd_activate_saved (Cli        *cli,
       node = device_json (device);
       json_object_set_string_member (json_node_get_object (node), "outcome", xa_activation_outcome_to_id (outcome));
       json_object_set_string_member (json_node_get_object (node), "transport", xa_device_get_transport (device));
-      /* The Test's verdict when one ran; "activated" only when a code was
-       * entered. */
-      if (report != NULL || outcome == XA_ACTIVATION_OUTCOME_ACTIVATED)
-        json_object_set_string_member (json_node_get_object (node), "verdict",
-                                       report ? xa_verdict_to_id (report->verdict) : "activated");
-      else
-        json_object_set_null_member (json_node_get_object (node), "verdict");
+      /* The verdict of the Test that followed, on the device's own road;
+       * every road's report in "tests". */
+      json_object_set_string_member (json_node_get_object (node), "verdict", xa_verdict_to_id (report->verdict));
+      {
+        JsonArray *tests = json_array_new ();
+
+        for (guint i = 0; i < reports->len; i++)
+          json_array_add_element (tests, xa_report_to_json (g_ptr_array_index (reports, i)));
+        json_object_set_array_member (json_node_get_object (node), "tests", tests);
+      }
       json_object_set_string_member (json_node_get_object (node), "message", described);
       add_token_dates (json_node_get_object (node), xa_device_session_get_token (session));
       cli_print_json (node);
@@ -635,12 +649,12 @@ cli_cmd_activate_saved (Cli        *cli,
     }
 
   g_print ("%s\n%s\n", xa_activation_outcome_get_title (outcome), described);
-  if (report != NULL)
+  for (guint i = 0; i < reports->len; i++)
     {
       g_print ("\n");
-      cli_print_report (cli, report);
+      cli_print_report (cli, g_ptr_array_index (reports, i));
     }
-  else if (outcome == XA_ACTIVATION_OUTCOME_ACTIVATED)
+  if (outcome == XA_ACTIVATION_OUTCOME_ACTIVATED)
     g_print (_("Activated “%s”. Its token is in the keyring: “xiaozhictl token %s” prints it.\n"),
              name, name);
   return status;
@@ -658,8 +672,8 @@ cli_cmd_test_saved (Cli        *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(XaDeviceSession) session = NULL;
   g_autoptr(JsonArray) all = json_array_new ();
-  const char *roads[2] = { transport, NULL };
-  guint n = 1;
+  g_autoptr(GPtrArray) reports = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   int status, worst = 0;
   XaDevice *device;
 
@@ -667,36 +681,37 @@ cli_cmd_test_saved (Cli        *cli,
     return cli_fail (cli, error);
   if ((session = open_session (cli, device, TRUE, &status)) == NULL)
     return status;
+  /* One road, or every one the server offers (xa_device_session_dup_roads()). */
   if (g_strcmp0 (transport, "all") == 0)
     {
-      n = 0;
-      if (xa_device_session_get_token (session) != NULL)
-        roads[n++] = "websocket";
-      if (xa_device_get_mqtt_endpoint (device) != NULL)
-        roads[n++] = "mqtt";
-      if (n == 0)
+      xa_device_session_test_all_async (session, (guint) timeout_s * 1000, cli->cancellable, cli_capture_cb, &result);
+      reports = xa_device_session_test_all_finish (session, wait_for (cli, &result), &error);
+    }
+  else
+    {
+      XaReport *report;
+
+      xa_device_session_test_over_async (session, transport, (guint) timeout_s * 1000, cli->cancellable,
+                                         cli_capture_cb, &result);
+      if ((report = xa_device_session_test_finish (session, wait_for (cli, &result), &error)) != NULL)
         {
-          g_set_error_literal (&error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NO_TOKEN,
-                               _("This device has no token yet: activate it first."));
-          return cli_fail (cli, error);
+          reports = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_report_free);
+          g_ptr_array_add (reports, report);
         }
     }
-
-  for (guint i = 0; i < n; i++)
+  if (reports == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return cli_fail (cli, error);
+  if (reports == NULL)
     {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(XaReport) report = NULL;
+      reports = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_report_free);
+      g_ptr_array_add (reports, xa_device_session_report_for_error (error));
+    }
 
-      g_clear_error (&error);
-      xa_device_session_test_over_async (session, roads[i], (guint) timeout_s * 1000, cli->cancellable,
-                                         cli_capture_cb, &result);
-      report = xa_device_session_test_finish (session, wait_for (cli, &result), &error);
-      if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return cli_fail (cli, error);
-      if (report == NULL)
-        report = cli_report_for_error (error);
+  for (guint i = 0; i < reports->len; i++)
+    {
+      const XaReport *report = g_ptr_array_index (reports, i);
 
-      if (n > 1 && cli->json)
+      if (g_strcmp0 (transport, "all") == 0 && cli->json)
         json_array_add_element (all, xa_report_to_json (report));
       else
         {
@@ -705,10 +720,8 @@ cli_cmd_test_saved (Cli        *cli,
           cli_print_report (cli, report);
         }
       worst = MAX (worst, xa_verdict_get_exit_status (report->verdict));
-      if (report->verdict == XA_VERDICT_CANCELLED)
-        break;
     }
-  if (n > 1 && cli->json)
+  if (g_strcmp0 (transport, "all") == 0 && cli->json)
     {
       g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), all);
       cli_print_json (node);
@@ -748,22 +761,18 @@ print_one_verdict (XaDeviceSession *session,
   const char *verdict, *title;
   int status;
 
+  /* xa_batch_test_async() gives a report for every error that is a
+   * verdict (no token: not activated); the others failed. */
   if (report != NULL)
     {
       verdict = xa_verdict_to_id (report->verdict);
       status = xa_verdict_get_exit_status (report->verdict);
       title = xa_report_get_title (report);
     }
-  else if (g_error_matches (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NO_TOKEN) ||
-           g_error_matches (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NOT_ACTIVATED))
-    {
-      verdict = xa_verdict_to_id (XA_VERDICT_NOT_ACTIVATED);
-      status = xa_verdict_get_exit_status (XA_VERDICT_NOT_ACTIVATED);
-      title = error->message;
-    }
   else
     {
-      verdict = cli_verdict_for_error (error, &status);
+      verdict = "failed";
+      status = EXIT_FAILURE_OTHER;
       title = error->message;
     }
   all->worst = MAX (all->worst, status);

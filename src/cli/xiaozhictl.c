@@ -159,17 +159,10 @@ code_issued_cb (XaActivation      *activation,
   clear_status_line (cli);
   if (replaces)
     g_printerr (_("The previous code expired. Here is a new one.\n"));
-  /* The manager says where its console is: that beats our guess. */
-  if (xa_ota_answer_get_panel_url (answer) != NULL)
-    {
-      g_free (cli->panel_url);
-      cli->panel_url = g_strdup (xa_ota_answer_get_panel_url (answer));
-    }
-
   g_printerr ("\n");
   g_printerr (_("Activation code: %s\n"), answer->code);
   g_printerr ("\n");
-  g_printerr (_("1. Open %s and log in.\n"), cli_safe (cli, cli->panel_url));
+  g_printerr (_("1. Open %s and log in.\n"), cli_safe (cli, xa_activation_get_panel_url (activation)));
   g_printerr (_("2. Add a device and type the code %s.\n"), answer->code);
   g_printerr (_("3. Leave this running: it notices when the device is bound.\n"));
   g_printerr ("\n");
@@ -229,11 +222,9 @@ cli_watch_activation (Cli          *cli,
                       int           timeout_s,
                       int           poll_ms)
 {
-  g_autofree char *ota_url = NULL;
-
-  g_object_get (activation, "ota-url", &ota_url, NULL);
-  g_free (cli->panel_url);
-  cli->panel_url = panel_url ? g_strdup (panel_url) : xa_ota_guess_control_panel (ota_url);
+  /* A typed address, else the one the session gave (or the guess). */
+  if (panel_url != NULL)
+    xa_activation_set_panel_url (activation, panel_url);
   cli->activation = g_object_ref (activation);
   g_object_set (activation,
                 "deadline-ms", (guint) timeout_s * 1000,
@@ -684,7 +675,6 @@ main (int   argc,
 
   g_clear_object (&cli.store);
   g_clear_pointer (&cli.safe_texts, g_ptr_array_unref);
-  g_clear_pointer (&cli.panel_url, g_free);
   g_clear_error (&cli.error);
   g_main_loop_unref (cli.loop);
   g_object_unref (cli.cancellable);

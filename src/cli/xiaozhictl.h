@@ -28,7 +28,6 @@ typedef struct
   guint          ticker_id;
   gint64         last_check_us;
   XaActivation  *activation;
-  char          *panel_url;
   XaOtaAnswer   *result;
   GError        *error;
   XaReport      *report;

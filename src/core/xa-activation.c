@@ -16,6 +16,8 @@ struct _XaActivation
   GObject            parent_instance;
 
   char              *ota_url;
+  char              *panel_url;     /* where the code goes unless the server says */
+  gboolean           panel_url_set;
   XaIdentity        *identity;
   XaActivationState  state;
   guint              poll_interval_ms;
@@ -389,6 +391,7 @@ xa_activation_finalize (GObject *object)
 
   g_assert (self->task == NULL);
   g_free (self->ota_url);
+  g_free (self->panel_url);
   g_clear_pointer (&self->identity, xa_identity_free);
   g_clear_pointer (&self->current, xa_ota_answer_free);
   g_free (self->last_error);
@@ -483,6 +486,36 @@ xa_activation_get_current (XaActivation *self)
 {
   g_return_val_if_fail (XA_IS_ACTIVATION (self), NULL);
   return self->current;
+}
+
+/* Where the code is to be entered when the server does not say: the
+ * device's control panel, NULL when it has none (a new activation guesses
+ * it from the OTA address). */
+void
+xa_activation_set_panel_url (XaActivation *self,
+                             const char   *panel_url)
+{
+  g_return_if_fail (XA_IS_ACTIVATION (self));
+  self->panel_url_set = TRUE;
+  g_free (self->panel_url);
+  self->panel_url = g_strdup (panel_url);
+}
+
+/* Where to enter the code shown: where the server's answer says its
+ * console is, else xa_activation_set_panel_url()'s. NULL when nobody
+ * knows. */
+const char *
+xa_activation_get_panel_url (XaActivation *self)
+{
+  g_return_val_if_fail (XA_IS_ACTIVATION (self), NULL);
+  if (self->current != NULL && xa_ota_answer_get_panel_url (self->current) != NULL)
+    return xa_ota_answer_get_panel_url (self->current);
+  if (!self->panel_url_set)
+    {
+      self->panel_url_set = TRUE;
+      self->panel_url = xa_ota_guess_control_panel (self->ota_url);
+    }
+  return self->panel_url;
 }
 
 gint64

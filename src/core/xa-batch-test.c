@@ -5,8 +5,9 @@
 
 /* Tests many devices, @jobs at a time, over the one shared SoupSession:
  * each session is loaded first when it is not (its secrets come from the
- * keyring), then tested on the road its server sends it; its session
- * records the verdict. */
+ * keyring), then tested on every road its server offers
+ * (xa_device_session_test_all_async()); its session records the
+ * verdicts. */
 
 typedef struct
 {
@@ -49,62 +50,47 @@ tested_cb (GObject      *object,
            gpointer      user_data)
 {
   XaDeviceSession *session = XA_DEVICE_SESSION (object);
+  Batch *batch = g_task_get_task_data (user_data);
   g_autoptr(GError) error = NULL;
-  g_autoptr(XaReport) report = xa_device_session_test_finish (session, result, &error);
+  g_autoptr(GPtrArray) reports = xa_device_session_test_all_finish (session, result, &error);
 
-  one_done (user_data, session, report, error);
+  if (reports == NULL)
+    {
+      g_autoptr(XaReport) report = xa_device_session_report_for_error (error);
+      one_done (user_data, session, report, report ? NULL : error);
+      return;
+    }
+  /* Each road is a verdict of its own. */
+  for (guint i = 0; i + 1 < reports->len && batch->each != NULL; i++)
+    batch->each (session, g_ptr_array_index (reports, i), NULL, batch->each_data);
+  one_done (user_data, session, g_ptr_array_index (reports, reports->len - 1), NULL);
 }
 
 static void
-test_one (GTask           *task,
-          XaDeviceSession *session)
-{
-  Batch *batch = g_task_get_task_data (task);
-
-  xa_device_session_test_async (session, batch->timeout_ms, g_task_get_cancellable (task), tested_cb, task);
-}
-
-static void
-loaded_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+free_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   XaDeviceSession *session = XA_DEVICE_SESSION (object);
+  Batch *batch = g_task_get_task_data (user_data);
   g_autoptr(GError) error = NULL;
 
-  if (!xa_device_session_load_finish (session, result, &error))
+  if (!xa_device_session_when_free_finish (session, result, &error))
     one_done (user_data, session, NULL, error);
   else if (xa_device_session_get_keyring_error (session) != NULL)
     one_done (user_data, session, NULL, xa_device_session_get_keyring_error (session));
   else
-    test_one (user_data, session);
+    xa_device_session_test_all_async (session, batch->timeout_ms, g_task_get_cancellable (user_data),
+                                      tested_cb, user_data);
 }
 
-static void launch (GTask *task, XaDeviceSession *session);
-
-static void
-busy_changed_cb (XaDeviceSession *session,
-                 GParamSpec      *pspec,
-                 GTask           *task)
-{
-  if (xa_device_session_get_busy (session))
-    return;
-  g_signal_handlers_disconnect_by_func (session, busy_changed_cb, task);
-  launch (task, session);
-}
-
-/* A session still reading its secrets (its window opened it) is waited
+/* A session busy with something else (its window opened it) is waited
  * for; one not read yet is read first. */
 static void
 launch (GTask           *task,
         XaDeviceSession *session)
 {
-  if (xa_device_session_get_ready (session))
-    test_one (task, session);
-  else if (xa_device_session_get_busy (session))
-    g_signal_connect (session, "notify::busy", G_CALLBACK (busy_changed_cb), task);
-  else
-    xa_device_session_load_async (session, g_task_get_cancellable (task), loaded_cb, task);
+  xa_device_session_when_free_async (session, g_task_get_cancellable (task), free_cb, task);
 }
 
 static void

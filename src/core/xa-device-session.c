@@ -431,6 +431,148 @@ xa_device_session_load_finish (XaDeviceSession  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* ---- waiting until it is free ----------------------------------------------------- */
+
+typedef struct
+{
+  gulong        busy_id;
+  GCancellable *cancellable;
+  gulong        cancelled_id;
+} WhenFree;
+
+static void
+when_free_stop (GTask *task)
+{
+  XaDeviceSession *self = g_task_get_source_object (task);
+  WhenFree *wait = g_task_get_task_data (task);
+
+  g_clear_signal_handler (&wait->busy_id, self);
+  if (wait->cancelled_id != 0)
+    g_cancellable_disconnect (wait->cancellable, wait->cancelled_id);
+  wait->cancelled_id = 0;
+}
+
+static void
+when_free_data_free (WhenFree *wait)
+{
+  if (wait->cancelled_id != 0)
+    g_cancellable_disconnect (wait->cancellable, wait->cancelled_id);
+  g_clear_object (&wait->cancellable);
+  g_free (wait);
+}
+
+static void when_free_check (GTask *task);
+
+static void
+when_free_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Another operation got there first: wait for that one instead. */
+  if (!xa_device_session_load_finish (XA_DEVICE_SESSION (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    when_free_check (g_steal_pointer (&task));
+}
+
+static void
+when_free_busy_cb (XaDeviceSession *self,
+                   GParamSpec      *pspec,
+                   GTask           *task)
+{
+  if (xa_device_session_get_busy (self))
+    return;
+  when_free_stop (task);
+  /* The reference the handler held. */
+  when_free_check (task);
+}
+
+/* Runs in the context the waiting began in; takes its reference of @task. */
+static gboolean
+when_free_cancelled_idle (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  if (!g_task_get_completed (task))
+    g_task_return_error_if_cancelled (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+when_free_cancelled_cb (GCancellable *cancellable,
+                        GTask        *task)
+{
+  WhenFree *wait = g_task_get_task_data (task);
+  XaDeviceSession *self = g_task_get_source_object (task);
+
+  /* Still waiting: stop, and hand the handler's reference to an idle
+   * (g_cancellable_disconnect() may not run in this handler). */
+  if (wait->busy_id != 0)
+    {
+      g_clear_signal_handler (&wait->busy_id, self);
+      g_idle_add (when_free_cancelled_idle, task);
+    }
+}
+
+/* Takes a reference of @task. */
+static void
+when_free_check (GTask *task)
+{
+  XaDeviceSession *self = g_task_get_source_object (task);
+  WhenFree *wait = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    g_object_unref (task);
+  else if (self->ready && self->current == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+  else if (self->current != NULL)
+    {
+      wait->busy_id = g_signal_connect (self, "notify::busy", G_CALLBACK (when_free_busy_cb), task);
+      if (wait->cancellable != NULL && wait->cancelled_id == 0)
+        wait->cancelled_id = g_cancellable_connect (wait->cancellable, G_CALLBACK (when_free_cancelled_cb),
+                                                    task, NULL);
+    }
+  else
+    xa_device_session_load_async (self, g_task_get_cancellable (task), when_free_loaded_cb, task);
+}
+
+/* Ends once the session's secrets are read (reading them when nobody
+ * has) and no operation runs: the moment to start one. What runs now is
+ * waited for, never refused with G_IO_ERROR_BUSY. */
+void
+xa_device_session_when_free_async (XaDeviceSession     *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+  WhenFree *wait;
+
+  g_return_if_fail (XA_IS_DEVICE_SESSION (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xa_device_session_when_free_async);
+  wait = g_new0 (WhenFree, 1);
+  g_set_object (&wait->cancellable, cancellable);
+  g_task_set_task_data (task, wait, (GDestroyNotify) when_free_data_free);
+  when_free_check (task);
+}
+
+gboolean
+xa_device_session_when_free_finish (XaDeviceSession  *self,
+                                    GAsyncResult     *result,
+                                    GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ---- keeping what a bound device's answer brought -------------------------------- */
 
 typedef struct
@@ -561,10 +703,13 @@ XaActivation *
 xa_device_session_new_activation (XaDeviceSession *self)
 {
   g_autoptr(XaIdentity) identity = NULL;
+  XaActivation *activation;
 
   g_return_val_if_fail (self->ready, NULL);
   identity = dup_identity (self);
-  return xa_activation_new (xa_device_get_ota_url (self->device), identity);
+  activation = xa_activation_new (xa_device_get_ota_url (self->device), identity);
+  xa_activation_set_panel_url (activation, xa_device_get_panel_url (self->device));
+  return activation;
 }
 
 static void
@@ -796,6 +941,155 @@ xa_device_session_test_finish (XaDeviceSession  *self,
                                GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- test every road ------------------------------------------------------------ */
+
+/* The roads a Test of the whole device takes: the one the server sends it,
+ * then MQTT when the server offered that too (the official cloud does:
+ * boards take it). A WebSocket device with no token has only its MQTT
+ * road, if any. */
+GStrv
+xa_device_session_dup_roads (XaDeviceSession *self)
+{
+  g_autoptr(GStrvBuilder) roads = g_strv_builder_new ();
+
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), NULL);
+  if (g_str_equal (xa_device_get_transport (self->device), "mqtt"))
+    g_strv_builder_add (roads, "mqtt");
+  else
+    {
+      if (self->token != NULL)
+        g_strv_builder_add (roads, "websocket");
+      if (xa_device_also_offers_mqtt (self->device))
+        g_strv_builder_add (roads, "mqtt");
+    }
+  return g_strv_builder_end (roads);
+}
+
+/* What an error that ended a Test means as its report: a device with no
+ * token is not activated; a cancelled, unreachable or timed-out check is
+ * its verdict. NULL for an error that is no verdict (the keyring, the
+ * devices file). */
+XaReport *
+xa_device_session_report_for_error (const GError *error)
+{
+  XaReport *report;
+  XaVerdict verdict;
+
+  g_return_val_if_fail (error != NULL, NULL);
+  if (g_error_matches (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NO_TOKEN) ||
+      g_error_matches (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NOT_ACTIVATED))
+    verdict = XA_VERDICT_NOT_ACTIVATED;
+  else if (!xa_verdict_from_error (error, &verdict))
+    return NULL;
+  report = xa_report_new ();
+  xa_report_set_verdict (report, verdict, error->domain == XA_OTA_ERROR ? xa_ota_error_dup_text (error)
+                                                                        : xa_text_new_literal (error->message));
+  return report;
+}
+
+typedef struct
+{
+  GStrv      roads;
+  guint      next;
+  guint      timeout_ms;
+  GPtrArray *reports;
+} TestAllData;
+
+static void
+test_all_data_free (TestAllData *data)
+{
+  g_strfreev (data->roads);
+  g_ptr_array_unref (data->reports);
+  g_free (data);
+}
+
+static void test_next_road (GTask *task);
+
+static void
+road_tested_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TestAllData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  XaReport *report = xa_device_session_test_finish (XA_DEVICE_SESSION (object), result, &error);
+
+  /* The first road's error is the Test's; a later one's is its report. */
+  if (report == NULL && data->reports->len == 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (report == NULL && (report = xa_device_session_report_for_error (error)) == NULL)
+    {
+      report = xa_report_new ();
+      xa_report_set_verdict (report, XA_VERDICT_PROTOCOL_ERROR, xa_text_new_literal (error->message));
+    }
+  g_ptr_array_add (data->reports, report);
+  if (report->verdict == XA_VERDICT_CANCELLED)
+    data->next = g_strv_length (data->roads);
+  test_next_road (g_steal_pointer (&task));
+}
+
+static void
+test_next_road (GTask *task)
+{
+  XaDeviceSession *self = g_task_get_source_object (task);
+  TestAllData *data = g_task_get_task_data (task);
+
+  if (data->roads[data->next] == NULL)
+    {
+      g_task_return_pointer (task, g_ptr_array_ref (data->reports), (GDestroyNotify) g_ptr_array_unref);
+      g_object_unref (task);
+      return;
+    }
+  xa_device_session_test_over_async (self, data->roads[data->next++], data->timeout_ms,
+                                     g_task_get_cancellable (task), road_tested_cb, task);
+}
+
+/* Tests the device on every road xa_device_session_dup_roads() names, one
+ * after the other; finish with _test_all_finish(). */
+void
+xa_device_session_test_all_async (XaDeviceSession     *self,
+                                  guint                timeout_ms,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TestAllData *data;
+
+  g_return_if_fail (XA_IS_DEVICE_SESSION (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xa_device_session_test_all_async);
+  data = g_new0 (TestAllData, 1);
+  data->roads = xa_device_session_dup_roads (self);
+  data->timeout_ms = timeout_ms;
+  data->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_report_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) test_all_data_free);
+  /* No road at all: the device's own road says why (no token yet). */
+  if (data->roads[0] == NULL)
+    {
+      xa_device_session_test_over_async (self, NULL, timeout_ms, cancellable, road_tested_cb,
+                                         g_steal_pointer (&task));
+      return;
+    }
+  test_next_road (g_steal_pointer (&task));
+}
+
+/* The reports, one per road, the device's own first (a cancelled road
+ * ends the list). */
+GPtrArray *
+xa_device_session_test_all_finish (XaDeviceSession  *self,
+                                   GAsyncResult     *result,
+                                   GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, xa_device_session_test_all_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -58,6 +58,14 @@ gboolean         xa_device_session_load_finish      (XaDeviceSession     *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
+void             xa_device_session_when_free_async  (XaDeviceSession     *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         xa_device_session_when_free_finish (XaDeviceSession     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
 void             xa_device_session_add_async        (XaDeviceSession     *self,
                                                      const char          *token,
                                                      const char          *hmac_key,
@@ -82,6 +90,17 @@ void             xa_device_session_test_over_async  (XaDeviceSession     *self,
 XaReport        *xa_device_session_test_finish      (XaDeviceSession     *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
+
+GStrv            xa_device_session_dup_roads        (XaDeviceSession     *self);
+void             xa_device_session_test_all_async   (XaDeviceSession     *self,
+                                                     guint                timeout_ms,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GPtrArray       *xa_device_session_test_all_finish  (XaDeviceSession     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+XaReport        *xa_device_session_report_for_error (const GError        *error);
 
 XaActivation    *xa_device_session_new_activation   (XaDeviceSession     *self);
 void             xa_device_session_activate_async   (XaDeviceSession     *self,

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "xa-device.h"
+#include "xa-device-state.h"
 #include "xa-json-edit.h"
 
 struct _XaDevice
@@ -37,7 +38,8 @@ struct _XaDevice
   gint64   token_issued_at;
   JsonNode *last_report;
   JsonNode *history;
-  char     *status;   /* what xa_device_get_status() last said, when made up */
+  char       *status;            /* the state's title, once asked for */
+  const char *status_icon_name;
 };
 
 G_DEFINE_FINAL_TYPE (XaDevice, xa_device, G_TYPE_OBJECT)
@@ -71,6 +73,8 @@ enum {
   PROP_TOKEN_ISSUED_AT,
   PROP_LAST_REPORT,
   PROP_HISTORY,
+  PROP_STATUS,
+  PROP_STATUS_ICON_NAME,
   N_PROPS
 };
 
@@ -143,6 +147,9 @@ static const struct
 enum { LAST_REPORT_FIELD, HISTORY_FIELD };
 
 static GParamSpec *properties[N_PROPS];
+
+static void update_status (XaDevice *self,
+                           gboolean  notify);
 
 #define STRING_FIELD(self, i) G_STRUCT_MEMBER (char *, self, string_fields[i].offset)
 #define INT_FIELD(self, i) G_STRUCT_MEMBER (gint64, self, int_fields[i].offset)
@@ -237,7 +244,12 @@ xa_device_get_property (GObject    *object,
         g_value_set_boxed (value, NODE_FIELD (self, i));
         return;
       }
-  G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  if (prop_id == PROP_STATUS)
+    g_value_set_string (value, xa_device_get_status (self));
+  else if (prop_id == PROP_STATUS_ICON_NAME)
+    g_value_set_string (value, xa_device_get_status_icon (self));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -269,6 +281,23 @@ xa_device_set_property (GObject      *object,
   G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
+/* Any field may change the state: its title and icon follow. */
+static void
+xa_device_dispatch_properties_changed (GObject     *object,
+                                       guint        n_pspecs,
+                                       GParamSpec **pspecs)
+{
+  XaDevice *self = XA_DEVICE (object);
+  gboolean fields_changed = FALSE;
+
+  G_OBJECT_CLASS (xa_device_parent_class)->dispatch_properties_changed (object, n_pspecs, pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    if (pspecs[i] != properties[PROP_STATUS] && pspecs[i] != properties[PROP_STATUS_ICON_NAME])
+      fields_changed = TRUE;
+  if (fields_changed && self->status != NULL)
+    update_status (self, TRUE);
+}
+
 static void
 xa_device_finalize (GObject *object)
 {
@@ -291,6 +320,7 @@ xa_device_class_init (XaDeviceClass *klass)
 
   object_class->get_property = xa_device_get_property;
   object_class->set_property = xa_device_set_property;
+  object_class->dispatch_properties_changed = xa_device_dispatch_properties_changed;
   object_class->finalize = xa_device_finalize;
 
   for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
@@ -311,6 +341,13 @@ xa_device_class_init (XaDeviceClass *klass)
       properties[node_fields[i].prop] =
         g_param_spec_boxed (g_intern_string (name), NULL, NULL, JSON_TYPE_NODE, flags);
     }
+  /* What the list shows (xa_device_state_new() says it all). */
+  properties[PROP_STATUS] =
+    g_param_spec_string ("status", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS_ICON_NAME] =
+    g_param_spec_string ("status-icon-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -497,93 +534,43 @@ xa_device_set_token_unsaved (XaDevice *self,
     set_int (self, TOKEN_UNSAVED_AT_FIELD, unsaved ? g_get_real_time () / G_USEC_PER_SEC : 0);
 }
 
-/* The verdict a list shows: the worse of its own road's and, when the
- * server also offered MQTT, its MQTT Test's. */
-static gboolean
-shown_verdict (XaDevice    *self,
-               XaVerdict   *verdict,
-               const char **transport)
+/* The state's title and icon, kept for the list's binding: recomputed
+ * when a field changes, notified when they do. */
+static void
+update_status (XaDevice *self,
+               gboolean  notify)
 {
-  XaVerdict mqtt;
+  g_autoptr(XaDeviceState) state = xa_device_state_new (self, g_get_real_time () / G_USEC_PER_SEC);
+  gboolean title_changed = g_strcmp0 (self->status, state->title) != 0;
+  gboolean icon_changed = g_strcmp0 (self->status_icon_name, state->icon_name) != 0;
 
-  if (!xa_verdict_from_id (self->last_verdict, verdict))
-    return FALSE;
-  *transport = self->transport;
-  if (xa_verdict_from_id (self->last_mqtt_verdict, &mqtt) &&
-      xa_verdict_get_exit_status (mqtt) > xa_verdict_get_exit_status (*verdict))
-    {
-      *verdict = mqtt;
-      *transport = "mqtt";
-    }
-  return TRUE;
+  g_free (self->status);
+  self->status = g_steal_pointer (&state->title);
+  self->status_icon_name = state->icon_name;
+  if (notify && title_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  if (notify && icon_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_ICON_NAME]);
 }
 
-/* Less than a week left of a dated token, unless the last verdict already
- * says something is wrong: @days is what is left. */
-static gboolean
-expiry_is_news (XaDevice *self,
-                gint64   *days)
-{
-  XaVerdict verdict;
-  const char *transport;
-
-  if (!xa_device_get_token_days_left (self, g_get_real_time () / G_USEC_PER_SEC, days) ||
-      *days >= XA_DEVICE_EXPIRY_WARNING_DAYS)
-    return FALSE;
-  return !shown_verdict (self, &verdict, &transport) || !g_str_equal (xa_verdict_get_severity (verdict), "bad");
-}
-
-/* What a list shows for the device, and its icon: a token the keyring did
- * not keep first (nothing else is true until it is saved), then a token
- * about to expire, then its last verdict, else whether it is activated.
- * Translated; valid until the next call. */
+/* The title of xa_device_state_new()'s description, as of the last change:
+ * what the list shows. */
 const char *
 xa_device_get_status (XaDevice *self)
 {
-  XaVerdict verdict;
-  const char *transport;
-  gint64 days;
-
-  if (xa_device_get_token_unsaved (self))
-    return _("Token not saved");
-  if (expiry_is_news (self, &days))
-    {
-      g_free (self->status);
-      /* Counted from the default lifetime: the server may set another. */
-      if (days < 0)
-        self->status = g_strdup (_("Token may have expired"));
-      else if (days == 0)
-        self->status = g_strdup (_("Token may expire today"));
-      else
-        self->status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Token may expire in %d day",
-                                                     "Token may expire in %d days", days),
-                                        (int) days);
-      return self->status;
-    }
-  if (shown_verdict (self, &verdict, &transport))
-    return xa_verdict_get_title_over (verdict, transport);
-  if (g_strcmp0 (self->transport, "mqtt") == 0)
-    return _("Talks MQTT");
-  if (g_strcmp0 (self->outcome, "no-code-issued") == 0)
-    return _("No code was issued");
-  return xa_device_is_activated (self) ? _("Activated") : _("Not activated");
+  g_return_val_if_fail (XA_IS_DEVICE (self), NULL);
+  if (self->status == NULL)
+    update_status (self, FALSE);
+  return self->status;
 }
 
 const char *
 xa_device_get_status_icon (XaDevice *self)
 {
-  XaVerdict verdict;
-  const char *transport;
-
-  gint64 days;
-
-  if (xa_device_get_token_unsaved (self))
-    return "dialog-warning-symbolic";
-  if (expiry_is_news (self, &days))
-    return days < 0 ? "dialog-error-symbolic" : "dialog-warning-symbolic";
-  if (shown_verdict (self, &verdict, &transport))
-    return xa_verdict_get_icon_name (verdict);
-  return xa_device_is_activated (self) ? "emblem-default-symbolic" : "content-loading-symbolic";
+  g_return_val_if_fail (XA_IS_DEVICE (self), NULL);
+  if (self->status == NULL)
+    update_status (self, FALSE);
+  return self->status_icon_name;
 }
 
 /* Whether the server sends the device to the WebSocket and offers it MQTT
@@ -606,6 +593,12 @@ xa_device_get_transport (XaDevice *self)
   return self->transport ? self->transport : "websocket";
 }
 
+const char *
+xa_device_get_outcome (XaDevice *self)
+{
+  return self->outcome;
+}
+
 void
 xa_device_set_outcome (XaDevice   *self,
                        const char *outcome)
@@ -618,6 +611,16 @@ xa_device_set_name (XaDevice   *self,
                     const char *name)
 {
   set_string_prop (self, PROP_NAME, name);
+}
+
+/* Whether the token is dated and older than XA_DEVICE_REFRESH_AFTER_DAYS
+ * at @now (unix seconds): time to ask for a new one. */
+gboolean
+xa_device_token_wants_refresh (XaDevice *self,
+                               gint64    now)
+{
+  g_return_val_if_fail (XA_IS_DEVICE (self), FALSE);
+  return self->token_issued_at > 0 && now - self->token_issued_at > XA_DEVICE_REFRESH_AFTER_DAYS * 24 * 3600;
 }
 
 XaIdentity *

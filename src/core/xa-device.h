@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 /* A dated token is news in the list this many days before it expires. */
 #define XA_DEVICE_EXPIRY_WARNING_DAYS 7
 
+/* A dated token is refreshed once it is this old (by default a
+ * self-hosted server refuses it at 30 days). */
+#define XA_DEVICE_REFRESH_AFTER_DAYS 20
+
 /* How many Tests and events a device remembers. */
 #define XA_DEVICE_HISTORY_LENGTH 20
 
@@ -63,6 +67,7 @@ gboolean    xa_device_get_token_unsaved (XaDevice          *self);
 const char *xa_device_get_transport     (XaDevice          *self);
 const char *xa_device_get_mqtt_endpoint (XaDevice          *self);
 gboolean    xa_device_also_offers_mqtt  (XaDevice          *self);
+const char *xa_device_get_outcome       (XaDevice          *self);
 void        xa_device_set_outcome       (XaDevice          *self,
                                          const char        *outcome);
 void        xa_device_set_token_unsaved (XaDevice          *self,
@@ -73,6 +78,8 @@ void        xa_device_set_token_issued_at (XaDevice        *self,
 gboolean    xa_device_get_token_days_left (XaDevice        *self,
                                          gint64             now,
                                          gint64            *days);
+gboolean    xa_device_token_wants_refresh (XaDevice        *self,
+                                         gint64             now);
 XaIdentity *xa_device_dup_identity      (XaDevice          *self,
                                          const char        *hmac_key);
 

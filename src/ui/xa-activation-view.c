@@ -87,9 +87,7 @@ static void
 show_code (XaActivationView  *self,
            const XaOtaAnswer *answer)
 {
-  /* Where the server itself says its console is, else what we know. */
-  const char *panel = xa_ota_answer_get_panel_url (answer) ? xa_ota_answer_get_panel_url (answer)
-                                                           : xa_device_get_panel_url (self->device);
+  const char *panel = xa_activation_get_panel_url (self->activation);
   g_auto(GStrv) warnings = xa_ota_answer_setup_warnings (answer, xa_device_get_ota_url (self->device));
   g_autofree char *setup = g_strjoinv ("\n", warnings);
   g_autofree char *escaped_panel = g_markup_escape_text (panel ? panel : "", -1);

@@ -54,11 +54,19 @@ op_free (Op *op)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Op, op_free)
 
+/* Whether the page went (its window closed) while @op ran: nothing of it
+ * may be touched then. */
+static gboolean
+op_gone (Op *op)
+{
+  return op->page->cancellable == NULL || g_cancellable_is_cancelled (op->page->cancellable);
+}
+
 /* Whether the page still shows the session @op worked on. */
 static gboolean
 op_shown (Op *op)
 {
-  return op->page->session == op->session;
+  return !op_gone (op) && op->page->session == op->session;
 }
 
 static void
@@ -116,15 +124,22 @@ tested_cb (GObject      *object,
 {
   g_autoptr(Op) op = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(XaReport) report = xa_device_session_test_finish (op->session, result, &error);
+  g_autoptr(GPtrArray) reports = xa_device_session_test_all_finish (op->session, result, &error);
+  const XaReport *report;
 
-  /* The verdict is on the device already; the page follows it. */
-  if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && op_shown (op))
-    _xa_device_page_toast (op->page, error->message);
+  if (op_gone (op) || (reports == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+    return;
+  /* The verdicts are on the device already; the page follows it. */
+  if (reports == NULL)
+    {
+      if (op_shown (op))
+        _xa_device_page_toast (op->page, error->message);
+      return;
+    }
 
-  /* After an activation, its page says what the Test found. */
-  if (report != NULL && op->activated != NULL && op_shown (op) &&
-      xa_activation_view_is_done (op->page->activation_view))
+  /* After an activation, its page says what the Test of its own road found. */
+  report = g_ptr_array_index (reports, 0);
+  if (op->activated != NULL && op_shown (op) && xa_activation_view_is_done (op->page->activation_view))
     {
       /* Translators: the first %s says how the activation ended, the second is a verdict such as “Token is valid” */
       g_autofree char *text = g_strdup_printf (_("%s Then the Test said: %s."), op->activated,
@@ -133,13 +148,15 @@ tested_cb (GObject      *object,
       xa_activation_view_show_done (op->page->activation_view, op->activated_title, text,
                                     op->activated_well && report->verdict == XA_VERDICT_VALID);
     }
+}
 
-  /* The server offered MQTT too (the official cloud does; boards take
-   * it): the other road is tested next. */
-  if (report != NULL && report->verdict != XA_VERDICT_CANCELLED && report->mqtt_endpoint == NULL &&
-      xa_device_also_offers_mqtt (xa_device_session_get_device (op->session)))
-    xa_device_session_test_over_async (op->session, "mqtt", _xa_device_page_hello_timeout_ms (op->page), NULL,
-                                       tested_cb, op_new_for (op->page, op->session));
+/* Every road the server offers the device (xa_device_session_dup_roads()). */
+static void
+test_all (XaDevicePage *self,
+          Op           *op)
+{
+  xa_device_session_test_all_async (op->session, _xa_device_page_hello_timeout_ms (self), self->cancellable,
+                                    tested_cb, op);
 }
 
 static void
@@ -149,8 +166,7 @@ test_action (GtkWidget  *widget,
 {
   XaDevicePage *self = XA_DEVICE_PAGE (widget);
 
-  xa_device_session_test_async (self->session, _xa_device_page_hello_timeout_ms (self), NULL,
-                                tested_cb, op_new (self));
+  test_all (self, op_new (self));
 }
 
 /* ---- activation ---------------------------------------------------------------- */
@@ -170,7 +186,7 @@ activated_cb (GObject      *object,
   gboolean saved;
   Op *test_op;
 
-  if (!xa_device_session_activate_finish (op->session, result, &outcome, &error))
+  if (!xa_device_session_activate_finish (op->session, result, &outcome, &error) || op_gone (op))
     {
       if (!op_shown (op))
         return;
@@ -215,7 +231,7 @@ activated_cb (GObject      *object,
   test_op->activated_title = g_strdup (xa_activation_outcome_get_title (outcome));
   test_op->activated = saved ? g_steal_pointer (&described) : g_steal_pointer (&text);
   test_op->activated_well = saved && outcome == XA_ACTIVATION_OUTCOME_ACTIVATED;
-  xa_device_session_test_async (op->session, _xa_device_page_hello_timeout_ms (self), NULL, tested_cb, test_op);
+  test_all (self, test_op);
 }
 
 static void
@@ -225,7 +241,7 @@ activate_action (GtkWidget  *widget,
 {
   XaDevicePage *self = XA_DEVICE_PAGE (widget);
 
-  xa_device_session_activate_async (self->session, NULL, NULL, activated_cb, op_new (self));
+  xa_device_session_activate_async (self->session, NULL, self->cancellable, activated_cb, op_new (self));
 }
 
 static void
@@ -255,7 +271,7 @@ refreshed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gboolean changed = FALSE;
 
-  if (!xa_device_session_refresh_finish (op->session, result, &changed, &error))
+  if (!xa_device_session_refresh_finish (op->session, result, &changed, &error) || op_gone (op))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && op_shown (op))
         _xa_device_page_toast (op->page, error->message);
@@ -274,7 +290,7 @@ refresh_action (GtkWidget  *widget,
 {
   XaDevicePage *self = XA_DEVICE_PAGE (widget);
 
-  xa_device_session_refresh_async (self->session, NULL, refreshed_cb, op_new (self));
+  xa_device_session_refresh_async (self->session, self->cancellable, refreshed_cb, op_new (self));
 }
 
 static void
@@ -297,7 +313,7 @@ retry_keyring_action (GtkWidget  *widget,
 {
   XaDevicePage *self = XA_DEVICE_PAGE (widget);
 
-  xa_device_session_load_async (self->session, NULL, keyring_retried_cb, op_new (self));
+  xa_device_session_load_async (self->session, self->cancellable, keyring_retried_cb, op_new (self));
 }
 
 /* ---- copying ------------------------------------------------------------------------ */
@@ -382,9 +398,9 @@ exported_cb (GObject      *object,
   Export *export = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!xa_device_session_export_finish (export->op->session, result, &error))
+  if (!xa_device_session_export_finish (export->op->session, result, &error) || op_gone (export->op))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (error != NULL && !op_gone (export->op) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _xa_device_page_toast (export->op->page, error->message);
     }
   else
@@ -416,7 +432,7 @@ chooser_response_cb (GtkNativeDialog *chooser,
       export_free (export);
       return;
     }
-  xa_device_session_export_async (export->op->session, export->kind, path, NULL, exported_cb, export);
+  xa_device_session_export_async (export->op->session, export->kind, path, export->op->page->cancellable, exported_cb, export);
 }
 
 static void
@@ -458,10 +474,14 @@ config_dir_found_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
+  Export *export = user_data;
   g_autofree char *dir = xa_py_xiaozhi_find_config_dir_finish (result, NULL);
   g_autoptr(GFile) folder = dir ? g_file_new_for_path (dir) : NULL;
 
-  show_chooser (user_data, folder);
+  if (op_gone (export->op))
+    export_free (export);
+  else
+    show_chooser (export, folder);
 }
 
 static void
@@ -482,7 +502,7 @@ export_action (GtkWidget  *widget,
   if (export->kind != XA_EXPORT_PY_XIAOZHI_EFUSE)
     show_chooser (export, NULL);
   else
-    xa_py_xiaozhi_find_config_dir_async (NULL, config_dir_found_cb, export);
+    xa_py_xiaozhi_find_config_dir_async (export->op->page->cancellable, config_dir_found_cb, export);
 }
 
 /* ---- diagnosis ----------------------------------------------------------------- */
@@ -509,7 +529,7 @@ edited_cb (GObject      *object,
   g_autoptr(Op) op = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!xa_device_session_edit_finish (op->session, result, &error))
+  if (!xa_device_session_edit_finish (op->session, result, &error) && !op_gone (op))
     _xa_device_page_toast (op->page, error->message);
 }
 
@@ -527,7 +547,7 @@ edit_response_cb (AdwMessageDialog *dialog,
       op_free (op);
       return;
     }
-  xa_device_session_edit_async (op->session, property, gtk_editable_get_text (entry), NULL, edited_cb, op);
+  xa_device_session_edit_async (op->session, property, gtk_editable_get_text (entry), op->page->cancellable, edited_cb, op);
 }
 
 /* Save is offered only for a value the session would take; what is
@@ -603,7 +623,7 @@ removed_cb (GObject      *object,
   g_autoptr(Op) op = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!xa_device_session_remove_finish (op->session, result, &error))
+  if (!xa_device_session_remove_finish (op->session, result, &error) && !op_gone (op))
     _xa_device_page_toast (op->page, error->message);
 }
 
@@ -621,7 +641,7 @@ remove_response_cb (AdwMessageDialog *dialog,
     }
   if (op_shown (op))
     adw_view_stack_set_visible_child_name (op->page->stack, "overview");
-  xa_device_session_remove_async (op->session, NULL, removed_cb, op);
+  xa_device_session_remove_async (op->session, op->page->cancellable, removed_cb, op);
 }
 
 static void

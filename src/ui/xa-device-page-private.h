@@ -13,6 +13,7 @@ struct _XaDevicePage
   GtkWidget        parent_instance;
 
   XaDeviceSession *session;
+  GCancellable    *cancellable;  /* every operation's: cancelled when the page goes */
   GSignalGroup    *session_signals;
   GSignalGroup    *device_signals;
   GSettings       *settings;

@@ -5,6 +5,7 @@
 
 #include "xa-a11y.h"
 #include "xa-device-page-private.h"
+#include "xa-device-state.h"
 #include "xa-token-store.h"
 
 /* One device as its XaDeviceSession says it is: verdict, token, identity,
@@ -80,99 +81,54 @@ update_token_row (XaDevicePage *self)
                                   revealed ? _("Hide the token") : _("Show the token"), -1);
 }
 
+/* The device's state as core describes it; while a Test runs, what is
+ * shown is the past: it says so, dimmed (a token the keyring did not keep
+ * stays the first thing said). */
 static void
 update_verdict (XaDevicePage *self)
 {
   XaDevice *device = device_of (self);
-  const char *icon = "dialog-information-symbolic";
-  const char *severity = NULL;
+  g_autoptr(XaDeviceState) state = NULL;
   g_autofree char *details = NULL;
   gboolean testing = self->session != NULL && xa_device_session_get_testing (self->session);
-  g_autofree char *prompt_code = NULL;
-  XaVerdict verdict;
+  g_autoptr(XaReport) last = NULL;
 
   for (const char * const *c = (const char *[]) { "verdict-valid", "verdict-bad", "verdict-warn", NULL }; *c; c++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), *c);
   if (device == NULL)
     return;
 
-  if (xa_device_get_token_unsaved (device))
+  state = xa_device_state_new (device, g_get_real_time () / G_USEC_PER_SEC);
+  if (xa_device_get_last_verdict (device) != NULL)
     {
-      icon = "dialog-warning-symbolic", severity = "warn";
-      gtk_label_set_label (self->verdict_title, _("Token not saved"));
-      gtk_label_set_label (self->verdict_advice,
-                           _("The keyring did not keep this device’s token. Try again once the keyring works; "
-                             "if the app was closed since, refresh the token to fetch it again."));
-    }
-  else if (xa_verdict_from_id (xa_device_get_last_verdict (device), &verdict))
-    {
-      g_autoptr(XaReport) last = xa_device_dup_last_report (device);
-
-      icon = xa_verdict_get_icon_name (verdict);
-      severity = xa_verdict_get_severity (verdict);
-      gtk_label_set_label (self->verdict_title, last ? xa_report_get_title (last)
-                                                     : xa_verdict_get_title_over (verdict, xa_device_get_transport (device)));
-      /* A bind prompt's code: the one to enter, shown as a code is. */
-      prompt_code = last && verdict == XA_VERDICT_NOT_ACTIVATED ? g_strdup (last->activation_code) : NULL;
       /* In today's language, unless an older version wrote only its words. */
-      if (last != NULL)
+      if ((last = xa_device_dup_last_report (device)) != NULL)
         details = xa_report_format_details (last);
       else
         g_object_get (device, "last-details", &details, NULL);
-      gtk_label_set_label (self->verdict_advice, last ? last->advice : xa_device_get_last_message (device));
-      /* Selectable for copying, but not shown selected on arrival. */
-      gtk_label_select_region (self->verdict_advice, 0, 0);
     }
-  else if (!xa_device_is_activated (device))
-    {
-      gtk_label_set_label (self->verdict_title, _("Not activated yet"));
-      gtk_label_set_label (self->verdict_advice,
-                           _("Activate the device to get an activation code, enter it in the control panel, "
-                             "and the token comes by itself."));
-    }
-  else
-    {
-      gtk_label_set_label (self->verdict_title, _("Not tested yet"));
-      gtk_label_set_label (self->verdict_advice, _("Run a Test to check the token with the server."));
-    }
-
-  gtk_label_set_label (self->prompt_code_label, prompt_code ? prompt_code : "");
-  gtk_widget_set_visible (self->prompt_code_box, prompt_code != NULL);
-  gtk_widget_set_visible (self->prompt_panel_button, xa_device_get_panel_url (device) != NULL);
-
-  /* While a Test runs, what is shown is the past: it says so, dimmed
-   * (a token the keyring did not keep stays the first thing said). */
   testing = testing && !xa_device_get_token_unsaved (device);
+
+  gtk_label_set_label (self->verdict_title, testing ? _("Testing…") : state->title);
+  gtk_label_set_label (self->verdict_advice, state->advice ? state->advice : "");
+  /* Selectable for copying, but not shown selected on arrival. */
+  gtk_label_select_region (self->verdict_advice, 0, 0);
+  gtk_label_set_label (self->prompt_code_label, state->prompt_code ? state->prompt_code : "");
+  gtk_widget_set_visible (self->prompt_code_box, state->prompt_code != NULL);
+  gtk_widget_set_visible (self->prompt_panel_button, xa_device_get_panel_url (device) != NULL);
   if (testing)
-    {
-      gtk_label_set_label (self->verdict_title, _("Testing…"));
-      g_clear_pointer (&details, g_free);
-    }
+    g_clear_pointer (&details, g_free);
   gtk_widget_set_opacity (GTK_WIDGET (self->verdict_icon), testing ? 0.45 : 1.0);
   gtk_widget_set_opacity (GTK_WIDGET (self->verdict_advice), testing ? 0.45 : 1.0);
 
-  /* A device the server also offered MQTT (boards take it) is tested on
-   * both roads: the MQTT verdict is its own line. */
-  {
-    XaVerdict mqtt;
-    gboolean show = xa_device_also_offers_mqtt (device) &&
-                    xa_verdict_from_id (xa_device_get_last_mqtt_verdict (device), &mqtt);
+  gtk_label_set_label (self->mqtt_verdict_label, state->other_road ? state->other_road : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->mqtt_verdict_label), state->other_road != NULL);
+  gtk_widget_set_opacity (GTK_WIDGET (self->mqtt_verdict_label), testing ? 0.45 : 1.0);
 
-    if (show)
-      {
-        /* Translators: %s is a verdict such as “MQTT credentials work” */
-        g_autofree char *line = g_strdup_printf (_("Over MQTT, as boards talk: %s"),
-                                                 xa_verdict_get_title_over (mqtt, "mqtt"));
-        gtk_label_set_label (self->mqtt_verdict_label, line);
-      }
-    gtk_widget_set_visible (GTK_WIDGET (self->mqtt_verdict_label), show);
-    gtk_widget_set_opacity (GTK_WIDGET (self->mqtt_verdict_label), testing ? 0.45 : 1.0);
-  }
-
-  gtk_image_set_from_icon_name (self->verdict_icon, icon);
-  if (severity != NULL)
+  gtk_image_set_from_icon_name (self->verdict_icon, state->icon_name);
+  if (state->severity != NULL)
     {
-      g_autofree char *css = g_strconcat ("verdict-", severity, NULL);
+      g_autofree char *css = g_strconcat ("verdict-", state->severity, NULL);
       gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), css);
     }
   gtk_label_set_label (self->details_label, details ? details : "");
@@ -324,6 +280,8 @@ xa_device_page_dispose (GObject *object)
 {
   XaDevicePage *self = XA_DEVICE_PAGE (object);
 
+  /* What is under way ends without a page to show it on. */
+  g_cancellable_cancel (self->cancellable);
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
   if (self->device_signals != NULL)
@@ -332,6 +290,7 @@ xa_device_page_dispose (GObject *object)
   g_clear_object (&self->device_signals);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->history_shown, json_node_unref);
   g_clear_pointer (&self->history_rows, g_ptr_array_unref);
   g_clear_pointer (&self->field_rows, g_ptr_array_unref);
@@ -405,6 +364,7 @@ xa_device_page_init (XaDevicePage *self)
   xa_a11y_hide_other_pages (self->stack);
 
   self->settings = g_settings_new (APP_ID);
+  self->cancellable = g_cancellable_new ();
   self->field_rows = g_ptr_array_new ();
   self->history_rows = g_ptr_array_new ();
 

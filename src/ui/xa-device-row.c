@@ -3,8 +3,8 @@
 
 #include "xa-device-row.h"
 
-/* A device in the sidebar: its name, Device-Id and status, kept in step
- * with the device. */
+/* A device in the sidebar: its name, Device-Id and status, bound to the
+ * device's properties. */
 struct _XaDeviceRow
 {
   AdwActionRow  parent_instance;
@@ -26,27 +26,22 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-update (XaDeviceRow *self)
-{
-  const char *status = xa_device_get_status (self->device);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), xa_device_get_name (self->device));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), xa_device_get_device_id (self->device));
-  gtk_image_set_from_icon_name (self->status_icon, xa_device_get_status_icon (self->device));
-  gtk_label_set_label (self->status_label, status);
-  /* The status may be cut short: the whole of it on hover. */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), status);
-}
-
-static void
 xa_device_row_constructed (GObject *object)
 {
   XaDeviceRow *self = XA_DEVICE_ROW (object);
+  const struct { const char *from; gpointer to; const char *property; } bindings[] = {
+    { "name", self, "title" },
+    { "device-id", self, "subtitle" },
+    { "status-icon-name", self->status_icon, "icon-name" },
+    { "status", self->status_label, "label" },
+    /* The status may be cut short: the whole of it on hover. */
+    { "status", self->status_label, "tooltip-text" },
+  };
 
   G_OBJECT_CLASS (xa_device_row_parent_class)->constructed (object);
 
-  g_signal_connect_object (self->device, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  update (self);
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    g_object_bind_property (self->device, bindings[i].from, bindings[i].to, bindings[i].property, G_BINDING_SYNC_CREATE);
 }
 
 static void
@@ -86,8 +81,8 @@ xa_device_row_dispose (GObject *object)
 {
   XaDeviceRow *self = XA_DEVICE_ROW (object);
 
-  g_clear_object (&self->device);
   gtk_widget_dispose_template (GTK_WIDGET (self), XA_TYPE_DEVICE_ROW);
+  g_clear_object (&self->device);
 
   G_OBJECT_CLASS (xa_device_row_parent_class)->dispose (object);
 }

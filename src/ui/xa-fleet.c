@@ -4,10 +4,8 @@
 #include <glib/gi18n.h>
 
 #include "xa-batch-test.h"
+#include "xa-device-state.h"
 #include "xa-fleet.h"
-
-/* A token is refreshed once it is this old (it expires at 30 days). */
-#define OLD_TOKEN_S (20 * 24 * 3600)
 
 struct _XaFleet
 {
@@ -22,9 +20,8 @@ struct _XaFleet
   guint               check_id;
   gboolean            testing;
   gboolean            in_background;
-  GHashTable         *valid_before;  /* uuid → TRUE, for the devices valid when a check began */
-  guint               tested;
-  guint               not_valid;
+  GHashTable         *valid_before;  /* uuid → TRUE, for the devices that worked when a check began */
+  GPtrArray          *checked;       /* the sessions of the last check */
 };
 
 G_DEFINE_FINAL_TYPE (XaFleet, xa_fleet, G_TYPE_OBJECT)
@@ -73,6 +70,15 @@ xa_notify_about_device (GtkWidget  *widget,
   g_application_send_notification (G_APPLICATION (app), id, notification);
 }
 
+/* What the row shows is what counts: the device's state, both roads. */
+static gboolean
+device_works (XaDevice *device)
+{
+  g_autoptr(XaDeviceState) state = xa_device_state_new (device, g_get_real_time () / G_USEC_PER_SEC);
+
+  return g_strcmp0 (state->severity, "valid") == 0;
+}
+
 static void
 each_tested (XaDeviceSession *session,
              const XaReport  *report,
@@ -81,15 +87,11 @@ each_tested (XaDeviceSession *session,
 {
   XaFleet *self = user_data;
   XaDevice *device = xa_device_session_get_device (session);
-  gboolean was_valid = g_hash_table_contains (self->valid_before, xa_device_get_uuid (device));
 
-  self->tested++;
-  if (report == NULL || report->verdict != XA_VERDICT_VALID)
-    self->not_valid++;
   /* What the health check is for: a device that worked and no longer
    * does. Said once, when it changes. */
-  if (self->in_background && was_valid && report != NULL && report->verdict != XA_VERDICT_VALID &&
-      report->verdict != XA_VERDICT_CANCELLED)
+  if (self->in_background && report != NULL && report->verdict != XA_VERDICT_VALID &&
+      report->verdict != XA_VERDICT_CANCELLED && g_hash_table_remove (self->valid_before, xa_device_get_uuid (device)))
     {
       /* Translators: a notification's title; %s is a device's name */
       g_autofree char *title = g_strdup_printf (_("“%s” stopped working"), xa_device_get_name (device));
@@ -114,20 +116,25 @@ all_tested_cb (GObject      *object,
 {
   g_autoptr(XaFleet) self = user_data;
   g_autofree char *summary = NULL;
+  guint tested, not_valid = 0;
 
   xa_batch_test_finish (result, NULL);
   set_testing (self, FALSE);
   if (self->in_background || self->overlay == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
-  if (self->not_valid == 0)
+  tested = self->checked->len;
+  for (guint i = 0; i < tested; i++)
+    if (!device_works (xa_device_session_get_device (g_ptr_array_index (self->checked, i))))
+      not_valid++;
+  if (not_valid == 0)
     summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The device works.", "All %u devices work.",
-                                            self->tested),
-                               self->tested);
+                                            tested),
+                               tested);
   else
     /* Translators: the first %u is how many devices have a problem, the second how many were tested */
     summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u devices needs attention.",
-                                            "%u of %u devices need attention.", self->not_valid),
-                               self->not_valid, self->tested);
+                                            "%u of %u devices need attention.", not_valid),
+                               not_valid, tested);
   adw_toast_overlay_add_toast (self->overlay, adw_toast_new (summary));
 }
 
@@ -148,11 +155,12 @@ xa_fleet_test_all (XaFleet  *self,
   for (guint i = 0; i < sessions->len; i++)
     {
       XaDevice *device = xa_device_session_get_device (g_ptr_array_index (sessions, i));
-      if (g_strcmp0 (xa_device_get_last_verdict (device), "valid") == 0)
+      if (device_works (device))
         g_hash_table_add (self->valid_before, g_strdup (xa_device_get_uuid (device)));
     }
+  g_clear_pointer (&self->checked, g_ptr_array_unref);
+  self->checked = g_ptr_array_ref (sessions);
   self->in_background = in_background;
-  self->tested = self->not_valid = 0;
   timeout_s = g_settings_get_uint (self->settings, "hello-timeout");
   set_testing (self, TRUE);
   xa_batch_test_async (sessions, 0, timeout_s * 1000, self->cancellable, each_tested, self,
@@ -173,37 +181,28 @@ refreshed_cb (GObject      *object,
     g_debug ("Refreshing an old token failed: %s", error->message);
 }
 
-static gboolean
-token_is_old (XaDevice *device)
-{
-  gint64 issued = xa_device_get_token_issued_at (device);
-
-  return issued > 0 && g_get_real_time () / G_USEC_PER_SEC - issued > OLD_TOKEN_S;
-}
-
-/* A session still reading its secrets (or busy otherwise) refreshes once
- * it is free. */
 static void
-free_then_refresh_cb (XaDeviceSession *session,
-                      GParamSpec      *pspec,
-                      XaFleet         *self)
+free_then_refresh_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
-  if (xa_device_session_get_busy (session))
-    return;
-  g_signal_handlers_disconnect_by_func (session, free_then_refresh_cb, self);
+  g_autoptr(XaFleet) self = user_data;
+  XaDeviceSession *session = XA_DEVICE_SESSION (object);
+
   /* What kept it busy may have been a refresh already. */
-  if (xa_device_session_get_ready (session) && xa_device_session_get_token (session) != NULL &&
-      token_is_old (xa_device_session_get_device (session)))
+  if (xa_device_session_when_free_finish (session, result, NULL) && xa_device_session_get_token (session) != NULL &&
+      xa_device_token_wants_refresh (xa_device_session_get_device (session), g_get_real_time () / G_USEC_PER_SEC))
     xa_device_session_refresh_async (session, self->cancellable, refreshed_cb, NULL);
 }
 
-/* Refreshes the tokens older than 20 days when the setting says so (a
- * session still loading or busy does it once it is free); returns how
- * many it asked. */
+/* Refreshes the tokens older than XA_DEVICE_REFRESH_AFTER_DAYS when the
+ * setting says so (a session still loading or busy does it once it is
+ * free); returns how many it asked. */
 guint
 xa_fleet_refresh_old_tokens (XaFleet *self)
 {
   GListModel *model = G_LIST_MODEL (self->store);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint asked = 0;
 
   if (!g_settings_get_boolean (self->settings, "refresh-old-tokens"))
@@ -212,16 +211,11 @@ xa_fleet_refresh_old_tokens (XaFleet *self)
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(XaDevice) device = g_list_model_get_item (model, i);
-      XaDeviceSession *session;
 
-      if (!token_is_old (device))
+      if (!xa_device_token_wants_refresh (device, now))
         continue;
-      session = self->session_for (device, self->session_data);
-      if (xa_device_session_get_ready (session) && !xa_device_session_get_busy (session))
-        xa_device_session_refresh_async (session, self->cancellable, refreshed_cb, NULL);
-      else if (g_signal_handler_find (session, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
-                                      free_then_refresh_cb, self) == 0)
-        g_signal_connect_object (session, "notify::busy", G_CALLBACK (free_then_refresh_cb), self, 0);
+      xa_device_session_when_free_async (self->session_for (device, self->session_data), self->cancellable,
+                                         free_then_refresh_cb, g_object_ref (self));
       asked++;
     }
   return asked;
@@ -293,6 +287,7 @@ xa_fleet_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->valid_before, g_hash_table_unref);
+  g_clear_pointer (&self->checked, g_ptr_array_unref);
 
   G_OBJECT_CLASS (xa_fleet_parent_class)->finalize (object);
 }
