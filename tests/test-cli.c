@@ -1214,12 +1214,18 @@ test_activation_outcomes (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "no-code-issued");
   g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "valid");
   g_assert_cmpstr (json_object_get_string_member (o, "transport"), ==, "websocket");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "tests")), ==, 1);
 
   run_cli (&activate_mqtt, "activate", "Gateway", "--json");
   g_assert_cmpint (activate_mqtt.status, ==, 0);
   o = parse_json (activate_mqtt.out, &mqtt_node);
   g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "mqtt-only");
   g_assert_cmpstr (json_object_get_string_member (o, "transport"), ==, "mqtt");
+  /* The Test that followed, as the window runs it: over MQTT. */
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "valid");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "tests")), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (o, "tests"), 0),
+                                                  "verdict"), ==, "valid");
   g_assert_false (json_object_has_member (o, "token"));
   g_assert_nonnull (strstr (json_object_get_string_member (o, "message"), "MQTT (127.0.0.1:"));
 

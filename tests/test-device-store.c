@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "xa-device-state.h"
 #include "xa-device-store.h"
 #include "xa-test-util.h"
 
@@ -488,6 +490,58 @@ test_sees_other_process (Fixture       *f,
  * run out), unless the last verdict already says something is wrong; the
  * history keeps the newest 20 Tests. */
 static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* One description of a device's state, for the row, the page and the
+ * CLI: the device's own road is the headline, a failing MQTT road makes a
+ * good one a warning and has a line of its own; the status properties
+ * follow and notify. */
+static void
+test_state_of_both_roads (void)
+{
+  g_autoptr(XaDevice) device = xa_test_device_new ("Desk", "02:11:22:33:44:56");
+  g_autoptr(XaReport) report = xa_report_new ();
+  g_autoptr(XaDeviceState) untested = NULL;
+  g_autoptr(XaDeviceState) state = NULL;
+  guint icon_changes = 0;
+
+  untested = xa_device_state_new (device, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpstr (untested->title, ==, "Not activated yet");
+  g_assert_nonnull (strstr (untested->advice, "Activate the device"));
+  g_assert_null (untested->severity);
+  g_assert_null (untested->other_road);
+
+  g_object_set (device, "transport", "websocket", "mqtt-endpoint", "127.0.0.1:1883", NULL);
+  xa_report_set_verdict (report, XA_VERDICT_VALID, xa_text_new_literal ("It works."));
+  report->hello_attempted = report->token_sent = TRUE;
+  xa_device_record_report (device, report);
+  g_assert_cmpstr (xa_device_get_status (device), ==, "Token is valid");
+  g_assert_cmpstr (xa_device_get_status_icon (device), ==, "emblem-ok-symbolic");
+  g_signal_connect (device, "notify::status-icon-name", G_CALLBACK (count_notify), &icon_changes);
+
+  /* The MQTT road fails: the headline stays, with a warning. */
+  g_clear_pointer (&report, xa_report_free);
+  report = xa_report_new ();
+  report->mqtt_endpoint = g_strdup ("127.0.0.1:1883");
+  xa_report_set_verdict (report, XA_VERDICT_UNREACHABLE, xa_text_new_literal ("No broker."));
+  xa_device_record_report (device, report);
+  g_assert_cmpuint (icon_changes, ==, 1);
+  g_assert_cmpstr (xa_device_get_status (device), ==, "Token is valid");
+  g_assert_cmpstr (xa_device_get_status_icon (device), ==, "dialog-warning-symbolic");
+  state = xa_device_state_new (device, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpstr (state->title, ==, "Token is valid");
+  g_assert_cmpstr (state->advice, ==, "It works.");
+  g_assert_cmpstr (state->severity, ==, "warn");
+  g_assert_cmpstr (state->other_road, ==, "Over MQTT, as boards talk: Server unreachable");
+  g_assert_cmpstr (state->other_road_severity, ==, "warn");
+}
+
+static void
 test_expiry_and_history (void)
 {
   g_autoptr(XaDevice) device = xa_test_device_new ("Desk", "02:11:22:33:44:55");
@@ -564,6 +618,7 @@ main (int   argc,
   ADD ("one-row-per-change", test_one_row_per_change);
 
   g_test_add_func ("/xa/device-store/expiry-and-history", test_expiry_and_history);
+  g_test_add_func ("/xa/device-store/state-of-both-roads", test_state_of_both_roads);
 
   return g_test_run ();
 }

@@ -174,7 +174,8 @@ fixture_teardown (Fixture       *f,
   g_autofree char *lock = g_build_filename (f->dir, "devices.json.lock", NULL);
 
   /* The window goes away completely: nothing it started keeps it alive. */
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
   WAIT_UNTIL (f->window == NULL);
   /* A save still on its way may hold the store a moment longer. */
   g_object_add_weak_pointer (G_OBJECT (f->store), (gpointer *) &f->store);
@@ -559,6 +560,58 @@ test_close_mid_activation (Fixture       *f,
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
   /* The teardown closes the window now: it must go away cleanly. */
+}
+
+/* The window closes while a code was just entered (the token on its way
+ * to the keyring) and while a Test waits for a hello: what was under way
+ * ends without a page to land on, no critical (G_DEBUG makes one fatal),
+ * and the token is kept. */
+static void
+test_close_mid_operation (Fixture       *f,
+                          gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, NULL);
+  XaDevice *hanging = add_device (f, "Hanging", XA_DEMO_MODE_HELLO_HANG, "hang-token");
+  g_autoptr(XaDeviceSession) session = NULL;
+  g_autoptr(XaDeviceSession) testing = NULL;
+  g_autoptr(GAsyncResult) looked = NULL;
+  g_auto(XaSecret) stored = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  /* A Test that hangs longer than the test waits, unless closing the
+   * window cancels it… */
+  g_settings_set_uint (settings, "hello-timeout", 120);
+  select_ready (f, hanging);
+  testing = g_object_ref (shown_session (f));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test", NULL));
+  WAIT_UNTIL (xa_device_session_get_testing (testing));
+
+  /* …and an activation whose code was just entered. */
+  select_ready (f, device);
+  session = g_object_ref (shown_session (f));
+  g_assert_true (gtk_widget_activate_action (f->page, "device.activate", NULL));
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  g_free (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
+  WAIT_UNTIL (xa_device_session_get_activation (session) == NULL);
+  g_assert_true (xa_device_session_get_busy (session));
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  WAIT_UNTIL (f->window == NULL);
+  WAIT_UNTIL (!xa_device_session_get_busy (session) && !xa_device_session_get_busy (testing));
+  /* Nothing starts after the window went (the Test an activation is
+   * followed by belongs to the window). */
+  xa_test_sleep (300);
+  g_assert_false (xa_device_session_get_busy (session));
+  g_assert_null (xa_device_get_last_verdict (device));
+
+  /* The cancelled Test recorded nothing; the token reached the keyring. */
+  g_settings_reset (settings, "hello-timeout");
+  g_assert_null (xa_device_get_last_verdict (hanging));
+  g_assert_true (xa_device_is_activated (device));
+  xa_token_store_lookup_async (device, XA_SECRET_TOKEN, NULL, xa_test_capture_cb, &looked);
+  stored = xa_token_store_lookup_finish (xa_test_wait (&looked), NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (stored, ==, xa_device_session_get_token (session));
 }
 
 static AdwMessageDialog *
@@ -1556,6 +1609,7 @@ main (int   argc,
   ADD ("unreachable", test_unreachable);
   ADD ("cancel-activation", test_cancel_activation);
   ADD ("close-mid-activation", test_close_mid_activation);
+  ADD ("close-mid-operation", test_close_mid_operation);
   ADD ("remove", test_remove);
   ADD ("remove-mid-activation", test_remove_mid_activation);
   ADD ("rename-and-panel", test_rename_and_panel);

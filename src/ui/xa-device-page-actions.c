@@ -18,6 +18,7 @@ typedef struct
 {
   XaDevicePage    *page;
   XaDeviceSession *session;
+  GCancellable    *cancellable;  /* the page's when it began: cancelled when the page leaves its window */
   /* For the Test after an activation: what its done page says. */
   char            *activated_title;
   char            *activated;
@@ -32,6 +33,7 @@ op_new_for (XaDevicePage    *self,
 
   op->page = g_object_ref (self);
   op->session = g_object_ref (session);
+  op->cancellable = g_object_ref (self->cancellable);
   return op;
 }
 
@@ -47,6 +49,7 @@ op_free (Op *op)
 {
   g_object_unref (op->page);
   g_object_unref (op->session);
+  g_object_unref (op->cancellable);
   g_free (op->activated_title);
   g_free (op->activated);
   g_free (op);
@@ -55,11 +58,11 @@ op_free (Op *op)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Op, op_free)
 
 /* Whether the page went (its window closed) while @op ran: nothing of it
- * may be touched then. */
+ * is shown then. */
 static gboolean
 op_gone (Op *op)
 {
-  return op->page->cancellable == NULL || g_cancellable_is_cancelled (op->page->cancellable);
+  return g_cancellable_is_cancelled (op->cancellable);
 }
 
 /* Whether the page still shows the session @op worked on. */
@@ -100,12 +103,8 @@ _xa_device_page_update_actions (XaDevicePage *self)
                                  !busy && s != NULL && xa_device_session_get_keyring_error (s) != NULL);
   gtk_widget_action_set_enabled (w, "device.copy-token", has_token);
   gtk_widget_action_set_enabled (w, "device.copy-json", s != NULL);
-  gtk_widget_action_set_enabled (w, "device.export-py-xiaozhi", free && has_token);
-  gtk_widget_action_set_enabled (w, "device.export-env", free && has_token);
-  gtk_widget_action_set_enabled (w, "device.export-web-proxy", free && has_token);
-  gtk_widget_action_set_enabled (w, "device.export-webui", free && has_token);
+  gtk_widget_action_set_enabled (w, "device.export", free && has_token);
   gtk_widget_action_set_enabled (w, "device.diagnose", ready);
-  gtk_widget_action_set_enabled (w, "device.update-env", free && has_token);
   gtk_widget_action_set_enabled (w, "device.remove", s != NULL);
   gtk_widget_action_set_enabled (w, "device.edit", s != NULL);
   gtk_widget_action_set_enabled (w, "device.copy", s != NULL);
@@ -155,7 +154,7 @@ static void
 test_all (XaDevicePage *self,
           Op           *op)
 {
-  xa_device_session_test_all_async (op->session, _xa_device_page_hello_timeout_ms (self), self->cancellable,
+  xa_device_session_test_all_async (op->session, _xa_device_page_hello_timeout_ms (self), op->cancellable,
                                     tested_cb, op);
 }
 
@@ -432,7 +431,7 @@ chooser_response_cb (GtkNativeDialog *chooser,
       export_free (export);
       return;
     }
-  xa_device_session_export_async (export->op->session, export->kind, path, export->op->page->cancellable, exported_cb, export);
+  xa_device_session_export_async (export->op->session, export->kind, path, export->op->cancellable, exported_cb, export);
 }
 
 static void
@@ -484,6 +483,24 @@ config_dir_found_cb (GObject      *object,
     show_chooser (export, folder);
 }
 
+/* device.export's targets. py-xiaozhi gets efuse.json too: its serial and
+ * key must be this device's. */
+static XaExportKind
+export_kind_from_name (const char *name)
+{
+  static const struct { const char *name; XaExportKind kind; } kinds[] = {
+    { "env", XA_EXPORT_ENV_NEW },
+    { "update-env", XA_EXPORT_ENV },
+    { "web-proxy", XA_EXPORT_ENV_WEB_PROXY },
+    { "webui", XA_EXPORT_WEBUI },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_equal (name, kinds[i].name))
+      return kinds[i].kind;
+  return XA_EXPORT_PY_XIAOZHI_EFUSE;
+}
+
 static void
 export_action (GtkWidget  *widget,
                const char *action_name,
@@ -493,16 +510,11 @@ export_action (GtkWidget  *widget,
   Export *export = g_new0 (Export, 1);
 
   export->op = op_new (self);
-  /* py-xiaozhi gets efuse.json too: its serial and key must be this device's. */
-  export->kind = g_str_equal (action_name, "device.export-env") ? XA_EXPORT_ENV_NEW
-                 : g_str_equal (action_name, "device.update-env") ? XA_EXPORT_ENV
-                 : g_str_equal (action_name, "device.export-web-proxy") ? XA_EXPORT_ENV_WEB_PROXY
-                 : g_str_equal (action_name, "device.export-webui") ? XA_EXPORT_WEBUI
-                 : XA_EXPORT_PY_XIAOZHI_EFUSE;
+  export->kind = export_kind_from_name (g_variant_get_string (parameter, NULL));
   if (export->kind != XA_EXPORT_PY_XIAOZHI_EFUSE)
     show_chooser (export, NULL);
   else
-    xa_py_xiaozhi_find_config_dir_async (export->op->page->cancellable, config_dir_found_cb, export);
+    xa_py_xiaozhi_find_config_dir_async (export->op->cancellable, config_dir_found_cb, export);
 }
 
 /* ---- diagnosis ----------------------------------------------------------------- */
@@ -547,7 +559,7 @@ edit_response_cb (AdwMessageDialog *dialog,
       op_free (op);
       return;
     }
-  xa_device_session_edit_async (op->session, property, gtk_editable_get_text (entry), op->page->cancellable, edited_cb, op);
+  xa_device_session_edit_async (op->session, property, gtk_editable_get_text (entry), op->cancellable, edited_cb, op);
 }
 
 /* Save is offered only for a value the session would take; what is
@@ -641,7 +653,7 @@ remove_response_cb (AdwMessageDialog *dialog,
     }
   if (op_shown (op))
     adw_view_stack_set_visible_child_name (op->page->stack, "overview");
-  xa_device_session_remove_async (op->session, op->page->cancellable, removed_cb, op);
+  xa_device_session_remove_async (op->session, op->cancellable, removed_cb, op);
 }
 
 static void
@@ -685,11 +697,7 @@ _xa_device_page_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "device.copy-code", NULL, copy_code_action);
   gtk_widget_class_install_action (widget_class, "device.copy-json", NULL, copy_json_action);
   gtk_widget_class_install_action (widget_class, "device.open-panel", NULL, open_panel_action);
-  gtk_widget_class_install_action (widget_class, "device.export-py-xiaozhi", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "device.export-env", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "device.update-env", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "device.export-web-proxy", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "device.export-webui", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "device.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "device.diagnose", NULL, diagnose_action);
   gtk_widget_class_install_action (widget_class, "device.remove", NULL, remove_action);
   gtk_widget_class_install_action (widget_class, "device.edit", "s", edit_action);

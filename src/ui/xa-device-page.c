@@ -275,12 +275,23 @@ store_error_cb (XaDevicePage *self,
 
 /* ---- object ------------------------------------------------------------------------ */
 
+/* The window closes: what the page started ends (a token the server
+ * issued is still kept: the session does not cancel that). */
+static void
+xa_device_page_unroot (GtkWidget *widget)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->cancellable, g_cancellable_new ());
+  GTK_WIDGET_CLASS (xa_device_page_parent_class)->unroot (widget);
+}
+
 static void
 xa_device_page_dispose (GObject *object)
 {
   XaDevicePage *self = XA_DEVICE_PAGE (object);
 
-  /* What is under way ends without a page to show it on. */
   g_cancellable_cancel (self->cancellable);
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
@@ -306,6 +317,7 @@ xa_device_page_class_init (XaDevicePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = xa_device_page_dispose;
+  widget_class->unroot = xa_device_page_unroot;
 
   g_type_ensure (XA_TYPE_ACTIVATION_VIEW);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

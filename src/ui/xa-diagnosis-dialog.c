@@ -26,6 +26,15 @@ struct _XaDiagnosisDialog
 
 G_DEFINE_FINAL_TYPE (XaDiagnosisDialog, xa_diagnosis_dialog, ADW_TYPE_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_TIMEOUT_MS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static const char *
 icon_for (const char *severity)
 {
@@ -97,6 +106,57 @@ run (XaDiagnosisDialog *self)
 }
 
 static void
+xa_diagnosis_dialog_constructed (GObject *object)
+{
+  XaDiagnosisDialog *self = XA_DIAGNOSIS_DIALOG (object);
+
+  G_OBJECT_CLASS (xa_diagnosis_dialog_parent_class)->constructed (object);
+  run (self);
+}
+
+static void
+xa_diagnosis_dialog_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  XaDiagnosisDialog *self = XA_DIAGNOSIS_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_TIMEOUT_MS:
+      g_value_set_uint (value, self->timeout_ms);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xa_diagnosis_dialog_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  XaDiagnosisDialog *self = XA_DIAGNOSIS_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+    case PROP_TIMEOUT_MS:
+      self->timeout_ms = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 xa_diagnosis_dialog_dispose (GObject *object)
 {
   XaDiagnosisDialog *self = XA_DIAGNOSIS_DIALOG (object);
@@ -106,6 +166,7 @@ xa_diagnosis_dialog_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), XA_TYPE_DIAGNOSIS_DIALOG);
 
   G_OBJECT_CLASS (xa_diagnosis_dialog_parent_class)->dispose (object);
 }
@@ -116,68 +177,34 @@ xa_diagnosis_dialog_class_init (XaDiagnosisDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = xa_diagnosis_dialog_constructed;
+  object_class->get_property = xa_diagnosis_dialog_get_property;
+  object_class->set_property = xa_diagnosis_dialog_set_property;
   object_class->dispose = xa_diagnosis_dialog_dispose;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, XA_TYPE_DEVICE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TIMEOUT_MS] =
+    g_param_spec_uint ("timeout-ms", NULL, NULL, 1, G_MAXUINT, 10000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/xiaozhi_activator/Activator/xa-diagnosis-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, XaDiagnosisDialog, cloud_switch);
+  gtk_widget_class_bind_template_child (widget_class, XaDiagnosisDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, XaDiagnosisDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, XaDiagnosisDialog, findings_group);
+  gtk_widget_class_bind_template_callback (widget_class, run);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
 xa_diagnosis_dialog_init (XaDiagnosisDialog *self)
 {
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *options = adw_preferences_group_new ();
-  GtkWidget *cloud_row = adw_action_row_new ();
-  GtkWidget *running = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *asking = gtk_label_new (_("Asking the server what it knows about this device…"));
-
   self->rows = g_ptr_array_new ();
-  gtk_window_set_title (GTK_WINDOW (self), _("Diagnosis"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 520, 600);
-
-  gtk_box_append (GTK_BOX (content), adw_header_bar_new ());
-  gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_box_append (GTK_BOX (content), scroller);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
-  adw_clamp_set_child (ADW_CLAMP (clamp), column);
-  gtk_widget_set_margin_top (column, 18);
-  gtk_widget_set_margin_bottom (column, 18);
-  gtk_widget_set_margin_start (column, 12);
-  gtk_widget_set_margin_end (column, 12);
-
-  /* Off by default: it tells another server this MAC address. */
-  self->cloud_switch = GTK_SWITCH (gtk_switch_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->cloud_switch), GTK_ALIGN_CENTER);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (cloud_row), _("Also ask the official cloud"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (cloud_row),
-                               _("It is told this Device-Id. A MAC bound at xiaozhi.me is the usual reason a "
-                                 "self-hosted server gives no code."));
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (cloud_row), 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (cloud_row), GTK_WIDGET (self->cloud_switch));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (cloud_row), GTK_WIDGET (self->cloud_switch));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (options), cloud_row);
-  gtk_box_append (GTK_BOX (column), options);
-  g_signal_connect_swapped (self->cloud_switch, "notify::active", G_CALLBACK (run), self);
-
-  self->stack = GTK_STACK (gtk_stack_new ());
-  self->spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_widget_set_size_request (GTK_WIDGET (self->spinner), 32, 32);
-  gtk_box_append (GTK_BOX (running), GTK_WIDGET (self->spinner));
-  gtk_label_set_wrap (GTK_LABEL (asking), TRUE);
-  gtk_widget_add_css_class (asking, "dim-label");
-  gtk_box_append (GTK_BOX (running), asking);
-  gtk_widget_set_margin_top (running, 24);
-  gtk_stack_add_named (self->stack, running, "running");
-  self->findings_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->findings_group, _("Findings, most likely first"));
-  adw_preferences_group_set_description (self->findings_group,
-                                         _("Nothing was changed on any server: the device’s own questions were asked."));
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->findings_group), "findings");
-  gtk_box_append (GTK_BOX (column), GTK_WIDGET (self->stack));
-
-  adw_window_set_content (ADW_WINDOW (self), content);
+  gtk_widget_init_template (GTK_WIDGET (self));
   xa_a11y_fix_names (GTK_WIDGET (self));
 }
 
@@ -186,10 +213,9 @@ xa_diagnosis_dialog_new (GtkWindow       *parent,
                          XaDeviceSession *session,
                          guint            timeout_ms)
 {
-  XaDiagnosisDialog *self = g_object_new (XA_TYPE_DIAGNOSIS_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
-
-  self->session = g_object_ref (session);
-  self->timeout_ms = timeout_ms;
-  run (self);
-  return GTK_WINDOW (self);
+  return g_object_new (XA_TYPE_DIAGNOSIS_DIALOG,
+                       "transient-for", parent,
+                       "session", session,
+                       "timeout-ms", timeout_ms,
+                       NULL);
 }

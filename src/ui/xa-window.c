@@ -32,6 +32,7 @@ struct _XaWindow
   AdwStatusPage        *empty_page;
   GtkListBox           *device_list;
   AdwWindowTitle       *content_title;
+  GBindingGroup        *title_bindings;   /* the shown device → content_title */
   AdwViewStack         *content_stack;
   XaDevicePage         *device_page;
 };
@@ -79,13 +80,18 @@ drop_session (gpointer data)
   g_object_unref (session);
 }
 
+/* The header follows the device on show (a rename shows at once). */
 static void
 update_title (XaWindow *self)
 {
   XaDevice *device = xa_device_page_get_device (self->device_page);
 
-  adw_window_title_set_title (self->content_title, device ? xa_device_get_name (device) : "");
-  adw_window_title_set_subtitle (self->content_title, device ? xa_device_get_device_id (device) : NULL);
+  g_binding_group_set_source (self->title_bindings, device);
+  if (device == NULL)
+    {
+      adw_window_title_set_title (self->content_title, "");
+      adw_window_title_set_subtitle (self->content_title, NULL);
+    }
 }
 
 static void
@@ -97,11 +103,7 @@ row_selected_cb (GtkListBox    *list,
 
   if (device == NULL)
     return;
-  if (xa_device_page_get_device (self->device_page) != NULL)
-    g_signal_handlers_disconnect_by_func (xa_device_page_get_device (self->device_page), update_title, self);
   xa_device_page_set_session (self->device_page, session_for (self, device));
-  /* A rename shows in the header at once. */
-  g_signal_connect_object (device, "notify::name", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
   adw_view_stack_set_visible_child_name (self->content_stack, "device");
   update_title (self);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
@@ -307,6 +309,9 @@ xa_window_dispose (GObject *object)
 
   if (self->device_list != NULL)
     gtk_list_box_bind_model (self->device_list, NULL, NULL, NULL, NULL);
+  if (self->title_bindings != NULL)
+    g_binding_group_set_source (self->title_bindings, NULL);
+  g_clear_object (&self->title_bindings);
   gtk_widget_dispose_template (GTK_WIDGET (self), XA_TYPE_WINDOW);
   g_clear_handle_id (&self->first_refresh_id, g_source_remove);
   if (self->fleet != NULL)
@@ -407,6 +412,9 @@ xa_window_init (XaWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, drop_session);
+  self->title_bindings = g_binding_group_new ();
+  g_binding_group_bind (self->title_bindings, "name", self->content_title, "title", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->title_bindings, "device-id", self->content_title, "subtitle", G_BINDING_SYNC_CREATE);
 
   /* The window comes back at the size it was left. */
   self->settings = g_settings_new (APP_ID);
