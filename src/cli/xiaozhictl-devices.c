@@ -613,13 +613,10 @@ cli_cmd_activate_saved (Cli        *cli,
   reports = xa_device_session_test_all_finish (session, wait_for (cli, &tested), &error);
   if (reports == NULL)
     {
+      /* The token is kept: an error that is no verdict is the Test's own. */
+      if ((report = xa_device_session_report_for_error (error)) == NULL)
+        return cli_fail (cli, error);
       reports = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_report_free);
-      report = xa_device_session_report_for_error (error);
-      if (report == NULL)
-        {
-          report = xa_report_new ();
-          xa_report_set_verdict (report, XA_VERDICT_PROTOCOL_ERROR, xa_text_new_literal (error->message));
-        }
       g_ptr_array_add (reports, report);
     }
   report = g_ptr_array_index (reports, 0);

@@ -43,6 +43,7 @@ G_DEFINE_QUARK (xa-device-session-error-quark, xa_device_session_error)
 
 enum {
   PROP_0,
+  PROP_STORE,
   PROP_DEVICE,
   PROP_READY,
   PROP_BUSY,
@@ -126,8 +127,12 @@ op_begin (XaDeviceSession     *self,
           GAsyncReadyCallback  callback,
           gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task;
 
+  /* Every public operation starts here. */
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
 
   if (self->current != NULL)
@@ -968,6 +973,17 @@ xa_device_session_dup_roads (XaDeviceSession *self)
   return g_strv_builder_end (roads);
 }
 
+/* Whether a Test has a road to take (a token, or an MQTT login). */
+gboolean
+xa_device_session_can_test (XaDeviceSession *self)
+{
+  g_auto(GStrv) roads = NULL;
+
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), FALSE);
+  roads = xa_device_session_dup_roads (self);
+  return roads[0] != NULL;
+}
+
 /* What an error that ended a Test means as its report: a device with no
  * token is not activated; a cancelled, unreachable or timed-out check is
  * its verdict. NULL for an error that is no verdict (the keyring, the
@@ -1555,7 +1571,7 @@ secrets_deleted_cb (GObject      *object,
 
   if (!xa_token_store_delete_finish (result, &error))
     {
-      GError *kept = g_error_new (XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_TOKEN_NOT_SAVED,
+      GError *kept = g_error_new (XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NOT_REMOVED,
                                   /* Translators: %s says what is wrong with the keyring and what to do */
                                   _("The device was not removed, so that its secrets are not left behind: %s"),
                                   error->message);
@@ -1605,6 +1621,9 @@ xa_device_session_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
     case PROP_DEVICE:
       g_value_set_object (value, self->device);
       break;
@@ -1622,6 +1641,27 @@ xa_device_session_get_property (GObject    *object,
       break;
     case PROP_ACTIVATION:
       g_value_set_object (value, self->activation);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xa_device_session_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  XaDeviceSession *self = XA_DEVICE_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_DEVICE:
+      self->device = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1662,10 +1702,17 @@ xa_device_session_class_init (XaDeviceSessionClass *klass)
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->get_property = xa_device_session_get_property;
+  object_class->set_property = xa_device_session_set_property;
   object_class->dispose = xa_device_session_dispose;
   object_class->finalize = xa_device_session_finalize;
 
-  properties[PROP_DEVICE] = g_param_spec_object ("device", NULL, NULL, XA_TYPE_DEVICE, ro);
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, XA_TYPE_DEVICE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Given at construction; once added, the store's own object. */
+  properties[PROP_DEVICE] =
+    g_param_spec_object ("device", NULL, NULL, XA_TYPE_DEVICE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* The secrets were read (or the keyring said why not): actions may run. */
   properties[PROP_READY] = g_param_spec_boolean ("ready", NULL, NULL, FALSE, ro);
   properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, ro);
@@ -1689,28 +1736,29 @@ XaDeviceSession *
 xa_device_session_new (XaDeviceStore *store,
                        XaDevice      *device)
 {
-  XaDeviceSession *self = g_object_new (XA_TYPE_DEVICE_SESSION, NULL);
-
-  self->store = g_object_ref (store);
-  self->device = g_object_ref (device);
-  return self;
+  g_return_val_if_fail (XA_IS_DEVICE_STORE (store), NULL);
+  g_return_val_if_fail (XA_IS_DEVICE (device), NULL);
+  return g_object_new (XA_TYPE_DEVICE_SESSION, "store", store, "device", device, NULL);
 }
 
 XaDevice *
 xa_device_session_get_device (XaDeviceSession *self)
 {
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), NULL);
   return self->device;
 }
 
 gboolean
 xa_device_session_get_ready (XaDeviceSession *self)
 {
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), FALSE);
   return self->ready;
 }
 
 gboolean
 xa_device_session_get_busy (XaDeviceSession *self)
 {
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), FALSE);
   return self->current != NULL;
 }
 
@@ -1719,6 +1767,7 @@ xa_device_session_get_busy (XaDeviceSession *self)
 gboolean
 xa_device_session_get_testing (XaDeviceSession *self)
 {
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), FALSE);
   return self->current != NULL && self->testing;
 }
 
@@ -1726,12 +1775,14 @@ xa_device_session_get_testing (XaDeviceSession *self)
 const char *
 xa_device_session_get_token (XaDeviceSession *self)
 {
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), NULL);
   return self->token;
 }
 
 const char *
 xa_device_session_get_hmac_key (XaDeviceSession *self)
 {
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), NULL);
   return self->hmac_key;
 }
 
@@ -1739,12 +1790,14 @@ xa_device_session_get_hmac_key (XaDeviceSession *self)
 const GError *
 xa_device_session_get_keyring_error (XaDeviceSession *self)
 {
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), NULL);
   return self->keyring_error;
 }
 
 XaActivation *
 xa_device_session_get_activation (XaDeviceSession *self)
 {
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), NULL);
   return self->activation;
 }
 
@@ -1752,6 +1805,7 @@ xa_device_session_get_activation (XaDeviceSession *self)
 void
 xa_device_session_cancel (XaDeviceSession *self)
 {
+  g_return_if_fail (XA_IS_DEVICE_SESSION (self));
   if (self->op_cancellable != NULL)
     g_cancellable_cancel (self->op_cancellable);
 }

@@ -19,6 +19,7 @@ typedef enum
   XA_DEVICE_SESSION_ERROR_INVALID,
   XA_DEVICE_SESSION_ERROR_TOKEN_NOT_SAVED,
   XA_DEVICE_SESSION_ERROR_NO_MQTT,
+  XA_DEVICE_SESSION_ERROR_NOT_REMOVED,   /* the keyring kept its secrets: so is the device */
 } XaDeviceSessionError;
 
 /* Where an export goes. */
@@ -92,6 +93,7 @@ XaReport        *xa_device_session_test_finish      (XaDeviceSession     *self,
                                                      GError             **error);
 
 GStrv            xa_device_session_dup_roads        (XaDeviceSession     *self);
+gboolean         xa_device_session_can_test         (XaDeviceSession     *self);
 void             xa_device_session_test_all_async   (XaDeviceSession     *self,
                                                      guint                timeout_ms,
                                                      GCancellable        *cancellable,

@@ -126,6 +126,8 @@ xa_device_state_new (XaDevice *device,
          _("Activate the device to get an activation code, enter it in the control panel, "
            "and the token comes by itself."),
          NULL, "content-loading-symbolic");
+  /* “Why?” when the answer is not the one hoped for. */
+  self->wants_diagnosis = tested ? verdict != XA_VERDICT_VALID : !xa_device_is_activated (device);
   return self;
 }
 

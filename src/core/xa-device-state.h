@@ -16,6 +16,7 @@ typedef struct
   char       *other_road;           /* a device also offered MQTT: its MQTT Test's line, else NULL */
   const char *other_road_severity;
   char       *prompt_code;          /* a bind prompt's code, to show as a code is */
+  gboolean    wants_diagnosis;      /* “Why?”: tested and not valid, or not activated yet */
 } XaDeviceState;
 
 XaDeviceState *xa_device_state_new  (XaDevice      *device,

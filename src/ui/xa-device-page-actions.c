@@ -6,6 +6,7 @@
 #include "xa-a11y.h"
 #include "xa-device-page-private.h"
 #include "xa-diagnosis-dialog.h"
+#include "xa-edit-dialog.h"
 #include "xa-export.h"
 #include "xa-fleet.h"
 
@@ -91,9 +92,7 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gboolean activating = s != NULL && xa_device_session_get_activation (s) != NULL;
   gboolean has_token = s != NULL && xa_device_session_get_token (s) != NULL;
   gboolean free = ready && !busy;
-  /* Over MQTT there is no token: the broker login is tested. */
-  gboolean testable = has_token || (s != NULL && g_strcmp0 (xa_device_get_transport (xa_device_session_get_device (s)),
-                                                            "mqtt") == 0);
+  gboolean testable = s != NULL && xa_device_session_can_test (s);
 
   gtk_widget_action_set_enabled (w, "device.test", free && testable);
   gtk_widget_action_set_enabled (w, "device.activate", free);
@@ -546,37 +545,19 @@ edited_cb (GObject      *object,
 }
 
 static void
-edit_response_cb (AdwMessageDialog *dialog,
-                  const char       *response,
-                  gpointer          user_data)
+edit_response_cb (XaEditDialog *dialog,
+                  const char   *response,
+                  gpointer      user_data)
 {
   Op *op = user_data;
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-  const char *property = g_object_get_data (G_OBJECT (dialog), "property");
 
   if (!g_str_equal (response, "save"))
     {
       op_free (op);
       return;
     }
-  xa_device_session_edit_async (op->session, property, gtk_editable_get_text (entry), op->cancellable, edited_cb, op);
-}
-
-/* Save is offered only for a value the session would take; what is
- * wrong is said in the dialog, which keeps what was typed. */
-static void
-edit_entry_changed_cb (GtkEditable      *entry,
-                       AdwMessageDialog *dialog)
-{
-  XaDeviceSession *session = g_object_get_data (G_OBJECT (dialog), "session");
-  const char *property = g_object_get_data (G_OBJECT (dialog), "property");
-  const char *text = gtk_editable_get_text (entry);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = xa_device_session_check_edit (session, property, text, &error);
-
-  adw_message_dialog_set_response_enabled (dialog, "save", ok);
-  adw_message_dialog_set_body (dialog, ok || *text == '\0' ? g_object_get_data (G_OBJECT (dialog), "body")
-                                                           : error->message);
+  xa_device_session_edit_async (op->session, xa_edit_dialog_get_field (dialog), xa_edit_dialog_get_text (dialog),
+                                op->cancellable, edited_cb, op);
 }
 
 static void
@@ -585,44 +566,12 @@ edit_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   XaDevicePage *self = XA_DEVICE_PAGE (widget);
-  const char *property = g_variant_get_string (parameter, NULL);
-  gboolean is_name = g_str_equal (property, "name");
   GtkRoot *root = gtk_widget_get_root (widget);
-  g_autofree char *value = NULL;
-  GtkWidget *dialog, *entry;
+  GtkWindow *dialog = xa_edit_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->session,
+                                          g_variant_get_string (parameter, NULL));
 
-  g_object_get (xa_device_page_get_device (self), property, &value, NULL);
-  entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), value ? value : "");
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   is_name ? _("Rename Device")
-                                   : g_str_equal (property, "panel-url") ? _("Control Panel Address")
-                                   : g_str_equal (property, "board-type") ? _("Board Type") : _("App Version"),
-                                   is_name ? NULL
-                                   : g_str_equal (property, "panel-url")
-                                     ? _("Where you type the activation code, for example the web console of your own server.")
-                                     : _("What the device reports in its OTA checks; the server shows it as the device’s own."));
-  g_object_set_data_full (G_OBJECT (dialog), "property", g_strdup (property), g_free);
-  g_object_set_data_full (G_OBJECT (dialog), "session", g_object_ref (self->session), g_object_unref);
-  g_object_set_data_full (G_OBJECT (dialog), "body",
-                          g_strdup (is_name ? "" : adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog))), g_free);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "save", _("_Save"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (entry, "changed", G_CALLBACK (edit_entry_changed_cb), dialog);
-  edit_entry_changed_cb (GTK_EDITABLE (entry), ADW_MESSAGE_DIALOG (dialog));
   g_signal_connect (dialog, "response", G_CALLBACK (edit_response_cb), op_new (self));
-  xa_a11y_fix_names (GTK_WIDGET (dialog));
-  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_window_present (dialog);
 }
 
 /* ---- remove ------------------------------------------------------------------------ */

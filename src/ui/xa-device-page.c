@@ -133,10 +133,7 @@ update_verdict (XaDevicePage *self)
     }
   gtk_label_set_label (self->details_label, details ? details : "");
   gtk_widget_set_visible (GTK_WIDGET (self->details_expander), details != NULL && *details);
-  /* "Why?" when the answer is not the one hoped for. */
-  gtk_widget_set_visible (self->diagnose_button,
-                          !testing && g_strcmp0 (xa_device_get_last_verdict (device), "valid") != 0 &&
-                          (xa_device_get_last_verdict (device) != NULL || !xa_device_is_activated (device)));
+  gtk_widget_set_visible (self->diagnose_button, !testing && state->wants_diagnosis);
   gtk_widget_set_visible (self->activate_button, !xa_device_is_activated (device));
 }
 

@@ -90,8 +90,8 @@ each_tested (XaDeviceSession *session,
 
   /* What the health check is for: a device that worked and no longer
    * does. Said once, when it changes. */
-  if (self->in_background && report != NULL && report->verdict != XA_VERDICT_VALID &&
-      report->verdict != XA_VERDICT_CANCELLED && g_hash_table_remove (self->valid_before, xa_device_get_uuid (device)))
+  if (self->in_background && report != NULL && !g_cancellable_is_cancelled (self->cancellable) &&
+      !device_works (device) && g_hash_table_remove (self->valid_before, xa_device_get_uuid (device)))
     {
       /* Translators: a notification's title; %s is a device's name */
       g_autofree char *title = g_strdup_printf (_("“%s” stopped working"), xa_device_get_name (device));
