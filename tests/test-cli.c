@@ -596,7 +596,8 @@ test_saved_device_flow (Fixture       *f,
 
   run_cli (&refresh, "refresh", "Desk board");
   g_assert_cmpint (refresh.status, ==, 0);
-  g_assert_cmpstr (refresh.out, ==, "The token of “Desk board” is unchanged.\n");
+  g_assert_cmpstr (refresh.out, ==, "Refreshed “Desk board”.\n"
+                                    "Nothing changed: the server sends the same credentials and addresses.\n");
 
   run_cli (&rename, "device", "rename", "Desk board", "Desk");
   g_assert_cmpint (rename.status, ==, 0);
@@ -1279,11 +1280,22 @@ test_manager_placeholder (Fixture       *f,
 
   run_cli (&run, "activate", "--ota-url", ota, "--device-id", "02:11:22:33:44:97", "--timeout", "1");
   g_assert_cmpint (run.status, ==, 7);
-  g_assert_nonnull (strstr (run.err, "1. Open http://xiaozhi.server.com and log in."));
+  /* The placeholder is not given as the place to go. */
+  g_assert_null (strstr (run.err, "1. Open http://xiaozhi.server.com"));
+  g_assert_nonnull (strstr (run.err, "The server did not say where it is (it sent the placeholder http://xiaozhi.server.com)"));
   g_assert_nonnull (strstr (run.err, "Server setup: The server’s console address is still the placeholder"));
   g_assert_nonnull (strstr (run.err, "server.websocket"));
   g_assert_nonnull (strstr (run.err, "The code stays valid while this runs."));
   g_assert_null (strstr (run.err, "valid for"));
+
+  /* An address the user gives is where to go. */
+  {
+    g_auto(Run) typed = { 0 };
+
+    run_cli (&typed, "activate", "--ota-url", ota, "--device-id", "02:11:22:33:44:98", "--timeout", "1",
+             "--panel-url", "http://127.0.0.1:8001/");
+    g_assert_nonnull (strstr (typed.err, "1. Open http://127.0.0.1:8001/ and log in."));
+  }
 }
 
 static void

@@ -151,7 +151,7 @@ activate (Fixture          *f,
 
 static gboolean
 refresh (XaDeviceSession  *session,
-         gboolean         *changed,
+         XaRefreshChanges *changed,
          GError          **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
@@ -200,7 +200,7 @@ test_key_never_replaced (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(XaReport) report = NULL;
   g_auto(XaSecret) key = NULL;
-  gboolean changed = FALSE;
+  XaRefreshChanges changed = XA_REFRESH_CHANGED_NOTHING;
 
   /* Activate and Refresh the moment the device is chosen, before the
    * keyring answered: refused, and no key is made up. */
@@ -221,7 +221,7 @@ test_key_never_replaced (Fixture       *f,
   g_assert_no_error (error);
   g_assert_nonnull (strstr (xa_demo_server_get_last_body (f->server, "ota"), STORED_KEY));
   g_assert_true (refresh (session, &changed, &error));
-  g_assert_false (changed);
+  g_assert_cmpint (changed, ==, XA_REFRESH_CHANGED_NOTHING);
   report = run_test (session, 5000, &error);
   g_assert_no_error (error);
   g_assert_cmpint (report->verdict, ==, XA_VERDICT_VALID);
@@ -318,7 +318,7 @@ test_keyring_refuses_then_restarts (Fixture       *f,
   g_autofree char *token = NULL;
   const char *pid_text = g_getenv ("XA_KEYRING_PID");
   gboolean acquired = FALSE;
-  gboolean changed = FALSE;
+  XaRefreshChanges changed = XA_REFRESH_CHANGED_NOTHING;
   guint owner;
   GPid keyring;
 
@@ -614,12 +614,13 @@ test_dated_tokens (Fixture       *f,
   g_autoptr(XaReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *first = NULL;
-  gboolean changed;
+  XaRefreshChanges changed;
 
   g_assert_cmpint (activate_outcome (f, session), ==, XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED);
   first = g_strdup (xa_device_session_get_token (session));
   g_assert_true (refresh (session, &changed, &error));
   g_assert_cmpstr (xa_device_session_get_token (session), !=, first);
+  g_assert_cmpint (changed, ==, XA_REFRESH_CHANGED_TOKEN);
   report = run_test (session, 5000, &error);
   g_assert_no_error (error);
   g_assert_cmpint (report->verdict, ==, XA_VERDICT_VALID);
@@ -640,7 +641,7 @@ test_request_identity (Fixture       *f,
   g_autoptr(JsonNode) body = NULL;
   SoupMessageHeaders *headers;
   JsonObject *o;
-  gboolean changed;
+  XaRefreshChanges changed;
 
   g_object_set (device, "board-type", "esp-box-3", "app-version", "1.6.2", NULL);
   session = loaded_session (f, device);

@@ -445,7 +445,7 @@ test_add_activate_test_valid (Fixture       *f,
   token = g_strdup (xa_demo_server_get_token (f->server, DEVICE));
   /* Masked until revealed. */
   g_assert_null (strstr (subtitle, token));
-  g_assert_true (g_str_has_prefix (subtitle, "••••"));
+  g_assert_true (g_str_has_prefix (subtitle, "****"));
 
   xa_token_store_lookup_async (shown_device (f), XA_SECRET_TOKEN, NULL, xa_test_capture_cb, &looked);
   {
@@ -457,16 +457,43 @@ test_add_activate_test_valid (Fixture       *f,
 }
 
 /* Whether a label under @widget says @text (a toast, say). */
+/* @text is on a label under @widget; with @visible_only, on one a person
+ * can see (not in a hidden row). */
+static gboolean
+finds_text (GtkWidget  *widget,
+            const char *text,
+            gboolean    visible_only)
+{
+  if (visible_only && !gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (finds_text (child, text, visible_only))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 shows_text (GtkWidget  *widget,
             const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (shows_text (child, text))
-      return TRUE;
-  return FALSE;
+  return finds_text (widget, text, FALSE);
+}
+
+static gboolean
+shows_visible_text (GtkWidget  *widget,
+                    const char *text)
+{
+  return finds_text (widget, text, TRUE);
+}
+
+static guint
+history_length (XaDevice *device)
+{
+  g_autoptr(GArray) entries = xa_device_dup_history (device);
+
+  return entries->len;
 }
 
 static void
@@ -478,8 +505,20 @@ test_rejected (Fixture       *f,
   select_and_test (f, device);
   g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Token rejected");
   g_assert_nonnull (strstr (page_label (f, "verdict_advice"), "认证失败"));
-  g_assert_true (gtk_widget_get_visible (page_child (f, "details_expander")));
+  g_assert_true (gtk_widget_get_visible (page_child (f, "details_box")));
   g_assert_nonnull (strstr (page_label (f, "details_label"), "Close code: 1000"));
+
+  /* Ctrl+T far down the page: the verdict comes into view (#20). */
+  {
+    GtkAdjustment *scroll = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (page_child (f, "overview_scroller")));
+
+    WAIT_UNTIL (gtk_adjustment_get_upper (scroll) - gtk_adjustment_get_page_size (scroll) > 100);
+    gtk_adjustment_set_value (scroll, gtk_adjustment_get_upper (scroll));
+    g_assert_cmpfloat (gtk_adjustment_get_value (scroll), >, 100);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test", NULL));
+    g_assert_cmpfloat (gtk_adjustment_get_value (scroll), ==, gtk_adjustment_get_lower (scroll));
+    WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+  }
 
   /* "Why?": the diagnosis says what the hello said, first, and that the
    * token it holds is not the one the server issues. */
@@ -509,6 +548,29 @@ test_not_activated (Fixture       *f,
   /* The code the server still shows is on the page, large, to be typed. */
   g_assert_true (gtk_widget_get_visible (page_child (f, "prompt_code_box")));
   g_assert_cmpstr (page_label (f, "prompt_code_label"), ==, xa_demo_server_get_code (f->server, DEVICE));
+}
+
+/* A device that was activated and that the server forgot (it shows a code
+ * again) is activated again from its page (#20). */
+static void
+test_forgotten (Fixture       *f,
+                gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Forgotten", XA_DEMO_MODE_OFFICIAL, "test-token");
+
+  g_object_set (device, "activated-at", g_get_real_time () / G_USEC_PER_SEC - 3600, NULL);
+  select_and_test (f, device);
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Device not activated");
+  g_assert_nonnull (strstr (page_label (f, "verdict_advice"), "the server forgot it"));
+  g_assert_true (gtk_widget_get_visible (page_child (f, "prompt_code_box")));
+  g_assert_true (gtk_widget_get_visible (page_child (f, "activate_button")));
+  g_assert_true (gtk_widget_activate_action (f->page, "device.activate", NULL));
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  g_free (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
+  WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (device), "valid") == 0);
+  WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+  g_assert_true (gtk_widget_activate_action (f->page, "device.show-overview", NULL));
+  g_assert_false (gtk_widget_get_visible (page_child (f, "activate_button")));
 }
 
 static void
@@ -633,6 +695,7 @@ test_remove (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (f->page, "device.remove", NULL));
   WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Remove “Old board”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "stays bound to your account"));
   adw_message_dialog_response (dialog, "remove");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
@@ -643,6 +706,19 @@ test_remove (Fixture       *f,
   xa_token_store_lookup_async (device, XA_SECRET_TOKEN, NULL, xa_test_capture_cb, &looked);
   stored = xa_token_store_lookup_finish (xa_test_wait (&looked), NULL);
   g_assert_null (stored);
+
+  /* A device never activated, with no token: nothing is bound through us. */
+  {
+    XaDevice *fresh = add_device (f, "Never activated", XA_DEMO_MODE_OFFICIAL, NULL);
+
+    select_ready (f, fresh);
+    g_assert_true (gtk_widget_activate_action (f->page, "device.remove", NULL));
+    WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+    g_assert_null (strstr (adw_message_dialog_get_body (dialog), "stays bound"));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "never activated from this app"));
+    adw_message_dialog_response (dialog, "cancel");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 }
 
 static gboolean
@@ -829,10 +905,50 @@ test_manager_placeholder (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (setup));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (setup)), "server.fronted_url"));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (setup)), "server.websocket"));
-  g_assert_nonnull (strstr (page_label (f, "steps_label"), "http://xiaozhi.server.com"));
+  /* The placeholder is named, not offered as the place to go: no link,
+   * no QR code; the button lets the user type the console's address. */
+  g_assert_nonnull (strstr (page_label (f, "steps_label"), "The server did not say where it is"));
+  g_assert_null (strstr (page_label (f, "steps_label"), "href=\"http://xiaozhi.server.com"));
+  g_assert_false (gtk_widget_get_visible (page_child (f, "qr_picture")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (page_child (f, "open_panel_button"))), ==, "Set Console Address…");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (page_child (f, "open_panel_button"))), ==, "device.edit");
   /* No lifetime from the server: no countdown. */
   g_assert_cmpstr (page_label (f, "countdown_label"), ==, "This code stays valid while this page is open.");
   screenshot (f, "setup-warning");
+  /* Typed (kept on the device), it is the place to go, link and QR code. */
+  edit_through_dialog (f, "panel-url", "http://127.0.0.1:8001/");
+  g_assert_cmpstr (xa_device_get_panel_url (device), ==, "http://127.0.0.1:8001/");
+  WAIT_UNTIL (strstr (page_label (f, "steps_label"), "href=\"http://127.0.0.1:8001/\"") != NULL);
+  g_assert_true (gtk_widget_get_visible (page_child (f, "qr_picture")));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (page_child (f, "open_panel_button"))), ==,
+                   "device.open-panel");
+
+  /* No browser takes the address: it is shown, with a way to copy it,
+   * not GTK's "Could not show link — Operation not supported" (a scheme
+   * nothing handles stands for a machine without a browser). */
+  {
+    const char *nowhere = "xiaozhi-test-no-handler://127.0.0.1/console";
+    gboolean handled = FALSE;
+    AdwMessageDialog *dialog;
+
+    g_signal_emit_by_name (page_child (f, "steps_label"), "activate-link", nowhere, &handled);
+    g_assert_true (handled);
+    WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "No Browser Opened the Address");
+    g_assert_true (shows_text (adw_message_dialog_get_extra_child (dialog), nowhere));
+    g_assert_true (adw_message_dialog_has_response (dialog, "copy"));
+    adw_message_dialog_response (dialog, "copy");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    {
+      GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->window));
+      g_autoptr(GAsyncResult) read = NULL;
+      g_autofree char *text = NULL;
+
+      gdk_clipboard_read_text_async (clipboard, NULL, xa_test_capture_cb, &read);
+      text = gdk_clipboard_read_text_finish (clipboard, xa_test_wait (&read), NULL);
+      g_assert_cmpstr (text, ==, nowhere);
+    }
+  }
   gtk_widget_activate_action (f->page, "device.cancel-activation", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "stack"), "overview") == 0);
 }
@@ -953,7 +1069,7 @@ test_accessible_names (Fixture       *f,
   /* Controls whose words sit in a child of theirs carry their own name. */
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (page_child (f, "test_button")),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Test");
-  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (page_child (f, "details_expander")),
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (page_child (f, "details_button")),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Details");
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
@@ -1193,7 +1309,7 @@ test_narrow (Fixture       *f,
   select_and_test (f, device);
   g_assert_true (gtk_widget_get_visible (page_child (f, "activate_button")));
   g_assert_cmpint (min_width (f), <=, 360);
-  gtk_expander_set_expanded (GTK_EXPANDER (page_child (f, "details_expander")), TRUE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (page_child (f, "details_button")), TRUE);
   g_assert_cmpint (min_width (f), <=, 360);
 
   /* The code and its buttons; then the end of the activation. */
@@ -1206,6 +1322,24 @@ test_narrow (Fixture       *f,
   g_assert_cmpint (min_width (f), <=, 360);
   gtk_widget_activate_action (f->page, "device.show-overview", NULL);
   g_assert_cmpint (min_width (f), <=, 360);
+
+  /* At 360 px the Add dialog's switcher folds into its title: its pages
+   * ("I Have a Token") are in a bar at the bottom, and only then. */
+  {
+    GtkWindow *dialog = GTK_WINDOW (xa_add_device_dialog_new (GTK_WINDOW (f->window), f->store));
+    AdwViewSwitcherBar *bar = ADW_VIEW_SWITCHER_BAR (gtk_widget_get_template_child (GTK_WIDGET (dialog), XA_TYPE_ADD_DEVICE_DIALOG,
+                                                                                   "switcher_bar"));
+
+    gtk_window_set_default_size (dialog, 360, 600);
+    gtk_window_present (dialog);
+    WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (dialog)) > 0 && gtk_widget_get_width (GTK_WIDGET (dialog)) <= 400);
+    WAIT_UNTIL (adw_view_switcher_bar_get_reveal (bar));
+    WAIT_UNTIL (gtk_widget_is_drawable (GTK_WIDGET (bar)));
+    g_assert_true (shows_text (GTK_WIDGET (bar), _("I Have a Token")));
+    gtk_window_set_default_size (dialog, 700, 600);
+    WAIT_UNTIL (!adw_view_switcher_bar_get_reveal (bar));
+    gtk_window_destroy (dialog);
+  }
 
   /* The dialogs too. */
   {
@@ -1271,7 +1405,7 @@ test_screenshots (Fixture       *f,
   speaker = add_device (f, "Kitchen speaker", XA_DEMO_MODE_SELF_HOSTED, "not-the-token");
   select_and_test (f, speaker);
   g_assert_cmpstr (xa_device_get_last_verdict (speaker), ==, "rejected");
-  gtk_expander_set_expanded (GTK_EXPANDER (page_child (f, "details_expander")), TRUE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (page_child (f, "details_button")), TRUE);
   screenshot (f, "rejected");
 
   /* Why? The diagnosis, findings first. */
@@ -1313,7 +1447,7 @@ test_screenshots (Fixture       *f,
     gtk_widget_activate_action (GTK_WIDGET (f->window), "win.test-all", NULL);
     WAIT_UNTIL (!xa_fleet_get_testing (xa_window_get_fleet (f->window)));
     select_ready (f, board);
-    gtk_expander_set_expanded (GTK_EXPANDER (page_child (f, "details_expander")), FALSE);
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (page_child (f, "details_button")), FALSE);
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (page_child (f, "history_row")), TRUE);
     {
       GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (page_child (f, "overview_scroller"));
@@ -1408,6 +1542,38 @@ test_mqtt (Fixture       *f,
   WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
   g_assert_cmpstr (page_label (f, "verdict_title"), ==, "MQTT credentials work");
   g_assert_false (gtk_widget_get_visible (page_child (f, "mqtt_verdict_label")));
+  /* Its page has what it has: the MQTT login, the password masked; no
+   * token and no WebSocket rows saying "none yet" of what it never gets. */
+  g_assert_false (gtk_widget_get_visible (page_child (f, "token_group")));
+  g_assert_true (gtk_widget_get_visible (page_child (f, "mqtt_group")));
+  g_assert_false (shows_visible_text (f->page, "WebSocket URL"));
+  g_assert_false (shows_visible_text (f->page, "Access token"));
+  g_assert_true (shows_visible_text (page_child (f, "mqtt_group"), xa_device_get_mqtt_endpoint (device)));
+  {
+    const char *password = xa_device_session_get_mqtt_password (shown_session (f));
+    g_autofree char *masked = xa_token_mask (password);
+
+    g_assert_nonnull (password);
+    g_assert_true (g_str_has_prefix (masked, "********"));
+    g_assert_true (shows_visible_text (page_child (f, "mqtt_group"), masked));
+    g_assert_false (shows_visible_text (f->page, password));
+  }
+  /* Refresh says what changed, and tests what changed. */
+  g_assert_true (gtk_widget_activate_action (f->page, "device.refresh", NULL));
+  WAIT_UNTIL (shows_text (GTK_WIDGET (f->window), "Nothing changed: the server sends the same credentials and addresses."));
+  g_object_set (device, "mqtt-endpoint", "127.0.0.1:1", NULL);
+  WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+  {
+    g_autoptr(GArray) before = xa_device_dup_history (device);
+
+    g_assert_true (gtk_widget_activate_action (f->page, "device.refresh", NULL));
+    WAIT_UNTIL (shows_text (GTK_WIDGET (f->window), "The MQTT login changed (broker, client id, user, password or topics). "
+                                                    "Saved in the keyring; a Test checks it now."));
+    /* The Test of the new login is in the history. */
+    WAIT_UNTIL (history_length (device) == before->len + 1);
+    WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+  }
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "MQTT credentials work");
 
   /* A WebSocket device the server also offered MQTT (as the cloud does):
    * its Test takes both roads, the MQTT verdict on a line of its own. */
@@ -1539,6 +1705,144 @@ test_under_reader (Fixture       *f,
     }
 }
 
+/* What Tab (or Shift+Tab) does: the window moves its focus. */
+static GtkWidget *
+press_tab (Fixture         *f,
+           GtkDirectionType direction)
+{
+  g_signal_emit_by_name (f->window, "move-focus", direction);
+  xa_test_sleep (20);
+  return gtk_root_get_focus (GTK_ROOT (f->window));
+}
+
+/* Tab (or Shift+Tab) from the focused widget until it comes back: every
+ * stop is a control a person sees, and the focus moves at each press. The
+ * action names of the stops, and whether @widget was one of them. */
+static GPtrArray *
+walk_focus (Fixture         *f,
+            GtkDirectionType direction,
+            GtkWidget       *widget,
+            gboolean        *saw_widget)
+{
+  GtkWidget *start = gtk_root_get_focus (GTK_ROOT (f->window));
+  GtkWidget *last = start;
+  GPtrArray *actions = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_nonnull (start);
+  *saw_widget = FALSE;
+  for (int i = 0; i < 200; i++)
+    {
+      GtkWidget *now = press_tab (f, direction);
+
+      g_assert_nonnull (now);
+      g_assert_true (now != last);
+      g_assert_true (gtk_widget_is_drawable (now));
+      if (now == widget)
+        *saw_widget = TRUE;
+      if (GTK_IS_ACTIONABLE (now) && gtk_actionable_get_action_name (GTK_ACTIONABLE (now)))
+        g_ptr_array_add (actions, g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (now))));
+      if (now == start)
+        return actions;
+      last = now;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+has_string (GPtrArray  *strings,
+            const char *s)
+{
+  return g_ptr_array_find_with_equal_func (strings, s, g_str_equal, NULL);
+}
+
+/* The whole page by keyboard, both ways, Details shut and open: GTK 4.8's
+ * GtkExpander, collapsed, kept Shift+Tab on Activate and lost Tab (#20). */
+static void
+assert_page_walks (Fixture *f)
+{
+  gboolean diagnose = gtk_widget_get_visible (page_child (f, "diagnose_button"));
+  const char *const wanted[] = { "device.test", "device.refresh", "device.copy-token",
+                                 "device.export", "device.remove", "win.add-device",
+                                 diagnose ? "device.diagnose" : NULL, NULL };
+
+  for (int open = 0; open < 2; open++)
+    for (int backward = 0; backward < 2; backward++)
+      {
+        g_autoptr(GPtrArray) actions = NULL;
+        gboolean saw_details;
+
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (page_child (f, "details_button")), open);
+        xa_test_sleep (300);
+        gtk_widget_grab_focus (page_child (f, "test_button"));
+        actions = walk_focus (f, backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD,
+                              page_child (f, "details_button"), &saw_details);
+        g_assert_true (saw_details);
+        for (guint i = 0; wanted[i] != NULL; i++)
+          if (!has_string (actions, wanted[i]))
+            g_error ("%s by %s, Details %s: %s was never reached", G_STRLOC,
+                     backward ? "Shift+Tab" : "Tab", open ? "open" : "shut", wanted[i]);
+      }
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (page_child (f, "details_button")), FALSE);
+}
+
+static void
+test_keyboard_walk (Fixture       *f,
+                    gconstpointer  data)
+{
+  XaDevice *rejected = add_device (f, "Kitchen speaker", XA_DEMO_MODE_SELF_HOSTED, "not-the-token");
+  XaDevice *valid = add_device (f, "Desk", XA_DEMO_MODE_OFFICIAL, NULL);
+
+  /* Waiting for the code: copy it, open the panel, cancel. */
+  select_ready (f, valid);
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  xa_test_sleep (300);
+  gtk_widget_grab_focus (page_child (f, "open_panel_button"));
+  for (int backward = 0; backward < 2; backward++)
+    {
+      g_autoptr(GPtrArray) actions = NULL;
+      gboolean saw;
+
+      actions = walk_focus (f, backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD, NULL, &saw);
+      for (const char *const *a = (const char *[]) { "device.copy-code", "device.cancel-activation",
+                                                      "win.add-device", NULL }; *a; a++)
+        if (!has_string (actions, *a))
+          {
+            g_ptr_array_add (actions, NULL);
+            g_error ("%s never reached; reached %s", *a, g_strjoinv (" ", (char **) actions->pdata));
+          }
+    }
+  /* Activated: the page after the activation's own Test. */
+  g_free (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
+  WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (valid), "valid") == 0);
+  WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+  g_assert_true (gtk_widget_activate_action (f->page, "device.show-overview", NULL));
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Token is valid");
+  assert_page_walks (f);
+  select_and_test (f, rejected);
+  g_assert_true (gtk_widget_get_visible (page_child (f, "diagnose_button")));
+  assert_page_walks (f);
+}
+
+/* A refresh that brings a new token tests it at once: the page never says
+ * "new token" beside the old token's "rejected" (#20). */
+static void
+test_refresh_retests (Fixture       *f,
+                      gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Dated", XA_DEMO_MODE_DATED_TOKENS, "not-the-token");
+
+  select_and_test (f, device);
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Token rejected");
+  g_assert_true (gtk_widget_activate_action (f->page, "device.refresh", NULL));
+  WAIT_UNTIL (shows_text (GTK_WIDGET (f->window),
+                          "The server issued a new token. Saved in the keyring; a Test checks it now."));
+  WAIT_UNTIL (g_strcmp0 (page_label (f, "verdict_title"), "Token is valid") == 0);
+  WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Token is valid");
+  g_assert_cmpstr (xa_device_get_status (device), ==, "Token is valid");
+}
+
 #define ADD(path, func) g_test_add ("/xa/window/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -1606,6 +1910,7 @@ main (int   argc,
   ADD ("ca-file-choice", test_ca_file_choice);
   ADD ("rejected", test_rejected);
   ADD ("not-activated", test_not_activated);
+  ADD ("forgotten", test_forgotten);
   ADD ("unreachable", test_unreachable);
   ADD ("cancel-activation", test_cancel_activation);
   ADD ("close-mid-activation", test_close_mid_activation);
@@ -1618,6 +1923,8 @@ main (int   argc,
   ADD ("switch-mid-test", test_switch_mid_test);
   ADD ("manager-placeholder", test_manager_placeholder);
   ADD ("mqtt", test_mqtt);
+  ADD ("keyboard-walk", test_keyboard_walk);
+  ADD ("refresh-retests", test_refresh_retests);
   g_test_add_func ("/xa/window/damaged-devices-file", test_damaged_devices_file);
   g_test_add_func ("/xa/window/keyring-unavailable", test_keyring_unavailable);
   ADD ("keyring-unavailable/subprocess", test_keyring_unavailable_subprocess);

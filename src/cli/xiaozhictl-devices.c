@@ -998,7 +998,7 @@ cli_cmd_refresh (Cli   *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(XaDeviceSession) session = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  gboolean changed = FALSE;
+  XaRefreshChanges changes = XA_REFRESH_CHANGED_NOTHING;
   XaDevice *device;
   int status;
   GOptionEntry entries[] = {
@@ -1016,7 +1016,7 @@ cli_cmd_refresh (Cli   *cli,
     return status;
 
   xa_device_session_refresh_async (session, cli->cancellable, cli_capture_cb, &result);
-  if (!xa_device_session_refresh_finish (session, wait_for (cli, &result), &changed, &error))
+  if (!xa_device_session_refresh_finish (session, wait_for (cli, &result), &changes, &error))
     {
       if (g_error_matches (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_NOT_ACTIVATED))
         {
@@ -1042,14 +1042,27 @@ cli_cmd_refresh (Cli   *cli,
     {
       g_autoptr(JsonNode) node = device_json (device);
       json_object_set_string_member (json_node_get_object (node), "verdict", "activated");
-      json_object_set_boolean_member (json_node_get_object (node), "token_changed", changed);
+      json_object_set_boolean_member (json_node_get_object (node), "token_changed",
+                                      (changes & XA_REFRESH_CHANGED_TOKEN) != 0);
+      json_object_set_boolean_member (json_node_get_object (node), "websocket_url_changed",
+                                      (changes & XA_REFRESH_CHANGED_WEBSOCKET_URL) != 0);
+      json_object_set_boolean_member (json_node_get_object (node), "mqtt_changed",
+                                      (changes & XA_REFRESH_CHANGED_MQTT) != 0);
       add_token_dates (json_node_get_object (node), xa_device_session_get_token (session));
       cli_print_json (node);
     }
-  else if (changed)
-    g_print (_("The server issued a new token for “%s”; it is saved in the keyring.\n"), argv[1]);
   else
-    g_print (_("The token of “%s” is unchanged.\n"), argv[1]);
+    {
+      g_autofree char *said = xa_refresh_changes_describe (changes);
+
+      /* Translators: %s is the device's name; the line after it says what changed */
+      g_print (_("Refreshed “%s”.\n"), argv[1]);
+      g_print ("%s\n", said);
+      if (changes != XA_REFRESH_CHANGED_NOTHING)
+        /* Translators: %s is the device's name */
+        g_print (_("Saved in the keyring. Its last Test was of the old credentials: run “xiaozhictl test %s --transport all”.\n"),
+                 argv[1]);
+    }
   return EXIT_OK;
 }
 

@@ -162,7 +162,13 @@ code_issued_cb (XaActivation      *activation,
   g_printerr ("\n");
   g_printerr (_("Activation code: %s\n"), answer->code);
   g_printerr ("\n");
-  g_printerr (_("1. Open %s and log in.\n"), cli_safe (cli, xa_activation_get_panel_url (activation)));
+  if (xa_activation_get_panel_url (activation) != NULL)
+    g_printerr (_("1. Open %s and log in.\n"), cli_safe (cli, xa_activation_get_panel_url (activation)));
+  else
+    /* Translators: %s is the placeholder console address the server sent */
+    g_printerr (_("1. Open your server’s web console and log in. The server did not say where it is (it sent the "
+                  "placeholder %s): keep its address with “xiaozhictl device set NAME --panel-url URL”.\n"),
+                cli_safe (cli, xa_activation_get_placeholder_panel_url (activation)));
   g_printerr (_("2. Add a device and type the code %s.\n"), answer->code);
   g_printerr (_("3. Leave this running: it notices when the device is bound.\n"));
   g_printerr ("\n");

@@ -502,20 +502,44 @@ xa_activation_set_panel_url (XaActivation *self,
 }
 
 /* Where to enter the code shown: where the server's answer says its
- * console is, else xa_activation_set_panel_url()'s. NULL when nobody
- * knows. */
+ * console is, else xa_activation_set_panel_url()'s (the device's). A
+ * server that sends the manager's placeholder said nothing: our guess
+ * from the OTA address is then no better than a placeholder, so only an
+ * address the user typed is given. NULL when nobody knows
+ * (xa_activation_get_placeholder_panel_url() says why). */
 const char *
 xa_activation_get_panel_url (XaActivation *self)
 {
+  const char *server;
+
   g_return_val_if_fail (XA_IS_ACTIVATION (self), NULL);
-  if (self->current != NULL && xa_ota_answer_get_panel_url (self->current) != NULL)
-    return xa_ota_answer_get_panel_url (self->current);
+  server = self->current ? xa_ota_answer_get_panel_url (self->current) : NULL;
+  if (server != NULL && !xa_url_is_placeholder (server))
+    return server;
   if (!self->panel_url_set)
     {
       self->panel_url_set = TRUE;
       self->panel_url = xa_ota_guess_control_panel (self->ota_url);
     }
+  if (server != NULL)
+    {
+      g_autofree char *guess = xa_ota_guess_control_panel (self->ota_url);
+
+      if (self->panel_url == NULL || g_strcmp0 (self->panel_url, guess) == 0 || xa_url_is_placeholder (self->panel_url))
+        return NULL;
+    }
   return self->panel_url;
+}
+
+/* The placeholder console address the server sent, or NULL. */
+const char *
+xa_activation_get_placeholder_panel_url (XaActivation *self)
+{
+  const char *server;
+
+  g_return_val_if_fail (XA_IS_ACTIVATION (self), NULL);
+  server = self->current ? xa_ota_answer_get_panel_url (self->current) : NULL;
+  return server != NULL && xa_url_is_placeholder (server) ? server : NULL;
 }
 
 gint64

@@ -45,6 +45,7 @@ const XaOtaAnswer *xa_activation_get_current     (XaActivation        *self);
 void               xa_activation_set_panel_url   (XaActivation        *self,
                                                   const char          *panel_url);
 const char        *xa_activation_get_panel_url   (XaActivation        *self);
+const char        *xa_activation_get_placeholder_panel_url (XaActivation *self);
 gint64             xa_activation_get_seconds_left (XaActivation       *self);
 void               xa_activation_run_async       (XaActivation        *self,
                                                   GCancellable        *cancellable,

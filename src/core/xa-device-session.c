@@ -584,6 +584,7 @@ typedef struct
 {
   XaOtaAnswer         *answer;
   gboolean             token_changed;
+  XaRefreshChanges     changes;
   XaActivationOutcome  outcome;
   gboolean             has_outcome;   /* an activation, not a refresh */
   gboolean             renewed;       /* the token is another string now */
@@ -673,6 +674,35 @@ keep_finish (XaDeviceSession  *self,
   return g_task_get_task_data (G_TASK (result));
 }
 
+/* What @answer holds that differs from what the device has now. */
+static XaRefreshChanges
+answer_changes (XaDeviceSession   *self,
+                const XaOtaAnswer *answer)
+{
+  XaDevice *d = self->device;
+  XaRefreshChanges changes = XA_REFRESH_CHANGED_NOTHING;
+
+  if (answer->has_websocket && g_strcmp0 (answer->token ? answer->token : "", self->token) != 0)
+    changes |= XA_REFRESH_CHANGED_TOKEN;
+  if (answer->has_websocket && g_strcmp0 (answer->websocket_url, xa_device_get_websocket_url (d)) != 0)
+    changes |= XA_REFRESH_CHANGED_WEBSOCKET_URL;
+  if (answer->has_mqtt)
+    {
+      g_autofree char *client_id = NULL, *username = NULL, *publish = NULL, *subscribe = NULL;
+
+      g_object_get (d, "mqtt-client-id", &client_id, "mqtt-username", &username,
+                    "mqtt-publish-topic", &publish, "mqtt-subscribe-topic", &subscribe, NULL);
+      if (g_strcmp0 (answer->mqtt_endpoint, xa_device_get_mqtt_endpoint (d)) != 0
+          || g_strcmp0 (answer->mqtt_client_id, client_id) != 0
+          || g_strcmp0 (answer->mqtt_username, username) != 0
+          || g_strcmp0 (answer->mqtt_publish_topic, publish) != 0
+          || g_strcmp0 (answer->mqtt_subscribe_topic, subscribe) != 0
+          || (answer->mqtt_password != NULL && g_strcmp0 (answer->mqtt_password, self->mqtt_password) != 0))
+        changes |= XA_REFRESH_CHANGED_MQTT;
+    }
+  return changes;
+}
+
 /* Takes @answer over for @task: token to the keyring first, then the record.
  * A device the server sends to MQTT has no WebSocket token: none is
  * made up (an empty one would read as "auth off"). */
@@ -687,6 +717,7 @@ keep_answer (GTask       *task,
   data->answer = answer;
   data->token_changed = xa_ota_answer_changes_token (answer, self->token) ||
                         xa_device_get_token_unsaved (self->device);
+  data->changes = answer_changes (self, answer);
   g_task_set_task_data (task, data, (GDestroyNotify) keep_data_free);
 
   if (!answer->has_websocket)
@@ -817,16 +848,37 @@ xa_device_session_refresh_async (XaDeviceSession     *self,
                       refresh_cb, task);
 }
 
+/* What a refresh changed, in a sentence or two. */
+char *
+xa_refresh_changes_describe (XaRefreshChanges changes)
+{
+  GString *out = g_string_new (NULL);
+
+  if (changes == XA_REFRESH_CHANGED_NOTHING)
+    return g_strdup (_("Nothing changed: the server sends the same credentials and addresses."));
+  if (changes & XA_REFRESH_CHANGED_TOKEN)
+    g_string_append (out, _("The server issued a new token."));
+  if (changes & XA_REFRESH_CHANGED_WEBSOCKET_URL)
+    g_string_append_printf (out, "%s%s", out->len ? " " : "", _("The WebSocket address changed."));
+  if (changes & XA_REFRESH_CHANGED_MQTT)
+    g_string_append_printf (out, "%s%s", out->len ? " " : "",
+                            _("The MQTT login changed (broker, client id, user, password or topics)."));
+  return g_string_free (out, FALSE);
+}
+
+/* @changes: what the server's answer changed (the token, the WebSocket
+ * address, the MQTT login); the verdicts of the roads it changed were of
+ * the old credentials: test again. */
 gboolean
 xa_device_session_refresh_finish (XaDeviceSession  *self,
                                   GAsyncResult     *result,
-                                  gboolean         *token_changed,
+                                  XaRefreshChanges *changes,
                                   GError          **error)
 {
   KeepData *data = keep_finish (self, result, error);
 
-  if (data != NULL && token_changed != NULL)
-    *token_changed = data->token_changed;
+  if (data != NULL && changes != NULL)
+    *changes = data->changes | (data->token_changed && data->answer->has_websocket ? XA_REFRESH_CHANGED_TOKEN : 0);
   return data != NULL;
 }
 
@@ -1784,6 +1836,14 @@ xa_device_session_get_hmac_key (XaDeviceSession *self)
 {
   g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), NULL);
   return self->hmac_key;
+}
+
+/* The MQTT password the server gave (a secret), or NULL. */
+const char *
+xa_device_session_get_mqtt_password (XaDeviceSession *self)
+{
+  g_return_val_if_fail (XA_IS_DEVICE_SESSION (self), NULL);
+  return self->mqtt_password;
 }
 
 /* Why the keyring did not answer or keep the last secret, or NULL. */

@@ -35,6 +35,16 @@ typedef enum
 
 #define XA_TYPE_DEVICE_SESSION (xa_device_session_get_type ())
 
+/* What a refresh brought that the device did not have: the road's
+ * credentials the last Test was made with are then gone. */
+typedef enum
+{
+  XA_REFRESH_CHANGED_NOTHING       = 0,
+  XA_REFRESH_CHANGED_TOKEN         = 1 << 0,
+  XA_REFRESH_CHANGED_WEBSOCKET_URL = 1 << 1,
+  XA_REFRESH_CHANGED_MQTT          = 1 << 2, /* broker, client id, user, password or topics */
+} XaRefreshChanges;
+
 G_DECLARE_FINAL_TYPE (XaDeviceSession, xa_device_session, XA, DEVICE_SESSION, GObject)
 
 GQuark           xa_device_session_error_quark      (void);
@@ -47,6 +57,7 @@ gboolean         xa_device_session_get_busy         (XaDeviceSession     *self);
 gboolean         xa_device_session_get_testing      (XaDeviceSession     *self);
 const char      *xa_device_session_get_token        (XaDeviceSession     *self);
 const char      *xa_device_session_get_hmac_key     (XaDeviceSession     *self);
+const char      *xa_device_session_get_mqtt_password (XaDeviceSession    *self);
 const GError    *xa_device_session_get_keyring_error (XaDeviceSession    *self);
 XaActivation    *xa_device_session_get_activation   (XaDeviceSession     *self);
 void             xa_device_session_cancel           (XaDeviceSession     *self);
@@ -121,8 +132,10 @@ void             xa_device_session_refresh_async    (XaDeviceSession     *self,
                                                      gpointer             user_data);
 gboolean         xa_device_session_refresh_finish   (XaDeviceSession     *self,
                                                      GAsyncResult        *result,
-                                                     gboolean            *token_changed,
+                                                     XaRefreshChanges    *changes,
                                                      GError             **error);
+
+char            *xa_refresh_changes_describe        (XaRefreshChanges     changes);
 
 void             xa_device_session_export_async     (XaDeviceSession     *self,
                                                      XaExportKind         kind,

@@ -128,6 +128,9 @@ xa_device_state_new (XaDevice *device,
          NULL, "content-loading-symbolic");
   /* “Why?” when the answer is not the one hoped for. */
   self->wants_diagnosis = tested ? verdict != XA_VERDICT_VALID : !xa_device_is_activated (device);
+  /* A device the server forgot shows its code again: it is activated
+   * again from its page, as a new one is. */
+  self->wants_activation = !xa_device_is_activated (device) || (tested && verdict == XA_VERDICT_NOT_ACTIVATED);
   return self;
 }
 

@@ -17,6 +17,7 @@ typedef struct
   const char *other_road_severity;
   char       *prompt_code;          /* a bind prompt's code, to show as a code is */
   gboolean    wants_diagnosis;      /* “Why?”: tested and not valid, or not activated yet */
+  gboolean    wants_activation;     /* never activated, or the server says it is not (it forgot it) */
 } XaDeviceState;
 
 XaDeviceState *xa_device_state_new  (XaDevice      *device,

@@ -521,6 +521,16 @@ xa_ota_answer_get_panel_url (const XaOtaAnswer *self)
   return self->panel_url;
 }
 
+/* The manager's placeholder host (xiaozhi.server.com), which it sends
+ * for server.fronted_url and server.websocket until they are set. */
+gboolean
+xa_url_is_placeholder (const char *url)
+{
+  g_autofree char *host = xa_url_dup_host (url);
+
+  return g_strcmp0 (host, "xiaozhi.server.com") == 0;
+}
+
 /* The host of @url, lower case, or NULL. */
 char *
 xa_url_dup_host (const char *url)
@@ -637,7 +647,7 @@ xa_ota_answer_setup_warning_texts (const XaOtaAnswer *self,
   XaServerKind kind = xa_ota_answer_get_server_kind (self, ota_url);
   XaText *text;
 
-  if (panel_host != NULL && g_str_equal (panel_host, "xiaozhi.server.com"))
+  if (xa_url_is_placeholder (self->panel_url))
     g_ptr_array_add (out, xa_text_new_printf (N_("The server’s console address is still the placeholder %s: "
                                                  "set server.fronted_url in the manager to the address of its web console."),
                                               self->panel_url));
@@ -645,7 +655,7 @@ xa_ota_answer_setup_warning_texts (const XaOtaAnswer *self,
     g_ptr_array_add (out, xa_text_new_printf (N_("The server’s console address %s only opens on the server itself: "
                                                  "set server.fronted_url in the manager to an address others can reach."),
                                               self->panel_url));
-  if (ws_host != NULL && g_str_equal (ws_host, "xiaozhi.server.com"))
+  if (ws_host != NULL && xa_url_is_placeholder (self->websocket_url))
     {
       /* The manager's answer when server.websocket is not set. */
       text = xa_text_new_printf (N_("The server tells devices to connect to the placeholder %s: "

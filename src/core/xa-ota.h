@@ -118,6 +118,7 @@ gboolean     xa_token_get_dates          (const char        *token,
 char        *xa_ota_activate_url         (const char        *ota_url);
 gboolean     xa_host_is_local            (const char        *host);
 char        *xa_url_dup_host             (const char        *url);
+gboolean     xa_url_is_placeholder       (const char        *url);
 char        *xa_ota_guess_control_panel  (const char        *ota_url);
 char        *xa_ota_url_warnings         (const char        *url);
 gboolean     xa_ota_url_validate         (const char        *url,

@@ -313,8 +313,10 @@ xa_report_apply_ota (XaReport          *self,
       g_free (self->activation_code);
       self->activation_code = g_strdup (answer->code);
       xa_report_set_verdict (self, XA_VERDICT_NOT_ACTIVATED,
-                             xa_text_new_printf (N_("The server still shows the activation code %s for this device. "
-                                                    "Enter it in the control panel, then test again."),
+                             xa_text_new_printf (N_("The server still shows the activation code %s for this device: it is not "
+                                                    "bound (it never was, or the server forgot it). Activate the device "
+                                                    "again: the code is shown and the app waits until it is entered in "
+                                                    "the control panel."),
                                                  answer->code));
       return;
     }

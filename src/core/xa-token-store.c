@@ -492,7 +492,9 @@ xa_token_store_delete_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* What the UI shows until the user reveals it: the shape, not the secret. */
+/* What the UI shows until the user reveals it: the shape, not the secret.
+ * ASCII stars: “•” is drawn full-width by CJK fonts and counts two
+ * columns in CJK terminals (#20). */
 char *
 xa_token_mask (const char *token)
 {
@@ -501,6 +503,6 @@ xa_token_mask (const char *token)
   if (len == 0)
     return g_strdup ("");
   if (len <= 12)
-    return g_strdup ("••••••••");
-  return g_strdup_printf ("••••••••%s", token + len - 4);
+    return g_strdup ("********");
+  return g_strdup_printf ("********%s", token + len - 4);
 }

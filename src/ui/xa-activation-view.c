@@ -5,6 +5,7 @@
 
 #include "xa-a11y.h"
 #include "xa-activation-view.h"
+#include "xa-open-uri.h"
 #include "xa-qr.h"
 
 /* One activation as the user follows it: the code large, where to type
@@ -83,6 +84,41 @@ ticker_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Step 1 and its button: the console's address when one is known; when
+ * the server sent only the placeholder, that it did not say, and a way
+ * to type the address (kept on the device: edit "panel-url"). */
+static char *
+first_step (XaActivationView *self,
+            const char       *panel)
+{
+  const char *placeholder = xa_activation_get_placeholder_panel_url (self->activation);
+  g_autofree char *escaped = NULL;
+
+  if (panel != NULL)
+    {
+      escaped = g_markup_escape_text (panel, -1);
+      /* Translators: the first step under the activation code; %s is a link */
+      return g_strdup_printf (_("1. Open <a href=\"%s\">%s</a> and log in."), escaped, escaped);
+    }
+  escaped = g_markup_escape_text (placeholder ? placeholder : "", -1);
+  /* Translators: the first step when the server gave no console address; %s is the placeholder it sent */
+  return g_strdup_printf (_("1. Open your server’s web console and log in. The server did not say where it is "
+                            "(it sent the placeholder %s): type its address with <b>Set Console Address…</b>."),
+                          escaped);
+}
+
+/* Action and target change together: GTK 4.8 checks the action against
+ * the old target as soon as its name is set. */
+static void
+set_button_action (GtkButton  *button,
+                   const char *action,
+                   GVariant   *target)
+{
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+}
+
 static void
 show_code (XaActivationView  *self,
            const XaOtaAnswer *answer)
@@ -90,21 +126,30 @@ show_code (XaActivationView  *self,
   const char *panel = xa_activation_get_panel_url (self->activation);
   g_auto(GStrv) warnings = xa_ota_answer_setup_warnings (answer, xa_device_get_ota_url (self->device));
   g_autofree char *setup = g_strjoinv ("\n", warnings);
-  g_autofree char *escaped_panel = g_markup_escape_text (panel ? panel : "", -1);
   g_autofree char *escaped_id = g_markup_escape_text (xa_device_get_device_id (self->device), -1);
+  g_autofree char *first = first_step (self, panel);
   g_autofree char *steps = NULL;
   g_autoptr(GdkTexture) qr = NULL;
   gboolean official = g_strcmp0 (panel, "https://xiaozhi.me/") == 0;
 
   gtk_label_set_label (self->code_label, answer->code);
-  /* Translators: the steps under the activation code; the first %s is a link, the second the Device-Id */
-  steps = g_strdup_printf (_("1. Open <a href=\"%s\">%s</a> and log in.\n"
+  /* Translators: the steps under the activation code after the first; %s is the Device-Id */
+  steps = g_strdup_printf (_("%s\n"
                              "2. Add a device and type the code above.\n"
                              "3. Check that the device shown there is <b>%s</b>.\n"
                              "This page notices by itself when you are done."),
-                           escaped_panel, escaped_panel, escaped_id);
+                           first, escaped_id);
   gtk_label_set_markup (self->steps_label, steps);
-  gtk_button_set_label (self->open_panel_button, official ? _("Open xiaozhi.me") : _("Open the Control Panel"));
+  if (panel != NULL)
+    {
+      gtk_button_set_label (self->open_panel_button, official ? _("Open xiaozhi.me") : _("Open the Control Panel"));
+      set_button_action (self->open_panel_button, "device.open-panel", NULL);
+    }
+  else
+    {
+      gtk_button_set_label (self->open_panel_button, _("Set Console Address…"));
+      set_button_action (self->open_panel_button, "device.edit", g_variant_new_string ("panel-url"));
+    }
 
   gtk_label_set_label (self->setup_label, setup);
   gtk_widget_set_visible (GTK_WIDGET (self->setup_label), *setup != '\0');
@@ -116,6 +161,29 @@ show_code (XaActivationView  *self,
   self->last_check_us = g_get_monotonic_time ();
   show_page (self, "waiting");
   ticker_cb (self);
+}
+
+/* The link in step 1 opens as the button does (and says so when no
+ * browser can). */
+static gboolean
+activate_link_cb (GtkLabel         *label,
+                  const char       *uri,
+                  XaActivationView *self)
+{
+  xa_open_uri (GTK_WIDGET (self), uri);
+  return TRUE;
+}
+
+/* The user typed the console's address while the code is shown: it is
+ * where to go now. */
+static void
+panel_url_changed_cb (XaActivationView *self)
+{
+  const XaOtaAnswer *answer = xa_activation_get_current (self->activation);
+
+  xa_activation_set_panel_url (self->activation, xa_device_get_panel_url (self->device));
+  if (answer != NULL && xa_activation_get_state (self->activation) == XA_ACTIVATION_STATE_WAITING_FOR_USER)
+    show_code (self, answer);
 }
 
 static void
@@ -153,6 +221,8 @@ stop_following (XaActivationView *self)
   g_clear_handle_id (&self->ticker_id, g_source_remove);
   if (self->activation != NULL)
     g_signal_handlers_disconnect_by_data (self->activation, self);
+  if (self->device != NULL)
+    g_signal_handlers_disconnect_by_data (self->device, self);
   g_clear_object (&self->activation);
   g_clear_object (&self->device);
   g_clear_pointer (&self->last_error, g_free);
@@ -199,6 +269,7 @@ xa_activation_view_init (XaActivationView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   xa_a11y_hide_other_pages (self->activation_stack);
+  g_signal_connect (self->steps_label, "activate-link", G_CALLBACK (activate_link_cb), self);
 }
 
 /* Shows @activation of @device from wherever it is now (a code may
@@ -218,6 +289,7 @@ xa_activation_view_follow (XaActivationView *self,
   self->device = g_object_ref (device);
   g_signal_connect (activation, "code-issued", G_CALLBACK (code_issued_cb), self);
   g_signal_connect (activation, "progress", G_CALLBACK (progress_cb), self);
+  g_signal_connect_swapped (device, "notify::panel-url", G_CALLBACK (panel_url_changed_cb), self);
   self->ticker_id = g_timeout_add_seconds (1, ticker_cb, self);
 
   current = xa_activation_get_current (activation);

@@ -22,6 +22,7 @@ struct _XaAddDeviceDialog
   AdwToastOverlay     *toast_overlay;
   GtkWidget           *add_button;
   AdwViewStack        *view_stack;
+  AdwViewSwitcherBar  *switcher_bar;
   AdwPreferencesGroup *name_group;
   AdwEntryRow         *name_row;
   AdwPreferencesGroup *server_group;
@@ -423,6 +424,7 @@ xa_add_device_dialog_class_init (XaAddDeviceDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, add_button);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, name_group);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, XaAddDeviceDialog, server_group);

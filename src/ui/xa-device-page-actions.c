@@ -9,6 +9,7 @@
 #include "xa-edit-dialog.h"
 #include "xa-export.h"
 #include "xa-fleet.h"
+#include "xa-open-uri.h"
 
 /* The device page's actions ("device.*"). Each starts one operation of
  * the session on show and reports how it ended; a result arriving after
@@ -101,6 +102,8 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gtk_widget_action_set_enabled (w, "device.retry-keyring",
                                  !busy && s != NULL && xa_device_session_get_keyring_error (s) != NULL);
   gtk_widget_action_set_enabled (w, "device.copy-token", has_token);
+  gtk_widget_action_set_enabled (w, "device.copy-mqtt-password",
+                                 s != NULL && xa_device_session_get_mqtt_password (s) != NULL);
   gtk_widget_action_set_enabled (w, "device.copy-json", s != NULL);
   gtk_widget_action_set_enabled (w, "device.export", free && has_token);
   gtk_widget_action_set_enabled (w, "device.diagnose", ready);
@@ -108,12 +111,24 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gtk_widget_action_set_enabled (w, "device.edit", s != NULL);
   gtk_widget_action_set_enabled (w, "device.copy", s != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reveal_button), has_token);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mqtt_reveal_button),
+                            s != NULL && xa_device_session_get_mqtt_password (s) != NULL);
   gtk_widget_set_visible (self->retry_button, s != NULL && xa_device_session_get_keyring_error (s) != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), busy && !activating);
   gtk_spinner_set_spinning (self->test_spinner, busy && !activating);
 }
 
 /* ---- Test ------------------------------------------------------------------- */
+
+/* The verdict is at the top of the page: a Test started or ended while
+ * the page is scrolled down would change nothing in view (#20). */
+static void
+scroll_to_verdict (XaDevicePage *self)
+{
+  GtkAdjustment *scroll = gtk_scrolled_window_get_vadjustment (self->overview_scroller);
+
+  gtk_adjustment_set_value (scroll, gtk_adjustment_get_lower (scroll));
+}
 
 static void
 tested_cb (GObject      *object,
@@ -127,6 +142,8 @@ tested_cb (GObject      *object,
 
   if (op_gone (op) || (reports == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
     return;
+  if (op_shown (op))
+    scroll_to_verdict (op->page);
   /* The verdicts are on the device already; the page follows it. */
   if (reports == NULL)
     {
@@ -164,6 +181,7 @@ test_action (GtkWidget  *widget,
 {
   XaDevicePage *self = XA_DEVICE_PAGE (widget);
 
+  scroll_to_verdict (self);
   test_all (self, op_new (self));
 }
 
@@ -267,18 +285,30 @@ refreshed_cb (GObject      *object,
 {
   g_autoptr(Op) op = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean changed = FALSE;
+  g_autofree char *said = NULL;
+  XaRefreshChanges changes = XA_REFRESH_CHANGED_NOTHING;
 
-  if (!xa_device_session_refresh_finish (op->session, result, &changed, &error) || op_gone (op))
+  if (!xa_device_session_refresh_finish (op->session, result, &changes, &error) || op_gone (op))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && op_shown (op))
         _xa_device_page_toast (op->page, error->message);
       return;
     }
+  /* The last verdicts were of the old credentials: the new ones are
+   * tested at once, so the page never shows one beside the other. */
+  if (changes != XA_REFRESH_CHANGED_NOTHING)
+    test_all (op->page, op_new (op->page));
   if (!op_shown (op) || xa_device_session_get_keyring_error (op->session) != NULL)
     return;
-  _xa_device_page_toast (op->page, changed ? _("The server issued a new token. It is saved in the keyring.")
-                                           : _("The token is unchanged."));
+  said = xa_refresh_changes_describe (changes);
+  if (changes == XA_REFRESH_CHANGED_NOTHING)
+    _xa_device_page_toast (op->page, said);
+  else
+    {
+      /* Translators: %s says what the server changed, e.g. “The server issued a new token.” */
+      g_autofree char *text = g_strdup_printf (_("%s Saved in the keyring; a Test checks it now."), said);
+      _xa_device_page_toast (op->page, text);
+    }
 }
 
 static void
@@ -339,6 +369,16 @@ copy_token_action (GtkWidget  *widget,
 }
 
 static void
+copy_mqtt_password_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+
+  copy_text (self, xa_device_session_get_mqtt_password (self->session), _("Password copied"));
+}
+
+static void
 copy_code_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -366,11 +406,14 @@ open_panel_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  const char *panel = xa_device_get_panel_url (xa_device_page_get_device (XA_DEVICE_PAGE (widget)));
-  GtkRoot *root = gtk_widget_get_root (widget);
+  XaDevicePage *self = XA_DEVICE_PAGE (widget);
+  XaActivation *activation = xa_device_session_get_activation (self->session);
+  /* While a code is shown, where its steps say to go. */
+  const char *panel = activation ? xa_activation_get_panel_url (activation)
+                                 : xa_device_get_panel_url (xa_device_page_get_device (self));
 
   if (panel != NULL)
-    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, panel, GDK_CURRENT_TIME);
+    xa_open_uri (widget, panel);
 }
 
 /* ---- exporting ---------------------------------------------------------------------- */
@@ -617,9 +660,17 @@ remove_action (GtkWidget  *widget,
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL, NULL);
   adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Remove “%s”?"),
                                      xa_device_get_name (xa_device_page_get_device (self)));
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _("Its token and keys are deleted from the keyring. The device stays bound "
-                                 "to your account on the server until you unbind it there."));
+  /* What this app saw: an activation or a token, or neither. */
+  if (xa_device_is_activated (xa_device_page_get_device (self))
+      || xa_device_session_get_token (xa_device_page_get_session (self)) != NULL)
+    adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                 _("Its token and keys are deleted from the keyring. The device stays bound "
+                                   "to your account on the server until you unbind it there."));
+  else
+    adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                 _("Its keys are deleted from the keyring. It was never activated from this app, "
+                                   "so no account holds it through this app; if it was activated elsewhere, "
+                                   "unbind it in that control panel."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "remove", _("_Remove"),
@@ -644,6 +695,7 @@ _xa_device_page_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "device.copy", "s", copy_field_action);
   gtk_widget_class_install_action (widget_class, "device.copy-token", NULL, copy_token_action);
   gtk_widget_class_install_action (widget_class, "device.copy-code", NULL, copy_code_action);
+  gtk_widget_class_install_action (widget_class, "device.copy-mqtt-password", NULL, copy_mqtt_password_action);
   gtk_widget_class_install_action (widget_class, "device.copy-json", NULL, copy_json_action);
   gtk_widget_class_install_action (widget_class, "device.open-panel", NULL, open_panel_action);
   gtk_widget_class_install_action (widget_class, "device.export", "s", export_action);

@@ -31,7 +31,13 @@ struct _XaDevicePage
   GtkLabel        *prompt_code_label;
   GtkWidget       *prompt_panel_button;
   GtkLabel        *mqtt_verdict_label;
-  GtkExpander     *details_expander;
+  GtkWidget       *details_box;
+  GtkWidget       *token_group;
+  AdwPreferencesGroup *mqtt_group;
+  AdwActionRow    *mqtt_password_row;
+  GtkToggleButton *mqtt_reveal_button;
+  GtkToggleButton *details_button;
+  GtkImage        *details_arrow;
   GtkLabel        *details_label;
   GtkWidget       *diagnose_button;
   GtkWidget       *activate_button;

@@ -15,25 +15,33 @@
 
 G_DEFINE_FINAL_TYPE (XaDevicePage, xa_device_page, GTK_TYPE_WIDGET)
 
-/* The rows of the Identity and Server groups. */
+enum { IDENTITY, SERVER, MQTT };
+
+/* The rows of the Identity, Server and MQTT groups. */
 static const struct
 {
   const char *property;
   const char *title;
-  gboolean    server;
+  int         group;
   gboolean    editable;
 } fields[] = {
-  { "name", N_("Name"), FALSE, TRUE },
-  { "device-id", N_("Device-Id"), FALSE, FALSE },
-  { "client-id", N_("Client-Id"), FALSE, FALSE },
-  { "serial-number", N_("Serial number"), FALSE, FALSE },
+  { "name", N_("Name"), IDENTITY, TRUE },
+  { "device-id", N_("Device-Id"), IDENTITY, FALSE },
+  { "client-id", N_("Client-Id"), IDENTITY, FALSE },
+  { "serial-number", N_("Serial number"), IDENTITY, FALSE },
   /* What it reports in its OTA checks: the manager shows them as its own. */
-  { "board-type", N_("Board type"), FALSE, TRUE },
-  { "app-version", N_("App version"), FALSE, TRUE },
-  { "ota-url", N_("OTA address"), TRUE, FALSE },
+  { "board-type", N_("Board type"), IDENTITY, TRUE },
+  { "app-version", N_("App version"), IDENTITY, TRUE },
+  { "ota-url", N_("OTA address"), SERVER, FALSE },
   /* A self-hosted console often lives elsewhere than the OTA server. */
-  { "panel-url", N_("Control panel"), TRUE, TRUE },
-  { "websocket-url", N_("WebSocket URL"), TRUE, FALSE },
+  { "panel-url", N_("Control panel"), SERVER, TRUE },
+  { "websocket-url", N_("WebSocket URL"), SERVER, FALSE },
+  /* The password follows the user, in a row of its own (masked). */
+  { "mqtt-endpoint", N_("Broker"), MQTT, FALSE },
+  { "mqtt-client-id", N_("MQTT client id"), MQTT, FALSE },
+  { "mqtt-username", N_("User"), MQTT, FALSE },
+  { "mqtt-publish-topic", N_("Publish topic"), MQTT, FALSE },
+  { "mqtt-subscribe-topic", N_("Subscribe topic"), MQTT, FALSE },
 };
 
 static XaDevice *
@@ -132,9 +140,31 @@ update_verdict (XaDevicePage *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), css);
     }
   gtk_label_set_label (self->details_label, details ? details : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->details_expander), details != NULL && *details);
+  gtk_widget_set_visible (GTK_WIDGET (self->details_box), details != NULL && *details);
   gtk_widget_set_visible (self->diagnose_button, !testing && state->wants_diagnosis);
-  gtk_widget_set_visible (self->activate_button, !xa_device_is_activated (device));
+  gtk_widget_set_visible (self->activate_button, state->wants_activation);
+}
+
+/* A device the server sends to MQTT has no token and no WebSocket: those
+ * rows would only say "none yet" of what it will never get. */
+static gboolean
+over_mqtt_only (XaDevice *device)
+{
+  return device != NULL && g_strcmp0 (xa_device_get_transport (device), "mqtt") == 0;
+}
+
+static void
+update_mqtt_password_row (XaDevicePage *self)
+{
+  const char *password = self->session ? xa_device_session_get_mqtt_password (self->session) : NULL;
+  gboolean revealed = gtk_toggle_button_get_active (self->mqtt_reveal_button);
+  g_autofree char *masked = xa_token_mask (password);
+  const char *tip = revealed ? _("Hide the password") : _("Show the password");
+
+  adw_action_row_set_subtitle (self->mqtt_password_row,
+                               password == NULL ? _("None: the server gave no password") : revealed ? password : masked);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->mqtt_reveal_button), tip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->mqtt_reveal_button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
 }
 
 static void
@@ -142,9 +172,15 @@ update_fields (XaDevicePage *self)
 {
   XaDevice *device = device_of (self);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->mqtt_group), device != NULL && xa_device_get_mqtt_endpoint (device) != NULL);
+  gtk_widget_set_visible (self->token_group, !over_mqtt_only (device));
+  update_mqtt_password_row (self);
   for (guint i = 0; i < self->field_rows->len; i++)
     {
       g_autofree char *value = NULL;
+
+      if (g_str_equal (fields[i].property, "websocket-url"))
+        gtk_widget_set_visible (g_ptr_array_index (self->field_rows, i), !over_mqtt_only (device));
 
       if (device != NULL)
         g_object_get (device, fields[i].property, &value, NULL);
@@ -307,6 +343,16 @@ xa_device_page_dispose (GObject *object)
   G_OBJECT_CLASS (xa_device_page_parent_class)->dispose (object);
 }
 
+/* The Details toggle tells a screen reader what it shows, as an expander would. */
+static void
+on_details_toggled (XaDevicePage *self)
+{
+  gboolean open = gtk_toggle_button_get_active (self->details_button);
+
+  gtk_image_set_from_icon_name (self->details_arrow, open ? "pan-down-symbolic" : "pan-end-symbolic");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->details_button), GTK_ACCESSIBLE_STATE_EXPANDED, open, -1);
+}
+
 static void
 xa_device_page_class_init (XaDevicePageClass *klass)
 {
@@ -332,7 +378,11 @@ xa_device_page_class_init (XaDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, prompt_code_label);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, prompt_panel_button);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, mqtt_verdict_label);
-  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, details_expander);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, details_box);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, token_group);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, mqtt_group);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, details_button);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, details_arrow);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, details_label);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, activate_button);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, test_spinner);
@@ -345,6 +395,8 @@ xa_device_page_class_init (XaDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, diagnose_button);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, history_row);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, activation_view);
+
+  gtk_widget_class_bind_template_callback (widget_class, on_details_toggled);
 
   _xa_device_page_class_actions_init (widget_class);
 }
@@ -362,8 +414,27 @@ flat_button (const char *icon,
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
+  if (target != NULL)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
   return button;
+}
+
+/* The MQTT password, masked like the token until revealed. */
+static void
+add_mqtt_password_row (XaDevicePage *self)
+{
+  self->mqtt_password_row = ADW_ACTION_ROW (adw_action_row_new ());
+  self->mqtt_reveal_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new ());
+  gtk_button_set_icon_name (GTK_BUTTON (self->mqtt_reveal_button), "view-reveal-symbolic");
+  gtk_widget_set_valign (GTK_WIDGET (self->mqtt_reveal_button), GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->mqtt_reveal_button), "flat");
+  g_signal_connect_swapped (self->mqtt_reveal_button, "toggled", G_CALLBACK (update_mqtt_password_row), self);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->mqtt_password_row), _("Password"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->mqtt_password_row), "property");
+  adw_action_row_add_suffix (self->mqtt_password_row, GTK_WIDGET (self->mqtt_reveal_button));
+  adw_action_row_add_suffix (self->mqtt_password_row,
+                             flat_button ("edit-copy-symbolic", _("Copy the password"), "device.copy-mqtt-password", NULL));
+  adw_preferences_group_add (self->mqtt_group, GTK_WIDGET (self->mqtt_password_row));
 }
 
 static void
@@ -393,8 +464,12 @@ xa_device_page_init (XaDevicePage *self)
           adw_action_row_add_suffix (row, flat_button ("document-edit-symbolic", edit_tip, "device.edit",
                                                        fields[i].property));
         }
-      adw_preferences_group_add (fields[i].server ? self->server_group : self->identity_group, GTK_WIDGET (row));
+      adw_preferences_group_add (fields[i].group == IDENTITY ? self->identity_group
+                                 : fields[i].group == SERVER ? self->server_group
+                                 : self->mqtt_group, GTK_WIDGET (row));
       g_ptr_array_add (self->field_rows, row);
+      if (g_str_equal (fields[i].property, "mqtt-username"))
+        add_mqtt_password_row (self);
     }
 
   self->device_signals = g_signal_group_new (XA_TYPE_DEVICE);
@@ -428,6 +503,7 @@ xa_device_page_set_session (XaDevicePage    *self,
   g_signal_group_set_target (self->device_signals, device_of (self));
   xa_activation_view_follow (self->activation_view, NULL, NULL);
   gtk_toggle_button_set_active (self->reveal_button, FALSE);
+  gtk_toggle_button_set_active (self->mqtt_reveal_button, FALSE);
   adw_view_stack_set_visible_child_name (self->stack, "overview");
   /* Each device opens at its top, where the verdict is. */
   gtk_adjustment_set_value (scroll, gtk_adjustment_get_lower (scroll));

@@ -9,6 +9,7 @@
 #include "xa-device-page.h"
 #include "xa-device-row.h"
 #include "xa-fleet.h"
+#include "xa-tab-stop.h"
 #include "xa-window.h"
 
 /* Devices on the left, the chosen one on the right; folds to one column
@@ -360,6 +361,7 @@ xa_window_class_init (XaWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (XA_TYPE_DEVICE_PAGE);
+  g_type_ensure (XA_TYPE_TAB_STOP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xiaozhi_activator/Activator/xa-window.ui");
   gtk_widget_class_bind_template_child (widget_class, XaWindow, toast_overlay);
