@@ -627,6 +627,38 @@ test_saved_device_flow (Fixture       *f,
 
 /* Every saved device tested at once: a table as verdicts come, or JSON
  * lines; the exit status is the worst verdict's; each verdict recorded. */
+/* In every line of a table the Device-Id starts at the same terminal
+ * column, whatever script the names before it are in. */
+static void
+assert_columns_line_up (const char *out)
+{
+  g_autoptr(GRegex) mac = g_regex_new ("[0-9a-f]{2}(:[0-9a-f]{2}){5}", 0, 0, NULL);
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  int column = -1;
+  guint rows = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+      int start;
+
+      if (!g_regex_match (mac, lines[i], 0, &match))
+        continue;
+      g_match_info_fetch_pos (match, 0, &start, NULL);
+      {
+        g_autofree char *before = g_strndup (lines[i], start);
+        int width = (int) xa_text_display_width (before);
+
+        if (column < 0)
+          column = width;
+        if (width != column)
+          g_error ("“%s”: the Device-Id starts at column %d, not %d", lines[i], width, column);
+        rows++;
+      }
+    }
+  g_assert_cmpuint (rows, >, 1);
+}
+
 static void
 test_test_all (Fixture       *f,
                gconstpointer  data)
@@ -656,7 +688,8 @@ test_test_all (Fixture       *f,
   run_cli (&add, "device", "add", "Desk board", "--ota-url", ota, "--device-id", SAVED);
   g_assert_cmpint (add.status, ==, 0);
   token = activate_saved (f, "Desk board");
-  run_cli (&spare, "device", "add", "Spare", "--ota-url", ota);
+  /* A Chinese name takes two columns a character in a terminal. */
+  run_cli (&spare, "device", "add", "备用板", "--ota-url", ota);
   g_assert_cmpint (spare.status, ==, 0);
   g_assert_true (g_file_set_contents (config, contents, -1, NULL));
   run_cli (&import, "import", option, "--name", "Wrong token");
@@ -671,6 +704,7 @@ test_test_all (Fixture       *f,
   g_assert_nonnull (strstr (table.out, "✔ Token is valid\n"));
   g_assert_nonnull (strstr (table.out, "✘ Device not activated\n"));
   g_assert_nonnull (strstr (table.out, "✘ Token rejected\n"));
+  assert_columns_line_up (table.out);
 
   run_cli (&json, "test", "--all", "--json", "--jobs", "1");
   g_assert_cmpint (json.status, ==, 4);
@@ -685,7 +719,7 @@ test_test_all (Fixture       *f,
                            g_strdup (json_object_get_string_member (o, "verdict")));
     }
   g_assert_cmpstr (g_hash_table_lookup (seen, "Desk board"), ==, "valid");
-  g_assert_cmpstr (g_hash_table_lookup (seen, "Spare"), ==, "not-activated");
+  g_assert_cmpstr (g_hash_table_lookup (seen, "备用板"), ==, "not-activated");
   g_assert_cmpstr (g_hash_table_lookup (seen, "Wrong token"), ==, "rejected");
 
   /* Each verdict was recorded, twice now, in the device's history. */
@@ -694,6 +728,13 @@ test_test_all (Fixture       *f,
   g_assert_nonnull (strstr (show.out, "History (newest first):\n"));
   g_assert_nonnull (strstr (strstr (strstr (show.out, "History"), "Token rejected"), "Token rejected"));
 
+  {
+    g_auto(Run) list = { 0 };
+
+    run_cli (&list, "device", "list");
+    g_assert_cmpint (list.status, ==, 0);
+    assert_columns_line_up (list.out);
+  }
   run_cli (&usage, "test", "--all", "Desk board");
   g_assert_cmpint (usage.status, ==, 2);
   run_cli (&jobs, "test", "--all", "--jobs", "0");

@@ -256,6 +256,8 @@ test_export_fresh_install (Fixture       *f,
   g_assert_no_error (error);
   g_assert_false (g_file_test (bak, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  /* One member a line, MQTT_INFO's under its key. */
+  g_assert_nonnull (strstr (text, "\n      \"MQTT_INFO\": {\n        \"endpoint\": \"127.0.0.1:1883\",\n"));
   root = json_from_string (text, &error);
   g_assert_no_error (error);
   network = json_object_get_object_member (json_object_get_object_member (json_node_get_object (root), "SYSTEM_OPTIONS"),
@@ -601,9 +603,19 @@ test_json_edit (void)
   g_autofree char *d = xa_json_edit_set ("{\"s\": \"}{\", \"t\": 1}", "t", "true");
 
   g_assert_cmpstr (a, ==, "{\"a\": {\"b\": 2}, \"c\": \"x\\\"y\"}");
-  g_assert_cmpstr (b, ==, "{\"a\": {\n  \"new\": \"v\"\n}}");
+  /* Laid out as the file is: one line stays one line… */
+  g_assert_cmpstr (b, ==, "{\"a\": {\"new\": \"v\"}}");
   g_assert_null (c);
   g_assert_cmpstr (d, ==, "{\"s\": \"}{\", \"t\": true}");
+  /* …and a pretty file gets one member a line, objects and a multi-line
+   * value (py-xiaozhi's MQTT_INFO) indented under their keys. */
+  {
+    g_autofree char *e = xa_json_edit_set ("{\n  \"a\": {\n    \"x\": 1\n  }\n}\n", "a.m.k", "{\n  \"p\": 1\n}");
+    g_autofree char *f = xa_json_edit_set ("{\n}\n", "A", "1");
+
+    g_assert_cmpstr (e, ==, "{\n  \"a\": {\n    \"x\": 1,\n    \"m\": {\n      \"k\": {\n        \"p\": 1\n      }\n    }\n  }\n}\n");
+    g_assert_cmpstr (f, ==, "{\n  \"A\": 1\n}\n");
+  }
 }
 
 #define ADD(path, func) g_test_add ("/xa/export/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

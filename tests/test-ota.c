@@ -511,7 +511,7 @@ test_unreachable (void)
   xa_ota_check_async ("http://127.0.0.1:1/xiaozhi/ota/", id, 0, NULL, xa_test_capture_cb, &result);
   g_assert_null (xa_ota_check_finish (xa_test_wait (&result), &error));
   g_assert_error (error, XA_OTA_ERROR, XA_OTA_ERROR_UNREACHABLE);
-  g_assert_nonnull (strstr (error->message, "Check the address"));
+  g_assert_nonnull (strstr (error->message, "either the server is not running, or the address or port is wrong"));
 }
 
 static void

@@ -257,6 +257,17 @@ device_json (XaDevice *device)
   return xa_device_export_json (device, NULL);
 }
 
+/* @text and spaces to @width terminal columns (a Chinese character takes
+ * two), and the gap to the next column. */
+static void
+print_column (const char *text,
+              guint       width)
+{
+  guint length = xa_text_display_width (text);
+
+  g_print ("%s%*s  ", text, (int) (width - MIN (width, length)), "");
+}
+
 static int
 device_list (Cli   *cli,
              int    argc,
@@ -299,12 +310,23 @@ device_list (Cli   *cli,
       g_print (_("No devices yet. Add one with “xiaozhictl device add NAME”.\n"));
       return EXIT_OK;
     }
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
-      g_print ("%-20s  %s  %s\n", cli_safe (cli, xa_device_get_name (d)), cli_safe (cli, xa_device_get_device_id (d)),
-               xa_device_get_status (d));
-    }
+  {
+    guint name_width = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
+        name_width = MAX (name_width, xa_text_display_width (cli_safe (cli, xa_device_get_name (d))));
+      }
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
+
+        print_column (cli_safe (cli, xa_device_get_name (d)), name_width);
+        print_column (cli_safe (cli, xa_device_get_device_id (d)), 17);
+        g_print ("%s\n", xa_device_get_status (d));
+      }
+  }
   return EXIT_OK;
 }
 
@@ -735,16 +757,6 @@ typedef struct
   guint name_width;
 } AllTests;
 
-/* @text and spaces to @width characters, and the gap to the next column. */
-static void
-print_column (const char *text,
-              guint       width)
-{
-  guint length = (guint) g_utf8_strlen (text, -1);
-
-  g_print ("%s%*s  ", text, (int) (width - MIN (width, length)), "");
-}
-
 /* One device's line, as its Test ends: a table row, or a JSON line. A
  * device that has no token yet is “not activated”. */
 static void
@@ -835,7 +847,7 @@ cli_cmd_test_all (Cli *cli,
       g_autoptr(XaDevice) device = g_list_model_get_item (model, i);
 
       g_ptr_array_add (sessions, new_session (cli, device));
-      all.name_width = MAX (all.name_width, (guint) g_utf8_strlen (cli_safe (cli, xa_device_get_name (device)), -1));
+      all.name_width = MAX (all.name_width, xa_text_display_width (cli_safe (cli, xa_device_get_name (device))));
     }
   if (sessions->len == 0)
     {
@@ -845,7 +857,7 @@ cli_cmd_test_all (Cli *cli,
   if (!cli->json)
     {
       /* Translators: the column headings of “xiaozhictl test --all” */
-      all.name_width = MAX (all.name_width, (guint) g_utf8_strlen (_("NAME"), -1));
+      all.name_width = MAX (all.name_width, xa_text_display_width (_("NAME")));
       print_column (_("NAME"), all.name_width);
       print_column (_("DEVICE-ID"), 17);
       print_column (_("LATENCY"), 8);

@@ -332,35 +332,41 @@ edit_json_file (const char          *client,
   return replace_file (path, text, existed, error);
 }
 
-/* py-xiaozhi's MQTT_INFO, when the server offered MQTT. */
+/* py-xiaozhi's MQTT_INFO, when the server offered MQTT: an object laid out
+ * as py-xiaozhi writes its file, one member a line (xa_json_edit_set()
+ * indents it where it goes). */
 static char *
 mqtt_info_json (XaDevice   *device,
                 const char *mqtt_password)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *endpoint = NULL, *client = NULL, *user = NULL, *publish = NULL, *subscribe = NULL;
+  GString *out;
 
   g_object_get (device, "mqtt-endpoint", &endpoint, "mqtt-client-id", &client, "mqtt-username", &user,
                 "mqtt-publish-topic", &publish, "mqtt-subscribe-topic", &subscribe, NULL);
   if (endpoint == NULL)
     return NULL;
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "endpoint");
-  json_builder_add_string_value (b, endpoint);
-  json_builder_set_member_name (b, "client_id");
-  json_builder_add_string_value (b, client ? client : "");
-  json_builder_set_member_name (b, "username");
-  json_builder_add_string_value (b, user ? user : "");
-  json_builder_set_member_name (b, "password");
-  json_builder_add_string_value (b, mqtt_password ? mqtt_password : "");
-  json_builder_set_member_name (b, "publish_topic");
-  json_builder_add_string_value (b, publish ? publish : "");
-  json_builder_set_member_name (b, "subscribe_topic");
-  json_builder_add_string_value (b, subscribe ? subscribe : "null");
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  {
+    const char *members[][2] = {
+      { "endpoint", endpoint },
+      { "client_id", client ? client : "" },
+      { "username", user ? user : "" },
+      { "password", mqtt_password ? mqtt_password : "" },
+      { "publish_topic", publish ? publish : "" },
+      { "subscribe_topic", subscribe ? subscribe : "null" },
+    };
+
+    out = g_string_new ("{");
+    for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+      {
+        g_autoptr(JsonNode) value = json_node_init_string (json_node_alloc (), members[i][1]);
+        g_autofree char *quoted = json_to_string (value, FALSE);
+
+        g_string_append_printf (out, "%s\n  \"%s\": %s", i ? "," : "", members[i][0], quoted);
+      }
+    g_string_append (out, "\n}");
+  }
+  return g_string_free (out, FALSE);
 }
 
 gboolean

@@ -149,8 +149,35 @@ line_indent (const char *s,
   return g_strndup (s + start, strspn (s + start, " \t"));
 }
 
+/* @json_value with its lines after the first indented by @indent, so that
+ * a multi-line value sits under its key; as it is in a one-line file. */
+static char *
+indent_value (const char *text,
+              const char *json_value,
+              const char *indent)
+{
+  g_autofree char *with = NULL;
+
+  if (strchr (json_value, '\n') == NULL)
+    return g_strdup (json_value);
+  if (strchr (text, '\n') == NULL)
+    {
+      g_auto(GStrv) lines = g_strsplit (json_value, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_strstrip (lines[i]);
+      return g_strjoinv (" ", lines);
+    }
+  with = g_strconcat ("\n", indent, NULL);
+  {
+    g_auto(GStrv) lines = g_strsplit (json_value, "\n", -1);
+    return g_strjoinv (with, lines);
+  }
+}
+
 /* Returns the new text, or NULL when the path runs into something that is
- * not an object. @json_value is the new value's JSON text. */
+ * not an object. @json_value is the new value's JSON text; a multi-line
+ * one is indented to its key's line. */
 char *
 xa_json_edit_set (const char *text,
                   const char *dotted_path,
@@ -163,10 +190,11 @@ xa_json_edit_set (const char *text,
   skip_ws (&sc);
   for (guint k = 0; keys[k] != NULL; k++)
     {
-      gsize last_end, first_key, value_start;
+      gsize last_end, first_key, value_start, brace;
 
       if (sc.i >= sc.n || sc.s[sc.i] != '{')
         return NULL;
+      brace = sc.i;
 
       if (find_member (&sc, keys[k], &last_end, &first_key))
         {
@@ -175,47 +203,83 @@ xa_json_edit_set (const char *text,
           value_start = sc.i;
           if (!skip_value (&sc))
             return NULL;
-          out = g_string_new_len (text, value_start);
-          g_string_append (out, json_value);
+          {
+            g_autofree char *indent = line_indent (text, value_start);
+            g_autofree char *value = indent_value (text, json_value, indent);
+
+            out = g_string_new_len (text, value_start);
+            g_string_append (out, value);
+          }
           g_string_append (out, text + sc.i);
           return g_string_free (out, FALSE);
         }
 
-      /* Missing: add it (and the objects above it) as the last member. */
+      /* Missing: add it (and the objects above it) as the last member,
+       * laid out as the file is: one member a line in a multi-line file. */
       {
         g_autofree char *indent = NULL;
         g_autoptr(GString) member = g_string_new (NULL);
         gboolean empty = last_end == 0;
-        gsize insert_at = empty ? sc.i : last_end;
+        gboolean lines = strchr (text, '\n') != NULL;
+        guint depth = g_strv_length (keys) - k - 1;
 
         if (!empty)
           indent = line_indent (text, first_key);
         else
           {
-            g_autofree char *outer = line_indent (text, sc.i);
+            g_autofree char *outer = line_indent (text, brace);
             indent = g_strconcat (outer, "  ", NULL);
           }
 
         for (guint m = k; keys[m] != NULL; m++)
           {
             g_string_append_printf (member, "\"%s\": ", keys[m]);
-            if (keys[m + 1] != NULL)
+            if (keys[m + 1] != NULL && lines)
+              {
+                g_autofree char *deeper = g_strnfill (2 * (m - k + 1), ' ');
+                g_string_append_printf (member, "{\n%s%s", indent, deeper);
+              }
+            else if (keys[m + 1] != NULL)
               g_string_append (member, "{");
           }
-        g_string_append (member, json_value);
-        for (guint m = k; keys[m + 1] != NULL; m++)
-          g_string_append (member, "}");
+        {
+          /* The value's own lines go under its key's. */
+          g_autofree char *deeper = g_strnfill (lines ? 2 * depth : 0, ' ');
+          g_autofree char *key_indent = g_strconcat (indent, deeper, NULL);
+          g_autofree char *value = indent_value (text, json_value, key_indent);
 
-        out = g_string_new_len (text, insert_at);
-        if (!empty)
-          g_string_append (out, ",");
-        g_string_append_printf (out, "\n%s%s", indent, member->str);
+          g_string_append (member, value);
+        }
+        for (guint level = depth; level > 0; level--)
+          {
+            g_autofree char *deeper = g_strnfill (2 * (level - 1), ' ');
+
+            if (lines)
+              g_string_append_printf (member, "\n%s%s}", indent, deeper);
+            else
+              g_string_append (member, "}");
+          }
+
         if (empty)
           {
-            g_autofree char *outer = line_indent (text, sc.i);
-            g_string_append_printf (out, "\n%s", outer);
+            /* Between the braces, nothing but the member. */
+            g_autofree char *outer = line_indent (text, brace);
+
+            out = g_string_new_len (text, brace + 1);
+            if (lines)
+              g_string_append_printf (out, "\n%s%s\n%s", indent, member->str, outer);
+            else
+              g_string_append (out, member->str);
+            g_string_append (out, text + sc.i);
+            return g_string_free (out, FALSE);
           }
-        g_string_append (out, text + insert_at);
+        out = g_string_new_len (text, last_end);
+        g_string_append (out, ",");
+        if (lines)
+          g_string_append_printf (out, "\n%s%s", indent, member->str);
+        else
+          g_string_append_printf (out, " %s", member->str);
+        g_string_append (out, text + last_end);
         return g_string_free (out, FALSE);
       }
     }

@@ -239,6 +239,11 @@ xa_net_describe_error (const GError *error,
     case XA_NET_FAILURE_UNREACHABLE:
     case XA_NET_FAILURE_NONE:
     default:
+      /* The machine answered, and nothing listens on that port. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+        return xa_text_new_printf (N_("Could not reach %s: %s. The machine answered but nothing listens on that "
+                                      "port: either the server is not running, or the address or port is wrong."),
+                                   url, error->message);
       return xa_text_new_printf (N_("Could not reach %s: %s. "
                                  "Check the address and your network connection."),
                                url, error->message);

@@ -422,3 +422,19 @@ xa_text_new_from_json (JsonNode *node)
     }
   return g_steal_pointer (&self);
 }
+
+/* How many terminal columns @s takes: two for a wide (CJK) character,
+ * none for a combining one. */
+guint
+xa_text_display_width (const char *s)
+{
+  guint width = 0;
+
+  for (const char *p = s; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      width += g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide (c) ? 2 : 1;
+    }
+  return width;
+}

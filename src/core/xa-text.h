@@ -45,4 +45,6 @@ XaText   *xa_text_new_from_json     (JsonNode      *node);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaText, xa_text_free)
 
+guint     xa_text_display_width     (const char    *s);
+
 G_END_DECLS

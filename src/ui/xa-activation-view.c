@@ -18,18 +18,17 @@ struct _XaActivationView
   XaActivation  *activation;
   XaDevice      *device;
   guint          ticker_id;
-  gint64         last_check_us;
   char          *last_error;
 
   GtkWidget     *scroller;
   AdwViewStack  *activation_stack;
   GtkSpinner    *spinner;
   GtkLabel      *code_label;
-  GtkLabel      *countdown_label;
+  GtkInscription *countdown_label;
   GtkPicture    *qr_picture;
   GtkLabel      *steps_label;
   GtkButton     *open_panel_button;
-  GtkLabel      *status_label;
+  GtkInscription *status_label;
   GtkLabel      *setup_label;
   AdwStatusPage *done_page;
   AdwStatusPage *failed_page;
@@ -46,41 +45,68 @@ show_page (XaActivationView *self,
   gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "requesting"));
 }
 
-static gboolean
-ticker_cb (gpointer user_data)
+/* New words, redrawn in place; a screen reader reads them as the label's. */
+static void
+set_inscription (GtkInscription *inscription,
+                 const char     *text)
 {
-  XaActivationView *self = user_data;
-  const XaOtaAnswer *answer = xa_activation_get_current (self->activation);
-  gint64 ago = (g_get_monotonic_time () - self->last_check_us) / G_USEC_PER_SEC;
-  g_autofree char *status = NULL;
+  if (g_strcmp0 (gtk_inscription_get_text (inscription), text) == 0)
+    return;
+  gtk_inscription_set_text (inscription, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (inscription), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
 
-  if (xa_activation_get_state (self->activation) != XA_ACTIVATION_STATE_WAITING_FOR_USER)
-    return G_SOURCE_CONTINUE;
+/* What the last check said, to the minute: a text that changed every
+ * second (or at every check) redrew the window as often, 4 % of a CPU
+ * with software rendering (bench/idle-cpu.sh, #20). */
+static void
+show_status (XaActivationView *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  /* Translators: a time of day, hours and minutes, see g_date_time_format() */
+  g_autofree char *when = g_date_time_format (now, _("%H:%M"));
+  /* Translators: %s is the time of day (hours and minutes) of the last check */
+  g_autofree char *status = g_strdup_printf (_("Waiting for the code to be entered — checked every few seconds, "
+                                               "last at %s."), when);
 
-  /* Translators: %d is a number of seconds */
-  status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Waiting for the code to be entered — checked %d second ago.",
-                                         "Waiting for the code to be entered — checked %d seconds ago.",
-                                         (gulong) ago),
-                            (int) ago);
   if (self->last_error != NULL)
     {
       g_autofree char *both = g_strdup_printf (_("%s The last check failed: %s"), status, self->last_error);
       g_free (status);
       status = g_steal_pointer (&both);
     }
-  gtk_label_set_label (self->status_label, status);
+  set_inscription (self->status_label, status);
+}
 
-  /* Only a server that says how long its code lives gets a countdown. */
+/* The countdown, when the server says how long its code lives: in minutes,
+ * and to the second in the last two; the text changes (and the page is
+ * redrawn) only when what it says does. */
+static gboolean
+ticker_cb (gpointer user_data)
+{
+  XaActivationView *self = user_data;
+  const XaOtaAnswer *answer = xa_activation_get_current (self->activation);
+  g_autofree char *countdown = NULL;
+
+  if (xa_activation_get_state (self->activation) != XA_ACTIVATION_STATE_WAITING_FOR_USER)
+    return G_SOURCE_CONTINUE;
+
   if (answer != NULL && answer->timeout_ms > 0)
     {
       gint64 left = xa_activation_get_seconds_left (self->activation);
-      /* Translators: minutes:seconds the code stays valid */
-      g_autofree char *countdown = g_strdup_printf (_("Valid for %d:%02d"), (int) (left / 60), (int) (left % 60));
-      gtk_label_set_label (self->countdown_label, countdown);
+
+      if (left > 120)
+        /* Translators: %d is a number of minutes the code stays valid */
+        countdown = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Valid for about %d minute",
+                                                  "Valid for about %d minutes", (gulong) ((left + 59) / 60)),
+                                     (int) ((left + 59) / 60));
+      else
+        /* Translators: minutes:seconds the code stays valid */
+        countdown = g_strdup_printf (_("Valid for %d:%02d"), (int) (left / 60), (int) (left % 60));
+      set_inscription (self->countdown_label, countdown);
     }
   else
-    gtk_label_set_label (self->countdown_label, _("This code stays valid while this page is open."));
+    set_inscription (self->countdown_label, _("This code stays valid while this page is open."));
   return G_SOURCE_CONTINUE;
 }
 
@@ -126,7 +152,9 @@ show_code (XaActivationView  *self,
   const char *panel = xa_activation_get_panel_url (self->activation);
   g_auto(GStrv) warnings = xa_ota_answer_setup_warnings (answer, xa_device_get_ota_url (self->device));
   g_autofree char *setup = g_strjoinv ("\n", warnings);
-  g_autofree char *escaped_id = g_markup_escape_text (xa_device_get_device_id (self->device), -1);
+  g_autofree char *id_text = g_markup_escape_text (xa_device_get_device_id (self->device), -1);
+  /* Read against the panel's as one word: never broken after a colon. */
+  g_autofree char *escaped_id = g_strdup_printf ("<span allow_breaks=\"false\">%s</span>", id_text);
   g_autofree char *first = first_step (self, panel);
   g_autofree char *steps = NULL;
   g_autoptr(GdkTexture) qr = NULL;
@@ -158,8 +186,8 @@ show_code (XaActivationView  *self,
   gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (qr));
   gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), qr != NULL);
 
-  self->last_check_us = g_get_monotonic_time ();
   show_page (self, "waiting");
+  show_status (self);
   ticker_cb (self);
 }
 
@@ -209,10 +237,9 @@ progress_cb (XaActivation     *activation,
              const char       *last_error,
              XaActivationView *self)
 {
-  self->last_check_us = g_get_monotonic_time ();
   g_free (self->last_error);
   self->last_error = g_strdup (last_error);
-  ticker_cb (self);
+  show_status (self);
 }
 
 static void

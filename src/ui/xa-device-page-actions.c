@@ -83,6 +83,27 @@ copy_text (XaDevicePage *self,
   _xa_device_page_toast (self, what_copied);
 }
 
+/* While a Test runs its button is insensitive, and GTK moves the focus on,
+ * into the verdict's text (drawn selected): once it can, the focus comes
+ * back to the button that had it. */
+static void
+refocus_test (XaDevicePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  /* Only from where GTK put it, not from where the user went since. */
+  gboolean moved_by_gtk = focus == NULL || focus == GTK_WIDGET (self->verdict_title) ||
+                          focus == GTK_WIDGET (self->verdict_advice) || focus == self->test_button;
+
+  if (!moved_by_gtk)
+    self->refocus_test = FALSE;
+  if (self->refocus_test && gtk_widget_get_sensitive (self->test_button))
+    {
+      self->refocus_test = FALSE;
+      gtk_widget_grab_focus (self->test_button);
+    }
+}
+
 void
 _xa_device_page_update_actions (XaDevicePage *self)
 {
@@ -96,6 +117,8 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gboolean testable = s != NULL && xa_device_session_can_test (s);
 
   gtk_widget_action_set_enabled (w, "device.test", free && testable);
+  if (free)
+    refocus_test (self);
   gtk_widget_action_set_enabled (w, "device.activate", free);
   gtk_widget_action_set_enabled (w, "device.refresh", free);
   gtk_widget_action_set_enabled (w, "device.cancel-activation", activating);
@@ -143,7 +166,10 @@ tested_cb (GObject      *object,
   if (op_gone (op) || (reports == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
     return;
   if (op_shown (op))
-    scroll_to_verdict (op->page);
+    {
+      scroll_to_verdict (op->page);
+      refocus_test (op->page);
+    }
   /* The verdicts are on the device already; the page follows it. */
   if (reports == NULL)
     {
@@ -182,6 +208,7 @@ test_action (GtkWidget  *widget,
   XaDevicePage *self = XA_DEVICE_PAGE (widget);
 
   scroll_to_verdict (self);
+  self->refocus_test = gtk_widget_has_focus (self->test_button);
   test_all (self, op_new (self));
 }
 
@@ -504,8 +531,13 @@ show_chooser (Export *export,
   else
     chooser = gtk_file_chooser_native_new (_("Choose py-xiaozhi’s Config Folder"), parent,
                                            GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"), _("_Cancel"));
-  if (folder != NULL)
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  /* Where the file is likely to be, else the home folder: GTK's own start,
+   * "Recent", is empty for folders and for files nobody opened (#20). */
+  {
+    g_autoptr(GFile) home = g_file_new_for_path (g_get_home_dir ());
+
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder ? folder : home, NULL);
+  }
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), export);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

@@ -18,6 +18,7 @@ struct _XaDevicePage
   GSignalGroup    *device_signals;
   GSettings       *settings;
   GPtrArray       *field_rows;
+  gboolean         refocus_test; /* the Test button had the focus when its Test began */
 
   AdwViewStack    *stack;
   GtkScrolledWindow *overview_scroller;

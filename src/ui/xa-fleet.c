@@ -12,7 +12,7 @@ struct _XaFleet
   GObject             parent_instance;
 
   XaDeviceStore      *store;
-  AdwToastOverlay    *overlay;       /* weak: the window's, for summaries */
+  AdwToastOverlay    *overlay;       /* weak: the window's, through which notifications reach the app */
   XaFleetSessionFunc  session_for;
   gpointer            session_data;
   GSettings          *settings;
@@ -22,6 +22,10 @@ struct _XaFleet
   gboolean            in_background;
   GHashTable         *valid_before;  /* uuid → TRUE, for the devices that worked when a check began */
   GPtrArray          *checked;       /* the sessions of the last check */
+  GCancellable       *run;           /* the Test All that runs: Cancel stops it alone */
+  GHashTable         *pending;       /* uuid → TRUE: in the Test All that runs, not tested yet */
+  guint               done;
+  char               *summary;       /* what the last Test All in the window found, until dismissed */
 };
 
 G_DEFINE_FINAL_TYPE (XaFleet, xa_fleet, G_TYPE_OBJECT)
@@ -29,6 +33,8 @@ G_DEFINE_FINAL_TYPE (XaFleet, xa_fleet, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_TESTING,
+  PROP_DONE,
+  PROP_SUMMARY,
   N_PROPS
 };
 
@@ -71,8 +77,8 @@ xa_notify_about_device (GtkWidget  *widget,
 }
 
 /* What the row shows is what counts: the device's state, both roads. */
-static gboolean
-device_works (XaDevice *device)
+gboolean
+xa_fleet_device_works (XaDevice *device)
 {
   g_autoptr(XaDeviceState) state = xa_device_state_new (device, g_get_real_time () / G_USEC_PER_SEC);
 
@@ -88,10 +94,19 @@ each_tested (XaDeviceSession *session,
   XaFleet *self = user_data;
   XaDevice *device = xa_device_session_get_device (session);
 
+  /* A Test that Cancel stopped tested nothing. */
+  if (g_hash_table_remove (self->pending, xa_device_get_uuid (device)) &&
+      !(report != NULL && report->verdict == XA_VERDICT_CANCELLED) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->done++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DONE]);
+    }
+
   /* What the health check is for: a device that worked and no longer
    * does. Said once, when it changes. */
   if (self->in_background && report != NULL && !g_cancellable_is_cancelled (self->cancellable) &&
-      !device_works (device) && g_hash_table_remove (self->valid_before, xa_device_get_uuid (device)))
+      !xa_fleet_device_works (device) && g_hash_table_remove (self->valid_before, xa_device_get_uuid (device)))
     {
       /* Translators: a notification's title; %s is a device's name */
       g_autofree char *title = g_strdup_printf (_("“%s” stopped working"), xa_device_get_name (device));
@@ -110,32 +125,48 @@ set_testing (XaFleet  *self,
 }
 
 static void
+set_summary (XaFleet *self,
+             char    *summary)
+{
+  g_free (self->summary);
+  self->summary = summary;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+}
+
+static void
 all_tested_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(XaFleet) self = user_data;
-  g_autofree char *summary = NULL;
   guint tested, not_valid = 0;
 
   xa_batch_test_finish (result, NULL);
+  g_hash_table_remove_all (self->pending);
   set_testing (self, FALSE);
-  if (self->in_background || self->overlay == NULL || g_cancellable_is_cancelled (self->cancellable))
+  if (self->in_background || g_cancellable_is_cancelled (self->cancellable))
     return;
+  if (g_cancellable_is_cancelled (self->run))
+    {
+      /* Translators: the first %u is how many devices were tested, the second how many there are */
+      set_summary (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Test All stopped: %u of %u device tested.",
+                                                       "Test All stopped: %u of %u devices tested.", self->checked->len),
+                                          self->done, self->checked->len));
+      return;
+    }
   tested = self->checked->len;
   for (guint i = 0; i < tested; i++)
-    if (!device_works (xa_device_session_get_device (g_ptr_array_index (self->checked, i))))
+    if (!xa_fleet_device_works (xa_device_session_get_device (g_ptr_array_index (self->checked, i))))
       not_valid++;
   if (not_valid == 0)
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The device works.", "All %u devices work.",
-                                            tested),
-                               tested);
+    set_summary (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The device works.", "All %u devices work.",
+                                                     tested),
+                                        tested));
   else
     /* Translators: the first %u is how many devices have a problem, the second how many were tested */
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u devices needs attention.",
-                                            "%u of %u devices need attention.", not_valid),
-                               not_valid, tested);
-  adw_toast_overlay_add_toast (self->overlay, adw_toast_new (summary));
+    set_summary (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u devices needs attention.",
+                                                     "%u of %u devices need attention.", not_valid),
+                                        not_valid, tested));
 }
 
 /* Tests every device, the list updating as verdicts come; in the
@@ -155,16 +186,75 @@ xa_fleet_test_all (XaFleet  *self,
   for (guint i = 0; i < sessions->len; i++)
     {
       XaDevice *device = xa_device_session_get_device (g_ptr_array_index (sessions, i));
-      if (device_works (device))
+      if (xa_fleet_device_works (device))
         g_hash_table_add (self->valid_before, g_strdup (xa_device_get_uuid (device)));
     }
   g_clear_pointer (&self->checked, g_ptr_array_unref);
   self->checked = g_ptr_array_ref (sessions);
   self->in_background = in_background;
   timeout_s = g_settings_get_uint (self->settings, "hello-timeout");
+  /* Each row says "not yet" until its own verdict comes. */
+  for (guint i = 0; i < sessions->len; i++)
+    g_hash_table_add (self->pending, g_strdup (xa_device_get_uuid (xa_device_session_get_device (g_ptr_array_index (sessions, i)))));
+  self->done = 0;
+  g_set_object (&self->run, g_cancellable_new ());
+  if (!in_background)
+    set_summary (self, NULL);
   set_testing (self, TRUE);
-  xa_batch_test_async (sessions, 0, timeout_s * 1000, self->cancellable, each_tested, self,
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DONE]);
+  xa_batch_test_async (sessions, 0, timeout_s * 1000, self->run, each_tested, self,
                        all_tested_cb, g_object_ref (self));
+}
+
+/* Stops the Test All that runs; what was tested stays. */
+void
+xa_fleet_cancel_test_all (XaFleet *self)
+{
+  g_return_if_fail (XA_IS_FLEET (self));
+  if (self->run != NULL)
+    g_cancellable_cancel (self->run);
+}
+
+/* How many devices the Test All that runs has tested, of how many. */
+guint
+xa_fleet_get_done (XaFleet *self)
+{
+  return self->done;
+}
+
+guint
+xa_fleet_get_total (XaFleet *self)
+{
+  return self->testing && self->checked ? self->checked->len : 0;
+}
+
+gboolean
+xa_fleet_get_in_background (XaFleet *self)
+{
+  return self->in_background;
+}
+
+/* @device is in the Test All that runs and its verdict has not come yet. */
+gboolean
+xa_fleet_is_pending (XaFleet  *self,
+                     XaDevice *device)
+{
+  return g_hash_table_contains (self->pending, xa_device_get_uuid (device));
+}
+
+/* What the last Test All in the window found, or NULL. */
+const char *
+xa_fleet_get_summary (XaFleet *self)
+{
+  return self->summary;
+}
+
+void
+xa_fleet_dismiss_summary (XaFleet *self)
+{
+  g_return_if_fail (XA_IS_FLEET (self));
+  if (self->summary != NULL)
+    set_summary (self, NULL);
 }
 
 static void
@@ -255,6 +345,8 @@ void
 xa_fleet_shutdown (XaFleet *self)
 {
   g_cancellable_cancel (self->cancellable);
+  if (self->run != NULL)
+    g_cancellable_cancel (self->run);
   g_clear_handle_id (&self->check_id, g_source_remove);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
@@ -270,6 +362,12 @@ xa_fleet_get_property (GObject    *object,
     {
     case PROP_TESTING:
       g_value_set_boolean (value, XA_FLEET (object)->testing);
+      break;
+    case PROP_DONE:
+      g_value_set_uint (value, XA_FLEET (object)->done);
+      break;
+    case PROP_SUMMARY:
+      g_value_set_string (value, XA_FLEET (object)->summary);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -288,6 +386,9 @@ xa_fleet_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->valid_before, g_hash_table_unref);
   g_clear_pointer (&self->checked, g_ptr_array_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_object (&self->run);
+  g_clear_pointer (&self->summary, g_free);
 
   G_OBJECT_CLASS (xa_fleet_parent_class)->finalize (object);
 }
@@ -302,6 +403,10 @@ xa_fleet_class_init (XaFleetClass *klass)
 
   properties[PROP_TESTING] = g_param_spec_boolean ("testing", NULL, NULL, FALSE,
                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DONE] = g_param_spec_uint ("done", NULL, NULL, 0, G_MAXUINT, 0,
+                                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL, NULL,
+                                                  G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -310,6 +415,7 @@ xa_fleet_init (XaFleet *self)
 {
   self->cancellable = g_cancellable_new ();
   self->valid_before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 XaFleet *

@@ -25,6 +25,15 @@ XaFleet  *xa_fleet_new              (XaDeviceStore      *store,
 gboolean  xa_fleet_get_testing      (XaFleet            *self);
 void      xa_fleet_test_all         (XaFleet            *self,
                                      gboolean            in_background);
+void      xa_fleet_cancel_test_all  (XaFleet            *self);
+guint     xa_fleet_get_done         (XaFleet            *self);
+guint     xa_fleet_get_total        (XaFleet            *self);
+gboolean  xa_fleet_get_in_background (XaFleet           *self);
+gboolean  xa_fleet_is_pending       (XaFleet            *self,
+                                     XaDevice           *device);
+const char *xa_fleet_get_summary    (XaFleet            *self);
+void      xa_fleet_dismiss_summary  (XaFleet            *self);
+gboolean  xa_fleet_device_works     (XaDevice           *device);
 guint     xa_fleet_refresh_old_tokens (XaFleet          *self);
 void      xa_fleet_shutdown         (XaFleet            *self);
 
