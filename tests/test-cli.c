@@ -1031,6 +1031,27 @@ test_diagnose (Fixture       *f,
       /* A version with no address to fetch it from is no offer. */
       g_assert_null (strstr (ids, "firmware"));
     }
+    /* Asked and not reached: said so, never silence (#20). */
+    {
+      g_auto(Run) away = { 0 };
+      const char *nowhere[] = { "XIAOZHI_OFFICIAL_OTA_URL", "http://127.0.0.1:1/xiaozhi/ota/", NULL };
+
+      run_cli_full (&away, NULL, nowhere, (const char *[]) { "diagnose", "--ota-url", self_ota, "--device-id", SAVED,
+                                                             "--ask-cloud", NULL });
+      g_assert_cmpint (away.status, ==, 0);
+      g_assert_nonnull (strstr (away.out, "The official cloud could not be asked"));
+      g_assert_nonnull (strstr (away.out, "127.0.0.1:1"));
+    }
+    /* Asked about a device on the cloud itself: nothing else to ask. */
+    {
+      g_auto(Run) on_cloud = { 0 };
+
+      run_cli_full (&on_cloud, NULL, env, (const char *[]) { "diagnose", "--ota-url", official_ota, "--device-id", SAVED,
+                                                        "--ask-cloud", "--json", NULL });
+      g_free (ids);
+      ids = finding_ids (on_cloud.out);
+      g_assert_nonnull (strstr (ids, "cloud-own"));
+    }
   }
 
   run_cli (&usage, "diagnose", "Diagnosed board", "--ota-url", official_ota);

@@ -27,6 +27,8 @@ typedef struct
   XaDiagnosis *result;
   GError      *ota_error;
   GError      *cloud_error;
+  gboolean     cloud_asked;    /* the user asked, and the cloud is another server than the device's */
+  gboolean     cloud_is_own;   /* the user asked, and the cloud is the device's own server */
 } Diag;
 
 static void
@@ -243,8 +245,23 @@ diagnose_cloud (Diag *diag)
   XaDiagnosis *self = diag->result;
   const XaOtaAnswer *cloud = self->cloud_answer;
 
-  if (cloud == NULL)
+  /* Asked for, it always says something: what the cloud said, that it
+   * could not be reached, or that it is the device's own server. */
+  if (diag->cloud_is_own)
+    add (self, "cloud-own", "info", 1,
+         xa_text_new_printf (N_("The official cloud is this device’s own server")),
+         xa_text_new_printf (N_("Its answer is the OTA check above: there is no other cloud to ask.")));
+  if (!diag->cloud_asked)
     return;
+  if (cloud == NULL)
+    {
+      add (self, "cloud-unreachable", "info", 2,
+           xa_text_new_printf (N_("The official cloud could not be asked")),
+           diag->cloud_error != NULL && diag->cloud_error->domain == XA_OTA_ERROR
+             ? xa_ota_error_dup_text (diag->cloud_error)
+             : xa_text_new_literal (diag->cloud_error ? diag->cloud_error->message : ""));
+      return;
+    }
   if (cloud->has_activation)
     add (self, "cloud-code", "info", 40,
          xa_text_new_printf (N_("The official cloud does not know this Device-Id yet (it offers a code)")),
@@ -408,8 +425,10 @@ xa_diagnose_async (const char          *ota_url,
   g_task_set_task_data (task, diag, (GDestroyNotify) diag_free);
 
   diag->pending = 1;
-  if (ask_official_cloud && !g_str_equal (ota_url, official_ota_url ()))
+  diag->cloud_is_own = ask_official_cloud && g_str_equal (ota_url, official_ota_url ());
+  if (ask_official_cloud && !diag->cloud_is_own)
     {
+      diag->cloud_asked = TRUE;
       diag->pending++;
       xa_ota_check_async (official_ota_url (), identity, diag->timeout_ms, cancellable,
                           cloud_done_cb, task);
