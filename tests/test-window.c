@@ -1841,6 +1841,17 @@ walk_focus (Fixture         *f,
   g_assert_not_reached ();
 }
 
+/* The button for @action among the siblings of @near (their box's). */
+static GtkWidget *
+find_actionable (GtkWidget  *near,
+                 const char *action)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (gtk_widget_get_parent (near)); w; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_ACTIONABLE (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action) == 0)
+      return w;
+  return NULL;
+}
+
 static gboolean
 has_string (GPtrArray  *strings,
             const char *s)
@@ -1889,8 +1900,17 @@ test_keyboard_walk (Fixture       *f,
   select_ready (f, valid);
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  /* Once the page is as a person finds it: every button of it usable (a
+   * slow machine, under AddressSanitizer, got here before Cancel was). */
+  {
+    GtkWidget *cancel = find_actionable (page_child (f, "open_panel_button"), "device.cancel-activation");
+
+    g_assert_nonnull (cancel);
+    WAIT_UNTIL (gtk_widget_is_sensitive (cancel) && gtk_widget_is_sensitive (page_child (f, "open_panel_button")));
+  }
   xa_test_sleep (300);
   gtk_widget_grab_focus (page_child (f, "open_panel_button"));
+  g_assert_true (gtk_widget_has_focus (page_child (f, "open_panel_button")));
   for (int backward = 0; backward < 2; backward++)
     {
       g_autoptr(GPtrArray) actions = NULL;
