@@ -2028,6 +2028,32 @@ test_selection_kept (Fixture       *f,
   WAIT_UNTIL (again == NULL);
 }
 
+/* The list's status words are read whole, not cut ("Server did not sp…"). */
+static void
+test_list_words (Fixture       *f,
+                 gconstpointer  data)
+{
+  const XaDemoMode modes[] = { XA_DEMO_MODE_HELLO_WRONG_TRANSPORT, XA_DEMO_MODE_NOT_JSON, XA_DEMO_MODE_UPGRADE_404,
+                               XA_DEMO_MODE_HTTP_500 };
+  guint longest = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Board %u", i);
+      XaDevice *device = add_device (f, name, modes[i], "t");
+      GtkLabel *status;
+
+      select_and_test (f, device);
+      status = GTK_LABEL (gtk_widget_get_template_child (row_of (f, device), XA_TYPE_DEVICE_ROW, "status_label"));
+      xa_test_sleep (300);
+      g_test_message ("status: %s", gtk_label_get_label (status));
+      longest = MAX (longest, strlen (gtk_label_get_label (status)));
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (status)));
+    }
+  /* The words that were cut are among them. */
+  g_assert_cmpuint (longest, >, 24);
+}
+
 #define ADD(path, func) g_test_add ("/xa/window/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -2107,6 +2133,7 @@ main (int   argc,
   ADD ("test-all", test_test_all);
   ADD ("test-all-progress", test_test_all_progress);
   ADD ("selection-kept", test_selection_kept);
+  ADD ("list-words", test_list_words);
   ADD ("switch-mid-test", test_switch_mid_test);
   ADD ("manager-placeholder", test_manager_placeholder);
   ADD ("mqtt", test_mqtt);
