@@ -1283,6 +1283,11 @@ test_test_all (Fixture       *f,
      * refreshed once its secrets are read. */
     unopened = add_device (f, "Unopened", XA_DEMO_MODE_DATED_TOKENS, old);
     g_object_set (unopened, "token-issued-at", g_get_real_time () / G_USEC_PER_SEC - 21 * 24 * 3600, NULL);
+    /* The shown one knows its token's date once its secrets are read (a
+     * fresh-clone run once asked before). */
+    g_assert_true (xa_device_page_get_device (XA_DEVICE_PAGE (f->page)) == dated);
+    WAIT_UNTIL (xa_device_token_wants_refresh (dated, g_get_real_time () / G_USEC_PER_SEC) &&
+                xa_device_token_wants_refresh (unopened, g_get_real_time () / G_USEC_PER_SEC));
     g_assert_cmpuint (xa_fleet_refresh_old_tokens (fleet), ==, 0);
     g_settings_set_boolean (settings, "refresh-old-tokens", TRUE);
     g_assert_cmpuint (xa_fleet_refresh_old_tokens (fleet), ==, 2);
