@@ -682,8 +682,7 @@ answer_changes (XaDeviceSession   *self,
   XaDevice *d = self->device;
   XaRefreshChanges changes = XA_REFRESH_CHANGED_NOTHING;
 
-  if (answer->has_websocket && g_strcmp0 (answer->token ? answer->token : "", self->token) != 0)
-    changes |= XA_REFRESH_CHANGED_TOKEN;
+  /* The token is keep_answer()'s to compare (data->renewed). */
   if (answer->has_websocket && g_strcmp0 (answer->websocket_url, xa_device_get_websocket_url (d)) != 0)
     changes |= XA_REFRESH_CHANGED_WEBSOCKET_URL;
   if (answer->has_mqtt)
@@ -878,7 +877,7 @@ xa_device_session_refresh_finish (XaDeviceSession  *self,
   KeepData *data = keep_finish (self, result, error);
 
   if (data != NULL && changes != NULL)
-    *changes = data->changes | (data->token_changed && data->answer->has_websocket ? XA_REFRESH_CHANGED_TOKEN : 0);
+    *changes = data->changes | (data->renewed || data->token_changed ? XA_REFRESH_CHANGED_TOKEN : 0);
   return data != NULL;
 }
 

@@ -152,27 +152,23 @@ line_indent (const char *s,
 /* @json_value with its lines after the first indented by @indent, so that
  * a multi-line value sits under its key; as it is in a one-line file. */
 static char *
-indent_value (const char *text,
-              const char *json_value,
+indent_value (const char *json_value,
+              gboolean    file_has_lines,
               const char *indent)
 {
+  g_auto(GStrv) lines = g_strsplit (json_value, "\n", -1);
   g_autofree char *with = NULL;
 
-  if (strchr (json_value, '\n') == NULL)
+  if (lines[0] == NULL || lines[1] == NULL)
     return g_strdup (json_value);
-  if (strchr (text, '\n') == NULL)
+  if (!file_has_lines)
     {
-      g_auto(GStrv) lines = g_strsplit (json_value, "\n", -1);
-
       for (guint i = 0; lines[i] != NULL; i++)
         g_strstrip (lines[i]);
       return g_strjoinv (" ", lines);
     }
   with = g_strconcat ("\n", indent, NULL);
-  {
-    g_auto(GStrv) lines = g_strsplit (json_value, "\n", -1);
-    return g_strjoinv (with, lines);
-  }
+  return g_strjoinv (with, lines);
 }
 
 /* Returns the new text, or NULL when the path runs into something that is
@@ -205,7 +201,7 @@ xa_json_edit_set (const char *text,
             return NULL;
           {
             g_autofree char *indent = line_indent (text, value_start);
-            g_autofree char *value = indent_value (text, json_value, indent);
+            g_autofree char *value = indent_value (json_value, strchr (text, '\n') != NULL, indent);
 
             out = g_string_new_len (text, value_start);
             g_string_append (out, value);
@@ -246,7 +242,7 @@ xa_json_edit_set (const char *text,
           /* The value's own lines go under its key's. */
           g_autofree char *deeper = g_strnfill (lines ? 2 * depth : 0, ' ');
           g_autofree char *key_indent = g_strconcat (indent, deeper, NULL);
-          g_autofree char *value = indent_value (text, json_value, key_indent);
+          g_autofree char *value = indent_value (json_value, lines, key_indent);
 
           g_string_append (member, value);
         }

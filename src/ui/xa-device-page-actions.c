@@ -113,6 +113,7 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gboolean busy = s != NULL && xa_device_session_get_busy (s);
   gboolean activating = s != NULL && xa_device_session_get_activation (s) != NULL;
   gboolean has_token = s != NULL && xa_device_session_get_token (s) != NULL;
+  gboolean has_mqtt_password = s != NULL && xa_device_session_get_mqtt_password (s) != NULL;
   gboolean free = ready && !busy;
   gboolean testable = s != NULL && xa_device_session_can_test (s);
 
@@ -125,8 +126,7 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gtk_widget_action_set_enabled (w, "device.retry-keyring",
                                  !busy && s != NULL && xa_device_session_get_keyring_error (s) != NULL);
   gtk_widget_action_set_enabled (w, "device.copy-token", has_token);
-  gtk_widget_action_set_enabled (w, "device.copy-mqtt-password",
-                                 s != NULL && xa_device_session_get_mqtt_password (s) != NULL);
+  gtk_widget_action_set_enabled (w, "device.copy-mqtt-password", has_mqtt_password);
   gtk_widget_action_set_enabled (w, "device.copy-json", s != NULL);
   gtk_widget_action_set_enabled (w, "device.export", free && has_token);
   gtk_widget_action_set_enabled (w, "device.diagnose", ready);
@@ -134,8 +134,7 @@ _xa_device_page_update_actions (XaDevicePage *self)
   gtk_widget_action_set_enabled (w, "device.edit", s != NULL);
   gtk_widget_action_set_enabled (w, "device.copy", s != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reveal_button), has_token);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->mqtt_reveal_button),
-                            s != NULL && xa_device_session_get_mqtt_password (s) != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mqtt_reveal_button), has_mqtt_password);
   gtk_widget_set_visible (self->retry_button, s != NULL && xa_device_session_get_keyring_error (s) != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), busy && !activating);
   gtk_spinner_set_spinning (self->test_spinner, busy && !activating);

@@ -159,22 +159,16 @@ scroll_to_row (GtkListBoxRow *row)
 }
 
 /* At start, the device shown when the window was last used, once the
- * store has it (the list stays in front in a narrow window). */
+ * store has it, shown as a click on its row would. */
 static void
 restore_selection (XaWindow *self)
 {
   g_autofree char *uuid = g_settings_get_string (self->settings, "selected-device");
   XaDevice *device = *uuid ? xa_device_store_find_uuid (self->store, uuid) : NULL;
-  GtkListBoxRow *row = device ? row_for_device (self, device) : NULL;
 
   self->restored = TRUE;
-  if (row == NULL)
-    return;
-  gtk_list_box_select_row (self->device_list, row);
-  xa_device_page_set_session (self->device_page, session_for (self, device));
-  adw_view_stack_set_visible_child_name (self->content_stack, "device");
-  update_title (self);
-  scroll_to_row (row);
+  if (device != NULL)
+    xa_window_select_device (self, device);
 }
 
 static void
