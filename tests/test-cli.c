@@ -974,6 +974,25 @@ test_diagnose (Fixture       *f,
     g_assert_nonnull (strstr (single.out, "· This server asks no device for a code"));
     g_assert_null (strstr (single.out, "bound to an account"));
     g_assert_null (strstr (single.out, "firmware"));
+    /* The hello that works is said, with what it may mean after a failed Test. */
+    g_assert_nonnull (strstr (single.out, "· The hello was answered in "));
+    g_assert_nonnull (strstr (single.out, "the server or the network was down or slow then"));
+
+    /* An older version at an address is no offer: a board keeps its own,
+     * as the firmware decides; a newer one is. */
+    {
+      g_auto(Run) older = { 0 };
+      g_auto(Run) newer = { 0 };
+
+      xa_demo_server_set_firmware (f->server, "0.0.0");
+      run_cli (&older, "diagnose", "--ota-url", single_ota, "--device-id", "02:d1:00:00:00:09", "--timeout", "3");
+      g_assert_null (strstr (older.out, "firmware"));
+      xa_demo_server_set_firmware (f->server, "99.1.0");
+      run_cli (&newer, "diagnose", "--ota-url", single_ota, "--device-id", "02:d1:00:00:00:09", "--timeout", "3");
+      g_assert_nonnull (strstr (newer.out, "· The server offers newer firmware 99.1.0 (this app reported 2.1.1)"));
+      g_assert_nonnull (strstr (newer.out, "/xiaozhi/ota/download/demo_99.1.0.bin and install it at their next start"));
+      xa_demo_server_set_firmware (f->server, NULL);
+    }
   }
   g_assert_true (g_str_has_prefix (broken, "ota-failed"));
   g_assert_true (g_str_has_prefix (no_activate, "code-pending activate-missing"));

@@ -221,6 +221,30 @@ test_setup_warnings (Fixture       *f,
  * says of firmware; a server on another machine with a loopback
  * WebSocket address is a mistake, named with where its setting lives.
  * Parsed only: 192.0.2.0/24 is a documentation range, never contacted. */
+/* The firmware's own rule for "newer": numbers one by one, the first
+ * that differs decides, a longer version is newer than its start. */
+static void
+test_firmware_versions (void)
+{
+  const struct { const char *current; const char *offered; gboolean newer; } cases[] = {
+    { "2.1.1", "2.1.2", TRUE },
+    { "2.1.1", "2.2", TRUE },
+    { "2.1.1", "10.0.0", TRUE },
+    { "1.9.0", "1.10.0", TRUE },
+    { "1.6", "1.6.1", TRUE },
+    { "2.1.1", "2.1.1", FALSE },
+    { "2.1.1", "0.0.0", FALSE },
+    { "1.10.0", "1.9.0", FALSE },
+    { "1.6.1", "1.6", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s → %s", cases[i].current, cases[i].offered);
+      g_assert_cmpint (xa_firmware_version_is_newer (cases[i].current, cases[i].offered), ==, cases[i].newer);
+    }
+}
+
 static void
 test_server_kinds (void)
 {
@@ -239,6 +263,12 @@ test_server_kinds (void)
     /* another version, but no address to fetch it from */
     { "{\"firmware\":{\"version\":\"1.6.0\",\"url\":\"\"},\"websocket\":{\"url\":\"wss://api.tenclass.net/xiaozhi/v1/\",\"token\":\"test-token\"}}",
       "https://api.tenclass.net/xiaozhi/ota/", XA_SERVER_KIND_OFFICIAL, FALSE },
+    /* an older version at an address: a board keeps its own (#20: "0.0.0" is no downgrade) */
+    { "{\"firmware\":{\"version\":\"0.0.0\",\"url\":\"http://192.0.2.10:8003/xiaozhi/ota/download/b_0.0.0.bin\"},\"websocket\":{\"url\":\"ws://192.0.2.10:8000/xiaozhi/v1/\",\"token\":\"\"}}",
+      "http://192.0.2.10:8003/xiaozhi/ota/", XA_SERVER_KIND_SINGLE_MODULE, FALSE },
+    /* … unless the server forces it */
+    { "{\"firmware\":{\"version\":\"2.0.0\",\"url\":\"http://192.0.2.10:8003/xiaozhi/ota/download/b_2.0.0.bin\",\"force\":1},\"websocket\":{\"url\":\"ws://192.0.2.10:8000/xiaozhi/v1/\",\"token\":\"\"}}",
+      "http://192.0.2.10:8003/xiaozhi/ota/", XA_SERVER_KIND_SINGLE_MODULE, TRUE },
     /* nothing that tells: no guess from the port */
     { "{\"websocket\":{\"url\":\"ws://192.0.2.10:8000/xiaozhi/v1/\",\"token\":\"x.1795607593\"}}",
       "http://192.0.2.10:8003/xiaozhi/ota/", XA_SERVER_KIND_UNKNOWN, FALSE },
@@ -629,6 +659,7 @@ main (int   argc,
   g_test_add ("/xa/ota/setup-warnings", Fixture, NULL, fixture_setup, test_setup_warnings, fixture_teardown);
   g_test_add_func ("/xa/ota/token-dates", test_token_dates);
   g_test_add_func ("/xa/ota/server-kinds", test_server_kinds);
+  g_test_add_func ("/xa/ota/firmware-versions", test_firmware_versions);
 
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {

@@ -61,20 +61,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->dir);
 }
 
-static char *
-lookup (XaDevice     *device,
-        XaSecretKind  kind)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  char *secret;
-
-  xa_token_store_lookup_async (device, kind, NULL, xa_test_capture_cb, &result);
-  secret = xa_token_store_lookup_finish (xa_test_wait (&result), &error);
-  g_assert_no_error (error);
-  return secret;
-}
-
 static void
 save (XaDevice     *device,
       XaSecretKind  kind,
@@ -226,7 +212,7 @@ test_key_never_replaced (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (report->verdict, ==, XA_VERDICT_VALID);
 
-  key = lookup (device, XA_SECRET_HMAC_KEY);
+  key = xa_test_lookup_secret (device, XA_SECRET_HMAC_KEY);
   g_assert_cmpstr (key, ==, STORED_KEY);
   /* Results hold their session: let go of them first. */
   g_clear_object (&loaded);
@@ -242,7 +228,7 @@ test_key_made_once (Fixture       *f,
   XaDevice *device = add_device (f, "New", XA_DEMO_MODE_OFFICIAL, NULL, NULL);
   g_autoptr(XaDeviceSession) first = loaded_session (f, device);
   g_autoptr(XaDeviceSession) second = NULL;
-  g_auto(XaSecret) stored = lookup (device, XA_SECRET_HMAC_KEY);
+  g_auto(XaSecret) stored = xa_test_lookup_secret (device, XA_SECRET_HMAC_KEY);
 
   /* None in the keyring: one is made and kept, and used from then on. */
   g_assert_cmpuint (strlen (xa_device_session_get_hmac_key (first)), ==, 64);
@@ -364,7 +350,7 @@ test_keyring_refuses_then_restarts (Fixture       *f,
   }
   g_assert_null (xa_device_session_get_keyring_error (session));
   g_assert_false (xa_device_get_token_unsaved (device));
-  kept = lookup (device, XA_SECRET_TOKEN);
+  kept = xa_test_lookup_secret (device, XA_SECRET_TOKEN);
   g_assert_cmpstr (kept, ==, token);
   after_retry = reread (f, "Desk");
   g_assert_false (xa_device_get_token_unsaved (after_retry));
@@ -423,7 +409,7 @@ test_killed_after_add (Fixture       *f,
   /* The device made it to the file: then its token is in the keyring. */
   device = reread (f, "Pasted");
   g_assert_nonnull (device);
-  token = lookup (device, XA_SECRET_TOKEN);
+  token = xa_test_lookup_secret (device, XA_SECRET_TOKEN);
   g_assert_cmpstr (token, ==, "pasted-token.1795607593");
   g_assert_false (xa_device_get_token_unsaved (device));
 }
@@ -517,7 +503,7 @@ test_outcomes (Fixture       *f,
                                                  "gateway-password", NULL));
   g_assert_cmpint (activate_outcome (f, session), ==, XA_ACTIVATION_OUTCOME_NO_CODE_ISSUED);
   g_assert_cmpstr (xa_device_get_status (single), ==, "No code was issued");
-  token = lookup (single, XA_SECRET_TOKEN);
+  token = xa_test_lookup_secret (single, XA_SECRET_TOKEN);
   g_assert_cmpstr (token, ==, xa_demo_server_get_token (f->server, DEVICE));
   g_assert_finalize_object (g_steal_pointer (&session));
 
@@ -538,7 +524,7 @@ test_outcomes (Fixture       *f,
   g_assert_cmpstr (xa_device_get_mqtt_endpoint (mqtt), ==, endpoint);
   g_assert_cmpstr (xa_device_get_status (mqtt), ==, "Talks MQTT");
   g_assert_false (xa_device_get_token_unsaved (mqtt));
-  password = lookup (mqtt, XA_SECRET_MQTT_PASSWORD);
+  password = xa_test_lookup_secret (mqtt, XA_SECRET_MQTT_PASSWORD);
   g_assert_cmpstr (password, ==, "demo-mqtt-password");
 
   /* Its Test takes the road the board takes: MQTT, with the password
@@ -672,8 +658,8 @@ test_remove (Fixture       *f,
   xa_device_session_remove_async (session, NULL, xa_test_capture_cb, &removed);
   g_assert_true (xa_device_session_remove_finish (session, xa_test_wait (&removed), NULL));
   g_assert_null (xa_device_store_find (f->store, "Old"));
-  token = lookup (kept, XA_SECRET_TOKEN);
-  key = lookup (kept, XA_SECRET_HMAC_KEY);
+  token = xa_test_lookup_secret (kept, XA_SECRET_TOKEN);
+  key = xa_test_lookup_secret (kept, XA_SECRET_HMAC_KEY);
   g_assert_null (token);
   g_assert_null (key);
   g_clear_object (&removed);

@@ -2026,6 +2026,88 @@ test_list_words (Fixture       *f,
   g_assert_cmpuint (longest, >, 24);
 }
 
+/* The main menu's Import Devices… and Export Devices…: both through a file
+ * chooser; bad rows named and nothing kept; the devices kept shown, the
+ * first one chosen; out again without secrets unless asked. */
+static void
+test_csv (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *bad = g_build_filename (f->dir, "bad.csv", NULL);
+  g_autofree char *good = g_build_filename (f->dir, "good.csv", NULL);
+  g_autofree char *out = g_build_filename (f->dir, "out.csv", NULL);
+  g_autofree char *text = g_strdup_printf ("name,device_id,ota_url,token\n"
+                                           "Class board 1,02:c5:00:00:00:01,%s,tok.1790000000\n"
+                                           "Class board 2,02:c5:00:00:00:02,%s,\n", ota, ota);
+  g_autofree char *written = NULL;
+  GtkWindow *chooser;
+  AdwMessageDialog *dialog;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint windows = g_list_model_get_n_items (toplevels);
+
+  /* Nothing to export yet. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export-devices", NULL);
+  g_assert_null (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  add_device (f, "Desk board", XA_DEMO_MODE_OFFICIAL, NULL);
+
+  /* Each menu item opens its chooser; closing it does nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.import-devices", NULL));
+  WAIT_UNTIL ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
+  g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Import Devices");
+  gtk_window_close (chooser);
+  WAIT_UNTIL (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export-devices", NULL));
+  WAIT_UNTIL ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
+  g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Export Devices");
+  /* The secrets stay out unless asked for. */
+  g_assert_cmpstr (gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "secrets"), ==, "false");
+  gtk_window_close (chooser);
+  WAIT_UNTIL (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, windows);
+
+  /* Every bad row named, nothing kept. */
+  g_assert_true (g_file_set_contents (bad, "name,device_id\nFine,02:c5:00:00:00:10\nSpaced,aa bb\n"
+                                      "Desk board,02:c5:00:00:00:11\n", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.import-devices-from", "s", bad));
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Nothing Was Imported");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "line 3: A Device-Id"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "line 4: There is already a device named “Desk board”."));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 1);
+
+  /* The good file: in the list, the first one shown, its token kept. */
+  g_assert_true (g_file_set_contents (good, text, -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.import-devices-from", "s", good));
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (f->store)) == 3 && shown_device (f) != NULL);
+  g_assert_cmpstr (xa_device_get_name (shown_device (f)), ==, "Class board 1");
+  g_assert_nonnull (row_of (f, xa_device_store_find (f->store, "Class board 2")));
+  WAIT_UNTIL (xa_device_session_get_ready (shown_session (f)));
+  g_assert_cmpstr (xa_device_session_get_token (shown_session (f)), ==, "tok.1790000000");
+
+  /* Out: every device, no token. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export-devices-to", "(sb)", out, FALSE));
+  /* A new file is written in place: read once it is whole. */
+  WAIT_UNTIL (file_mentions (out, "\r\nClass board 2,"));
+  g_assert_true (g_file_get_contents (out, &written, NULL, NULL));
+  g_assert_true (g_str_has_prefix (written, "name,device_id,client_id,ota_url,board_type,app_version\r\n"));
+  g_assert_nonnull (strstr (written, "\r\nDesk board,"));
+  g_assert_nonnull (strstr (written, "\r\nClass board 2,02:c5:00:00:00:02,"));
+  g_assert_null (strstr (written, "tok.1790000000"));
+  g_clear_pointer (&written, g_free);
+  g_unlink (out);
+
+  /* With them, when asked. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export-devices-to", "(sb)", out, TRUE));
+  WAIT_UNTIL (file_mentions (out, "\r\nClass board 2,"));
+  g_assert_true (g_file_get_contents (out, &written, NULL, NULL));
+  g_assert_nonnull (strstr (written, ",tok.1790000000,"));
+  g_unlink (out);
+  g_unlink (bad);
+  g_unlink (good);
+}
+
 #define ADD(path, func) g_test_add ("/xa/window/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -2106,6 +2188,7 @@ main (int   argc,
   ADD ("test-all-progress", test_test_all_progress);
   ADD ("selection-kept", test_selection_kept);
   ADD ("list-words", test_list_words);
+  ADD ("csv", test_csv);
   ADD ("switch-mid-test", test_switch_mid_test);
   ADD ("manager-placeholder", test_manager_placeholder);
   ADD ("mqtt", test_mqtt);

@@ -7,6 +7,7 @@
 #include <libsecret/secret.h>
 
 #include "xa-test-util.h"
+#include "xa-token-store.h"
 
 /* A test that waits longer than this has hung: fail it instead. */
 #define HANG_LIMIT_US (60 * G_USEC_PER_SEC)
@@ -350,4 +351,19 @@ xa_test_remove_tree (const char *path)
       xa_test_remove_tree (child);
     }
   g_assert_cmpint (g_remove (path), ==, 0);
+}
+
+/* The secret of @kind the keyring holds for @device, or NULL. */
+char *
+xa_test_lookup_secret (XaDevice     *device,
+                       XaSecretKind  kind)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  xa_token_store_lookup_async (device, kind, NULL, xa_test_capture_cb, &result);
+  secret = xa_token_store_lookup_finish (xa_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return secret;
 }

@@ -5,6 +5,7 @@
 
 #include "xa-demo-server.h"
 #include "xa-device.h"
+#include "xa-token-store.h"
 
 G_BEGIN_DECLS
 
@@ -65,5 +66,7 @@ typedef struct
 XaTestNotifications *xa_test_notifications_start (void);
 void          xa_test_notifications_stop (XaTestNotifications *self);
 void          xa_test_lock_keyring    (void);
+char         *xa_test_lookup_secret   (XaDevice      *device,
+                                       XaSecretKind   kind);
 
 G_END_DECLS

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "xa-batch-test.h"
-#include "xa-csv.h"
+#include "xa-csv-transfer.h"
 #include "xa-device-state.h"
 #include "xa-diagnosis.h"
 #include "xa-export.h"
@@ -1116,92 +1116,51 @@ export_csv (Cli        *cli,
             const char *path,
             gboolean    with_secrets)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_csv_row_free);
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   GListModel *model;
-  int status;
 
   if (!open_store (cli, &error))
     return cli_fail (cli, error);
   model = G_LIST_MODEL (cli->store);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      XaCsvRow *row = g_new0 (XaCsvRow, 1);
+      g_autoptr(XaDevice) device = g_list_model_get_item (model, i);
 
-      row->device = g_list_model_get_item (model, i);
-      g_ptr_array_add (rows, row);
-      if (with_secrets)
-        {
-          g_autoptr(XaDeviceSession) session = open_session (cli, row->device, TRUE, &status);
-
-          if (session == NULL)
-            return status;
-          row->token = g_strdup (xa_device_session_get_token (session));
-          row->hmac_key = g_strdup (xa_device_session_get_hmac_key (session));
-        }
+      g_ptr_array_add (sessions, new_session (cli, device));
     }
-  if (!xa_csv_write_devices (path, rows, with_secrets, &error))
+  xa_csv_export_async (sessions, file, with_secrets, cli->cancellable, cli_capture_cb, &result);
+  if (!xa_csv_export_finish (wait_for (cli, &result), &error))
     return cli_fail (cli, error);
-  g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote %u device into %s.\n", "Wrote %u devices into %s.\n", rows->len),
-           rows->len, path);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote %u device into %s.\n", "Wrote %u devices into %s.\n", sessions->len),
+           sessions->len, path);
   if (with_secrets)
     g_printerr (_("The file holds tokens and HMAC keys: only you can read it. Keep it private and delete it "
                   "once it has done its job.\n"));
   return EXIT_OK;
 }
 
-static void
-remove_added (Cli       *cli,
-              GPtrArray *sessions)
-{
-  for (guint i = 0; i < sessions->len; i++)
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-
-      xa_device_session_remove_async (g_ptr_array_index (sessions, i), NULL, cli_capture_cb, &result);
-      xa_device_session_remove_finish (g_ptr_array_index (sessions, i), wait_for (cli, &result), NULL);
-    }
-}
-
-/* The devices of a CSV file, all or none: every row is checked first, and
- * a device that cannot be kept (its secrets refused by the keyring, the
- * devices file unwritable) takes back the ones added before it. */
+/* The devices of a CSV file, all or none (xa_csv_import_async()). */
 static int
 import_csv (Cli        *cli,
             const char *path)
 {
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) added = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!open_store (cli, &error) || (rows = xa_csv_read_devices (path, cli->store, &error)) == NULL)
+  if (!open_store (cli, &error))
     return cli_fail (cli, error);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      XaCsvRow *row = g_ptr_array_index (rows, i);
-      g_autoptr(XaDeviceSession) session = new_session (cli, row->device);
-      g_autoptr(GAsyncResult) result = NULL;
-      const GError *failed;
-
-      xa_device_session_add_async (session, row->token, row->hmac_key, cli->cancellable, cli_capture_cb, &result);
-      if (!xa_device_session_add_finish (session, wait_for (cli, &result), &error))
-        failed = error;
-      else
-        {
-          g_ptr_array_add (added, g_object_ref (session));
-          failed = xa_device_session_get_keyring_error (session);
-        }
-      if (failed != NULL)
-        {
-          g_printerr (_("“%s” could not be kept: %s Nothing was imported.\n"),
-                      cli_safe (cli, xa_device_get_name (row->device)), failed->message);
-          remove_added (cli, added);
-          return EXIT_FAILURE_OTHER;
-        }
-    }
+  xa_csv_import_async (cli->store, file, cli->cancellable, cli_capture_cb, &result);
+  added = xa_csv_import_finish (wait_for (cli, &result), &error);
+  if (added == NULL)
+    return cli_fail (cli, error);
   g_print (g_dngettext (GETTEXT_PACKAGE, "Imported %u device from %s.\n", "Imported %u devices from %s.\n",
-                        rows->len),
-           rows->len, path);
+                        added->len),
+           added->len, path);
   return EXIT_OK;
 }
 

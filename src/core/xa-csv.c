@@ -199,27 +199,9 @@ row_from_cells (char        **cells,
   return row;
 }
 
-/* The devices of the CSV file at @path, checked (names new to @store and
- * to the file): an array of XaCsvRow, or NULL with an error that names
- * every bad line. Nothing is saved here. */
-GPtrArray *
-xa_csv_read_devices (const char     *path,
-                     XaDeviceStore  *store,
-                     GError        **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not read “%s”: %s"), path, local_error->message);
-      return NULL;
-    }
-  return xa_csv_parse_devices (contents, length, path, store, error);
-}
-
-/* The same, from @contents (@path names it in messages). */
+/* The devices of the CSV text @contents, checked (names new to @store
+ * and to the file): an array of XaCsvRow, or NULL with an error that names
+ * every bad line (@path names the file in it). Nothing is saved here. */
 GPtrArray *
 xa_csv_parse_devices (const char     *contents,
                       gsize           length,
@@ -385,25 +367,4 @@ xa_csv_format_devices (GPtrArray *rows,
       g_string_append (out, "\r\n");
     }
   return g_string_free (out, FALSE);
-}
-
-/* Writes @rows to @path atomically (a file that was there is replaced):
- * only its owner may read it when it holds secrets. */
-gboolean
-xa_csv_write_devices (const char  *path,
-                      GPtrArray   *rows,
-                      gboolean     with_secrets,
-                      GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *text = xa_csv_format_devices (rows, with_secrets);
-
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, with_secrets ? 0600 : 0644,
-                                 &local_error))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("Could not write “%s”: %s. The file was left as it was."), path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
 }

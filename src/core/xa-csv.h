@@ -19,9 +19,6 @@ typedef struct
 } XaCsvRow;
 
 void       xa_csv_row_free       (XaCsvRow      *row);
-GPtrArray *xa_csv_read_devices   (const char    *path,
-                                  XaDeviceStore *store,
-                                  GError       **error);
 GPtrArray *xa_csv_parse_devices  (const char    *contents,
                                   gsize          length,
                                   const char    *path,
@@ -29,9 +26,5 @@ GPtrArray *xa_csv_parse_devices  (const char    *contents,
                                   GError       **error);
 char      *xa_csv_format_devices (GPtrArray     *rows,
                                   gboolean       with_secrets);
-gboolean   xa_csv_write_devices  (const char    *path,
-                                  GPtrArray     *rows,
-                                  gboolean       with_secrets,
-                                  GError       **error);
 
 G_END_DECLS

@@ -580,8 +580,12 @@ run_change (XaDeviceStore       *self,
   g_autoptr(GTask) outer = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GTask) worker = g_task_new (self, cancellable, change_done_cb, g_object_ref (outer));
 
-  /* Both tasks share one tag so that one _finish() serves them all. */
+  /* Both tasks share one tag so that one _finish() serves them all. A
+   * change once begun is carried out: a cancel cannot take back a file
+   * already written, so the result says what was done. */
   g_task_set_source_tag (outer, xa_device_store_finish);
+  g_task_set_check_cancellable (outer, FALSE);
+  g_task_set_check_cancellable (worker, FALSE);
   g_task_set_name (outer, source_tag);
   change->path = g_strdup (self->path);
   g_task_set_task_data (worker, change, (GDestroyNotify) change_free);

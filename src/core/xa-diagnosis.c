@@ -205,11 +205,16 @@ diagnose_ota (Diag *diag)
          xa_text_new_printf (N_("This computer’s clock is %d s off the server’s"), (int) (skew / 1000)),
          xa_text_new_printf (N_("Tokens carry dates and TLS checks them: set the clock right (turn on automatic "
                                 "time), then try again.")));
+  /* What a board would install, as the firmware decides it. */
   if (xa_ota_answer_offers_firmware (answer))
     add (self, "firmware", "info", 5,
-         xa_text_new_printf (N_("The server offers firmware %s (the check reported %s)"), answer->firmware_version,
-                             answer->sent_version ? answer->sent_version : "?"),
-         xa_text_new_printf (N_("Boards download it from %s and update themselves at their next start; nothing "
+         answer->sent_version != NULL &&
+         !xa_firmware_version_is_newer (answer->sent_version, answer->firmware_version)
+           ? xa_text_new_printf (N_("The server tells boards to install firmware %s, whatever their version "
+                                    "(this app reported %s)"), answer->firmware_version, answer->sent_version)
+           : xa_text_new_printf (N_("The server offers newer firmware %s (this app reported %s)"),
+                                 answer->firmware_version, answer->sent_version ? answer->sent_version : "?"),
+         xa_text_new_printf (N_("Boards download it from %s and install it at their next start; nothing "
                                 "to do here."), answer->firmware_url));
 }
 
@@ -232,8 +237,19 @@ diagnose_hello (Diag *diag)
   XaReport *hello = self->hello;
   XaText *advice;
 
-  if (hello == NULL || hello->verdict == XA_VERDICT_VALID)
+  if (hello == NULL)
     return;
+  /* A hello that works is said too: after a Test that timed out or could
+   * not connect, it is what changed. */
+  if (hello->verdict == XA_VERDICT_VALID)
+    {
+      add (self, "hello-works", "info", 3,
+           xa_text_new_printf (N_("The hello was answered in %u ms"), (guint) MAX (hello->latency_ms, 0)),
+           xa_text_new_printf (N_("The token and the server’s address work now. If an earlier Test said "
+                                  "otherwise, the server or the network was down or slow then, or that "
+                                  "Test used another token: test again.")));
+      return;
+    }
   advice = hello->advice_text ? xa_text_copy (hello->advice_text) : xa_text_new_literal (hello->advice);
   add (self, "hello", xa_verdict_get_severity (hello->verdict), 80,
        xa_text_new_printf (N_("The hello says: %s"), xa_report_get_title (hello)), advice);
@@ -285,6 +301,14 @@ by_likelihood (gconstpointer a,
   return (int) y->likelihood - (int) x->likelihood;
 }
 
+static gboolean
+only_finding_is (XaDiagnosis *self,
+                 const char  *id)
+{
+  return self->findings->len == 0 ||
+         (self->findings->len == 1 && g_str_equal (((XaFinding *) g_ptr_array_index (self->findings, 0))->id, id));
+}
+
 static void
 one_done (GTask *task)
 {
@@ -300,6 +324,9 @@ one_done (GTask *task)
          xa_text_new_printf (N_("Its /activate address answers 404, so a device never learns that its code was "
                                 "entered. Update the server, or check the OTA address.")));
   diagnose_cloud (diag);
+  /* Nothing else: the hello that works is part of "all well". */
+  if (only_finding_is (diag->result, "hello-works"))
+    g_ptr_array_set_size (diag->result->findings, 0);
   if (diag->result->findings->len == 0)
     add (diag->result, "all-well", "info", 0, xa_text_new_printf (N_("Nothing wrong was found")),
          xa_text_new_printf (N_("The OTA check and the hello were both answered.")));

@@ -422,6 +422,7 @@ xa_ota_answer_parse (const char  *data,
     {
       answer->firmware_version = dup_member_text (section, "version", FALSE);
       answer->firmware_url = dup_member_text (section, "url", FALSE);
+      answer->firmware_force = get_member_int (section, "force", &v) && v == 1;
     }
 
   /* A real answer wins over a stray "code": only look for error shapes
@@ -474,6 +475,7 @@ xa_ota_answer_copy (const XaOtaAnswer *self)
   copy->mqtt_subscribe_topic = g_strdup (self->mqtt_subscribe_topic);
   copy->firmware_version = g_strdup (self->firmware_version);
   copy->firmware_url = g_strdup (self->firmware_url);
+  copy->firmware_force = self->firmware_force;
   copy->sent_version = g_strdup (self->sent_version);
 
   return copy;
@@ -592,17 +594,44 @@ xa_ota_answer_get_server_kind (const XaOtaAnswer *self,
   return XA_SERVER_KIND_UNKNOWN;
 }
 
-/* A firmware offer is another version than the device's with an address
- * to fetch it from: both servers echo the device's own version with an
+/* Whether a board running @current installs @offered, as the firmware
+ * decides it (78/xiaozhi-esp32, Ota::IsNewVersionAvailable): the versions
+ * are dot-separated numbers compared one by one, the first that differs
+ * decides, and when one is the other's start the longer is newer. So
+ * "0.0.0" is older than any release, and "1.6" is older than "1.6.1". */
+gboolean
+xa_firmware_version_is_newer (const char *current,
+                              const char *offered)
+{
+  g_auto(GStrv) now = g_strsplit (current ? current : "", ".", -1);
+  g_auto(GStrv) next = g_strsplit (offered ? offered : "", ".", -1);
+  guint i;
+
+  for (i = 0; now[i] != NULL && next[i] != NULL; i++)
+    {
+      gint64 a = g_ascii_strtoll (now[i], NULL, 10);
+      gint64 b = g_ascii_strtoll (next[i], NULL, 10);
+
+      if (a != b)
+        return b > a;
+    }
+  return now[i] == NULL && next[i] != NULL;
+}
+
+/* A firmware offer is what a board would install: an address to fetch it
+ * from and a version newer than the device's (or "force": 1), as the
+ * firmware checks it. Both servers echo the device's own version with an
  * empty address when they have nothing, and the manager's placeholder
- * address (…NOT_ACTIVATED_FIRMWARE_THIS_IS_A_INVALID_URL) fetches nothing. */
+ * address (…NOT_ACTIVATED_FIRMWARE_THIS_IS_A_INVALID_URL) fetches nothing.
+ * Without the version the check sent, an address with a version counts. */
 gboolean
 xa_ota_answer_offers_firmware (const XaOtaAnswer *self)
 {
-  return self->firmware_url != NULL && *self->firmware_url != '\0' &&
-         strstr (self->firmware_url, "INVALID_URL") == NULL &&
-         self->firmware_version != NULL && *self->firmware_version != '\0' &&
-         g_strcmp0 (self->firmware_version, self->sent_version) != 0;
+  if (self->firmware_url == NULL || *self->firmware_url == '\0' || strstr (self->firmware_url, "INVALID_URL") != NULL ||
+      self->firmware_version == NULL || *self->firmware_version == '\0')
+    return FALSE;
+  return self->firmware_force || self->sent_version == NULL ||
+         xa_firmware_version_is_newer (self->sent_version, self->firmware_version);
 }
 
 /* Where the server settings named in a sentence are kept, as a sentence

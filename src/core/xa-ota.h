@@ -70,6 +70,7 @@ typedef struct
 
   char    *firmware_version;
   char    *firmware_url;
+  gboolean firmware_force;          /* "force": 1, installed whatever its version */
   char    *sent_version;            /* the application version the check sent */
 
   gint64   received_at_ms;          /* local wall clock when it arrived */
@@ -109,6 +110,8 @@ XaText      *xa_ota_answer_local_reach_text (const XaOtaAnswer *self,
 XaServerKind xa_ota_answer_get_server_kind (const XaOtaAnswer *self,
                                            const char        *ota_url);
 gboolean     xa_ota_answer_offers_firmware (const XaOtaAnswer *self);
+gboolean     xa_firmware_version_is_newer  (const char        *current,
+                                            const char        *offered);
 void         xa_server_kind_append_settings_place (XaServerKind  kind,
                                                    XaText       *text);
 gboolean     xa_token_get_dates          (const char        *token,

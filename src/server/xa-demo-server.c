@@ -33,6 +33,7 @@ struct _XaDemoServer
   guint            issued;
   GTlsCertificate *certificate;
   guint            code_lifetime_ms;
+  char            *firmware;       /* the version a single-module server offers, or NULL */
   guint            port;
   guint            ws_port;        /* the single-module server's WebSocket port */
   char            *secret;
@@ -658,12 +659,18 @@ handle_ota (XaDemoServer      *self,
       const char *version = app && json_object_has_member (app, "version")
                               ? json_object_get_string_member_with_default (app, "version", "") : "";
 
+      g_autofree char *offer = NULL;
+
+      /* Or a file of its data/bin, at its download address. */
+      if (is_single_module (mode) && self->firmware != NULL)
+        offer = g_strdup_printf ("http://127.0.0.1:%u/xiaozhi/ota/download/demo_%s.bin", self->port, self->firmware);
       json_builder_set_member_name (b, "firmware");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "version");
-      json_builder_add_string_value (b, is_single_module (mode) || is_manager (mode) ? version : "1.0.0");
+      json_builder_add_string_value (b, offer ? self->firmware
+                                              : is_single_module (mode) || is_manager (mode) ? version : "1.0.0");
       json_builder_set_member_name (b, "url");
-      json_builder_add_string_value (b, is_manager (mode) ? MANAGER_NO_FIRMWARE_URL : "");
+      json_builder_add_string_value (b, offer ? offer : is_manager (mode) ? MANAGER_NO_FIRMWARE_URL : "");
       json_builder_end_object (b);
     }
 
@@ -1481,6 +1488,7 @@ xa_demo_server_finalize (GObject *object)
       mosquitto_destroy (self->gateway);
     }
   g_free (self->mqtt_host);
+  g_free (self->firmware);
   g_hash_table_unref (self->devices);
   g_hash_table_unref (self->last_headers);
   g_hash_table_unref (self->last_bodies);
@@ -1537,6 +1545,17 @@ xa_demo_server_set_code_lifetime (XaDemoServer *self,
                                   guint         lifetime_ms)
 {
   self->code_lifetime_ms = lifetime_ms;
+}
+
+/* The firmware version a single-module server offers from now on, with
+ * an address to download it from (NULL: none, the device's own version
+ * echoed). What the board makes of it is the client's to say. */
+void
+xa_demo_server_set_firmware (XaDemoServer *self,
+                             const char   *version)
+{
+  g_free (self->firmware);
+  self->firmware = g_strdup (version);
 }
 
 /* Tokens issued from now on are dated @age_s seconds in the past, and any

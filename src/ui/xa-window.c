@@ -10,40 +10,7 @@
 #include "xa-device-row.h"
 #include "xa-fleet.h"
 #include "xa-tab-stop.h"
-#include "xa-window.h"
-
-/* Devices on the left, the chosen one on the right; folds to one column
- * on narrow screens. */
-struct _XaWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  XaDeviceStore        *store;
-  GSettings            *settings;
-  GHashTable           *sessions;      /* device uuid → XaDeviceSession */
-  XaFleet              *fleet;
-  guint                 first_refresh_id;
-  gboolean              restored;         /* the device shown last time was looked for */
-
-  AdwToastOverlay      *toast_overlay;
-  AdwLeaflet           *leaflet;
-  GtkWidget            *content;
-  GtkInfoBar           *store_bar;
-  GtkLabel             *store_label;
-  AdwViewStack         *sidebar_stack;
-  AdwStatusPage        *empty_page;
-  GtkListBox           *device_list;
-  GtkRevealer          *progress_revealer;
-  GtkProgressBar       *test_all_progress;
-  GtkRevealer          *summary_revealer;
-  GtkLabel             *summary_label;
-  GtkToggleButton      *attention_toggle;
-  GtkCustomFilter      *attention_filter;  /* the list's rows: all, or those that need attention */
-  AdwWindowTitle       *content_title;
-  GBindingGroup        *title_bindings;   /* the shown device → content_title */
-  AdwViewStack         *content_stack;
-  XaDevicePage         *device_page;
-};
+#include "xa-window-private.h"
 
 G_DEFINE_FINAL_TYPE (XaWindow, xa_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -64,9 +31,9 @@ create_row (gpointer item,
 
 /* One session per device, for as long as the window shows it: an
  * activation or a Test goes on while another device is looked at. */
-static XaDeviceSession *
-session_for (XaWindow *self,
-             XaDevice *device)
+XaDeviceSession *
+_xa_window_session_for (XaWindow *self,
+                        XaDevice *device)
 {
   XaDeviceSession *session = g_hash_table_lookup (self->sessions, xa_device_get_uuid (device));
 
@@ -125,7 +92,7 @@ row_selected_cb (GtkListBox    *list,
     return;
   /* Shown again at the next start. */
   g_settings_set_string (self->settings, "selected-device", xa_device_get_uuid (device));
-  xa_device_page_set_session (self->device_page, session_for (self, device));
+  xa_device_page_set_session (self->device_page, _xa_window_session_for (self, device));
   adw_view_stack_set_visible_child_name (self->content_stack, "device");
   update_title (self);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
@@ -186,6 +153,7 @@ items_changed_cb (GListModel *model,
   gpointer uuid;
 
   adw_view_stack_set_visible_child_name (self->sidebar_stack, n > 0 ? "list" : "empty");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-devices", n > 0);
 
   for (guint i = 0; i < n; i++)
     {
@@ -312,7 +280,7 @@ static XaDeviceSession *
 fleet_session_for (XaDevice *device,
                    gpointer  user_data)
 {
-  return session_for (user_data, device);
+  return _xa_window_session_for (user_data, device);
 }
 
 static void
@@ -458,6 +426,8 @@ xa_window_dispose (GObject *object)
   if (self->device_list != NULL)
     gtk_list_box_bind_model (self->device_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->attention_filter);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->title_bindings != NULL)
     g_binding_group_set_source (self->title_bindings, NULL);
   g_clear_object (&self->title_bindings);
@@ -558,6 +528,7 @@ xa_window_class_init (XaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.test-all", NULL, test_all_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-test-all", NULL, cancel_test_all_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-summary", NULL, dismiss_summary_action);
+  _xa_window_class_init_csv (widget_class);
 
   gtk_widget_class_add_shortcut (widget_class,
                                  gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_question, GDK_CONTROL_MASK),
@@ -588,6 +559,7 @@ xa_window_init (XaWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, drop_session);
+  self->cancellable = g_cancellable_new ();
   self->title_bindings = g_binding_group_new ();
   g_binding_group_bind (self->title_bindings, "name", self->content_title, "title", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->title_bindings, "device-id", self->content_title, "subtitle", G_BINDING_SYNC_CREATE);
