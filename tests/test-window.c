@@ -1190,6 +1190,59 @@ row_status (Fixture  *f,
                                                                         "status_label")));
 }
 
+/* One story on every screen (#20): a device whose WebSocket works and
+ * whose MQTT broker (the server offers both, as the cloud does) cannot be
+ * reached. The row keeps the headline with a warning, the page names both
+ * roads, and Test All's summary counts it as the row shows it. */
+static void
+test_one_story (Fixture       *f,
+                gconstpointer  data)
+{
+  XaDevice *device = add_device (f, "Two roads", XA_DEMO_MODE_OFFICIAL, NULL);
+  XaFleet *fleet = xa_window_get_fleet (f->window);
+  GtkWidget *w = GTK_WIDGET (f->window);
+  GtkImage *icon;
+  g_autoptr(GAsyncResult) saved = NULL;
+
+  select_ready (f, device);
+  gtk_widget_activate_action (f->page, "device.activate", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  g_free (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
+  WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (device), "valid") == 0);
+  WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+
+  /* Its MQTT road: a broker nobody runs. */
+  g_object_set (device, "mqtt-endpoint", "127.0.0.1:1", "mqtt-client-id", "two-roads", "mqtt-username", "demo-user",
+                "mqtt-publish-topic", "device-server/official/two-roads",
+                "mqtt-subscribe-topic", "devices/p2p/two-roads", NULL);
+  xa_token_store_save_async (device, XA_SECRET_MQTT_PASSWORD, "demo-mqtt-password", NULL, xa_test_capture_cb, &saved);
+  g_assert_true (xa_token_store_save_finish (xa_test_wait (&saved), NULL));
+
+  g_assert_true (gtk_widget_activate_action (w, "win.test-all", NULL));
+  WAIT_UNTIL (!xa_fleet_get_testing (fleet));
+  WAIT_UNTIL (!xa_device_session_get_busy (shown_session (f)));
+  WAIT_UNTIL (xa_device_get_last_mqtt_verdict (device) != NULL);
+
+  /* The row: the headline, with a warning beside it. */
+  icon = GTK_IMAGE (gtk_widget_get_template_child (row_of (f, device), XA_TYPE_DEVICE_ROW, "status_icon"));
+  g_assert_cmpstr (row_status (f, device), ==, "Token is valid");
+  g_assert_cmpstr (gtk_image_get_icon_name (icon), ==, "dialog-warning-symbolic");
+  /* The page: the same headline, and the road that failed, named. */
+  g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Token is valid");
+  g_assert_true (gtk_widget_get_visible (page_child (f, "mqtt_verdict_label")));
+  g_assert_cmpstr (page_label (f, "mqtt_verdict_label"), ==, "Over MQTT, as boards talk: Server unreachable");
+  /* The summary: what the row shows, not "All 1 devices work". */
+  WAIT_UNTIL (shows_text (w, "1 of 1 devices needs attention."));
+  g_assert_false (shows_text (w, "work."));
+  {
+    GtkToggleButton *only = GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (w, XA_TYPE_WINDOW, "attention_toggle"));
+
+    gtk_toggle_button_set_active (only, TRUE);
+    g_assert_true (has_row (f, device));
+    g_assert_true (gtk_widget_activate_action (w, "win.dismiss-summary", NULL));
+  }
+}
+
 /* Test All: each row follows as its verdict comes, a toast sums up. The
  * background health check notifies when a device that worked stops
  * working, and only then; an activation that ends while the window is not
@@ -1753,6 +1806,42 @@ remove_shown (Fixture *f)
   WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (f->store)) == n - 1);
 }
 
+/* Once: each window besides the main one, read as it is shown. */
+static void
+read_other_windows (Fixture *f)
+{
+  const char *actions[] = { "win.show-help-overlay", "win.import-devices", "device.diagnose" };
+  GtkWindow *prefs = xa_preferences_window_new (GTK_WINDOW (f->window));
+  GtkToggleButton *details = GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (f->page, XA_TYPE_DEVICE_PAGE,
+                                                                               "details_button"));
+
+  /* Long enough for the reader to have walked it whole. */
+  gtk_window_present (prefs);
+  xa_test_sleep (4000);
+  gtk_window_destroy (prefs);
+  /* The page with its details open: the history's expander among them. */
+  gtk_toggle_button_set_active (details, TRUE);
+  linger (0);
+  gtk_toggle_button_set_active (details, FALSE);
+  for (guint a = 0; a < G_N_ELEMENTS (actions); a++)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+      guint before = g_list_model_get_n_items (toplevels);
+
+      g_assert_true (gtk_widget_activate_action (g_str_has_prefix (actions[a], "win.") ? GTK_WIDGET (f->window) : f->page,
+                                                 actions[a], NULL));
+      WAIT_UNTIL (g_list_model_get_n_items (toplevels) > before);
+      xa_test_sleep (4000);
+      for (guint w = 0; w < g_list_model_get_n_items (toplevels); w++)
+        {
+          g_autoptr(GtkWindow) other = g_list_model_get_item (toplevels, w);
+          if (other != GTK_WINDOW (f->window) && gtk_widget_get_visible (GTK_WIDGET (other)))
+            gtk_window_close (other);
+        }
+      WAIT_UNTIL (g_list_model_get_n_items (toplevels) == before);
+    }
+}
+
 /* Run by tests/with-reader.sh, with an AT-SPI client reading the tree
  * and listening to its events the whole time. */
 static void
@@ -1781,13 +1870,7 @@ test_under_reader (Fixture       *f,
       WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (device), "valid") == 0);
       gtk_widget_activate_action (f->page, "device.show-overview", NULL);
       if (i == 0)
-        {
-          GtkWindow *prefs = xa_preferences_window_new (GTK_WINDOW (f->window));
-
-          gtk_window_present (prefs);
-          linger (i);
-          gtk_window_destroy (prefs);
-        }
+        read_other_windows (f);
       remove_shown (f);
     }
 }
@@ -2189,6 +2272,7 @@ main (int   argc,
   ADD ("selection-kept", test_selection_kept);
   ADD ("list-words", test_list_words);
   ADD ("csv", test_csv);
+  ADD ("one-story", test_one_story);
   ADD ("switch-mid-test", test_switch_mid_test);
   ADD ("manager-placeholder", test_manager_placeholder);
   ADD ("mqtt", test_mqtt);

@@ -46,6 +46,64 @@ give_combo_an_action (AdwComboRow *row)
   gtk_widget_insert_action_group (GTK_WIDGET (row), "combo", G_ACTION_GROUP (group));
 }
 
+static void
+activate_row (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       row)
+{
+  gtk_widget_activate (row);
+}
+
+/* An activatable row (an export, an expander's header) is a "list item"
+ * with nothing to do to a screen reader: "row.activate" does what Enter
+ * does. */
+static void
+give_row_an_action (GtkListBoxRow *row)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) activate = g_simple_action_new ("activate", NULL);
+
+  if (g_object_get_data (G_OBJECT (row), "xa-row-action") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "xa-row-action", GINT_TO_POINTER (TRUE));
+  g_signal_connect_object (activate, "activate", G_CALLBACK (activate_row), row, 0);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (activate));
+  gtk_widget_insert_action_group (GTK_WIDGET (row), "row", G_ACTION_GROUP (group));
+}
+
+static GtkWidget *
+first_action_row (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ADW_IS_ACTION_ROW (child) ? child : first_action_row (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+expanded_cb (AdwExpanderRow *row)
+{
+  GtkWidget *header = first_action_row (GTK_WIDGET (row));
+
+  if (header != NULL)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_STATE_EXPANDED,
+                                 adw_expander_row_get_expanded (row), -1);
+}
+
+/* An expander row's header says whether it is open, as a GtkExpander's does. */
+static void
+give_expander_a_state (AdwExpanderRow *row)
+{
+  if (g_object_get_data (G_OBJECT (row), "xa-expander-state") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "xa-expander-state", GINT_TO_POINTER (TRUE));
+  g_signal_connect (row, "notify::expanded", G_CALLBACK (expanded_cb), NULL);
+  expanded_cb (row);
+}
+
 /* Names for what GTK 4.8 and libadwaita 1.2 leave unnamed or misname
  * under @root:
  * - a button with a mnemonic is named by its label twice, once with the
@@ -55,7 +113,8 @@ give_combo_an_action (AdwComboRow *row)
  *   search off): Search;
  * - a view switcher's icons are read beside their tab's name: hidden;
  * - a combo row offers a screen reader nothing to do: "combo.open" opens
- *   its list, as a click does. */
+ *   its list, as a click does; an activatable row neither: "row.activate";
+ * - an expander row's header has no expanded state: it is given one. */
 void
 xa_a11y_fix_names (GtkWidget *root)
 {
@@ -72,6 +131,9 @@ xa_a11y_fix_names (GtkWidget *root)
         gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
       else if (ADW_IS_COMBO_ROW (child))
         give_combo_an_action (ADW_COMBO_ROW (child));
+      else if (GTK_IS_LIST_BOX_ROW (child) && gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (child)) &&
+               ADW_IS_ACTION_ROW (child))
+        give_row_an_action (GTK_LIST_BOX_ROW (child));
       else if (GTK_IS_IMAGE (child) && g_str_equal (G_OBJECT_TYPE_NAME (root), "AdwIndicatorBin"))
         gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
       else if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
@@ -83,6 +145,8 @@ xa_a11y_fix_names (GtkWidget *root)
           gtk_accessible_reset_relation (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
           gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
         }
+      if (ADW_IS_EXPANDER_ROW (child))
+        give_expander_a_state (ADW_EXPANDER_ROW (child));
       xa_a11y_fix_names (child);
     }
 }
@@ -105,4 +169,21 @@ xa_a11y_hide_other_pages (AdwViewStack *stack)
 {
   g_signal_connect (stack, "notify::visible-child", G_CALLBACK (visible_child_cb), NULL);
   visible_child_cb (stack);
+}
+
+/* GTK 4.8's own file chooser (where no portal shows one) has the same
+ * double names on its buttons ("_Cancel Cancel"): fixed once it is shown.
+ * Call after gtk_native_dialog_show(). */
+void
+xa_a11y_fix_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window))
+        xa_a11y_fix_names (window);
+    }
 }

@@ -541,6 +541,7 @@ show_chooser (Export *export,
   }
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), export);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  xa_a11y_fix_file_chooser ();
 }
 
 static void

@@ -106,6 +106,7 @@ choose_ca_action (GtkWidget  *widget,
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
   g_signal_connect (chooser, "response", G_CALLBACK (ca_chosen_cb), g_object_ref (widget));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  xa_a11y_fix_file_chooser ();
 }
 
 static void

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xa-a11y.h"
 #include "xa-csv-transfer.h"
 #include "xa-window-private.h"
 
@@ -123,6 +124,7 @@ import_action (GtkWidget  *widget,
 
   g_signal_connect_object (chooser, "response", G_CALLBACK (import_chosen_cb), widget, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  xa_a11y_fix_file_chooser ();
 }
 
 /* ---- export -------------------------------------------------------------- */
@@ -233,6 +235,7 @@ export_action (GtkWidget  *widget,
   gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "secrets", "false");
   g_signal_connect_object (chooser, "response", G_CALLBACK (export_chosen_cb), widget, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  xa_a11y_fix_file_chooser ();
 }
 
 void

@@ -454,7 +454,16 @@ static void
 narrow_shortcuts (GtkWidget *widget)
 {
   if (GTK_IS_SEARCH_ENTRY (widget))
-    gtk_editable_set_width_chars (GTK_EDITABLE (widget), 12);
+    {
+      gtk_editable_set_width_chars (GTK_EDITABLE (widget), 12);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
+    }
+  /* Its header's icon buttons have no names of their own (#20). */
+  else if (GTK_IS_TOGGLE_BUTTON (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_HEADER_BAR) != NULL &&
+           !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
+  else if (GTK_IS_MENU_BUTTON (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sections"), -1);
   else if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_SHORTCUTS_SHORTCUT) != NULL)
     {
       gtk_label_set_wrap (GTK_LABEL (widget), TRUE);
@@ -474,6 +483,8 @@ show_shortcuts_action (GtkWidget  *widget,
   GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
 
   narrow_shortcuts (GTK_WIDGET (shortcuts));
+  /* Else a screen reader hears "GtkShortcutsWindow". */
+  gtk_window_set_title (shortcuts, _("Keyboard Shortcuts"));
   gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
   gtk_window_set_modal (shortcuts, TRUE);
   gtk_window_set_hide_on_close (shortcuts, FALSE);
