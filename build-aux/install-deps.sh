@@ -1,7 +1,9 @@
 #!/bin/bash
 # Installs what building, running and testing need on Debian 12, as root.
 # With --tests, also what only the tests use: the zh_CN.UTF-8 and de_DE.UTF-8
-# locales, mosquitto, and the AT-SPI bus with its Python bindings.
+# locales, mosquitto, the AT-SPI bus with its Python bindings, and what
+# building, checking and trying the Debian packages takes. With --package,
+# only the latter.
 # Does nothing when everything is already there.
 set -euo pipefail
 
@@ -21,6 +23,11 @@ packages=(
 # bindings of the screen-reader test.
 if [ "${1:-}" = "--tests" ]; then
   packages+=(mosquitto at-spi2-core python3 python3-gi gir1.2-atspi-2.0)
+fi
+# The Debian packages (build-aux/package.sh) and the check of the installed
+# ones (build-aux/check-installed.sh: xwininfo sees the app's window).
+if [ "${1:-}" = "--tests" ] || [ "${1:-}" = "--package" ]; then
+  packages+=(dpkg-dev debhelper lintian pkgconf x11-utils man-db)
 fi
 
 missing=()

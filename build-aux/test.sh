@@ -44,5 +44,14 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 # The fuzz targets run here too, each for a bounded time (tests/fuzz/).
 CC=clang run_suite _build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true || status=1
 
+# The Debian packages, as a user gets them: built and linted
+# (build-aux/package.sh), installed, tried, purged (build-aux/check-installed.sh).
+if bash build-aux/package.sh && bash build-aux/check-installed.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  status=1
+fi
+
 echo "$passed passed, $failed failed"
 exit $status

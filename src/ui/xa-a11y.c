@@ -25,50 +25,33 @@ without_mnemonic (const char *label)
 }
 
 static void
-open_combo (GSimpleAction *action,
-            GVariant      *parameter,
-            gpointer       row)
+activate_widget (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       widget)
 {
-  gtk_widget_activate (row);
+  gtk_widget_activate (widget);
 }
 
+/* "@prefix.@name", an action a screen reader can call, that does what a
+ * click or Enter does: for a combo row, which opens its list ("combo.open"),
+ * and an activatable row (an export, an expander's header), a "list item"
+ * with nothing to do otherwise ("row.activate"). */
 static void
-give_combo_an_action (AdwComboRow *row)
+give_activate_action (GtkWidget  *widget,
+                      const char *prefix,
+                      const char *name)
 {
-  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
-  g_autoptr(GSimpleAction) open = g_simple_action_new ("open", NULL);
+  g_autoptr(GSimpleActionGroup) group = NULL;
+  g_autoptr(GSimpleAction) action = NULL;
 
-  if (g_object_get_data (G_OBJECT (row), "xa-combo-action") != NULL)
+  if (g_object_get_data (G_OBJECT (widget), "xa-activate-action") != NULL)
     return;
-  g_object_set_data (G_OBJECT (row), "xa-combo-action", GINT_TO_POINTER (TRUE));
-  g_signal_connect_object (open, "activate", G_CALLBACK (open_combo), row, 0);
-  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (open));
-  gtk_widget_insert_action_group (GTK_WIDGET (row), "combo", G_ACTION_GROUP (group));
-}
-
-static void
-activate_row (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       row)
-{
-  gtk_widget_activate (row);
-}
-
-/* An activatable row (an export, an expander's header) is a "list item"
- * with nothing to do to a screen reader: "row.activate" does what Enter
- * does. */
-static void
-give_row_an_action (GtkListBoxRow *row)
-{
-  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
-  g_autoptr(GSimpleAction) activate = g_simple_action_new ("activate", NULL);
-
-  if (g_object_get_data (G_OBJECT (row), "xa-row-action") != NULL)
-    return;
-  g_object_set_data (G_OBJECT (row), "xa-row-action", GINT_TO_POINTER (TRUE));
-  g_signal_connect_object (activate, "activate", G_CALLBACK (activate_row), row, 0);
-  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (activate));
-  gtk_widget_insert_action_group (GTK_WIDGET (row), "row", G_ACTION_GROUP (group));
+  g_object_set_data (G_OBJECT (widget), "xa-activate-action", GINT_TO_POINTER (TRUE));
+  group = g_simple_action_group_new ();
+  action = g_simple_action_new (name, NULL);
+  g_signal_connect_object (action, "activate", G_CALLBACK (activate_widget), widget, 0);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  gtk_widget_insert_action_group (widget, prefix, G_ACTION_GROUP (group));
 }
 
 static GtkWidget *
@@ -130,10 +113,10 @@ xa_a11y_fix_names (GtkWidget *root)
       else if (GTK_IS_SEARCH_ENTRY (child))
         gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
       else if (ADW_IS_COMBO_ROW (child))
-        give_combo_an_action (ADW_COMBO_ROW (child));
+        give_activate_action (child, "combo", "open");
       else if (GTK_IS_LIST_BOX_ROW (child) && gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (child)) &&
                ADW_IS_ACTION_ROW (child))
-        give_row_an_action (GTK_LIST_BOX_ROW (child));
+        give_activate_action (child, "row", "activate");
       else if (GTK_IS_IMAGE (child) && g_str_equal (G_OBJECT_TYPE_NAME (root), "AdwIndicatorBin"))
         gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
       else if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
