@@ -12,7 +12,7 @@ packages=(
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libqrencode-dev glib-networking
   libmosquitto-dev
-  desktop-file-utils appstream
+  desktop-file-utils appstream itstool
   xvfb xauth dbus gnome-keyring
   locales
 )
@@ -28,6 +28,10 @@ fi
 # ones (build-aux/check-installed.sh: xwininfo sees the app's window).
 if [ "${1:-}" = "--tests" ] || [ "${1:-}" = "--package" ]; then
   packages+=(dpkg-dev debhelper lintian pkgconf x11-utils man-db)
+fi
+# The help's validator and translation tool, and the Flatpak manifest's parser.
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(yelp-tools flatpak-builder)
 fi
 
 missing=()

@@ -55,7 +55,11 @@ def screens(path):
             if node.tag == "object" and node.get("class") in STACK_PAGES:
                 page = node
         (pages.setdefault(page, []) if page is not None else outside).append(prop.text)
-    return [outside + texts for texts in pages.values()] or [outside]
+    # A menu is shown alone, all its sections at once.
+    menus = [[a.text for a in menu.iter("attribute")
+              if a.get("name") == "label" and a.get("translatable") == "yes" and a.text and mnemonic(a.text)]
+             for menu in root.iter("menu")]
+    return ([outside + texts for texts in pages.values()] or [outside]) + [m for m in menus if m]
 
 
 langs = [l.strip() for l in open(os.path.join(src, "po", "LINGUAS"))

@@ -1243,6 +1243,42 @@ test_one_story (Fixture       *f,
   }
 }
 
+/* F1 and the main menu's Help open help:APP_ID; where no help viewer is
+ * installed (the test machine has none: nothing handles help:), the
+ * dialog says which to install instead of GTK's bare error. */
+static void
+test_help (Fixture       *f,
+           gconstpointer  data)
+{
+  AdwMessageDialog *dialog;
+
+  g_assert_null (g_app_info_get_default_for_uri_scheme ("help"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.help", NULL));
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "No Help Viewer Opened the Help");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Install Yelp"));
+  g_assert_false (adw_message_dialog_has_response (dialog, "copy"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (find_message_dialog () == NULL);
+
+  /* A verdict that is not valid links to the page that explains it. */
+  {
+    XaDevice *wrong = add_device (f, "Wrong", XA_DEMO_MODE_SELF_HOSTED, "not-the-token");
+    GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (f->page, XA_TYPE_DEVICE_PAGE, "verdict_help_button"));
+
+    select_and_test (f, wrong);
+    g_assert_cmpstr (xa_device_get_last_verdict (wrong), ==, "rejected");
+    g_assert_true (gtk_widget_get_visible (button));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.help-page");
+    g_assert_cmpstr (g_variant_get_string (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button)), NULL), ==,
+                     "verdicts");
+    gtk_widget_activate (button);
+    WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "No Help Viewer Opened the Help");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+}
+
 /* Test All: each row follows as its verdict comes, a toast sums up. The
  * background health check notifies when a device that worked stops
  * working, and only then; an activation that ends while the window is not
@@ -2273,6 +2309,7 @@ main (int   argc,
   ADD ("list-words", test_list_words);
   ADD ("csv", test_csv);
   ADD ("one-story", test_one_story);
+  ADD ("help", test_help);
   ADD ("switch-mid-test", test_switch_mid_test);
   ADD ("manager-placeholder", test_manager_placeholder);
   ADD ("mqtt", test_mqtt);

@@ -25,6 +25,7 @@ struct _XaDevicePage
   GtkInfoBar      *keyring_bar;
   GtkLabel        *keyring_label;
   GtkWidget       *retry_button;
+  GtkWidget       *verdict_help_button;
   GtkImage        *verdict_icon;
   GtkLabel        *verdict_title;
   GtkLabel        *verdict_advice;

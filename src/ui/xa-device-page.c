@@ -394,6 +394,7 @@ xa_device_page_class_init (XaDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, history_group);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, diagnose_button);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, history_row);
+  gtk_widget_class_bind_template_child (widget_class, XaDevicePage, verdict_help_button);
   gtk_widget_class_bind_template_child (widget_class, XaDevicePage, activation_view);
 
   gtk_widget_class_bind_template_callback (widget_class, on_details_toggled);

@@ -6,6 +6,7 @@
 #include "xa-a11y.h"
 #include "xa-diagnosis.h"
 #include "xa-diagnosis-dialog.h"
+#include "xa-open-uri.h"
 
 /* "Why? Diagnose…": the findings about one device, most likely first. It
  * runs as soon as it opens; asking the official cloud too is the user's
@@ -171,6 +172,15 @@ xa_diagnosis_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (xa_diagnosis_dialog_parent_class)->dispose (object);
 }
 
+/* The help's page about the diagnosis. */
+static void
+help_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  xa_open_uri (widget, "help:" APP_ID "/diagnose");
+}
+
 static void
 xa_diagnosis_dialog_class_init (XaDiagnosisDialogClass *klass)
 {
@@ -198,6 +208,8 @@ xa_diagnosis_dialog_class_init (XaDiagnosisDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaDiagnosisDialog, findings_group);
   gtk_widget_class_bind_template_callback (widget_class, run);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_install_action (widget_class, "diagnosis.help", NULL, help_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "diagnosis.help", NULL);
 }
 
 static void

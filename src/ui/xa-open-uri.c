@@ -51,6 +51,23 @@ shown_cb (GObject      *object,
       return;
     }
 
+  /* The help needs a help viewer, not a browser: there is no address to
+   * copy then, only the viewer to install. */
+  if (g_str_has_prefix (opening->uri, "help:"))
+    {
+      dialog = adw_message_dialog_new (opening->parent, _("No Help Viewer Opened the Help"), NULL);
+      /* Translators: %s is why nothing opened the help, as the system said */
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("The system said: %s. Install Yelp, GNOME’s help viewer (the package "
+                                        "“yelp”), then press F1 again. “man xiaozhictl” documents the "
+                                        "command-line tool."),
+                                      error->message);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      xa_a11y_fix_names (dialog);
+      gtk_window_present (GTK_WINDOW (dialog));
+      opening_free (opening);
+      return;
+    }
   dialog = adw_message_dialog_new (opening->parent, _("No Browser Opened the Address"), NULL);
   /* Translators: %s is why no browser opened it, as the system said */
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),

@@ -9,6 +9,7 @@
 #include "xa-device-page.h"
 #include "xa-device-row.h"
 #include "xa-fleet.h"
+#include "xa-open-uri.h"
 #include "xa-tab-stop.h"
 #include "xa-window-private.h"
 
@@ -491,6 +492,21 @@ show_shortcuts_action (GtkWidget  *widget,
   gtk_window_present (shortcuts);
 }
 
+/* The user help (help/), by its page: F1 and the main menu open its
+ * start; without a help viewer the address is shown to copy. */
+static void
+help_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  g_autofree char *uri = NULL;
+
+  /* "win.help-page" names a page (help/C/PAGE.page). */
+  if (parameter != NULL)
+    uri = g_strdup_printf ("help:%s/%s", APP_ID, g_variant_get_string (parameter, NULL));
+  xa_open_uri (widget, uri ? uri : "help:" APP_ID);
+}
+
 static void
 xa_window_class_init (XaWindowClass *klass)
 {
@@ -532,6 +548,8 @@ xa_window_class_init (XaWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.add-device", NULL, add_device_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_shortcuts_action);
+  gtk_widget_class_install_action (widget_class, "win.help", NULL, help_action);
+  gtk_widget_class_install_action (widget_class, "win.help-page", "s", help_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.test", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "win.activate", NULL, forward_action);
@@ -544,6 +562,9 @@ xa_window_class_init (XaWindowClass *klass)
   gtk_widget_class_add_shortcut (widget_class,
                                  gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_question, GDK_CONTROL_MASK),
                                                    gtk_named_action_new ("win.show-help-overlay")));
+  gtk_widget_class_add_shortcut (widget_class,
+                                 gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F1, 0),
+                                                   gtk_named_action_new ("win.help")));
   gtk_widget_class_add_shortcut (widget_class,
                                  gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_n, GDK_CONTROL_MASK),
                                                    gtk_named_action_new ("win.add-device")));
