@@ -58,5 +58,13 @@ for lang in en zh_CN de; do
     cp "$top/_build/screenshots-narrow/$state-$lang-360.png" "$out/"
   done
 done
+# The help shows the same pictures, in its languages (help/LANG/figures).
+help_figures="activation valid rejected diagnosis test-all"
+mkdir -p "$top/help/C/figures" "$top/help/zh_CN/figures"
+for state in $help_figures; do
+  cp "$out/$state.png" "$top/help/C/figures/$state.png"
+  cp "$out/$state-zh_CN.png" "$top/help/zh_CN/figures/$state.png"
+done
+sh build-aux/update-help-po.sh
 rm -rf "$top/_screenshots-root"
 ls -l "$out"
