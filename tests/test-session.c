@@ -365,6 +365,9 @@ test_keyring_refuses_then_restarts (Fixture       *f,
 
 /* ---- a token pasted and the process killed ---------------------------------------- */
 
+/* This program, to run one of its tests in a child of its own. */
+static const char *test_program;
+
 static void
 items_changed_cb (GListModel *model,
                   guint       position,
@@ -401,10 +404,20 @@ test_killed_after_add (Fixture       *f,
 {
   g_autoptr(XaDevice) device = NULL;
   g_auto(XaSecret) token = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
 
-  g_setenv ("XA_KILL_STORE", xa_device_store_get_path (f->store), TRUE);
-  g_test_trap_subprocess ("/xa/session/killed-after-add/subprocess", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_failed ();
+  /* Spawned by hand, not with g_test_trap_subprocess(): the child must be
+   * seen to die of the SIGKILL, not merely to fail (its g_error() would
+   * satisfy a "failed"). */
+  g_subprocess_launcher_setenv (launcher, "XA_KILL_STORE", xa_device_store_get_path (f->store), TRUE);
+  child = g_subprocess_launcher_spawn (launcher, &error, test_program, "-p", "/xa/session/killed-after-add/subprocess",
+                                       "--GTestSubprocess", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_true (g_subprocess_get_if_signaled (child));
+  g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
 
   /* The device made it to the file: then its token is in the keyring. */
   device = reread (f, "Pasted");
@@ -673,6 +686,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  test_program = argv[0];
 
   ADD ("key-never-replaced", test_key_never_replaced);
   ADD ("key-made-once", test_key_made_once);

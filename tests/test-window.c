@@ -2319,5 +2319,10 @@ main (int   argc,
   g_test_add_func ("/xa/window/keyring-unavailable", test_keyring_unavailable);
   ADD ("keyring-unavailable/subprocess", test_keyring_unavailable_subprocess);
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    xa_test_notifications_stop (notifications);
+    return status;
+  }
 }

@@ -28,7 +28,7 @@ open_store (Cli     *cli,
     return TRUE;
   cli->store = xa_device_store_new (NULL);
   xa_device_store_load_async (cli->store, cli->cancellable, cli_capture_cb, &result);
-  cli_wait (cli, &result);
+  cli_wait (&result);
   return xa_device_store_finish (cli->store, result, error);
 }
 
@@ -80,7 +80,7 @@ open_session (Cli       *cli,
   g_autoptr(GError) error = NULL;
 
   xa_device_session_load_async (session, cli->cancellable, cli_capture_cb, &result);
-  cli_wait (cli, &result);
+  cli_wait (&result);
   if (!xa_device_session_load_finish (session, result, &error))
     {
       *status = cli_fail (cli, error);
@@ -115,7 +115,7 @@ static GAsyncResult *
 wait_for (Cli            *cli,
           GAsyncResult  **slot)
 {
-  cli_wait (cli, slot);
+  cli_wait (slot);
   return *slot;
 }
 
@@ -865,7 +865,7 @@ cli_cmd_test_all (Cli *cli,
     }
   xa_batch_test_async (sessions, (guint) jobs, (guint) timeout_s * 1000, cli->cancellable,
                        print_one_verdict, &all, cli_capture_cb, &result);
-  cli_wait (cli, &result);
+  cli_wait (&result);
   xa_batch_test_finish (result, NULL);
   return all.worst;
 }

@@ -47,6 +47,21 @@ cli_usage_error (const char *command,
   return EXIT_USAGE;
 }
 
+static const char *
+cli_verdict_for_error (const GError *error,
+                       int          *exit_status)
+{
+  XaVerdict verdict;
+
+  if (!xa_verdict_from_error (error, &verdict))
+    {
+      *exit_status = EXIT_FAILURE_OTHER;
+      return "failed";
+    }
+  *exit_status = xa_verdict_get_exit_status (verdict);
+  return xa_verdict_to_id (verdict);
+}
+
 /* Reports an error that is not a verdict, in the chosen output. */
 int
 cli_fail (Cli          *cli,
@@ -83,21 +98,6 @@ cli_print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-const char *
-cli_verdict_for_error (const GError *error,
-                       int          *exit_status)
-{
-  XaVerdict verdict;
-
-  if (!xa_verdict_from_error (error, &verdict))
-    {
-      *exit_status = EXIT_FAILURE_OTHER;
-      return "failed";
-    }
-  *exit_status = xa_verdict_get_exit_status (verdict);
-  return xa_verdict_to_id (verdict);
-}
-
 void
 cli_capture_cb (GObject      *source,
                 GAsyncResult *result,
@@ -108,8 +108,7 @@ cli_capture_cb (GObject      *source,
 
 /* Runs the main loop until an async call delivers its result. */
 void
-cli_wait (Cli           *cli,
-          GAsyncResult **slot)
+cli_wait (GAsyncResult **slot)
 {
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -269,7 +268,7 @@ run_activation (Cli                 *cli,
 
   cli_watch_activation (cli, activation, panel_url, timeout_s, poll_ms);
   xa_activation_run_async (activation, cli->cancellable, cli_capture_cb, &result);
-  cli_wait (cli, &result);
+  cli_wait (&result);
   answer = xa_activation_run_finish (activation, result, &cli->error);
   if (answer != NULL)
     *outcome = xa_activation_get_outcome (activation, answer);
@@ -436,6 +435,18 @@ read_token_from_stdin (void)
   return g_strstrip (g_strdup (buffer));
 }
 
+/* A report that says why a Test gave no verdict (Ctrl+C…). */
+static XaReport *
+cli_report_for_error (const GError *error)
+{
+  XaReport *report = xa_report_new ();
+  XaVerdict verdict = XA_VERDICT_PROTOCOL_ERROR;
+
+  xa_verdict_from_error (error, &verdict);
+  xa_report_set_verdict (report, verdict, xa_ota_error_dup_text (error));
+  return report;
+}
+
 static XaReport *
 run_test (Cli              *cli,
           const char       *ota_url,
@@ -450,21 +461,9 @@ run_test (Cli              *cli,
 
   xa_token_test_async (ota_url, websocket_url, token, identity, (guint) timeout_s * 1000,
                        cli->cancellable, cli_capture_cb, &result);
-  cli_wait (cli, &result);
+  cli_wait (&result);
   report = xa_token_test_finish (result, &error);
   return report ? report : cli_report_for_error (error);
-}
-
-/* A report that says why a Test gave no verdict (Ctrl+C…). */
-XaReport *
-cli_report_for_error (const GError *error)
-{
-  XaReport *report = xa_report_new ();
-  XaVerdict verdict = XA_VERDICT_PROTOCOL_ERROR;
-
-  xa_verdict_from_error (error, &verdict);
-  xa_report_set_verdict (report, verdict, xa_ota_error_dup_text (error));
-  return report;
 }
 
 void

@@ -42,20 +42,16 @@ int          cli_usage_error          (const char       *command,
 int          cli_fail                 (Cli              *cli,
                                        const GError     *error);
 void         cli_print_json           (JsonNode         *node);
-const char  *cli_verdict_for_error    (const GError     *error,
-                                       int              *exit_status);
 void         cli_watch_activation     (Cli              *cli,
                                        XaActivation     *activation,
                                        const char       *panel_url,
                                        int               timeout_s,
                                        int               poll_ms);
 void         cli_unwatch_activation   (Cli              *cli);
-XaReport    *cli_report_for_error     (const GError     *error);
 int          cli_activation_failed    (Cli              *cli);
 void         cli_print_report         (Cli              *cli,
                                        const XaReport   *report);
-void         cli_wait                 (Cli              *cli,
-                                       GAsyncResult    **slot);
+void         cli_wait                 (GAsyncResult    **slot);
 void         cli_capture_cb           (GObject          *source,
                                        GAsyncResult     *result,
                                        gpointer          user_data);

@@ -192,7 +192,7 @@ xa_net_get_language (void)
   return lang;
 }
 
-const char *
+static const char *
 xa_net_get_user_agent (void)
 {
   return "bread-compact-wifi/xiaozhi-activator-" PACKAGE_VERSION;

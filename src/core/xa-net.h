@@ -29,7 +29,6 @@ gboolean      xa_net_set_ca_file_finish (GAsyncResult  *result,
                                          GError       **error);
 const char   *xa_net_get_ca_file        (void);
 const char   *xa_net_get_language       (void);
-const char   *xa_net_get_user_agent     (void);
 void          xa_net_prepare_message    (SoupMessage   *msg);
 XaNetFailure  xa_net_classify_error     (const GError  *error);
 XaText       *xa_net_describe_error     (const GError  *error,

@@ -636,7 +636,7 @@ xa_ota_answer_offers_firmware (const XaOtaAnswer *self)
 
 /* Where the server settings named in a sentence are kept, as a sentence
  * of its own appended to @text. */
-void
+static void
 xa_server_kind_append_settings_place (XaServerKind  kind,
                                       XaText       *text)
 {

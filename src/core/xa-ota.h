@@ -112,8 +112,6 @@ XaServerKind xa_ota_answer_get_server_kind (const XaOtaAnswer *self,
 gboolean     xa_ota_answer_offers_firmware (const XaOtaAnswer *self);
 gboolean     xa_firmware_version_is_newer  (const char        *current,
                                             const char        *offered);
-void         xa_server_kind_append_settings_place (XaServerKind  kind,
-                                                   XaText       *text);
 gboolean     xa_token_get_dates          (const char        *token,
                                           gint64            *issued,
                                           gint64            *expires);

@@ -67,6 +67,9 @@ xa_text_new_literal (const char *text)
   return self;
 }
 
+static void xa_text_append_text (XaText       *self,
+                                 const XaText *other);
+
 void
 xa_text_free (XaText *self)
 {
@@ -249,7 +252,7 @@ xa_text_append_literal (XaText     *self,
   g_ptr_array_add (self->parts, part);
 }
 
-void
+static void
 xa_text_append_text (XaText       *self,
                      const XaText *other)
 {

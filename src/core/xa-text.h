@@ -35,8 +35,6 @@ void      xa_text_append_plural     (XaText        *self,
                                      ...) G_GNUC_PRINTF (2, 5);
 void      xa_text_append_literal    (XaText        *self,
                                      const char    *text);
-void      xa_text_append_text       (XaText        *self,
-                                     const XaText  *other);
 
 char     *xa_text_render            (const XaText  *self);
 
