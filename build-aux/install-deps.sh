@@ -31,7 +31,7 @@ if [ "${1:-}" = "--tests" ] || [ "${1:-}" = "--package" ]; then
 fi
 # The help's validator and translation tool, and the Flatpak manifest's parser.
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(yelp-tools flatpak-builder)
+  packages+=(yelp-tools flatpak-builder valgrind)
 fi
 
 missing=()

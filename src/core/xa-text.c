@@ -441,3 +441,62 @@ xa_text_display_width (const char *s)
     }
   return width;
 }
+
+/* ---- text from servers ----------------------------------------------------- */
+
+/* Text a server sent, made fit to show in a terminal or a label: valid
+ * UTF-8, no control characters (escape sequences could fake our output or
+ * retitle a terminal), at most 500 characters. */
+char *
+xa_server_text_sanitize (const char *text,
+                         gssize      length,
+                         gboolean    keep_newlines)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  glong count = 0;
+
+  if (text == NULL)
+    return NULL;
+  valid = g_utf8_make_valid (text, length);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (++count > 500)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      if (c == '\n' && keep_newlines)
+        g_string_append_c (out, '\n');
+      else if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Sanitized server text to put between quotes in one of our sentences:
+ * without its own final full stop, so none is doubled after the quote. */
+char *
+xa_server_text_quote (const char *text)
+{
+  g_autofree char *clean = xa_server_text_sanitize (text, -1, FALSE);
+  const char *stops[] = { ".", "。", "!", "！", "?", "？" };
+  gsize len;
+
+  if (clean == NULL)
+    return NULL;
+  g_strchomp (clean);
+  len = strlen (clean);
+  for (guint i = 0; i < G_N_ELEMENTS (stops); i++)
+    if (g_str_has_suffix (clean, stops[i]) && !g_str_has_suffix (clean, "..."))
+      {
+        clean[len - strlen (stops[i])] = '\0';
+        break;
+      }
+  return g_steal_pointer (&clean);
+}

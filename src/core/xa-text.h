@@ -45,4 +45,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaText, xa_text_free)
 
 guint     xa_text_display_width     (const char    *s);
 
+/* Text a server sent, fit to show (xa-text.c). */
+char        *xa_server_text_quote        (const char        *text);
+char        *xa_server_text_sanitize     (const char        *text,
+                                          gssize             length,
+                                          gboolean           keep_newlines);
+
 G_END_DECLS
