@@ -228,7 +228,10 @@ test_what_a_pass_says (Fixture       *f,
    * so the one the device still holds was never checked. */
   off = run_test (f, XA_DEMO_MODE_AUTH_OFF, XA_DEMO_MODE_AUTH_OFF, "old.1795607593");
   g_assert_cmpint (off->verdict, ==, XA_VERDICT_NOT_ACTIVATED);
-  g_assert_nonnull (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
+  {
+    g_autofree char *bound = xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE));
+    g_assert_nonnull (bound);
+  }
   g_clear_pointer (&off, xa_report_free);
   off = run_test (f, XA_DEMO_MODE_AUTH_OFF, XA_DEMO_MODE_AUTH_OFF, "old.1795607593");
   g_assert_cmpint (off->verdict, ==, XA_VERDICT_VALID);
