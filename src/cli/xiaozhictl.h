@@ -21,16 +21,13 @@ enum {
 
 typedef struct
 {
-  GMainLoop     *loop;
   GCancellable  *cancellable;
   gboolean       json;
   gboolean       tty;
   guint          ticker_id;
   gint64         last_check_us;
   XaActivation  *activation;
-  XaOtaAnswer   *result;
   GError        *error;
-  XaReport      *report;
   XaDeviceStore *store;
   GPtrArray     *safe_texts;
 } Cli;
@@ -39,16 +36,11 @@ const char  *cli_safe                 (Cli              *cli,
                                        const char       *text);
 int          cli_usage_error          (const char       *command,
                                        const char       *message);
+const char  *cli_verdict_for_error    (const GError     *error,
+                                       int              *exit_status);
 int          cli_fail                 (Cli              *cli,
                                        const GError     *error);
 void         cli_print_json           (JsonNode         *node);
-void         cli_watch_activation     (Cli              *cli,
-                                       XaActivation     *activation,
-                                       const char       *panel_url,
-                                       int               timeout_s,
-                                       int               poll_ms);
-void         cli_unwatch_activation   (Cli              *cli);
-int          cli_activation_failed    (Cli              *cli);
 void         cli_print_report         (Cli              *cli,
                                        const XaReport   *report);
 void         cli_wait                 (GAsyncResult    **slot);
@@ -56,14 +48,47 @@ void         cli_capture_cb           (GObject          *source,
                                        GAsyncResult     *result,
                                        gpointer          user_data);
 
+gboolean     cli_open_store           (Cli              *cli,
+                                       GError           **error);
+XaDevice    *cli_find_device          (Cli              *cli,
+                                       const char       *name,
+                                       GError           **error);
+XaDeviceSession *cli_new_session          (Cli              *cli,
+                                           XaDevice         *device);
+XaDeviceSession *cli_open_session         (Cli              *cli,
+                                           XaDevice         *device,
+                                           gboolean         need_keyring,
+                                           int              *status);
+const char  *cli_require_token        (XaDeviceSession  *session,
+                                       const char       *name,
+                                       int              *status);
+GAsyncResult *cli_wait_for             (Cli              *cli,
+                                        GAsyncResult     **slot);
+gboolean     cli_parse_options        (GOptionContext   *context,
+                                       const char       *command,
+                                       int              *argc,
+                                       char             ***argv,
+                                       int              min_args,
+                                       int              max_args,
+                                       int              *status);
+JsonNode    *cli_device_json          (XaDevice         *device);
+void         cli_print_column         (const char       *text,
+                                       guint            width);
+void         cli_add_token_dates      (JsonObject       *o,
+                                       const char       *token);
+int          cli_check_token_kept     (Cli              *cli,
+                                       XaDeviceSession  *session);
+
+GPtrArray   *cli_sessions_of_all      (Cli              *cli,
+                                       GError           **error);
+
+int          cli_cmd_activate         (Cli *cli, int argc, char **argv);
+int          cli_cmd_test             (Cli *cli, int argc, char **argv);
 int          cli_cmd_device           (Cli *cli, int argc, char **argv);
 int          cli_cmd_token            (Cli *cli, int argc, char **argv);
 int          cli_cmd_refresh          (Cli *cli, int argc, char **argv);
 int          cli_cmd_export           (Cli *cli, int argc, char **argv);
 int          cli_cmd_import           (Cli *cli, int argc, char **argv);
-int          cli_cmd_activate_saved   (Cli *cli, int timeout_s, int poll_ms, const char *name);
-int          cli_cmd_test_saved       (Cli *cli, int timeout_s, const char *name, const char *transport);
-int          cli_cmd_test_all         (Cli *cli, int timeout_s, int jobs);
 int          cli_cmd_diagnose         (Cli *cli, int argc, char **argv);
 
 G_END_DECLS

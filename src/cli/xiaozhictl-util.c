@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "xa-device-state.h"
+#include "xa-token-store.h"
+#include "xiaozhictl.h"
+
+/* What every xiaozhictl command shares: errors and usage errors said the
+ * same way, output made safe for a terminal, JSON out, waiting for an
+ * async call, the store and a device's session opened, one option parser,
+ * and a column printer that aligns by display width. */
+
+/* @text, from devices.json or a server, fit for a terminal: no escape
+ * sequence or line break of someone else's reaches it. Lives as long as
+ * the command. */
+const char *
+cli_safe (Cli        *cli,
+          const char *text)
+{
+  if (text == NULL)
+    return "";
+  if (cli->safe_texts == NULL)
+    cli->safe_texts = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (cli->safe_texts, xa_server_text_sanitize (text, -1, FALSE));
+  return g_ptr_array_index (cli->safe_texts, cli->safe_texts->len - 1);
+}
+
+int
+cli_usage_error (const char *command,
+                 const char *message)
+{
+  g_printerr ("%s\n", message);
+  g_printerr (_("Run “xiaozhictl %s --help” to see the options.\n"), command);
+  return EXIT_USAGE;
+}
+
+const char *
+cli_verdict_for_error (const GError *error,
+                       int          *exit_status)
+{
+  XaVerdict verdict;
+
+  if (!xa_verdict_from_error (error, &verdict))
+    {
+      *exit_status = EXIT_FAILURE_OTHER;
+      return "failed";
+    }
+  *exit_status = xa_verdict_get_exit_status (verdict);
+  return xa_verdict_to_id (verdict);
+}
+
+/* Reports an error that is not a verdict, in the chosen output. */
+int
+cli_fail (Cli          *cli,
+          const GError *error)
+{
+  int status = EXIT_FAILURE_OTHER;
+  const char *verdict = cli_verdict_for_error (error, &status);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "verdict");
+      json_builder_add_string_value (b, verdict);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, error->message);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      cli_print_json (root);
+    }
+  else
+    g_printerr ("%s\n", error->message);
+
+  return status;
+}
+
+void
+cli_print_json (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, TRUE);
+
+  g_print ("%s\n", text);
+}
+
+void
+cli_capture_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Runs the main loop until an async call delivers its result. */
+void
+cli_wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+void
+cli_print_report (Cli            *cli,
+                  const XaReport *report)
+{
+  g_autofree char *details = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = xa_report_to_json (report);
+      cli_print_json (node);
+      return;
+    }
+
+  details = xa_report_format_details (report);
+  lines = g_strsplit (details, "\n", -1);
+  g_print ("%s %s\n", report->verdict == XA_VERDICT_VALID ? "✔" : "✘",
+           xa_report_get_title (report));
+  g_print ("%s\n", report->advice);
+  if (*details != '\0')
+    {
+      g_print ("\n");
+      g_print (_("Details:\n"));
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_print ("  %s\n", lines[i]);
+    }
+}
+
+gboolean
+cli_open_store (Cli     *cli,
+            GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (cli->store != NULL)
+    return TRUE;
+  cli->store = xa_device_store_new (NULL);
+  xa_device_store_load_async (cli->store, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (&result);
+  return xa_device_store_finish (cli->store, result, error);
+}
+
+XaDevice *
+cli_find_device (Cli         *cli,
+             const char  *name,
+             GError     **error)
+{
+  XaDevice *device;
+
+  if (!cli_open_store (cli, error))
+    return NULL;
+  device = xa_device_store_find (cli->store, name);
+  if (device == NULL)
+    g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NOT_FOUND,
+                 _("There is no device named “%s”. Run “xiaozhictl device list” to see your devices."), name);
+  return device;
+}
+
+static void
+store_error_cb (XaDeviceSession *session,
+                const GError    *error,
+                Cli             *cli)
+{
+  g_printerr (_("Warning: the devices file was not updated: %s\n"), error->message);
+}
+
+/* A session over @device with its secrets loaded. With @need_keyring,
+ * a keyring that did not answer fails the command (exit status in
+ * @status): a locked keyring is not "no token". */
+XaDeviceSession *
+cli_new_session (Cli      *cli,
+             XaDevice *device)
+{
+  XaDeviceSession *session = xa_device_session_new (cli->store, device);
+
+  g_signal_connect (session, "store-error", G_CALLBACK (store_error_cb), cli);
+  return session;
+}
+
+XaDeviceSession *
+cli_open_session (Cli       *cli,
+              XaDevice  *device,
+              gboolean   need_keyring,
+              int       *status)
+{
+  g_autoptr(XaDeviceSession) session = cli_new_session (cli, device);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  xa_device_session_load_async (session, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (&result);
+  if (!xa_device_session_load_finish (session, result, &error))
+    {
+      *status = cli_fail (cli, error);
+      return NULL;
+    }
+  if (need_keyring && xa_device_session_get_keyring_error (session) != NULL)
+    {
+      *status = cli_fail (cli, xa_device_session_get_keyring_error (session));
+      return NULL;
+    }
+  return g_steal_pointer (&session);
+}
+
+/* Its token, or NULL (having said so, @status set) when it has none. */
+const char *
+cli_require_token (XaDeviceSession *session,
+               const char      *name,
+               int             *status)
+{
+  const char *token = xa_device_session_get_token (session);
+
+  if (token == NULL)
+    {
+      g_printerr (_("“%s” has no token yet: activate it first with “xiaozhictl activate %s”.\n"), name, name);
+      *status = EXIT_FAILURE_OTHER;
+    }
+  return token;
+}
+
+/* Waits for a session operation started with cli_capture_cb. */
+GAsyncResult *
+cli_wait_for (Cli            *cli,
+          GAsyncResult  **slot)
+{
+  cli_wait (slot);
+  return *slot;
+}
+
+gboolean
+cli_parse_options (GOptionContext  *context,
+               const char      *command,
+               int             *argc,
+               char          ***argv,
+               int              min_args,
+               int              max_args,
+               int             *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = cli_usage_error (command, error->message);
+      return FALSE;
+    }
+  if (*argc - 1 < min_args || *argc - 1 > max_args)
+    {
+      *status = cli_usage_error (command, *argc - 1 < min_args ? _("Missing argument.") : _("Unexpected argument."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JsonNode *
+cli_device_json (XaDevice *device)
+{
+  return xa_device_export_json (device, NULL);
+}
+
+/* @text and spaces to @width terminal columns (a Chinese character takes
+ * two), and the gap to the next column. */
+void
+cli_print_column (const char *text,
+              guint       width)
+{
+  guint length = xa_text_display_width (text);
+
+  g_print ("%s%*s  ", text, (int) (width - MIN (width, length)), "");
+}
+
+/* "token_issued"/"token_expires" (ISO 8601) for a dated token. */
+void
+cli_add_token_dates (JsonObject *o,
+                 const char *token)
+{
+  gint64 issued, expires;
+
+  if (xa_token_get_dates (token, &issued, &expires))
+    {
+      g_autoptr(GDateTime) a = g_date_time_new_from_unix_utc (issued);
+      g_autoptr(GDateTime) b = g_date_time_new_from_unix_utc (expires);
+      g_autofree char *sa = g_date_time_format_iso8601 (a);
+      g_autofree char *sb = g_date_time_format_iso8601 (b);
+
+      json_object_set_string_member (o, "token_issued", sa);
+      json_object_set_string_member (o, "token_expires", sb);
+    }
+}
+
+/* After an activation or a refresh: a token the keyring refused is
+ * printed, so that it is not lost. */
+int
+cli_check_token_kept (Cli             *cli,
+                  XaDeviceSession *session)
+{
+  const GError *keyring_error = xa_device_session_get_keyring_error (session);
+
+  if (keyring_error == NULL)
+    return EXIT_OK;
+  g_printerr (_("The token could not be saved in the keyring: %s\n"
+                "Here it is so that it is not lost; keep it safe. Once the keyring works, "
+                "run “xiaozhictl refresh %s” to save it.\n"),
+              keyring_error->message, xa_device_get_name (xa_device_session_get_device (session)));
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = cli_device_json (xa_device_session_get_device (session));
+      json_object_set_string_member (json_node_get_object (node), "verdict", "token-not-saved");
+      json_object_set_string_member (json_node_get_object (node), "message", keyring_error->message);
+      json_object_set_string_member (json_node_get_object (node), "token", xa_device_session_get_token (session));
+      cli_print_json (node);
+    }
+  else
+    g_print ("%s\n", xa_device_session_get_token (session));
+  return EXIT_FAILURE_OTHER;
+}
+
+/* A session for each saved device, in the list's order, or NULL (having
+ * set @error) when the devices cannot be read. */
+GPtrArray *
+cli_sessions_of_all (Cli     *cli,
+                     GError **error)
+{
+  GPtrArray *sessions;
+  GListModel *model;
+
+  if (!cli_open_store (cli, error))
+    return NULL;
+  model = G_LIST_MODEL (cli->store);
+  sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(XaDevice) device = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (sessions, cli_new_session (cli, device));
+    }
+  return sessions;
+}
