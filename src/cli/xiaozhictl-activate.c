@@ -346,8 +346,8 @@ cli_cmd_activate_saved (Cli        *cli,
 
 int
 cli_cmd_activate (Cli   *cli,
-              int    argc,
-              char **argv)
+                  int    argc,
+                  char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("[NAME]"));
   g_autoptr(XaIdentity) identity = NULL;

@@ -240,8 +240,8 @@ cli_cmd_test_all (Cli *cli,
 
 int
 cli_cmd_test (Cli   *cli,
-          int    argc,
-          char **argv)
+              int    argc,
+              char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("[NAME]"));
   g_autoptr(XaIdentity) identity = NULL;

@@ -133,7 +133,7 @@ cli_print_report (Cli            *cli,
 
 gboolean
 cli_open_store (Cli     *cli,
-            GError **error)
+                GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -147,8 +147,8 @@ cli_open_store (Cli     *cli,
 
 XaDevice *
 cli_find_device (Cli         *cli,
-             const char  *name,
-             GError     **error)
+                 const char  *name,
+                 GError     **error)
 {
   XaDevice *device;
 
@@ -174,7 +174,7 @@ store_error_cb (XaDeviceSession *session,
  * @status): a locked keyring is not "no token". */
 XaDeviceSession *
 cli_new_session (Cli      *cli,
-             XaDevice *device)
+                 XaDevice *device)
 {
   XaDeviceSession *session = xa_device_session_new (cli->store, device);
 
@@ -184,9 +184,9 @@ cli_new_session (Cli      *cli,
 
 XaDeviceSession *
 cli_open_session (Cli       *cli,
-              XaDevice  *device,
-              gboolean   need_keyring,
-              int       *status)
+                  XaDevice  *device,
+                  gboolean   need_keyring,
+                  int       *status)
 {
   g_autoptr(XaDeviceSession) session = cli_new_session (cli, device);
   g_autoptr(GAsyncResult) result = NULL;
@@ -210,8 +210,8 @@ cli_open_session (Cli       *cli,
 /* Its token, or NULL (having said so, @status set) when it has none. */
 const char *
 cli_require_token (XaDeviceSession *session,
-               const char      *name,
-               int             *status)
+                   const char      *name,
+                   int             *status)
 {
   const char *token = xa_device_session_get_token (session);
 
@@ -226,7 +226,7 @@ cli_require_token (XaDeviceSession *session,
 /* Waits for a session operation started with cli_capture_cb. */
 GAsyncResult *
 cli_wait_for (Cli            *cli,
-          GAsyncResult  **slot)
+              GAsyncResult  **slot)
 {
   cli_wait (slot);
   return *slot;
@@ -234,12 +234,12 @@ cli_wait_for (Cli            *cli,
 
 gboolean
 cli_parse_options (GOptionContext  *context,
-               const char      *command,
-               int             *argc,
-               char          ***argv,
-               int              min_args,
-               int              max_args,
-               int             *status)
+                   const char      *command,
+                   int             *argc,
+                   char          ***argv,
+                   int              min_args,
+                   int              max_args,
+                   int             *status)
 {
   g_autoptr(GError) error = NULL;
 
@@ -266,7 +266,7 @@ cli_device_json (XaDevice *device)
  * two), and the gap to the next column. */
 void
 cli_print_column (const char *text,
-              guint       width)
+                  guint       width)
 {
   guint length = xa_text_display_width (text);
 
@@ -276,7 +276,7 @@ cli_print_column (const char *text,
 /* "token_issued"/"token_expires" (ISO 8601) for a dated token. */
 void
 cli_add_token_dates (JsonObject *o,
-                 const char *token)
+                     const char *token)
 {
   gint64 issued, expires;
 
@@ -296,7 +296,7 @@ cli_add_token_dates (JsonObject *o,
  * printed, so that it is not lost. */
 int
 cli_check_token_kept (Cli             *cli,
-                  XaDeviceSession *session)
+                      XaDeviceSession *session)
 {
   const GError *keyring_error = xa_device_session_get_keyring_error (session);
 
