@@ -2010,12 +2010,29 @@ test_keyboard_walk (Fixture       *f,
   XaDevice *rejected = add_device (f, "Kitchen speaker", XA_DEMO_MODE_SELF_HOSTED, "not-the-token");
   XaDevice *valid = add_device (f, "Desk", XA_DEMO_MODE_OFFICIAL, NULL);
 
-  /* Waiting for the code. Its own walk is left out: under load it was
-   * seen cycling between Open and Cancel only, a lead not yet run down
-   * (see the closing note of #20). */
+  /* Waiting for the code: copy it, open the panel, cancel, and out to the
+   * list, both ways. */
   select_ready (f, valid);
   gtk_widget_activate_action (f->page, "device.activate", NULL);
   WAIT_UNTIL (g_strcmp0 (visible_child (f, "activation_stack"), "waiting") == 0);
+  {
+    GtkWidget *open_panel = page_child (f, "open_panel_button");
+
+    WAIT_UNTIL (gtk_widget_is_sensitive (open_panel) && gtk_widget_get_mapped (open_panel));
+    for (int backward = 0; backward < 2; backward++)
+      {
+        g_autoptr(GPtrArray) actions = NULL;
+        gboolean saw;
+
+        WAIT_UNTIL ((gtk_widget_grab_focus (open_panel), gtk_root_get_focus (GTK_ROOT (f->window)) == open_panel));
+        actions = walk_focus (f, backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD, NULL, &saw);
+        for (const char *const *a = (const char *[]) { "device.copy-code", "device.cancel-activation",
+                                                        "win.add-device", NULL }; *a; a++)
+          if (!has_string (actions, *a))
+            g_error ("%s by %s on the waiting page: %s was never reached", G_STRLOC,
+                     backward ? "Shift+Tab" : "Tab", *a);
+      }
+  }
   /* Activated: the page after the activation's own Test. */
   g_free (xa_demo_server_bind_code (f->server, xa_demo_server_get_code (f->server, DEVICE)));
   WAIT_UNTIL (g_strcmp0 (xa_device_get_last_verdict (valid), "valid") == 0);
