@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "xa-diagnosis.h"
+#include "xa-test-util.h"
+
+/* The diagnosis against the demo server: which findings each kind of
+ * server and device gives, most likely first, and what they say. */
+
+#define DEVICE "02:d1:00:00:00:41"
+
+typedef struct
+{
+  XaDemoServer *server;
+  XaIdentity   *identity;
+} Fixture;
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
+  f->identity = xa_identity_new (DEVICE, NULL, NULL, NULL);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  xa_identity_free (f->identity);
+  g_assert_finalize_object (f->server);
+}
+
+static XaDiagnosis *
+diagnose (Fixture    *f,
+          XaDemoMode  mode,
+          const char *token,
+          gboolean    ask_cloud)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, mode, "ota");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  XaDiagnosis *diagnosis;
+
+  xa_diagnose_async (ota, f->identity, token, ask_cloud, 3000, NULL, xa_test_capture_cb, &result);
+  diagnosis = xa_diagnose_finish (xa_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return diagnosis;
+}
+
+/* The ids of the findings, in order, space-separated. */
+static char *
+ids_of (const XaDiagnosis *diagnosis)
+{
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < diagnosis->findings->len; i++)
+    {
+      const XaFinding *finding = g_ptr_array_index (diagnosis->findings, i);
+      g_string_append_printf (ids, i ? " %s" : "%s", finding->id);
+    }
+  return g_string_free (ids, FALSE);
+}
+
+static const XaFinding *
+finding (const XaDiagnosis *diagnosis,
+         const char        *id)
+{
+  for (guint i = 0; i < diagnosis->findings->len; i++)
+    {
+      const XaFinding *f = g_ptr_array_index (diagnosis->findings, i);
+      if (g_str_equal (f->id, id))
+        return f;
+    }
+  return NULL;
+}
+
+/* A device the official cloud still asks for a code: the code first. */
+static void
+test_code_pending (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(XaDiagnosis) diagnosis = diagnose (f, XA_DEMO_MODE_OFFICIAL, NULL, FALSE);
+  g_autofree char *ids = ids_of (diagnosis);
+
+  g_assert_true (g_str_has_prefix (ids, "code-pending"));
+  g_assert_nonnull (diagnosis->answer);
+  g_assert_true (diagnosis->answer->has_activation);
+}
+
+/* A healthy single-module server: its hello works, and that is said. */
+static void
+test_hello_works (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(XaDiagnosis) diagnosis = diagnose (f, XA_DEMO_MODE_SINGLE_MODULE, NULL, FALSE);
+  g_autofree char *ids = ids_of (diagnosis);
+  const XaFinding *works = finding (diagnosis, "hello-works");
+  g_autofree char *title = NULL;
+
+  g_assert_null (strstr (ids, "hello "));
+  g_assert_nonnull (works);
+  g_assert_cmpstr (works->severity, ==, "info");
+  title = xa_text_render (works->title);
+  g_assert_true (g_str_has_prefix (title, "The hello was answered in "));
+  g_assert_nonnull (diagnosis->hello);
+  g_assert_cmpint (diagnosis->hello->verdict, ==, XA_VERDICT_VALID);
+}
+
+/* A token the self-hosted server never issued: the hello is rejected,
+ * and that finding names what the server said. */
+static void
+test_hello_rejected (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(XaDiagnosis) diagnosis = diagnose (f, XA_DEMO_MODE_SELF_HOSTED, "not-the-token", FALSE);
+  const XaFinding *hello = finding (diagnosis, "hello");
+  g_autofree char *title = NULL;
+
+  g_assert_nonnull (hello);
+  g_assert_cmpstr (hello->severity, ==, "bad");
+  title = xa_text_render (hello->title);
+  g_assert_cmpstr (title, ==, "The hello says: Token rejected");
+  g_assert_null (finding (diagnosis, "hello-works"));
+}
+
+/* Firmware: an older version at an address is no offer; a newer one is. */
+static void
+test_firmware (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(XaDiagnosis) older = NULL;
+  g_autoptr(XaDiagnosis) newer = NULL;
+
+  xa_demo_server_set_firmware (f->server, "0.0.0");
+  older = diagnose (f, XA_DEMO_MODE_SINGLE_MODULE, NULL, FALSE);
+  g_assert_null (finding (older, "firmware"));
+  xa_demo_server_set_firmware (f->server, "3.0.0");
+  newer = diagnose (f, XA_DEMO_MODE_SINGLE_MODULE, NULL, FALSE);
+  g_assert_nonnull (finding (newer, "firmware"));
+}
+
+/* The official cloud, asked and not reachable, says so. */
+static void
+test_cloud_unreachable (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(XaDiagnosis) diagnosis = NULL;
+
+  g_setenv ("XIAOZHI_OFFICIAL_OTA_URL", "http://127.0.0.1:1/xiaozhi/ota/", TRUE);
+  diagnosis = diagnose (f, XA_DEMO_MODE_SELF_HOSTED, NULL, TRUE);
+  g_unsetenv ("XIAOZHI_OFFICIAL_OTA_URL");
+  g_assert_nonnull (finding (diagnosis, "cloud-unreachable"));
+  g_assert_null (diagnosis->cloud_answer);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add ("/xa/diagnosis/" path, Fixture, NULL, setup, func, teardown)
+  ADD ("code-pending", test_code_pending);
+  ADD ("hello-works", test_hello_works);
+  ADD ("hello-rejected", test_hello_rejected);
+  ADD ("firmware", test_firmware);
+  ADD ("cloud-unreachable", test_cloud_unreachable);
+  return g_test_run ();
+}
