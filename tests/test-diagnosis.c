@@ -9,29 +9,7 @@
 /* The diagnosis against the demo server: which findings each kind of
  * server and device gives, most likely first, and what they say. */
 
-#define DEVICE "02:d1:00:00:00:41"
-
-typedef struct
-{
-  XaDemoServer *server;
-  XaIdentity   *identity;
-} Fixture;
-
-static void
-setup (Fixture       *f,
-       gconstpointer  data)
-{
-  f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
-  f->identity = xa_identity_new (DEVICE, NULL, NULL, NULL);
-}
-
-static void
-teardown (Fixture       *f,
-          gconstpointer  data)
-{
-  xa_identity_free (f->identity);
-  g_assert_finalize_object (f->server);
-}
+typedef XaTestFixture Fixture;
 
 static XaDiagnosis *
 diagnose (Fixture    *f,
@@ -161,7 +139,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(path, func) g_test_add ("/xa/diagnosis/" path, Fixture, NULL, setup, func, teardown)
+#define ADD(path, func) g_test_add ("/xa/diagnosis/" path, Fixture, NULL, xa_test_setup, func, xa_test_teardown)
   ADD ("code-pending", test_code_pending);
   ADD ("hello-works", test_hello_works);
   ADD ("hello-rejected", test_hello_rejected);

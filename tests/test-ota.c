@@ -7,42 +7,7 @@
 #include "xa-ota.h"
 #include "xa-test-util.h"
 
-typedef struct
-{
-  XaDemoServer *server;
-  XaIdentity   *identity;
-} Fixture;
-
-static void
-setup_server (Fixture  *f,
-              gboolean  tls)
-{
-  f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, tls);
-  f->identity = xa_identity_new ("02:11:22:33:44:55", "9a4f1c2e-3b5d-4e6f-8a7b-0c1d2e3f4a5b", NULL, NULL);
-}
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  setup_server (f, FALSE);
-}
-
-static void
-fixture_setup_tls (Fixture       *f,
-                   gconstpointer  data)
-{
-  setup_server (f, TRUE);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  xa_net_set_ca_file (NULL, NULL);
-  g_assert_finalize_object (f->server);
-  xa_identity_free (f->identity);
-}
+typedef XaTestFixture Fixture;
 
 static XaOtaAnswer *
 check (Fixture     *f,
@@ -388,8 +353,8 @@ test_request_shape (Fixture       *f,
   JsonObject *o = json_node_get_object (body);
 
   g_assert_no_error (error);
-  g_assert_cmpstr (soup_message_headers_get_one (h, "Device-Id"), ==, "02:11:22:33:44:55");
-  g_assert_cmpstr (soup_message_headers_get_one (h, "Client-Id"), ==, "9a4f1c2e-3b5d-4e6f-8a7b-0c1d2e3f4a5b");
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Device-Id"), ==, XA_TEST_DEVICE);
+  g_assert_cmpstr (soup_message_headers_get_one (h, "Client-Id"), ==, XA_TEST_CLIENT);
   g_assert_cmpstr (soup_message_headers_get_one (h, "Activation-Version"), ==, "2");
   g_assert_cmpstr (soup_message_headers_get_one (h, "Accept-Language"), ==, "en-US");
   /* The device's board and version (py-xiaozhi's when it has none). */
@@ -397,7 +362,7 @@ test_request_shape (Fixture       *f,
   g_assert_cmpstr (soup_message_headers_get_one (h, "Serial-Number"), ==, f->identity->serial_number);
   g_assert_cmpstr (soup_message_headers_get_content_type (h, NULL), ==, "application/json");
 
-  g_assert_cmpstr (json_object_get_string_member (o, "mac_address"), ==, "02:11:22:33:44:55");
+  g_assert_cmpstr (json_object_get_string_member (o, "mac_address"), ==, XA_TEST_DEVICE);
   g_assert_cmpstr (json_object_get_string_member (o, "uuid"), ==, f->identity->client_id);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "application"), "elf_sha256"),
                    ==, f->identity->hmac_key);
@@ -449,7 +414,7 @@ test_activate_statuses (Fixture       *f,
   g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r2), NULL, &error), ==, 401);
 
   bound = xa_demo_server_bind_code (f->server, a->code);
-  g_assert_cmpstr (bound, ==, "02:11:22:33:44:55");
+  g_assert_cmpstr (bound, ==, XA_TEST_DEVICE);
   xa_ota_activate_async (url, f->identity, a->challenge, 0, NULL, xa_test_capture_cb, &r3);
   g_assert_cmpuint (xa_ota_activate_finish (xa_test_wait (&r3), NULL, &error), ==, 200);
 }
@@ -465,7 +430,7 @@ test_bound_answer (Fixture       *f,
 
   g_assert_no_error (error);
   g_assert_false (a->has_activation);
-  g_assert_cmpstr (a->token, ==, xa_demo_server_get_token (f->server, "02:11:22:33:44:55"));
+  g_assert_cmpstr (a->token, ==, xa_demo_server_get_token (f->server, XA_TEST_DEVICE));
   g_assert_cmpstr (a->token, !=, "test-token");
 }
 
@@ -649,14 +614,14 @@ main (int   argc,
   g_test_add_func ("/xa/ota/invalid-url", test_invalid_url);
   g_test_add_func ("/xa/ota/unreachable", test_unreachable);
   g_test_add_func ("/xa/ota/bad-ca-file", test_bad_ca_file);
-  g_test_add ("/xa/ota/request-shape", Fixture, NULL, fixture_setup, test_request_shape, fixture_teardown);
-  g_test_add ("/xa/ota/activate-statuses", Fixture, NULL, fixture_setup, test_activate_statuses, fixture_teardown);
-  g_test_add ("/xa/ota/bound-answer", Fixture, NULL, fixture_setup, test_bound_answer, fixture_teardown);
-  g_test_add ("/xa/ota/tls-self-signed", Fixture, NULL, fixture_setup_tls, test_tls_self_signed, fixture_teardown);
-  g_test_add ("/xa/ota/tls-ca-file-async", Fixture, NULL, fixture_setup_tls, test_tls_ca_file_async, fixture_teardown);
-  g_test_add ("/xa/ota/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
-  g_test_add ("/xa/ota/huge-numbers", Fixture, NULL, fixture_setup, test_huge_numbers, fixture_teardown);
-  g_test_add ("/xa/ota/setup-warnings", Fixture, NULL, fixture_setup, test_setup_warnings, fixture_teardown);
+  g_test_add ("/xa/ota/request-shape", Fixture, NULL, xa_test_setup, test_request_shape, xa_test_teardown);
+  g_test_add ("/xa/ota/activate-statuses", Fixture, NULL, xa_test_setup, test_activate_statuses, xa_test_teardown);
+  g_test_add ("/xa/ota/bound-answer", Fixture, NULL, xa_test_setup, test_bound_answer, xa_test_teardown);
+  g_test_add ("/xa/ota/tls-self-signed", Fixture, NULL, xa_test_setup_tls, test_tls_self_signed, xa_test_teardown);
+  g_test_add ("/xa/ota/tls-ca-file-async", Fixture, NULL, xa_test_setup_tls, test_tls_ca_file_async, xa_test_teardown);
+  g_test_add ("/xa/ota/cancel", Fixture, NULL, xa_test_setup, test_cancel, xa_test_teardown);
+  g_test_add ("/xa/ota/huge-numbers", Fixture, NULL, xa_test_setup, test_huge_numbers, xa_test_teardown);
+  g_test_add ("/xa/ota/setup-warnings", Fixture, NULL, xa_test_setup, test_setup_warnings, xa_test_teardown);
   g_test_add_func ("/xa/ota/token-dates", test_token_dates);
   g_test_add_func ("/xa/ota/server-kinds", test_server_kinds);
   g_test_add_func ("/xa/ota/firmware-versions", test_firmware_versions);
@@ -664,7 +629,7 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {
       g_autofree char *path = g_strdup_printf ("/xa/ota/fault/%s", xa_demo_mode_to_nick (faults[i].mode));
-      g_test_add (path, Fixture, &faults[i], fixture_setup, test_fault, fixture_teardown);
+      g_test_add (path, Fixture, &faults[i], xa_test_setup, test_fault, xa_test_teardown);
     }
 
   return g_test_run ();

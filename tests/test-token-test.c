@@ -4,29 +4,9 @@
 #include "xa-token-test.h"
 #include "xa-test-util.h"
 
-#define DEVICE "02:11:22:33:44:77"
+#define DEVICE XA_TEST_DEVICE
 
-typedef struct
-{
-  XaDemoServer *server;
-  XaIdentity   *identity;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
-  f->identity = xa_identity_new (DEVICE, NULL, NULL, NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->server);
-  xa_identity_free (f->identity);
-}
+typedef XaTestFixture Fixture;
 
 static XaReport *
 run_test (Fixture    *f,
@@ -248,7 +228,7 @@ test_what_a_pass_says (Fixture       *f,
   g_assert_cmpstr (xa_report_get_title (whitelisted), ==, "Works without a token");
 }
 
-#define ADD(path, func) g_test_add ("/xa/token-test/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add ("/xa/token-test/" path, Fixture, NULL, xa_test_setup, func, xa_test_teardown)
 
 int
 main (int   argc,

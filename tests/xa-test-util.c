@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <libsecret/secret.h>
 
+#include "xa-net.h"
 #include "xa-test-util.h"
 #include "xa-token-store.h"
 
@@ -366,4 +367,35 @@ xa_test_lookup_secret (XaDevice     *device,
   secret = xa_token_store_lookup_finish (xa_test_wait (&result), &error);
   g_assert_no_error (error);
   return secret;
+}
+
+static void
+setup (XaTestFixture *f,
+       gboolean       tls)
+{
+  f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, tls);
+  f->identity = xa_identity_new (XA_TEST_DEVICE, XA_TEST_CLIENT, NULL, NULL);
+}
+
+void
+xa_test_setup (XaTestFixture *f,
+               gconstpointer  data)
+{
+  setup (f, FALSE);
+}
+
+void
+xa_test_setup_tls (XaTestFixture *f,
+                   gconstpointer  data)
+{
+  setup (f, TRUE);
+}
+
+void
+xa_test_teardown (XaTestFixture *f,
+                  gconstpointer  data)
+{
+  xa_net_set_ca_file (NULL, NULL);
+  g_assert_finalize_object (f->server);
+  xa_identity_free (f->identity);
 }

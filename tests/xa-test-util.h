@@ -5,9 +5,30 @@
 
 #include "xa-demo-server.h"
 #include "xa-device.h"
+#include "xa-identity.h"
 #include "xa-token-store.h"
 
 G_BEGIN_DECLS
+
+/* The identity the shared fixture's device has. */
+#define XA_TEST_DEVICE "02:11:22:33:44:55"
+#define XA_TEST_CLIENT "9a4f1c2e-3b5d-4e6f-8a7b-0c1d2e3f4a5b"
+
+/* The fixture most unit tests share: a demo server (official mode, plain
+ * or TLS with the demo certificate) and the identity above. Torn down,
+ * the server must be finalized and no extra CA file is left set. */
+typedef struct
+{
+  XaDemoServer *server;
+  XaIdentity   *identity;
+} XaTestFixture;
+
+void          xa_test_setup           (XaTestFixture *f,
+                                       gconstpointer  data);
+void          xa_test_setup_tls       (XaTestFixture *f,
+                                       gconstpointer  data);
+void          xa_test_teardown        (XaTestFixture *f,
+                                       gconstpointer  data);
 
 /* A demo server on 127.0.0.1, port 0, torn down with the fixture. */
 XaDemoServer *xa_test_server_new      (XaDemoMode     mode,
