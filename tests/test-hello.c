@@ -449,6 +449,10 @@ test_tls (Fixture       *f,
   g_assert_true (g_str_has_prefix (untrusted->websocket_url, "wss://"));
   g_assert_cmpint (untrusted->verdict, ==, XA_VERDICT_TLS_ERROR);
   g_assert_nonnull (strstr (untrusted->advice, "CA file"));
+  /* The WebSocket's certificate is named as the OTA's is. */
+  g_assert_nonnull (strstr (untrusted->advice, "The server presented a certificate for localhost, 127.0.0.1, issued "
+                                               "by CN=127.0.0.1"));
+  g_assert_nonnull (strstr (untrusted->advice, "It is signed by itself"));
 
   g_assert_true (xa_net_set_ca_file (ca, NULL));
   trusted = probe (f, XA_DEMO_MODE_HELLO_WRONG_TRANSPORT, "t");

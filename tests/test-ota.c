@@ -520,7 +520,15 @@ test_tls_self_signed (Fixture       *f,
 
   g_assert_null (a);
   g_assert_error (error, XA_OTA_ERROR, XA_OTA_ERROR_TLS);
+  /* What was presented is named: its names, its issuer, its dates, its
+   * fingerprint, and why it was refused (signed by itself). */
+  g_assert_nonnull (strstr (error->message, "The server presented a certificate for localhost, 127.0.0.1, issued by "
+                                            "CN=127.0.0.1, valid from 2026-11-25 to 2126-11-01 (SHA-256 "
+                                            "68:C4:96:82:C1:E2:2A:ED:E9:22:8C:F3:64:98:97:A6:5F:F8:D1:26:82:F0:48:AD:"
+                                            "5E:48:6A:D8:BB:A0:6E:48)."));
+  g_assert_nonnull (strstr (error->message, "It is signed by itself"));
   g_assert_nonnull (strstr (error->message, "CA file"));
+  g_assert_null (strstr (error->message, "It is not for"));
   g_clear_error (&error);
 
   /* With the server's certificate as an extra anchor, it verifies. */
@@ -528,6 +536,46 @@ test_tls_self_signed (Fixture       *f,
   trusted = check (f, XA_DEMO_MODE_OFFICIAL, 0, &error);
   g_assert_no_error (error);
   g_assert_true (trusted->has_activation);
+}
+
+/* A certificate for another name is refused, trusted or not, and the
+ * names are said; an expired one says when it expired. */
+static void
+test_tls_wrong_certificates (void)
+{
+  g_autoptr(XaDemoServer) other = xa_test_server_new_with_certificate (XA_DEMO_MODE_OFFICIAL, "other-name");
+  g_autoptr(XaDemoServer) expired = xa_test_server_new_with_certificate (XA_DEMO_MODE_OFFICIAL, "expired");
+  g_autoptr(XaIdentity) identity = xa_identity_new (XA_TEST_DEVICE, XA_TEST_CLIENT, NULL, NULL);
+  g_autofree char *other_ca = xa_test_data_path ("other-name-cert.pem");
+  struct { XaDemoServer *server; const char *ca; const char *said; } cases[] = {
+    { other, NULL, "The server presented a certificate for other.example, issued by CN=other.example" },
+    { other, NULL, "It is not for 127.0.0.1, the name in the address: either the address is not this server’s, or "
+                   "the server presents the certificate of another of its names." },
+    /* Its own certificate as the CA file: still not for this name. */
+    { other, other_ca, "It is not for 127.0.0.1" },
+    { expired, NULL, "valid from 2020-01-01 to 2020-02-01" },
+    { expired, NULL, "It expired on 2020-02-01: the server must renew it, or this computer’s clock is wrong." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *url = xa_demo_server_get_url (cases[i].server, XA_DEMO_MODE_OFFICIAL, "ota");
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(XaOtaAnswer) answer = NULL;
+
+      g_test_message ("case %u", i);
+      g_assert_true (xa_net_set_ca_file (cases[i].ca, NULL) || cases[i].ca == NULL);
+      xa_ota_check_async (url, identity, 0, NULL, xa_test_capture_cb, &result);
+      answer = xa_ota_check_finish (xa_test_wait (&result), &error);
+      g_assert_null (answer);
+      g_assert_error (error, XA_OTA_ERROR, XA_OTA_ERROR_TLS);
+      if (strstr (error->message, cases[i].said) == NULL)
+        g_error ("“%s” does not say “%s”", error->message, cases[i].said);
+      xa_net_set_ca_file (NULL, NULL);
+    }
+  g_assert_finalize_object (g_steal_pointer (&other));
+  g_assert_finalize_object (g_steal_pointer (&expired));
 }
 
 /* The app reads the CA file in a thread; the last change wins even when
@@ -618,6 +666,7 @@ main (int   argc,
   g_test_add ("/xa/ota/activate-statuses", Fixture, NULL, xa_test_setup, test_activate_statuses, xa_test_teardown);
   g_test_add ("/xa/ota/bound-answer", Fixture, NULL, xa_test_setup, test_bound_answer, xa_test_teardown);
   g_test_add ("/xa/ota/tls-self-signed", Fixture, NULL, xa_test_setup_tls, test_tls_self_signed, xa_test_teardown);
+  g_test_add_func ("/xa/ota/tls-wrong-certificates", test_tls_wrong_certificates);
   g_test_add ("/xa/ota/tls-ca-file-async", Fixture, NULL, xa_test_setup_tls, test_tls_ca_file_async, xa_test_teardown);
   g_test_add ("/xa/ota/cancel", Fixture, NULL, xa_test_setup, test_cancel, xa_test_teardown);
   g_test_add ("/xa/ota/huge-numbers", Fixture, NULL, xa_test_setup, test_huge_numbers, xa_test_teardown);

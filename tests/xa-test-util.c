@@ -37,18 +37,32 @@ xa_test_server_new (XaDemoMode mode,
   g_autoptr(GError) error = NULL;
 
   if (tls)
-    {
-      g_autofree char *cert_path = xa_test_data_path ("demo-cert.pem");
-      g_autofree char *key_path = xa_test_data_path ("demo-key.pem");
-      g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-
-      g_assert_no_error (error);
-      xa_demo_server_set_tls_certificate (server, cert);
-    }
-
+    return xa_test_server_new_with_certificate (mode, "demo");
   xa_demo_server_listen (server, 0, &error);
   g_assert_no_error (error);
 
+  return g_steal_pointer (&server);
+}
+
+/* The same over TLS with the certificate tests/data/NAME-cert.pem (and its
+ * NAME-key.pem): "demo" (self-signed for 127.0.0.1), "other-name" (for
+ * other.example), "expired" (for 127.0.0.1, expired in 2020). */
+XaDemoServer *
+xa_test_server_new_with_certificate (XaDemoMode  mode,
+                                     const char *name)
+{
+  g_autoptr(XaDemoServer) server = xa_demo_server_new (mode);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert_file = g_strdup_printf ("%s-cert.pem", name);
+  g_autofree char *key_file = g_strdup_printf ("%s-key.pem", name);
+  g_autofree char *cert_path = xa_test_data_path (cert_file);
+  g_autofree char *key_path = xa_test_data_path (key_file);
+  g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+
+  g_assert_no_error (error);
+  xa_demo_server_set_tls_certificate (server, cert);
+  xa_demo_server_listen (server, 0, &error);
+  g_assert_no_error (error);
   return g_steal_pointer (&server);
 }
 

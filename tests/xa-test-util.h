@@ -33,6 +33,8 @@ void          xa_test_teardown        (XaTestFixture *f,
 /* A demo server on 127.0.0.1, port 0, torn down with the fixture. */
 XaDemoServer *xa_test_server_new      (XaDemoMode     mode,
                                        gboolean       tls);
+XaDemoServer *xa_test_server_new_with_certificate (XaDemoMode  mode,
+                                                 const char *name);
 char         *xa_test_data_path       (const char    *name);
 XaDevice     *xa_test_device_new      (const char    *name,
                                        const char    *mac);

@@ -596,7 +596,7 @@ connect_cb (GObject      *object,
       return;
     }
 
-  advice = xa_net_describe_error (error, report->websocket_url);
+  advice = xa_net_describe_error (error, report->websocket_url, probe->msg);
   switch (xa_net_classify_error (error))
     {
     case XA_NET_FAILURE_TLS:

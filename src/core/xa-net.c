@@ -39,6 +39,9 @@ accept_certificate_cb (SoupMessage          *msg,
         return TRUE;
     }
 
+  /* Refused: what was presented, and why, for the error's words. */
+  g_object_set_data_full (G_OBJECT (msg), "xa-refused-certificate", g_object_ref (peer), g_object_unref);
+  g_object_set_data (G_OBJECT (msg), "xa-refused-errors", GUINT_TO_POINTER (errors));
   return FALSE;
 }
 
@@ -205,8 +208,7 @@ xa_net_prepare_message (SoupMessage *msg)
 {
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "User-Agent", xa_net_get_user_agent ());
-  if (extra_anchors != NULL)
-    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
 }
 
 XaNetFailure
@@ -223,11 +225,23 @@ xa_net_classify_error (const GError *error)
 
 XaText *
 xa_net_describe_error (const GError *error,
-                       const char   *url)
+                       const char   *url,
+                       SoupMessage  *msg)
 {
+  XaText *certificate = NULL;
+  XaText *text;
+
   switch (xa_net_classify_error (error))
     {
     case XA_NET_FAILURE_TLS:
+      /* What was presented, and why it was refused, when it came. */
+      if ((certificate = xa_net_describe_refused_certificate (msg)) != NULL)
+        {
+          text = xa_text_new_printf (N_("The secure connection to %s failed."), url);
+          xa_text_append_text (text, certificate);
+          xa_text_free (certificate);
+          return text;
+        }
       return xa_text_new_printf (N_("The secure connection to %s failed: %s. "
                                  "If this is your own server with its own certificate, "
                                  "choose its CA file in Preferences (for xiaozhictl, set XIAOZHI_CA_FILE)."),
@@ -248,6 +262,123 @@ xa_net_describe_error (const GError *error,
                                  "Check the address and your network connection."),
                                url, error->message);
     }
+}
+
+/* ---- a refused certificate, described ------------------------------------------ */
+
+static char *
+format_date (GDateTime *date)
+{
+  return date ? g_date_time_format (date, "%Y-%m-%d") : g_strdup ("?");
+}
+
+/* The names a certificate is for: its DNS names and IP addresses, else
+ * its subject. */
+static char *
+certificate_names (GTlsCertificate *cert)
+{
+  g_autoptr(GPtrArray) dns = NULL;
+  g_autoptr(GPtrArray) ips = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *subject = NULL;
+
+  g_object_get (cert, "dns-names", &dns, "ip-addresses", &ips, "subject-name", &subject, NULL);
+  for (guint i = 0; dns != NULL && i < dns->len; i++)
+    {
+      gsize size;
+      const char *name = g_bytes_get_data (g_ptr_array_index (dns, i), &size);
+      g_autofree char *clean = xa_server_text_sanitize (name, (gssize) size, FALSE);
+
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "", clean);
+    }
+  for (guint i = 0; ips != NULL && i < ips->len; i++)
+    {
+      g_autofree char *ip = g_inet_address_to_string (g_ptr_array_index (ips, i));
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "", ip);
+    }
+  if (names->len == 0)
+    {
+      g_autofree char *clean = xa_server_text_sanitize (subject ? subject : "?", -1, FALSE);
+      g_string_append (names, clean);
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static char *
+certificate_fingerprint (GTlsCertificate *cert)
+{
+  g_autoptr(GByteArray) der = NULL;
+  g_autofree char *hex = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_object_get (cert, "certificate", &der, NULL);
+  if (der == NULL)
+    return g_string_free (out, FALSE);
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+  for (guint i = 0; hex[i] != '\0'; i += 2)
+    g_string_append_printf (out, "%s%c%c", i ? ":" : "", g_ascii_toupper (hex[i]), g_ascii_toupper (hex[i + 1]));
+  return g_string_free (out, FALSE);
+}
+
+/* What the refused certificate of @msg was and which checks it failed, as
+ * sentences for a TLS error's advice; NULL when none was refused (the
+ * handshake failed before any certificate came). */
+XaText *
+xa_net_describe_refused_certificate (SoupMessage *msg)
+{
+  GTlsCertificate *cert = msg ? g_object_get_data (G_OBJECT (msg), "xa-refused-certificate") : NULL;
+  GTlsCertificateFlags flags = cert ? GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (msg), "xa-refused-errors")) : 0;
+  g_autoptr(GDateTime) before = NULL;
+  g_autoptr(GDateTime) after = NULL;
+  g_autofree char *issuer = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *clean_issuer = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *until = NULL;
+  g_autofree char *fingerprint = NULL;
+  const char *host;
+  XaText *text;
+
+  if (cert == NULL)
+    return NULL;
+  g_object_get (cert, "issuer-name", &issuer, "subject-name", &subject, "not-valid-before", &before,
+                "not-valid-after", &after, NULL);
+  names = certificate_names (cert);
+  clean_issuer = xa_server_text_sanitize (issuer ? issuer : "?", -1, FALSE);
+  from = format_date (before);
+  until = format_date (after);
+  fingerprint = certificate_fingerprint (cert);
+  host = g_uri_get_host (soup_message_get_uri (msg));
+
+  text = xa_text_new_printf (N_("The server presented a certificate for %s, issued by %s, valid from %s to %s "
+                                "(SHA-256 %s)."), names, clean_issuer, from, until, fingerprint);
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    xa_text_append (text, N_("It is not for %s, the name in the address: either the address is not this "
+                             "server’s, or the server presents the certificate of another of its names."), host);
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    xa_text_append (text, N_("It expired on %s: the server must renew it, or this computer’s clock is wrong."),
+                    until);
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    xa_text_append (text, N_("It is valid only from %s: this computer’s clock is behind, or the certificate "
+                             "was made to start later."), from);
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    xa_text_append (text, N_("Its authority has revoked it."));
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    xa_text_append (text, N_("It uses an algorithm considered insecure."));
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    {
+      if (g_strcmp0 (issuer, subject) == 0)
+        xa_text_append (text, N_("It is signed by itself, so no authority vouches for it: if this is your own "
+                                 "server, compare that fingerprint with the one of its certificate, then choose "
+                                 "its certificate as the CA file in Preferences (for xiaozhictl, set "
+                                 "XIAOZHI_CA_FILE)."));
+      else
+        xa_text_append (text, N_("No authority this computer trusts signed it: if the server uses its own, choose "
+                                 "that authority’s certificate as the CA file in Preferences (for xiaozhictl, "
+                                 "set XIAOZHI_CA_FILE)."));
+    }
+  return text;
 }
 
 static void

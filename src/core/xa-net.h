@@ -31,8 +31,10 @@ const char   *xa_net_get_ca_file        (void);
 const char   *xa_net_get_language       (void);
 void          xa_net_prepare_message    (SoupMessage   *msg);
 XaNetFailure  xa_net_classify_error     (const GError  *error);
+XaText       *xa_net_describe_refused_certificate (SoupMessage *msg);
 XaText       *xa_net_describe_error     (const GError  *error,
-                                         const char    *url);
+                                         const char    *url,
+                                         SoupMessage   *msg);
 
 XaDeadline   *xa_deadline_new           (GCancellable  *parent,
                                          guint          timeout_ms);

@@ -209,7 +209,7 @@ map_network_error (PostData *pd,
   if (reading_body && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
     return truncated_error ();
 
-  text = xa_net_describe_error (error, pd->url);
+  text = xa_net_describe_error (error, pd->url, pd->msg);
   switch (xa_net_classify_error (error))
     {
     case XA_NET_FAILURE_TLS:

@@ -67,9 +67,6 @@ xa_text_new_literal (const char *text)
   return self;
 }
 
-static void xa_text_append_text (XaText       *self,
-                                 const XaText *other);
-
 void
 xa_text_free (XaText *self)
 {
@@ -252,7 +249,7 @@ xa_text_append_literal (XaText     *self,
   g_ptr_array_add (self->parts, part);
 }
 
-static void
+void
 xa_text_append_text (XaText       *self,
                      const XaText *other)
 {

@@ -33,6 +33,8 @@ void      xa_text_append_plural     (XaText        *self,
                                      const char    *msgid_plural,
                                      gulong         n,
                                      ...) G_GNUC_PRINTF (2, 5);
+void      xa_text_append_text       (XaText        *self,
+                                     const XaText  *other);
 void      xa_text_append_literal    (XaText        *self,
                                      const char    *text);
 
