@@ -994,6 +994,35 @@ test_diagnose (Fixture       *f,
       xa_demo_server_set_firmware (f->server, NULL);
     }
   }
+  /* An address without the slash its server needs: the one that answers
+   * is named, and device set --ota-url takes it. */
+  {
+    g_autofree char *slash_ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SLASH_ONLY, "ota");
+    g_autofree char *slashless = g_strndup (slash_ota, strlen (slash_ota) - 1);
+    g_autofree char *line = g_strdup_printf ("An OTA service answers at %s\n", slash_ota);
+    g_auto(Run) elsewhere = { 0 };
+    g_auto(Run) added = { 0 };
+    g_auto(Run) set = { 0 };
+    g_auto(Run) shown = { 0 };
+    g_auto(Run) bad = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+
+    run_cli (&elsewhere, "diagnose", "--ota-url", slashless, "--device-id", "02:d1:00:00:00:0a", "--timeout", "3");
+    g_assert_nonnull (strstr (elsewhere.out, line));
+    run_cli (&added, "device", "add", "Slashless", "--ota-url", slashless, "--device-id", "02:d1:00:00:00:0a");
+    g_assert_cmpint (added.status, ==, 0);
+    run_cli (&set, "device", "set", "Slashless", "--ota-url", slash_ota);
+    g_assert_cmpint (set.status, ==, 0);
+    run_cli (&shown, "device", "show", "Slashless", "--json");
+    g_assert_cmpstr (json_object_get_string_member (parse_json (shown.out, &node), "ota_url"), ==, slash_ota);
+    run_cli (&bad, "device", "set", "Slashless", "--ota-url", "not a url");
+    g_assert_cmpint (bad.status, !=, 0);
+    g_assert_nonnull (strstr (bad.err, "is not a valid OTA address"));
+    {
+      g_auto(Run) removed = { 0 };
+      run_cli (&removed, "device", "remove", "Slashless");
+    }
+  }
   g_assert_true (g_str_has_prefix (broken, "ota-failed"));
   g_assert_true (g_str_has_prefix (no_activate, "code-pending activate-missing"));
   g_assert_nonnull (strstr (mqtt, "mqtt-only"));

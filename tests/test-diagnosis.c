@@ -12,6 +12,20 @@
 typedef XaTestFixture Fixture;
 
 static XaDiagnosis *
+diagnose_url (Fixture    *f,
+              const char *ota)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  XaDiagnosis *diagnosis;
+
+  xa_diagnose_async (ota, f->identity, NULL, FALSE, 3000, NULL, xa_test_capture_cb, &result);
+  diagnosis = xa_diagnose_finish (xa_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return diagnosis;
+}
+
+static XaDiagnosis *
 diagnose (Fixture    *f,
           XaDemoMode  mode,
           const char *token,
@@ -134,6 +148,45 @@ test_cloud_unreachable (Fixture       *f,
   g_assert_null (diagnosis->cloud_answer);
 }
 
+/* An OTA address that does not answer is tried as its variants on the
+ * same host: the final slash, then the usual ports (here the demo
+ * server's); the one that answers is offered. */
+static void
+test_ota_elsewhere (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SLASH_ONLY, "ota");
+  g_autofree char *slashless = g_strndup (ota, strlen (ota) - 1);
+  g_autofree char *port = g_strdup_printf ("%u", xa_demo_server_get_port (f->server));
+  g_autofree char *expected = g_strdup_printf ("http://127.0.0.1:%s/xiaozhi/ota/", port);
+  g_autofree char *nowhere = g_strdup_printf ("http://127.0.0.1:%d/xiaozhi/ota/", xa_test_free_port ());
+  g_autoptr(XaDiagnosis) without_slash = NULL;
+  g_autoptr(XaDiagnosis) other_port = NULL;
+  g_autoptr(XaDiagnosis) healthy = NULL;
+  const XaFinding *found;
+  g_autofree char *title = NULL;
+
+  without_slash = diagnose_url (f, slashless);
+  found = finding (without_slash, "ota-elsewhere");
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->ota_url, ==, ota);
+  title = xa_text_render (found->title);
+  g_assert_true (g_str_has_prefix (title, "An OTA service answers at "));
+  g_assert_true (g_str_has_suffix (title, ota));
+
+  g_setenv ("XIAOZHI_DIAGNOSE_OTA_PORTS", port, TRUE);
+  other_port = diagnose_url (f, nowhere);
+  g_unsetenv ("XIAOZHI_DIAGNOSE_OTA_PORTS");
+  found = finding (other_port, "ota-elsewhere");
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->ota_url, ==, expected);
+
+  /* An address that answers tries nothing else. */
+  healthy = diagnose_url (f, ota);
+  g_assert_null (finding (healthy, "ota-failed"));
+  g_assert_null (finding (healthy, "ota-elsewhere"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -145,5 +198,6 @@ main (int   argc,
   ADD ("hello-rejected", test_hello_rejected);
   ADD ("firmware", test_firmware);
   ADD ("cloud-unreachable", test_cloud_unreachable);
+  ADD ("ota-elsewhere", test_ota_elsewhere);
   return g_test_run ();
 }

@@ -505,6 +505,19 @@ shows_visible_text (GtkWidget  *widget,
   return finds_text (widget, text, TRUE);
 }
 
+/* Whether a label under @widget starts with @prefix. */
+static gboolean
+shows_text_starting (GtkWidget  *widget,
+                     const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_text_starting (child, prefix))
+      return TRUE;
+  return FALSE;
+}
+
 static guint
 history_length (XaDevice *device)
 {
@@ -1277,6 +1290,36 @@ test_help (Fixture       *f,
     g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "No Help Viewer Opened the Help");
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
+}
+
+/* A device whose OTA address lacks the slash its server needs: the
+ * diagnosis finds the address that answers and, asked, makes it the
+ * device's, then looks again (#23). */
+static void
+test_diagnosis_fix (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_SLASH_ONLY, "ota");
+  g_autofree char *slashless = g_strndup (ota, strlen (ota) - 1);
+  XaDevice *device = add_device (f, "Slashless", XA_DEMO_MODE_SLASH_ONLY, NULL);
+  GtkWindow *dialog = NULL;
+
+  g_object_set (device, "ota-url", slashless, NULL);
+  select_ready (f, device);
+  g_assert_true (gtk_widget_activate_action (f->page, "device.diagnose", NULL));
+  WAIT_UNTIL ((dialog = find_toplevel (XA_TYPE_DIAGNOSIS_DIALOG)) != NULL);
+  {
+    g_autofree char *title = g_strdup_printf ("An OTA service answers at %s", ota);
+
+    WAIT_UNTIL (shows_text (GTK_WIDGET (dialog), title));
+  }
+  g_assert_true (shows_text (GTK_WIDGET (dialog), "_Use This Address"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "diagnosis.use-ota-url", "s", ota));
+  WAIT_UNTIL (g_strcmp0 (xa_device_get_ota_url (device), ota) == 0);
+  /* Looked at again, at the new address: the server asks for a code. */
+  WAIT_UNTIL (shows_text_starting (GTK_WIDGET (dialog), "The server shows the activation code "));
+  g_assert_false (shows_text_starting (GTK_WIDGET (dialog), "An OTA service answers at"));
+  gtk_window_destroy (dialog);
 }
 
 /* Test All: each row follows as its verdict comes, a toast sums up. The
@@ -2327,6 +2370,7 @@ main (int   argc,
   ADD ("csv", test_csv);
   ADD ("one-story", test_one_story);
   ADD ("help", test_help);
+  ADD ("diagnosis-fix", test_diagnosis_fix);
   ADD ("switch-mid-test", test_switch_mid_test);
   ADD ("manager-placeholder", test_manager_placeholder);
   ADD ("mqtt", test_mqtt);

@@ -300,7 +300,8 @@ device_set (Cli   *cli,
   g_autofree char *board_type = NULL;
   g_autofree char *app_version = NULL;
   g_autofree char *panel_url = NULL;
-  const char *properties[] = { "board-type", "app-version", "panel-url" };
+  g_autofree char *ota_url = NULL;
+  const char *properties[] = { "board-type", "app-version", "panel-url", "ota-url" };
   const char *values[G_N_ELEMENTS (properties)];
   XaDevice *d;
   int status;
@@ -308,6 +309,7 @@ device_set (Cli   *cli,
     { "board-type", 0, 0, G_OPTION_ARG_STRING, &board_type, N_("Board type it reports (default: bread-compact-wifi)"), N_("TYPE") },
     { "app-version", 0, 0, G_OPTION_ARG_STRING, &app_version, N_("Application version it reports (default: 2.1.1)"), N_("VERSION") },
     { "panel-url", 0, 0, G_OPTION_ARG_STRING, &panel_url, N_("Where to enter the code (default: guessed from the OTA address)"), N_("URL") },
+    { "ota-url", 0, 0, G_OPTION_ARG_STRING, &ota_url, N_("Its OTA address (the one a diagnosis found, say)"), N_("URL") },
     { NULL }
   };
 
@@ -318,7 +320,7 @@ device_set (Cli   *cli,
   if ((d = cli_find_device (cli, argv[1], &error)) == NULL)
     return cli_fail (cli, error);
 
-  values[0] = board_type, values[1] = app_version, values[2] = panel_url;
+  values[0] = board_type, values[1] = app_version, values[2] = panel_url, values[3] = ota_url;
   session = xa_device_session_new (cli->store, d);
   for (guint i = 0; i < G_N_ELEMENTS (properties); i++)
     {

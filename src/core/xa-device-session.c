@@ -1513,7 +1513,11 @@ xa_device_check_field (const char  *property,
   gboolean is_panel = g_str_equal (property, "panel-url");
 
   g_return_val_if_fail (is_name || is_panel || g_str_equal (property, "board-type") ||
-                        g_str_equal (property, "app-version"), FALSE);
+                        g_str_equal (property, "app-version") || g_str_equal (property, "ota-url"), FALSE);
+
+  /* The OTA address the diagnosis found (or one typed): the check's own words. */
+  if (g_str_equal (property, "ota-url"))
+    return xa_ota_url_validate (value, error);
 
   if (is_name ? valid_name (value) : is_panel ? valid_web_address (value) : valid_report_value (value))
     return TRUE;
@@ -1525,7 +1529,7 @@ xa_device_check_field (const char  *property,
   return FALSE;
 }
 
-/* Whether @value may replace @property ("name", "panel-url",
+/* Whether @value may replace @property ("name", "panel-url", "ota-url",
  * "board-type" or "app-version") of the device; says why not. Asked as
  * the user types, and again by xa_device_session_edit_async(). */
 gboolean
@@ -1550,8 +1554,9 @@ xa_device_session_check_edit (XaDeviceSession  *self,
 }
 
 /* Renames the device ("name") or changes where its code is typed
- * ("panel-url") or what it reports ("board-type", "app-version"). Runs
- * beside an activation: it only touches the record. */
+ * ("panel-url"), where it asks for it ("ota-url") or what it reports
+ * ("board-type", "app-version"). Runs beside an activation: it only
+ * touches the record (a running activation keeps its address). */
 void
 xa_device_session_edit_async (XaDeviceSession     *self,
                               const char          *property,

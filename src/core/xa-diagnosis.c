@@ -29,6 +29,8 @@ typedef struct
   GError      *cloud_error;
   gboolean     cloud_asked;    /* the user asked, and the cloud is another server than the device's */
   gboolean     cloud_is_own;   /* the user asked, and the cloud is the device's own server */
+  GStrv        variants;       /* other OTA addresses of the same host, tried when it fails */
+  gboolean    *variant_works;  /* for each, whether an OTA service answered there */
 } Diag;
 
 static void
@@ -40,6 +42,8 @@ diag_free (Diag *diag)
   g_clear_pointer (&diag->result, xa_diagnosis_free);
   g_clear_error (&diag->ota_error);
   g_clear_error (&diag->cloud_error);
+  g_strfreev (diag->variants);
+  g_free (diag->variant_works);
   g_free (diag);
 }
 
@@ -48,6 +52,7 @@ finding_free (XaFinding *finding)
 {
   g_clear_pointer (&finding->title, xa_text_free);
   g_clear_pointer (&finding->advice, xa_text_free);
+  g_free (finding->ota_url);
   g_free (finding);
 }
 
@@ -139,6 +144,20 @@ diagnose_ota (Diag *diag)
       add (self, "ota-failed", "bad", 100, xa_text_new_printf (N_("The OTA check failed: %s"),
                                                                xa_verdict_get_title (verdict)),
            xa_ota_error_dup_text (diag->ota_error));
+      /* The first other address of the same host that answered, in the
+       * order they were tried (the slash, then the usual ports). */
+      for (guint i = 0; diag->variants != NULL && diag->variants[i] != NULL; i++)
+        if (diag->variant_works[i])
+          {
+            add (self, "ota-elsewhere", "bad", 99,
+                 xa_text_new_printf (N_("An OTA service answers at %s"), diag->variants[i]),
+                 xa_text_new_printf (N_("The address %s did not answer as an OTA service, and %s on the same host "
+                                        "did: use that address, in this app and on the device."),
+                                     diag->ota_url, diag->variants[i]));
+            ((XaFinding *) g_ptr_array_index (self->findings, self->findings->len - 1))->ota_url =
+              g_strdup (diag->variants[i]);
+            break;
+          }
       return;
     }
 
@@ -374,6 +393,68 @@ activate_done_cb (GObject      *object,
   one_done (task);
 }
 
+typedef struct
+{
+  GTask *task;
+  guint  index;
+} Variant;
+
+static void
+variant_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Variant *variant = user_data;
+  Diag *diag = g_task_get_task_data (variant->task);
+  g_autoptr(XaOtaAnswer) answer = xa_ota_check_finish (result, NULL);
+
+  diag->variant_works[variant->index] = answer != NULL;
+  one_done (variant->task);
+  g_free (variant);
+}
+
+/* The ports the usual self-hosted OTA services listen on; the tests name
+ * the demo server's instead (XIAOZHI_DIAGNOSE_OTA_PORTS=P,Q). */
+static GArray *
+variant_ports (void)
+{
+  const char *override = g_getenv ("XIAOZHI_DIAGNOSE_OTA_PORTS");
+  GArray *ports = g_array_new (FALSE, FALSE, sizeof (int));
+  g_auto(GStrv) parts = override ? g_strsplit (override, ",", -1) : NULL;
+
+  for (guint i = 0; parts != NULL && parts[i] != NULL; i++)
+    {
+      guint64 port;
+
+      if (g_ascii_string_to_unsigned (parts[i], 10, 1, 65535, &port, NULL))
+        g_array_append_val (ports, (int) { (int) port });
+    }
+  return ports;
+}
+
+/* An OTA address that is wrong in the usual ways — a 404, an HTML page,
+ * nothing listening — is tried again as its variants on the same host, a
+ * few requests at once, each bounded by the diagnosis's timeout. */
+static void
+try_variants (GTask *task)
+{
+  Diag *diag = g_task_get_task_data (task);
+  g_autoptr(GArray) ports = variant_ports ();
+
+  diag->variants = xa_ota_url_variants (diag->ota_url, ports->len ? (const int *) ports->data : NULL, ports->len);
+  diag->variant_works = g_new0 (gboolean, g_strv_length (diag->variants) + 1);
+  for (guint i = 0; diag->variants[i] != NULL; i++)
+    {
+      Variant *variant = g_new0 (Variant, 1);
+
+      variant->task = task;
+      variant->index = i;
+      diag->pending++;
+      xa_ota_check_async (diag->variants[i], diag->identity, MIN (diag->timeout_ms, 5000),
+                          g_task_get_cancellable (task), variant_done_cb, variant);
+    }
+}
+
 static void
 ota_done_cb (GObject      *object,
              GAsyncResult *result,
@@ -386,6 +467,11 @@ ota_done_cb (GObject      *object,
 
   diag->result->answer = xa_ota_check_finish (result, &diag->ota_error);
   answer = diag->result->answer;
+  if (g_error_matches (diag->ota_error, XA_OTA_ERROR, XA_OTA_ERROR_NOT_FOUND) ||
+      g_error_matches (diag->ota_error, XA_OTA_ERROR, XA_OTA_ERROR_NOT_JSON) ||
+      g_error_matches (diag->ota_error, XA_OTA_ERROR, XA_OTA_ERROR_HTTP_STATUS) ||
+      g_error_matches (diag->ota_error, XA_OTA_ERROR, XA_OTA_ERROR_UNREACHABLE))
+    try_variants (task);
   if (answer != NULL && answer->has_activation && answer->challenge != NULL)
     {
       diag->pending++;

@@ -15,6 +15,7 @@ typedef struct
   guint       likelihood;  /* how likely this is why it does not work: the list's order */
   XaText     *title;
   XaText     *advice;
+  char       *ota_url;     /* an OTA address to use instead, offered as a fix; or NULL */
 } XaFinding;
 
 /* What a diagnosis saw, and what it concluded. */

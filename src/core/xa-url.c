@@ -79,6 +79,51 @@ xa_ota_url_validate (const char  *url,
   return TRUE;
 }
 
+/* Where the OTA service of @url's host may answer when @url does not:
+ * @url with its final slash added or taken away, then /xiaozhi/ota/ on
+ * @ports (a manager-api's 8002 and a single-module server's 8003 when
+ * NULL), each once and never @url itself. Never another host. */
+char **
+xa_ota_url_variants (const char *url,
+                     const int  *ports,
+                     guint       n_ports)
+{
+  static const int usual[] = { 8002, 8003 };
+  g_autoptr(GUri) uri = url ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *path;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strv_builder_end (builder);
+  if (ports == NULL)
+    {
+      ports = usual;
+      n_ports = G_N_ELEMENTS (usual);
+    }
+  g_hash_table_add (seen, g_strdup (url));
+  path = g_uri_get_path (uri);
+  {
+    g_autofree char *other_path = g_str_has_suffix (path, "/") && strlen (path) > 1
+                                    ? g_strndup (path, strlen (path) - 1) : g_strconcat (path, "/", NULL);
+    g_autoptr(GUri) other = soup_uri_copy (uri, SOUP_URI_PATH, other_path, SOUP_URI_NONE);
+    char *text = g_uri_to_string (other);
+
+    if (g_hash_table_add (seen, text))
+      g_strv_builder_add (builder, text);
+  }
+  for (guint i = 0; i < n_ports; i++)
+    {
+      g_autoptr(GUri) other = soup_uri_copy (uri, SOUP_URI_PORT, ports[i], SOUP_URI_PATH, "/xiaozhi/ota/",
+                                             SOUP_URI_QUERY, NULL, SOUP_URI_NONE);
+      char *text = g_uri_to_string (other);
+
+      if (g_hash_table_add (seen, text))
+        g_strv_builder_add (builder, text);
+    }
+  return g_strv_builder_end (builder);
+}
+
 /* What we accept as a WebSocket address from a server or a file: ws/wss,
  * a host, printable ASCII only, bounded. */
 gboolean

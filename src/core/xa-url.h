@@ -18,5 +18,8 @@ gboolean     xa_ota_url_validate         (const char        *url,
                                           GError           **error);
 gboolean     xa_websocket_url_is_safe    (const char        *url);
 gboolean     xa_host_is_official         (const char        *host);
+char       **xa_ota_url_variants         (const char        *url,
+                                          const int         *ports,
+                                          guint              n_ports);
 
 G_END_DECLS

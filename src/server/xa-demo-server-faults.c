@@ -147,6 +147,7 @@ _xa_demo_answer_fault (XaDemoServer      *self,
     case XA_DEMO_MODE_SLOW_MANAGER:
     case XA_DEMO_MODE_NO_AUTH_HEADER:
     case XA_DEMO_MODE_MCP_BEFORE_HELLO:
+    case XA_DEMO_MODE_SLASH_ONLY:
     case XA_DEMO_N_MODES:
     default:
       return FALSE;

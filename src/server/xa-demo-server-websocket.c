@@ -329,6 +329,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
       break;
     /* The OTA faults answer the hello as the official cloud does. */
     case XA_DEMO_MODE_OFFICIAL:
+    case XA_DEMO_MODE_SLASH_ONLY:
     case XA_DEMO_MODE_V1:
     case XA_DEMO_MODE_HTTP_500:
     case XA_DEMO_MODE_ERROR_FIELD:

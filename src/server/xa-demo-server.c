@@ -73,6 +73,9 @@ static const char * const mode_nicks[XA_DEMO_N_MODES] = {
   [XA_DEMO_MODE_NO_AUTH_HEADER] = "no-auth-header",
   /* The official cloud's behaviour, with MCP initialize before the hello. */
   [XA_DEMO_MODE_MCP_BEFORE_HELLO] = "mcp-before-hello",
+  /* The official cloud's behaviour, its OTA only at /xiaozhi/ota/ with the
+   * final slash (404 without), as a route that names it exactly does. */
+  [XA_DEMO_MODE_SLASH_ONLY] = "slash-only",
 };
 
 
@@ -379,7 +382,7 @@ http_cb (SoupServer        *server,
   XaDemoMode mode;
   const char *path = _xa_demo_split_mode (self, full_path, &mode);
 
-  if (g_str_equal (path, "/xiaozhi/ota/") || g_str_equal (path, "/xiaozhi/ota"))
+  if (g_str_equal (path, "/xiaozhi/ota/") || (g_str_equal (path, "/xiaozhi/ota") && mode != XA_DEMO_MODE_SLASH_ONLY))
     _xa_demo_handle_ota (self, mode, msg);
   else if (g_str_equal (path, "/xiaozhi/ota/activate"))
     _xa_demo_handle_activate (self, mode, msg);

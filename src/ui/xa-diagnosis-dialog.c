@@ -22,6 +22,7 @@ struct _XaDiagnosisDialog
   GtkStack         *stack;
   GtkSpinner       *spinner;
   AdwPreferencesGroup *findings_group;
+  AdwToastOverlay  *toast_overlay;
   GPtrArray        *rows;
 };
 
@@ -69,6 +70,18 @@ show_findings (XaDiagnosisDialog *self,
                                       : g_str_equal (finding->severity, "warn") ? "verdict-warn" : "dim-label");
       gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      /* A finding that found the right address offers to use it. */
+      if (finding->ota_url != NULL)
+        {
+          GtkWidget *use = gtk_button_new_with_mnemonic (_("_Use This Address"));
+
+          gtk_widget_set_valign (use, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (use, "suggested-action");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (use), "s", finding->ota_url);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (use), "diagnosis.use-ota-url");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), use);
+          xa_a11y_fix_names (row);
+        }
       adw_preferences_group_add (self->findings_group, row);
       g_ptr_array_add (self->rows, row);
     }
@@ -172,6 +185,37 @@ xa_diagnosis_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (xa_diagnosis_dialog_parent_class)->dispose (object);
 }
 
+static void
+ota_url_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(XaDiagnosisDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xa_device_session_edit_finish (XA_DEVICE_SESSION (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  /* Diagnosed again, at the address it has now. */
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("The device’s OTA address is changed.")));
+  run (self);
+}
+
+/* (s): the OTA address a finding found, saved as the device's. */
+static void
+use_ota_url_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  XaDiagnosisDialog *self = XA_DIAGNOSIS_DIALOG (widget);
+
+  xa_device_session_edit_async (self->session, "ota-url", g_variant_get_string (parameter, NULL), self->cancellable,
+                                ota_url_saved_cb, g_object_ref (self));
+}
+
 /* The help's page about the diagnosis. */
 static void
 help_action (GtkWidget  *widget,
@@ -206,9 +250,11 @@ xa_diagnosis_dialog_class_init (XaDiagnosisDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XaDiagnosisDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, XaDiagnosisDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, XaDiagnosisDialog, findings_group);
+  gtk_widget_class_bind_template_child (widget_class, XaDiagnosisDialog, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, run);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_install_action (widget_class, "diagnosis.help", NULL, help_action);
+  gtk_widget_class_install_action (widget_class, "diagnosis.use-ota-url", "s", use_ota_url_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "diagnosis.help", NULL);
 }
 
