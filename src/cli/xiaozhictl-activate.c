@@ -360,6 +360,7 @@ cli_cmd_activate (Cli   *cli,
   XaActivationOutcome outcome = XA_ACTIVATION_OUTCOME_ACTIVATED;
   int timeout_s = 600;
   int poll_ms = 3000;
+  int status;
   GOptionEntry entries[] = {
     { "ota-url", 0, 0, G_OPTION_ARG_STRING, &ota_url, N_("OTA address (default: the official server)"), N_("URL") },
     { "device-id", 0, 0, G_OPTION_ARG_STRING, &device_id, N_("Device-Id, a MAC address (default: a new random one)"), N_("MAC") },
@@ -375,10 +376,8 @@ cli_cmd_activate (Cli   *cli,
                                            "then print the WebSocket URL and token.\n\n"
                                            "With NAME, activate that saved device and keep its token in the keyring."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return cli_usage_error ("activate", error->message);
-  if (argc > 2)
-    return cli_usage_error ("activate", _("Unexpected argument."));
+  if (!cli_parse_options (context, "activate", &argc, &argv, 0, 1, &status))
+    return status;
   if (timeout_s <= 0 || timeout_s > CLI_MAX_TIMEOUT_S || poll_ms < 10)
     return cli_usage_error ("activate", _("The timeout must be a number of seconds between 1 and 86400."));
 

@@ -256,6 +256,7 @@ cli_cmd_test (Cli   *cli,
   gboolean all = FALSE;
   int jobs = XA_BATCH_TEST_DEFAULT_JOBS;
   int timeout_s = 10;
+  int status;
   GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &ws_url, N_("WebSocket URL"), N_("URL") },
     { "transport", 0, 0, G_OPTION_ARG_STRING, &transport,
@@ -277,10 +278,8 @@ cli_cmd_test (Cli   *cli,
                                            "Exit status: 0 valid, 1 other failure, 2 usage error, 3 rejected, "
                                            "4 not activated, 5 unreachable, 6 TLS error, 7 timeout, 8 protocol error."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return cli_usage_error ("test", error->message);
-  if (argc > 2)
-    return cli_usage_error ("test", _("Unexpected argument."));
+  if (!cli_parse_options (context, "test", &argc, &argv, 0, 1, &status))
+    return status;
   if (timeout_s <= 0 || timeout_s > CLI_MAX_TIMEOUT_S)
     return cli_usage_error ("test", _("The timeout must be a number of seconds between 1 and 86400."));
   if (transport != NULL && !g_strv_contains ((const char * const[]) { "websocket", "mqtt", "all", NULL }, transport))
