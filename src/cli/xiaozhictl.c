@@ -35,7 +35,7 @@ static const struct
   { "token", cli_cmd_token, N_("Print a saved device’s token") },
   { "refresh", cli_cmd_refresh, N_("Fetch a saved device’s current token from the server") },
   { "export", cli_cmd_export, N_("Write a device into py-xiaozhi’s config, an env file or JSON") },
-  { "import", cli_cmd_import, N_("Save a device from py-xiaozhi’s config") },
+  { "import", cli_cmd_import, N_("Save devices from py-xiaozhi’s config or a CSV file") },
 };
 
 static void
