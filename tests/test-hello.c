@@ -118,6 +118,11 @@ test_valid (Fixture       *f,
   g_assert_cmpstr (soup_message_headers_get_one (h, "Protocol-Version"), ==, "1");
   g_assert_cmpstr (soup_message_headers_get_one (h, "Device-Id"), ==, DEVICE);
   g_assert_cmpstr (soup_message_headers_get_one (h, "Client-Id"), ==, CLIENT);
+  /* The other end: the server saw one hello, and the probe's goodbye
+   * close with 1000 once it had its answer. */
+  g_assert_cmpuint (xa_demo_server_get_hello_count (f->server), ==, 1);
+  XA_TEST_WAIT_UNTIL (xa_demo_server_get_last_close_code (f->server) != 0);
+  g_assert_cmpuint (xa_demo_server_get_last_close_code (f->server), ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
 }
 
 static void

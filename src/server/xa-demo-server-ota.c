@@ -68,6 +68,32 @@ mqtt_details (XaDemoServer  *self,
                  ? g_strdup_printf ("devices/p2p/%s", topic_client) : g_strdup ("null");
 }
 
+/* The "mqtt" section a server with a gateway sends @client. */
+static void
+add_mqtt_section (JsonBuilder  *b,
+                  XaDemoServer *self,
+                  XaDemoMode    mode,
+                  const char   *client)
+{
+  g_autofree char *endpoint = NULL;
+  g_autofree char *publish = NULL;
+  g_autofree char *subscribe = NULL;
+  const char *members[] = { "endpoint", "client_id", "username", "password", "publish_topic", "subscribe_topic" };
+  const char *values[G_N_ELEMENTS (members)];
+
+  mqtt_details (self, mode, client, &endpoint, &publish, &subscribe);
+  values[0] = endpoint, values[1] = client, values[2] = "demo-user", values[3] = "demo-mqtt-password";
+  values[4] = publish, values[5] = subscribe;
+  json_builder_set_member_name (b, "mqtt");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      json_builder_set_member_name (b, members[i]);
+      json_builder_add_string_value (b, values[i]);
+    }
+  json_builder_end_object (b);
+}
+
 void
 _xa_demo_handle_ota (XaDemoServer      *self,
                      XaDemoMode         mode,
@@ -120,20 +146,27 @@ _xa_demo_handle_ota (XaDemoServer      *self,
     {
       g_autofree char *client = g_strdup_printf ("GID_default@@@%s@@@%s", device->device_id,
                                                  client_id ? client_id : "");
-      g_autofree char *endpoint = NULL;
-      g_autofree char *publish = NULL;
-      g_autofree char *subscribe = NULL;
-      g_autofree char *text = NULL;
+      g_autoptr(JsonBuilder) answer = json_builder_new ();
 
       g_strdelimit (client, ":", '_');
-      mqtt_details (self, mode, client, &endpoint, &publish, &subscribe);
-      text = g_strdup_printf ("{\"server_time\":{\"timestamp\":%" G_GINT64_FORMAT ",\"timezone_offset\":480},"
-                              "\"firmware\":{\"version\":\"1.6.0\",\"url\":\"\"},"
-                              "\"mqtt\":{\"endpoint\":\"%s\",\"client_id\":\"%s\","
-                              "\"username\":\"demo-user\",\"password\":\"demo-mqtt-password\","
-                              "\"publish_topic\":\"%s\",\"subscribe_topic\":\"%s\"}}",
-                              g_get_real_time () / 1000, endpoint, client, publish, subscribe);
-      _xa_demo_respond_text (msg, SOUP_STATUS_OK, "application/json", text);
+      json_builder_begin_object (answer);
+      json_builder_set_member_name (answer, "server_time");
+      json_builder_begin_object (answer);
+      json_builder_set_member_name (answer, "timestamp");
+      json_builder_add_int_value (answer, g_get_real_time () / 1000);
+      json_builder_set_member_name (answer, "timezone_offset");
+      json_builder_add_int_value (answer, 480);
+      json_builder_end_object (answer);
+      json_builder_set_member_name (answer, "firmware");
+      json_builder_begin_object (answer);
+      json_builder_set_member_name (answer, "version");
+      json_builder_add_string_value (answer, "1.6.0");
+      json_builder_set_member_name (answer, "url");
+      json_builder_add_string_value (answer, "");
+      json_builder_end_object (answer);
+      add_mqtt_section (answer, self, mode, client);
+      json_builder_end_object (answer);
+      _xa_demo_respond_json (msg, SOUP_STATUS_OK, answer);
       return;
     }
 
@@ -252,25 +285,9 @@ _xa_demo_handle_ota (XaDemoServer      *self,
       g_autofree char *mqtt_client = g_strdup_printf ("GID_test@@@%s@@@%s",
                                                       device->device_id,
                                                       device->client_id ? device->client_id : "");
-      g_autofree char *endpoint = NULL, *publish = NULL, *subscribe = NULL;
 
       g_strdelimit (mqtt_client, ":", '_');
-      mqtt_details (self, mode, mqtt_client, &endpoint, &publish, &subscribe);
-      json_builder_set_member_name (b, "mqtt");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "endpoint");
-      json_builder_add_string_value (b, endpoint);
-      json_builder_set_member_name (b, "client_id");
-      json_builder_add_string_value (b, mqtt_client);
-      json_builder_set_member_name (b, "username");
-      json_builder_add_string_value (b, "demo-user");
-      json_builder_set_member_name (b, "password");
-      json_builder_add_string_value (b, "demo-mqtt-password");
-      json_builder_set_member_name (b, "publish_topic");
-      json_builder_add_string_value (b, publish);
-      json_builder_set_member_name (b, "subscribe_topic");
-      json_builder_add_string_value (b, subscribe);
-      json_builder_end_object (b);
+      add_mqtt_section (b, self, mode, mqtt_client);
     }
 
   json_builder_end_object (b);

@@ -51,6 +51,8 @@ struct _XaDemoServer
   GHashTable      *gateway_sessions; /* MQTT client → the session id it was given */
   GPtrArray       *held_streams;   /* connections we never answer */
   GPtrArray       *sockets;        /* open WebSocket connections */
+  guint            hellos;         /* client hellos seen on the WebSocket */
+  gushort          last_close_code; /* what the last WebSocket closed with, as this end saw it */
 
   /* The MQTT gateway's side, once a broker is set. */
   struct mosquitto *gateway;

@@ -81,13 +81,38 @@ send_hello (SoupWebsocketConnection *conn,
   send_hello_with (conn, transport, with_session, NULL);
 }
 
+/* What a WebSocket connection said when it opened: its mode and the
+ * headers its checks need. */
+typedef struct
+{
+  XaDemoMode  mode;
+  char       *device_id;
+  char       *client_id;
+  char       *authorization;
+} Peer;
+
+static void
+peer_free (Peer *peer)
+{
+  g_free (peer->device_id);
+  g_free (peer->client_id);
+  g_free (peer->authorization);
+  g_free (peer);
+}
+
+static Peer *
+peer_of (SoupWebsocketConnection *conn)
+{
+  return g_object_get_data (G_OBJECT (conn), "xa-demo-peer");
+}
+
 static gboolean
 token_accepted (XaDemoServer            *self,
                 SoupWebsocketConnection *conn)
 {
-  const char *device_id = g_object_get_data (G_OBJECT (conn), "device-id");
-  const char *client_id = g_object_get_data (G_OBJECT (conn), "client-id");
-  const char *auth = g_object_get_data (G_OBJECT (conn), "authorization");
+  const char *device_id = peer_of (conn)->device_id;
+  const char *client_id = peer_of (conn)->client_id;
+  const char *auth = peer_of (conn)->authorization;
   DemoDevice *device = device_id ? g_hash_table_lookup (self->devices, device_id) : NULL;
   const char *dot = auth ? strrchr (auth, '.') : NULL;
   g_autofree char *expected = NULL;
@@ -201,8 +226,8 @@ ws_message_cb (SoupWebsocketConnection *conn,
                gpointer                 user_data)
 {
   XaDemoServer *self = user_data;
-  XaDemoMode mode = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (conn), "mode"));
-  const char *device_id = g_object_get_data (G_OBJECT (conn), "device-id");
+  XaDemoMode mode = peer_of (conn)->mode;
+  const char *device_id = peer_of (conn)->device_id;
   DemoDevice *device = device_id ? g_hash_table_lookup (self->devices, device_id) : NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   gsize len;
@@ -215,6 +240,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
       g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (root), "type", ""), "hello") != 0)
     return;
+  self->hellos++;
   audio = json_object_get_member (json_node_get_object (root), "audio_params");
 
   switch (mode)
@@ -371,6 +397,8 @@ ws_closed_cb (SoupWebsocketConnection *conn,
 {
   XaDemoServer *self = user_data;
 
+  /* This end's view of the close, for tests that check both ends. */
+  self->last_close_code = soup_websocket_connection_get_close_code (conn);
   g_signal_handlers_disconnect_by_data (conn, self);
   g_ptr_array_remove (self->sockets, conn);
 }
@@ -389,13 +417,15 @@ _xa_demo_websocket_cb (SoupServer              *server,
   _xa_demo_split_mode (self, full_path, &mode);
   _xa_demo_record_request (self, "ws", msg);
 
-  g_object_set_data (G_OBJECT (conn), "mode", GUINT_TO_POINTER (mode));
-  g_object_set_data_full (G_OBJECT (conn), "device-id",
-                          g_strdup (soup_message_headers_get_one (headers, "Device-Id")), g_free);
-  g_object_set_data_full (G_OBJECT (conn), "authorization",
-                          g_strdup (soup_message_headers_get_one (headers, "Authorization")), g_free);
-  g_object_set_data_full (G_OBJECT (conn), "client-id",
-                          g_strdup (soup_message_headers_get_one (headers, "Client-Id")), g_free);
+  {
+    Peer *peer = g_new0 (Peer, 1);
+
+    peer->mode = mode;
+    peer->device_id = g_strdup (soup_message_headers_get_one (headers, "Device-Id"));
+    peer->client_id = g_strdup (soup_message_headers_get_one (headers, "Client-Id"));
+    peer->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+    g_object_set_data_full (G_OBJECT (conn), "xa-demo-peer", peer, (GDestroyNotify) peer_free);
+  }
 
   g_ptr_array_add (self->sockets, g_object_ref (conn));
   g_signal_connect (conn, "message", G_CALLBACK (ws_message_cb), self);

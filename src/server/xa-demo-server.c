@@ -646,3 +646,18 @@ xa_demo_server_get_request_count (XaDemoServer *self,
 {
   return GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, kind));
 }
+
+/* The client hellos the WebSocket has seen. */
+guint
+xa_demo_server_get_hello_count (XaDemoServer *self)
+{
+  return self->hellos;
+}
+
+/* The code the last WebSocket connection closed with, as the server saw
+ * it (0 while none has closed): the other end of what a client reports. */
+gushort
+xa_demo_server_get_last_close_code (XaDemoServer *self)
+{
+  return self->last_close_code;
+}

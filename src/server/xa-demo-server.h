@@ -102,4 +102,7 @@ gboolean      xa_demo_server_set_mqtt_broker (XaDemoServer *self,
 guint         xa_demo_server_get_request_count (XaDemoServer *self,
                                            const char    *kind);
 
+guint         xa_demo_server_get_hello_count     (XaDemoServer *self);
+gushort       xa_demo_server_get_last_close_code (XaDemoServer *self);
+
 G_END_DECLS
