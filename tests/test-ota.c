@@ -275,6 +275,51 @@ test_server_kinds (void)
   }
 }
 
+/* Who can reach an address the server gives, by what the address is:
+ * loopback never for boards, link-local only on the same link, 172.16/12
+ * either Docker's bridge or a LAN — both are said. Parsed only. */
+static void
+test_reach (void)
+{
+  const struct { const char *ws; const char *ota; const char *said; } cases[] = {
+    { "ws://172.17.0.2:8000/xiaozhi/v1/", "http://192.0.2.10:8002/xiaozhi/ota/",
+      "ws://172.17.0.2:8000/xiaozhi/v1/ is in 172.16.0.0/12: either a Docker bridge, which only that machine "
+      "reaches, or a private network in that range, whose devices reach it." },
+    { "ws://169.254.10.1:8000/xiaozhi/v1/", "http://192.0.2.10:8002/xiaozhi/ota/",
+      "ws://169.254.10.1:8000/xiaozhi/v1/ is a link-local address: only machines on the same network link reach "
+      "it, and it may change when the machine restarts." },
+    { "ws://127.0.0.1:8000/xiaozhi/v1/", "http://192.0.2.10:8002/xiaozhi/ota/", "which only its own machine can reach" },
+  };
+
+  g_assert_cmpint (xa_host_get_reach ("127.0.0.1"), ==, XA_HOST_REACH_LOOPBACK);
+  g_assert_cmpint (xa_host_get_reach ("fe80::1"), ==, XA_HOST_REACH_LINK_LOCAL);
+  g_assert_cmpint (xa_host_get_reach ("172.31.255.1"), ==, XA_HOST_REACH_BRIDGE);
+  g_assert_cmpint (xa_host_get_reach ("172.32.0.1"), ==, XA_HOST_REACH_NETWORK);
+  g_assert_cmpint (xa_host_get_reach ("192.0.2.10"), ==, XA_HOST_REACH_NETWORK);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"websocket\":{\"url\":\"%s\",\"token\":\"x.1795607593\"}}",
+                                               cases[i].ws);
+      g_autoptr(XaOtaAnswer) a = xa_ota_answer_parse (json, strlen (json), NULL);
+      g_auto(GStrv) warnings = xa_ota_answer_setup_warnings (a, cases[i].ota);
+
+      g_assert_cmpuint (g_strv_length (warnings), ==, 1);
+      if (strstr (warnings[0], cases[i].said) == NULL)
+        g_error ("“%s” does not say “%s”", warnings[0], cases[i].said);
+    }
+  /* A server on this computer sending a bridge address: right for here
+   * when it is Docker's, and both are said. */
+  {
+    const char *json = "{\"websocket\":{\"url\":\"ws://172.17.0.2:8000/xiaozhi/v1/\",\"token\":\"x.1795607593\"}}";
+    g_autoptr(XaOtaAnswer) a = xa_ota_answer_parse (json, strlen (json), NULL);
+    g_autoptr(XaText) reach = xa_ota_answer_local_reach_text (a, "http://127.0.0.1:8003/xiaozhi/ota/");
+    g_autofree char *said = xa_text_render (reach);
+
+    g_assert_nonnull (strstr (said, "either a Docker bridge"));
+    g_assert_nonnull (strstr (said, "For boards on another network"));
+  }
+}
+
 static void
 test_token_dates (void)
 {
@@ -672,6 +717,7 @@ main (int   argc,
   g_test_add ("/xa/ota/huge-numbers", Fixture, NULL, xa_test_setup, test_huge_numbers, xa_test_teardown);
   g_test_add ("/xa/ota/setup-warnings", Fixture, NULL, xa_test_setup, test_setup_warnings, xa_test_teardown);
   g_test_add_func ("/xa/ota/token-dates", test_token_dates);
+  g_test_add_func ("/xa/ota/reach", test_reach);
   g_test_add_func ("/xa/ota/server-kinds", test_server_kinds);
   g_test_add_func ("/xa/ota/firmware-versions", test_firmware_versions);
 

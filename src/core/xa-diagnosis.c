@@ -194,11 +194,20 @@ diagnose_ota (Diag *diag)
       int port;
       gboolean tls;
 
-      if (xa_mqtt_parse_endpoint (answer->mqtt_endpoint, &host, &port, &tls) && xa_host_is_local (host) && !xa_host_is_local (ota_host ? ota_host : ""))
-        add (self, "mqtt-local", "bad", 68, xa_text_new_printf (N_("The MQTT broker %s is out of the devices’ reach"),
-                                                                 answer->mqtt_endpoint),
-             xa_text_new_printf (N_("It is on the server’s own machine or its Docker network. Set the MQTT endpoint "
-                                    "in the manager to an address devices can reach.")));
+      if (xa_mqtt_parse_endpoint (answer->mqtt_endpoint, &host, &port, &tls) && xa_host_is_local (host) &&
+          !xa_host_is_local (ota_host ? ota_host : ""))
+        {
+          /* Loopback: out of reach for sure; a 172.16/12 one: both of what it may be. */
+          XaText *advice = xa_host_reach_text (answer->mqtt_endpoint, xa_host_get_reach (host));
+
+          xa_text_append (advice, N_("Set the MQTT endpoint in the manager to an address devices can reach."));
+          add (self, "mqtt-local", xa_host_get_reach (host) == XA_HOST_REACH_LOOPBACK ? "bad" : "warn", 68,
+               xa_host_get_reach (host) == XA_HOST_REACH_LOOPBACK
+                 ? xa_text_new_printf (N_("The MQTT broker %s is out of the devices’ reach"), answer->mqtt_endpoint)
+                 : xa_text_new_printf (N_("The MQTT broker %s may be out of the devices’ reach"),
+                                       answer->mqtt_endpoint),
+               advice);
+        }
     }
   if (diag->token != NULL && xa_ota_answer_changes_token (answer, diag->token))
     add (self, "token-changed", "bad", 78, xa_text_new_printf (N_("The server issues another token now")),

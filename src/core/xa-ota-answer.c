@@ -426,11 +426,23 @@ xa_ota_answer_setup_warning_texts (const XaOtaAnswer *self,
       xa_server_kind_append_settings_place (kind, text);
       g_ptr_array_add (out, text);
     }
-  else if (ws_host != NULL && xa_host_is_local (ws_host) && !ota_local)
+  else if (ws_host != NULL && xa_host_get_reach (ws_host) == XA_HOST_REACH_LOOPBACK && !ota_local)
     {
       text = xa_text_new_printf (N_("The server tells devices to connect to %s, which only its own machine can "
                                     "reach: set server.websocket to this server’s network address."),
                                  self->websocket_url);
+      xa_server_kind_append_settings_place (kind, text);
+      g_ptr_array_add (out, text);
+    }
+  else if (ws_host != NULL && xa_host_get_reach (ws_host) != XA_HOST_REACH_NETWORK && !ota_local)
+    {
+      /* A bridge or a link-local address: who reaches it, then the fix. */
+      g_autoptr(XaText) reach = xa_host_reach_text (self->websocket_url, xa_host_get_reach (ws_host));
+
+      text = xa_text_new_printf (N_("The server tells devices to connect to %s."), self->websocket_url);
+      xa_text_append_text (text, reach);
+      xa_text_append (text, N_("If devices cannot reach it, set server.websocket to this server’s network "
+                               "address."));
       xa_server_kind_append_settings_place (kind, text);
       g_ptr_array_add (out, text);
     }
@@ -450,10 +462,21 @@ xa_ota_answer_local_reach_text (const XaOtaAnswer *self,
 
   if (ws_host == NULL || ota_host == NULL || !xa_host_is_local (ws_host) || !xa_host_is_local (ota_host))
     return NULL;
-  text = xa_text_new_printf (N_("The server sends devices to %s: clients on this computer can reach it, boards on "
-                                "your network cannot. For boards, set server.websocket to this computer’s network "
-                                "address."),
-                             self->websocket_url);
+  if (xa_host_get_reach (ws_host) == XA_HOST_REACH_BRIDGE)
+    {
+      g_autoptr(XaText) reach = xa_host_reach_text (self->websocket_url, XA_HOST_REACH_BRIDGE);
+
+      /* Docker's bridge is this computer's too; a LAN in 172.16/12 is not. */
+      text = xa_text_new_printf (N_("The server sends devices to %s."), self->websocket_url);
+      xa_text_append_text (text, reach);
+      xa_text_append (text, N_("For boards on another network, set server.websocket to this computer’s network "
+                               "address."));
+    }
+  else
+    text = xa_text_new_printf (N_("The server sends devices to %s: clients on this computer can reach it, boards "
+                                  "on your network cannot. For boards, set server.websocket to this computer’s "
+                                  "network address."),
+                               self->websocket_url);
   xa_server_kind_append_settings_place (xa_ota_answer_get_server_kind (self, ota_url), text);
   return text;
 }

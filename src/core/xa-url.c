@@ -35,17 +35,54 @@ xa_url_dup_host (const char *url)
 
 /* Loopback and Docker's bridge (172.16.0.0/12): fine on the server's own
  * machine, out of reach for a device anywhere else. */
-gboolean
-xa_host_is_local (const char *host)
+XaHostReach
+xa_host_get_reach (const char *host)
 {
   int second;
 
   if (g_str_has_prefix (host, "127.") || g_str_equal (host, "localhost") || g_str_equal (host, "::1"))
-    return TRUE;
+    return XA_HOST_REACH_LOOPBACK;
+  if (g_str_has_prefix (host, "169.254.") || g_ascii_strncasecmp (host, "fe80:", 5) == 0)
+    return XA_HOST_REACH_LINK_LOCAL;
   if (!g_str_has_prefix (host, "172."))
-    return FALSE;
+    return XA_HOST_REACH_NETWORK;
   second = atoi (host + 4);
-  return second >= 16 && second <= 31;
+  return second >= 16 && second <= 31 ? XA_HOST_REACH_BRIDGE : XA_HOST_REACH_NETWORK;
+}
+
+/* Whether only @host's own machine (or its Docker network) may reach it:
+ * loopback, or 172.16/12. */
+gboolean
+xa_host_is_local (const char *host)
+{
+  XaHostReach reach = xa_host_get_reach (host);
+
+  return reach == XA_HOST_REACH_LOOPBACK || reach == XA_HOST_REACH_BRIDGE;
+}
+
+/* Who can reach @address (a URL or host:port whose host is of @reach),
+ * as a sentence: for a 172.16/12 address both of what it may be. NULL
+ * for an address others reach. */
+XaText *
+xa_host_reach_text (const char  *address,
+                    XaHostReach  reach)
+{
+  switch (reach)
+    {
+    case XA_HOST_REACH_LOOPBACK:
+      return xa_text_new_printf (N_("%s is a loopback address: clients on that machine reach it, boards and other "
+                                    "computers never do."), address);
+    case XA_HOST_REACH_LINK_LOCAL:
+      return xa_text_new_printf (N_("%s is a link-local address: only machines on the same network link reach it, "
+                                    "and it may change when the machine restarts."), address);
+    case XA_HOST_REACH_BRIDGE:
+      return xa_text_new_printf (N_("%s is in 172.16.0.0/12: either a Docker bridge, which only that machine "
+                                    "reaches, or a private network in that range, whose devices reach it."),
+                                 address);
+    case XA_HOST_REACH_NETWORK:
+    default:
+      return NULL;
+    }
 }
 
 gboolean

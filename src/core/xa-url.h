@@ -3,13 +3,27 @@
 
 #include <gio/gio.h>
 
+#include "xa-text.h"
+
 G_BEGIN_DECLS
 
 /* Bounds for what a server may hand us to keep and pass on. */
 #define XA_MAX_URL_LENGTH 2048
 
+/* Who can reach a host, by its address alone. */
+typedef enum
+{
+  XA_HOST_REACH_NETWORK,    /* a name or an address others can reach */
+  XA_HOST_REACH_LOOPBACK,   /* this machine only */
+  XA_HOST_REACH_LINK_LOCAL, /* 169.254/16, fe80::/10: the same link only, and it changes */
+  XA_HOST_REACH_BRIDGE,     /* 172.16/12: a Docker bridge (its machine only) or a private LAN (that LAN) */
+} XaHostReach;
+
 char        *xa_ota_activate_url         (const char        *ota_url);
 gboolean     xa_host_is_local            (const char        *host);
+XaHostReach  xa_host_get_reach           (const char        *host);
+XaText      *xa_host_reach_text          (const char        *address,
+                                          XaHostReach        reach);
 char        *xa_url_dup_host             (const char        *url);
 gboolean     xa_url_is_placeholder       (const char        *url);
 char        *xa_ota_guess_control_panel  (const char        *ota_url);
