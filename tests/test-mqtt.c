@@ -295,11 +295,33 @@ test_endpoints (void)
 
 #define ADD(path, func) g_test_add ("/xa/mqtt/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
+/* Where a gateway tells boards to send audio, when boards that reach its
+ * broker may not reach that: said, by kind. Parsed only (192.0.2.0/24 is
+ * a documentation range, never contacted). */
+static void
+test_udp_reach (void)
+{
+  g_autoptr(XaText) bridge = xa_mqtt_udp_reach_text ("192.0.2.10:1883", "172.17.0.3");
+  g_autoptr(XaText) loopback = xa_mqtt_udp_reach_text ("192.0.2.10:1883", "127.0.0.1");
+  g_autofree char *bridge_said = xa_text_render (bridge);
+  g_autofree char *loopback_said = xa_text_render (loopback);
+
+  g_assert_cmpstr (bridge_said, ==, "The gateway tells boards to send their audio to 172.17.0.3. 172.17.0.3 is in "
+                                    "172.16.0.0/12: either a Docker bridge, which only that machine reaches, or a "
+                                    "private network in that range, whose devices reach it. Set the gateway’s UDP "
+                                    "address to one the boards can reach.");
+  g_assert_nonnull (strstr (loopback_said, "127.0.0.1 is a loopback address"));
+  /* A broker on loopback: its UDP server there is right for this machine. */
+  g_assert_null (xa_mqtt_udp_reach_text ("127.0.0.1:1883", "127.0.0.1"));
+  g_assert_null (xa_mqtt_udp_reach_text ("192.0.2.10:1883", "192.0.2.10"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/xa/mqtt/udp-reach", test_udp_reach);
   g_test_add_func ("/xa/mqtt/endpoints", test_endpoints);
   ADD ("valid", test_valid);
   ADD ("wrong-password", test_wrong_password);

@@ -324,13 +324,50 @@ message_cb (struct mosquitto                *mosq,
     g_autofree char *server = xa_server_text_sanitize (xa_json_get_string (udp, "server"), -1, FALSE);
     g_autofree char *goodbye = NULL;
 
+    XaText *reach = NULL;
+
     probe->report->udp_endpoint = g_strdup_printf ("%s:%d", server, (int) xa_json_get_int (udp, "port", 0));
+    /* Where boards are told to send their audio, when boards may not reach it. */
+    if ((reach = xa_mqtt_udp_reach_text (probe->report->mqtt_endpoint, server)) != NULL)
+      {
+        if (probe->report->setup_warnings == NULL)
+          probe->report->setup_warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_text_free);
+        g_ptr_array_add (probe->report->setup_warnings, reach);
+      }
     /* Goodbye for the session, as a board ends one. */
     goodbye = build_message ("goodbye", probe->report->session_id);
     mosquitto_publish (probe->mosq, NULL, probe->publish_topic, (int) strlen (goodbye), goodbye, 0, FALSE);
   }
   finish (task, XA_VERDICT_VALID,
           xa_text_new_printf (N_("The MQTT credentials work: the server answered the hello with its UDP audio server.")));
+}
+
+/* The UDP audio server a gateway names, when boards that reach its broker
+ * @broker (an address others can reach) may not reach @udp_host (a
+ * loopback, link-local or 172.16/12 one): who reaches it, as a sentence;
+ * else NULL. A broker on loopback answers clients of that machine only,
+ * and its UDP server there is right for them. */
+XaText *
+xa_mqtt_udp_reach_text (const char *broker,
+                        const char *udp_host)
+{
+  g_autofree char *broker_host = NULL;
+  XaHostReach reach;
+  XaText *text;
+  int port;
+  gboolean tls;
+
+  if (udp_host == NULL || !xa_mqtt_parse_endpoint (broker, &broker_host, &port, &tls) ||
+      xa_host_get_reach (broker_host) != XA_HOST_REACH_NETWORK ||
+      (reach = xa_host_get_reach (udp_host)) == XA_HOST_REACH_NETWORK)
+    return NULL;
+  text = xa_text_new_printf (N_("The gateway tells boards to send their audio to %s."), udp_host);
+  {
+    g_autoptr(XaText) who = xa_host_reach_text (udp_host, reach);
+    xa_text_append_text (text, who);
+  }
+  xa_text_append (text, N_("Set the gateway’s UDP address to one the boards can reach."));
+  return text;
 }
 
 static void

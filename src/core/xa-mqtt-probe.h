@@ -26,6 +26,8 @@ void      xa_mqtt_probe_async  (const XaMqttTarget  *target,
 XaReport *xa_mqtt_probe_finish (GAsyncResult        *result,
                                 GError             **error);
 
+XaText   *xa_mqtt_udp_reach_text (const char  *broker,
+                                  const char  *udp_host);
 gboolean  xa_mqtt_parse_endpoint (const char  *endpoint,
                                   char       **host,
                                   int         *port,
