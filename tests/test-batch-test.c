@@ -22,15 +22,8 @@ static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GAsyncResult) loaded = NULL;
-
   f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
-  f->dir = g_dir_make_tmp ("xa-batch-XXXXXX", NULL);
-  path = g_build_filename (f->dir, "devices.json", NULL);
-  f->store = xa_device_store_new (path);
-  xa_device_store_load_async (f->store, NULL, xa_test_capture_cb, &loaded);
-  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&loaded), NULL));
+  f->store = xa_test_store_new ("xa-batch", &f->dir);
   f->sessions = g_ptr_array_new_with_free_func (g_object_unref);
   f->heard = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
@@ -41,12 +34,8 @@ teardown (Fixture       *f,
 {
   g_ptr_array_unref (f->sessions);
   g_hash_table_unref (f->heard);
-  g_object_add_weak_pointer (G_OBJECT (f->store), (gpointer *) &f->store);
-  g_object_unref (f->store);
-  XA_TEST_WAIT_UNTIL (f->store == NULL);
+  xa_test_store_free (f->store, f->dir);
   g_assert_finalize_object (f->server);
-  xa_test_remove_tree (f->dir);
-  g_free (f->dir);
 }
 
 /* A saved device on the demo server in @mode, with @token (or none). */

@@ -22,25 +22,14 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GAsyncResult) loaded = NULL;
-
-  f->dir = g_dir_make_tmp ("xa-csv-XXXXXX", NULL);
-  path = g_build_filename (f->dir, "devices.json", NULL);
-  f->store = xa_device_store_new (path);
-  xa_device_store_load_async (f->store, NULL, xa_test_capture_cb, &loaded);
-  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&loaded), NULL));
+  f->store = xa_test_store_new ("xa-csv", &f->dir);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_object_add_weak_pointer (G_OBJECT (f->store), (gpointer *) &f->store);
-  g_object_unref (f->store);
-  XA_TEST_WAIT_UNTIL (f->store == NULL);
-  xa_test_remove_tree (f->dir);
-  g_free (f->dir);
+  xa_test_store_free (f->store, f->dir);
 }
 
 static GFile *

@@ -12,26 +12,11 @@
 typedef XaTestFixture Fixture;
 
 static XaDiagnosis *
-diagnose_url (Fixture    *f,
-              const char *ota)
+diagnose_full (Fixture    *f,
+               const char *ota,
+               const char *token,
+               gboolean    ask_cloud)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  XaDiagnosis *diagnosis;
-
-  xa_diagnose_async (ota, f->identity, NULL, FALSE, 3000, NULL, xa_test_capture_cb, &result);
-  diagnosis = xa_diagnose_finish (xa_test_wait (&result), &error);
-  g_assert_no_error (error);
-  return diagnosis;
-}
-
-static XaDiagnosis *
-diagnose (Fixture    *f,
-          XaDemoMode  mode,
-          const char *token,
-          gboolean    ask_cloud)
-{
-  g_autofree char *ota = xa_demo_server_get_url (f->server, mode, "ota");
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   XaDiagnosis *diagnosis;
@@ -40,6 +25,25 @@ diagnose (Fixture    *f,
   diagnosis = xa_diagnose_finish (xa_test_wait (&result), &error);
   g_assert_no_error (error);
   return diagnosis;
+}
+
+static XaDiagnosis *
+diagnose_url (Fixture    *f,
+              const char *ota)
+{
+  return diagnose_full (f, ota, NULL, FALSE);
+}
+
+/* The device diagnosed at the demo server in @mode. */
+static XaDiagnosis *
+diagnose (Fixture    *f,
+          XaDemoMode  mode,
+          const char *token,
+          gboolean    ask_cloud)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, mode, "ota");
+
+  return diagnose_full (f, ota, token, ask_cloud);
 }
 
 /* The ids of the findings, in order, space-separated. */

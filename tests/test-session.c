@@ -29,36 +29,16 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GAsyncResult) loaded = NULL;
-
   f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
-  f->dir = g_dir_make_tmp ("xa-session-XXXXXX", NULL);
-  path = g_build_filename (f->dir, "devices.json", NULL);
-  f->store = xa_device_store_new (path);
-  xa_device_store_load_async (f->store, NULL, xa_test_capture_cb, &loaded);
-  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&loaded), NULL));
+  f->store = xa_test_store_new ("xa-session", &f->dir);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  /* A reload the file monitor started may hold the store a moment. */
-  g_object_add_weak_pointer (G_OBJECT (f->store), (gpointer *) &f->store);
-  g_object_unref (f->store);
-  XA_TEST_WAIT_UNTIL (f->store == NULL);
+  xa_test_store_free (f->store, f->dir);
   g_assert_finalize_object (f->server);
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
-  g_free (f->dir);
 }
 
 static void

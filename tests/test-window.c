@@ -476,17 +476,22 @@ test_add_activate_test_valid (Fixture       *f,
 /* Whether a label under @widget says @text (a toast, say). */
 /* @text is on a label under @widget; with @visible_only, on one a person
  * can see (not in a hidden row). */
+/* Whether a label under @widget says @text (or, @prefix_only, starts
+ * with it); only the shown ones when @visible_only. */
 static gboolean
 finds_text (GtkWidget  *widget,
             const char *text,
-            gboolean    visible_only)
+            gboolean    visible_only,
+            gboolean    prefix_only)
 {
+  const char *label = GTK_IS_LABEL (widget) ? gtk_label_get_label (GTK_LABEL (widget)) : NULL;
+
   if (visible_only && !gtk_widget_get_visible (widget))
     return FALSE;
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+  if (label != NULL && (prefix_only ? g_str_has_prefix (label, text) : g_str_equal (label, text)))
     return TRUE;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (finds_text (child, text, visible_only))
+    if (finds_text (child, text, visible_only, prefix_only))
       return TRUE;
   return FALSE;
 }
@@ -495,27 +500,21 @@ static gboolean
 shows_text (GtkWidget  *widget,
             const char *text)
 {
-  return finds_text (widget, text, FALSE);
+  return finds_text (widget, text, FALSE, FALSE);
 }
 
 static gboolean
 shows_visible_text (GtkWidget  *widget,
                     const char *text)
 {
-  return finds_text (widget, text, TRUE);
+  return finds_text (widget, text, TRUE, FALSE);
 }
 
-/* Whether a label under @widget starts with @prefix. */
 static gboolean
 shows_text_starting (GtkWidget  *widget,
                      const char *prefix)
 {
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (shows_text_starting (child, prefix))
-      return TRUE;
-  return FALSE;
+  return finds_text (widget, prefix, FALSE, TRUE);
 }
 
 static guint

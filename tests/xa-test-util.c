@@ -33,11 +33,12 @@ XaDemoServer *
 xa_test_server_new (XaDemoMode mode,
                     gboolean   tls)
 {
-  g_autoptr(XaDemoServer) server = xa_demo_server_new (mode);
+  g_autoptr(XaDemoServer) server = NULL;
   g_autoptr(GError) error = NULL;
 
   if (tls)
     return xa_test_server_new_with_certificate (mode, "demo");
+  server = xa_demo_server_new (mode);
   xa_demo_server_listen (server, 0, &error);
   g_assert_no_error (error);
 
@@ -412,4 +413,36 @@ xa_test_teardown (XaTestFixture *f,
   xa_net_set_ca_file (NULL, NULL);
   g_assert_finalize_object (f->server);
   xa_identity_free (f->identity);
+}
+
+/* A devices.json in a new temporary folder (its path in *@dir), loaded. */
+XaDeviceStore *
+xa_test_store_new (const char  *prefix,
+                   char       **dir)
+{
+  g_autofree char *template = g_strdup_printf ("%s-XXXXXX", prefix);
+  g_autofree char *path = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  XaDeviceStore *store;
+
+  *dir = g_dir_make_tmp (template, NULL);
+  g_assert_nonnull (*dir);
+  path = g_build_filename (*dir, "devices.json", NULL);
+  store = xa_device_store_new (path);
+  xa_device_store_load_async (store, NULL, xa_test_capture_cb, &loaded);
+  g_assert_true (xa_device_store_finish (store, xa_test_wait (&loaded), NULL));
+  return store;
+}
+
+/* The store gone for good (a reload its file monitor started may hold it a
+ * moment), then its folder. */
+void
+xa_test_store_free (XaDeviceStore *store,
+                    char          *dir)
+{
+  g_object_add_weak_pointer (G_OBJECT (store), (gpointer *) &store);
+  g_object_unref (store);
+  XA_TEST_WAIT_UNTIL (store == NULL);
+  xa_test_remove_tree (dir);
+  g_free (dir);
 }

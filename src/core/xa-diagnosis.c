@@ -78,8 +78,8 @@ official_ota_url (void)
   return url != NULL && *url != '\0' ? url : XA_OTA_DEFAULT_URL;
 }
 
-/* Takes @title and @advice. */
-static void
+/* Takes @title and @advice; the finding, to add a fix to. */
+static XaFinding *
 add (XaDiagnosis *self,
      const char  *id,
      const char  *severity,
@@ -95,6 +95,7 @@ add (XaDiagnosis *self,
   finding->title = title;
   finding->advice = advice;
   g_ptr_array_add (self->findings, finding);
+  return finding;
 }
 
 /* No code asked for: what that means depends on the server, as far as
@@ -149,13 +150,14 @@ diagnose_ota (Diag *diag)
       for (guint i = 0; diag->variants != NULL && diag->variants[i] != NULL; i++)
         if (diag->variant_works[i])
           {
-            add (self, "ota-elsewhere", "bad", 99,
-                 xa_text_new_printf (N_("An OTA service answers at %s"), diag->variants[i]),
-                 xa_text_new_printf (N_("The address %s did not answer as an OTA service, and %s on the same host "
-                                        "did: use that address, in this app and on the device."),
-                                     diag->ota_url, diag->variants[i]));
-            ((XaFinding *) g_ptr_array_index (self->findings, self->findings->len - 1))->ota_url =
-              g_strdup (diag->variants[i]);
+            XaFinding *elsewhere =
+              add (self, "ota-elsewhere", "bad", 99,
+                   xa_text_new_printf (N_("An OTA service answers at %s"), diag->variants[i]),
+                   xa_text_new_printf (N_("The address %s did not answer as an OTA service, and %s on the same "
+                                          "host did: use that address, in this app and on the device."),
+                                       diag->ota_url, diag->variants[i]));
+
+            elsewhere->ota_url = g_strdup (diag->variants[i]);
             break;
           }
       return;

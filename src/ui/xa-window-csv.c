@@ -101,16 +101,26 @@ import_from_action (GtkWidget  *widget,
   xa_csv_import_async (self->store, file, self->cancellable, imported_cb, g_object_ref (self));
 }
 
+/* The local path the user accepted in @chooser, or NULL. */
+static char *
+chosen_path (GtkNativeDialog *chooser,
+             int              response)
+{
+  g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))
+                                                          : NULL;
+
+  return file ? g_file_get_path (file) : NULL;
+}
+
 static void
 import_chosen_cb (GtkNativeDialog *chooser,
                   int              response,
                   XaWindow        *self)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = chosen_path (chooser, response);
 
-  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL &&
-      g_file_peek_path (file) != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.import-devices-from", "s", g_file_peek_path (file));
+  if (path != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.import-devices-from", "s", path);
   g_object_unref (chooser);
 }
 
@@ -206,16 +216,14 @@ export_chosen_cb (GtkNativeDialog *chooser,
                   int              response,
                   XaWindow        *self)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = chosen_path (chooser, response);
 
-  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL &&
-      g_file_peek_path (file) != NULL)
+  if (path != NULL)
     {
       gboolean with_secrets = g_strcmp0 (gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "secrets"),
                                          "true") == 0;
 
-      gtk_widget_activate_action (GTK_WIDGET (self), "win.export-devices-to", "(sb)", g_file_peek_path (file),
-                                  with_secrets);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.export-devices-to", "(sb)", path, with_secrets);
     }
   g_object_unref (chooser);
 }
