@@ -8,6 +8,8 @@
 #include <adwaita.h>
 
 #include "xa-application.h"
+#include "xa-device.h"
+#include "xa-identity.h"
 #include "xa-device-page.h"
 #include "xa-window.h"
 

@@ -9,6 +9,7 @@
 
 #include "xa-ota.h"
 #include "xa-test-util.h"
+#include "xa-text.h"
 
 #define DEVICE "02:11:22:33:44:99"
 #define CLIENT "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e"

@@ -9,6 +9,7 @@
 #include "xa-device-state.h"
 #include "xa-device-store.h"
 #include "xa-test-util.h"
+#include "xa-text.h"
 
 typedef struct
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "xa-diagnosis.h"
+#include "xa-ota-answer.h"
 #include "xa-test-util.h"
 
 /* The diagnosis against the demo server: which findings each kind of

@@ -7,6 +7,7 @@
 
 #include "xa-export.h"
 #include "xa-json-edit.h"
+#include "xa-ota.h"
 #include "xa-test-util.h"
 
 #define TOKEN "Zm9vYmFyYmF6cXV4.1795607593"

@@ -3,6 +3,7 @@
 
 #include "xa-hello-probe.h"
 #include "xa-net.h"
+#include "xa-ota.h"
 #include "xa-test-util.h"
 
 #define DEVICE "02:11:22:33:44:66"

@@ -6,6 +6,7 @@
 #include "xa-mqtt-probe.h"
 #include "xa-net.h"
 #include "xa-test-util.h"
+#include "xa-text.h"
 
 /* The MQTT Test against a real broker (Debian's mosquitto, one per test)
  * and the demo server as the MQTT gateway. */

@@ -6,6 +6,9 @@
 #include "xa-net.h"
 #include "xa-ota.h"
 #include "xa-test-util.h"
+#include "xa-text.h"
+#include "xa-token.h"
+#include "xa-url.h"
 
 typedef XaTestFixture Fixture;
 

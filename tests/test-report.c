@@ -5,6 +5,7 @@
 
 #include "xa-activation.h"
 #include "xa-report.h"
+#include "xa-text.h"
 
 /* XaReport and the verdicts: what a Test's result says, in the words and
  * the exit statuses the window, the CLI and devices.json use. */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "xa-token-test.h"
+#include "xa-ota.h"
 #include "xa-test-util.h"
+#include "xa-text.h"
+#include "xa-token-test.h"
 
 #define DEVICE XA_TEST_DEVICE
 

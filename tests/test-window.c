@@ -8,12 +8,13 @@
 
 #include "xa-activation-view.h"
 #include "xa-add-device-dialog.h"
-#include "xa-device-row.h"
-#include "xa-diagnosis-dialog.h"
 #include "xa-application.h"
 #include "xa-device-page.h"
+#include "xa-device-row.h"
+#include "xa-diagnosis-dialog.h"
 #include "xa-preferences-window.h"
 #include "xa-test-util.h"
+#include "xa-text.h"
 #include "xa-token-store.h"
 #include "xa-window.h"
 

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "xa-device-state.h"
+#include "xa-device.h"
+#include "xa-identity.h"
+#include "xa-url.h"
 #include "xiaozhictl.h"
 
 /* xiaozhictl activate: a new identity (--ota-url…) or a saved device

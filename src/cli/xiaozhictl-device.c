@@ -4,7 +4,12 @@
 #include <string.h>
 
 #include "xa-device-state.h"
+#include "xa-device.h"
+#include "xa-identity.h"
+#include "xa-text.h"
 #include "xa-token-store.h"
+#include "xa-token.h"
+#include "xa-url.h"
 #include "xiaozhictl.h"
 
 /* xiaozhictl device: add, list, show, rename, set, remove. Records go to

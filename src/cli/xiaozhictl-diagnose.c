@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "xa-device.h"
 #include "xa-diagnosis.h"
+#include "xa-identity.h"
+#include "xa-url.h"
 #include "xiaozhictl.h"
 
 /* xiaozhictl diagnose: why a device gets no code, or is rejected. */

@@ -6,6 +6,10 @@
 
 #include "xa-batch-test.h"
 #include "xa-device-state.h"
+#include "xa-device.h"
+#include "xa-identity.h"
+#include "xa-text.h"
+#include "xa-url.h"
 #include "xiaozhictl.h"
 
 /* xiaozhictl test: a token given on the command line (--url, --token), a

@@ -4,7 +4,12 @@
 #include <string.h>
 
 #include "xa-device-state.h"
+#include "xa-device-store.h"
+#include "xa-device.h"
+#include "xa-export.h"
+#include "xa-text.h"
 #include "xa-token-store.h"
+#include "xa-token.h"
 #include "xiaozhictl.h"
 
 /* What every xiaozhictl command shares: errors and usage errors said the

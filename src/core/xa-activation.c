@@ -5,7 +5,10 @@
 
 #include "xa-activation.h"
 #include "xa-enums.h"
+#include "xa-identity.h"
 #include "xa-net.h"
+#include "xa-text.h"
+#include "xa-url.h"
 
 /* The polling state machine of PROTOCOL.md §3:
  * requesting-code → waiting-for-user (polling /activate, or repeating the

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "xa-batch-test.h"
+#include "xa-report.h"
 
 /* Tests many devices, @jobs at a time, over the one shared SoupSession:
  * each session is loaded first when it is not (its secrets come from the

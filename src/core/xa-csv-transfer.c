@@ -4,8 +4,11 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "xa-csv.h"
 #include "xa-csv-transfer.h"
+#include "xa-csv.h"
+#include "xa-device-store.h"
+#include "xa-device.h"
+#include "xa-identity.h"
 
 /* A devices CSV file into the store and the keyring, all or nothing, and
  * the saved devices out into one: what the window's main menu and

@@ -6,8 +6,12 @@
 
 #include "xa-csv.h"
 #include "xa-device-session.h"
+#include "xa-device-store.h"
+#include "xa-device.h"
 #include "xa-identity.h"
 #include "xa-ota.h"
+#include "xa-token.h"
+#include "xa-url.h"
 
 /* Device identities as CSV (RFC 4180), for preparing a batch of boards
  * in a spreadsheet: a header row names the columns, in any order. Every

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "xa-device-store.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 
@@ -11,12 +11,12 @@ G_BEGIN_DECLS
 
 /* One row of a devices CSV: a device not saved yet, and its secrets when
  * the file has them. */
-typedef struct
+struct _XaCsvRow
 {
   XaDevice *device;
   char     *token;      /* secret */
   char     *hmac_key;   /* secret */
-} XaCsvRow;
+};
 
 void       xa_csv_row_free       (XaCsvRow      *row);
 GPtrArray *xa_csv_parse_devices  (const char    *contents,

@@ -5,10 +5,15 @@
 #include <string.h>
 
 #include "xa-device-session.h"
-#include "xa-mqtt-probe.h"
+#include "xa-device-store.h"
 #include "xa-export.h"
+#include "xa-identity.h"
+#include "xa-mqtt-probe.h"
+#include "xa-text.h"
 #include "xa-token-store.h"
 #include "xa-token-test.h"
+#include "xa-token.h"
+#include "xa-url.h"
 
 /* One device's whole life, for both front ends: its secrets loaded once
  * together, one operation at a time, and the rules that keep the device

@@ -4,9 +4,7 @@
 #include <gio/gio.h>
 
 #include "xa-activation.h"
-#include "xa-device-store.h"
-#include "xa-export.h"
-#include "xa-report.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 

@@ -4,6 +4,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "xa-device-state.h"
+#include "xa-device.h"
+#include "xa-report.h"
 
 /* The order in which things are said, first true first:
  *  1. a token the keyring did not keep (nothing else holds until it is saved);

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "xa-device.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 
 /* What a device's state is, decided once: the list's row, the device's
  * page and “xiaozhictl device show” only show it. */
-typedef struct
+struct _XaDeviceState
 {
   char       *title;                /* “Token is valid”, “Not activated yet”, … */
   char       *advice;               /* what it means and what to do */
@@ -18,7 +18,7 @@ typedef struct
   char       *prompt_code;          /* a bind prompt's code, to show as a code is */
   gboolean    wants_diagnosis;      /* “Why?”: tested and not valid, or not activated yet */
   gboolean    wants_activation;     /* never activated, or the server says it is not (it forgot it) */
-} XaDeviceState;
+};
 
 XaDeviceState *xa_device_state_new  (XaDevice      *device,
                                      gint64         now);

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "xa-device-store.h"
+#include "xa-device.h"
 #include "xa-json-edit.h"
+#include "xa-json.h"
 
 /* The saved devices, as a GListModel of XaDevice.
  *

@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "xa-device.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 

@@ -5,7 +5,12 @@
 
 #include "xa-device.h"
 #include "xa-device-state.h"
+#include "xa-identity.h"
 #include "xa-json-edit.h"
+#include "xa-json.h"
+#include "xa-ota-answer.h"
+#include "xa-token.h"
+#include "xa-url.h"
 
 struct _XaDevice
 {

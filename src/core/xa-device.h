@@ -3,9 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
-#include "xa-identity.h"
-#include "xa-ota.h"
 #include "xa-report.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 
@@ -22,14 +21,14 @@ G_BEGIN_DECLS
 #define XA_DEVICE_HISTORY_LENGTH 20
 
 /* One line of a device's history: a Test's verdict, or a refreshed token. */
-typedef struct
+struct _XaHistoryEntry
 {
   gint64    time;              /* unix seconds */
   gboolean  token_refreshed;   /* an event, not a Test */
   XaVerdict verdict;
   gboolean  over_mqtt;
   gint64    latency_ms;        /* -1 when no hello came back */
-} XaHistoryEntry;
+};
 
 G_DECLARE_FINAL_TYPE (XaDevice, xa_device, XA, DEVICE, GObject)
 

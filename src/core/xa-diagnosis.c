@@ -7,8 +7,11 @@
 
 #include "xa-diagnosis.h"
 #include "xa-hello-probe.h"
+#include "xa-identity.h"
 #include "xa-mqtt-probe.h"
 #include "xa-ota.h"
+#include "xa-report.h"
+#include "xa-url.h"
 
 /* "Why no code? Why rejected?": the device's own server asked what the
  * device itself asks at every start (an OTA check, the /activate poll

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "xa-identity.h"
-#include "xa-report.h"
 #include "xa-text.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 
 /* One thing the diagnosis found: what, and what to do about it. */
-typedef struct
+struct _XaFinding
 {
   const char *id;          /* stable, for scripts: "code-pending", "clock-skew"… */
   const char *severity;    /* "bad", "warn" or "info" */
@@ -16,17 +15,17 @@ typedef struct
   XaText     *title;
   XaText     *advice;
   char       *ota_url;     /* an OTA address to use instead, offered as a fix; or NULL */
-} XaFinding;
+};
 
 /* What a diagnosis saw, and what it concluded. */
-typedef struct
+struct _XaDiagnosis
 {
   GPtrArray   *findings;       /* XaFinding, most likely first */
   XaOtaAnswer *answer;         /* the device's own server's OTA answer, or NULL */
   XaReport    *hello;          /* the hello over the road the server gives, or NULL */
   XaOtaAnswer *cloud_answer;   /* the official cloud's, when asked */
   guint        activate_status; /* of the /activate poll, 0 when not tried */
-} XaDiagnosis;
+};
 
 void         xa_diagnosis_free      (XaDiagnosis       *self);
 void         xa_diagnose_async      (const char        *ota_url,

@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "xa-export.h"
+#include "xa-identity.h"
 #include "xa-json-edit.h"
+#include "xa-json.h"
+#include "xa-ota.h"
 
 /* py-xiaozhi's config.json and efuse.json (PROTOCOL.md §5), env files and
  * plain JSON. The user's files are edited, never rewritten: only our keys

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "xa-device.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +16,7 @@ typedef enum
 } XaExportError;
 
 /* What another client's files say about a device. */
-typedef struct
+struct _XaImported
 {
   char *device_id;
   char *client_id;
@@ -26,7 +27,7 @@ typedef struct
   char *panel_url;
   char *token;
   gboolean activated;
-} XaImported;
+};
 
 /* What an env file can hold; which key names each gets. */
 typedef enum
@@ -39,10 +40,10 @@ typedef enum
   XA_ENV_N_FIELDS
 } XaEnvField;
 
-typedef struct
+struct _XaEnvKeys
 {
   char *names[XA_ENV_N_FIELDS];   /* NULL: the field is not written */
-} XaEnvKeys;
+};
 
 GQuark      xa_export_error_quark          (void);
 XaEnvKeys  *xa_env_keys_new                (const char   *preset,

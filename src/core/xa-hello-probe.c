@@ -7,8 +7,13 @@
 #include <string.h>
 
 #include "xa-hello-probe.h"
+#include "xa-identity.h"
 #include "xa-json-edit.h"
+#include "xa-json.h"
 #include "xa-net.h"
+#include "xa-report.h"
+#include "xa-text.h"
+#include "xa-token.h"
 
 /* One probe in flight. The GTask owns it; while the socket is open the
  * signal handlers hold an extra reference on the task. */

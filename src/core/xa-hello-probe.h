@@ -3,8 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "xa-identity.h"
-#include "xa-report.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 

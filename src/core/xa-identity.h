@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "xa-types.h"
+
 G_BEGIN_DECLS
 
 #define XA_IDENTITY_ERROR (xa_identity_error_quark ())
@@ -15,7 +17,7 @@ typedef enum
 
 /* A device identity as the servers see it (PROTOCOL.md §1).
  * hmac_key is a secret: never log it. */
-typedef struct
+struct _XaIdentity
 {
   char *device_id;
   char *client_id;
@@ -23,17 +25,17 @@ typedef struct
   char *hmac_key;
   char *board_type;    /* sent in the OTA check; NULL: py-xiaozhi's */
   char *app_version;
-} XaIdentity;
+};
 
 /* What py-xiaozhi reports, for devices that say nothing of their own. */
 #define XA_DEFAULT_BOARD_TYPE "bread-compact-wifi"
 #define XA_DEFAULT_APP_VERSION "2.1.1"
 
-typedef struct
+struct _XaHostInterface
 {
   char *interface;
   char *mac;
-} XaHostInterface;
+};
 
 #define XA_TYPE_IDENTITY (xa_identity_get_type ())
 

@@ -3,6 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "xa-types.h"
+
 G_BEGIN_DECLS
 
 /* Deeper than any answer or file we read, far shallower than what makes

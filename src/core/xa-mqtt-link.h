@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <mosquitto.h>
 
+#include "xa-types.h"
+
 G_BEGIN_DECLS
 
 /* Drives a libmosquitto client from the GLib main loop, on its socket:
@@ -11,7 +13,6 @@ G_BEGIN_DECLS
  * (MOSQ_ERR_*, with errno as the failing call left it). */
 typedef void (*XaMqttLinkError) (int rc, int saved_errno, gpointer user_data);
 
-typedef struct _XaMqttLink XaMqttLink;
 
 XaMqttLink *xa_mqtt_link_new  (struct mosquitto *mosq,
                                XaMqttLinkError   on_error,

@@ -6,10 +6,14 @@
 #include <glib/gi18n-lib.h>
 
 #include "xa-json-edit.h"
+#include "xa-json.h"
 #include "xa-mqtt-link.h"
 #include "xa-mqtt-probe.h"
 #include "xa-net.h"
 #include "xa-ota.h"
+#include "xa-report.h"
+#include "xa-text.h"
+#include "xa-url.h"
 
 /* The MQTT Test, as a board does it (PROTOCOL.md §7): connect to the
  * broker with the OTA answer's credentials, subscribe to the device's

@@ -3,12 +3,12 @@
 
 #include <gio/gio.h>
 
-#include "xa-report.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 
 /* Where and as whom a device talks MQTT: the OTA answer's "mqtt" section. */
-typedef struct
+struct _XaMqttTarget
 {
   const char *endpoint;          /* host, host:port, mqtt://… or mqtts://… */
   const char *client_id;
@@ -16,7 +16,7 @@ typedef struct
   const char *password;          /* secret */
   const char *publish_topic;
   const char *subscribe_topic;   /* NULL, "" or "null": none */
-} XaMqttTarget;
+};
 
 void      xa_mqtt_probe_async  (const XaMqttTarget  *target,
                                 guint                timeout_ms,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "xa-net.h"
+#include "xa-text.h"
 
 struct _XaDeadline
 {

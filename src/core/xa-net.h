@@ -3,7 +3,7 @@
 
 #include <libsoup/soup.h>
 
-#include "xa-text.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,6 @@ typedef enum
   XA_NET_FAILURE_TIMEOUT,
 } XaNetFailure;
 
-typedef struct _XaDeadline XaDeadline;
 
 SoupSession  *xa_net_get_session        (void);
 gboolean      xa_net_set_ca_file        (const char    *path,

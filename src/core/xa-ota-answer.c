@@ -5,9 +5,13 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "xa-identity.h"
 #include "xa-json.h"
-#include "xa-ota.h"
 #include "xa-ota-private.h"
+#include "xa-ota.h"
+#include "xa-text.h"
+#include "xa-token.h"
+#include "xa-url.h"
 
 /* The OTA answer: parsed from what a server sent (checked where it
  * arrives: codes, addresses and tokens that could do harm are refused),

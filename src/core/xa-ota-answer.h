@@ -3,13 +3,13 @@
 
 #include <glib-object.h>
 
-#include "xa-text.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 
 /* One parsed OTA answer (PROTOCOL.md §2). Strings are NULL when absent.
  * token and mqtt_password are secrets: never log them. */
-typedef struct
+struct _XaOtaAnswer
 {
   gboolean has_activation;
   char    *code;
@@ -41,7 +41,7 @@ typedef struct
   char    *sent_version;            /* the application version the check sent */
 
   gint64   received_at_ms;          /* local wall clock when it arrived */
-} XaOtaAnswer;
+};
 
 /* Which server software an answer looks like, from what it holds (never
  * from its address alone): see xa_ota_answer_get_server_kind(). */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "xa-ota.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 

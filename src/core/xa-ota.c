@@ -6,10 +6,13 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "xa-identity.h"
 #include "xa-json.h"
 #include "xa-net.h"
-#include "xa-ota.h"
 #include "xa-ota-private.h"
+#include "xa-ota.h"
+#include "xa-text.h"
+#include "xa-url.h"
 
 /* The two requests to a server's OTA address — the check
  * (xa_ota_check_async(): a code, or the WebSocket and MQTT details) and

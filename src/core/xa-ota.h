@@ -3,11 +3,8 @@
 
 #include <gio/gio.h>
 
-#include "xa-identity.h"
 #include "xa-ota-answer.h"
-#include "xa-text.h"
-#include "xa-token.h"
-#include "xa-url.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 

@@ -7,7 +7,10 @@
 
 #include "xa-activation.h"
 #include "xa-json-edit.h"
+#include "xa-json.h"
 #include "xa-report.h"
+#include "xa-text.h"
+#include "xa-token.h"
 
 /* Each verdict's words, exit status, and how bad it is: "valid", "warn"
  * (may pass by itself or needs a step: try again, activate) or "bad"

@@ -3,8 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "xa-ota.h"
-#include "xa-text.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 
@@ -23,7 +22,7 @@ typedef enum
 } XaVerdict;
 
 /* What a hello probe or a Test saw, and what it means (DESIGN.md). */
-typedef struct
+struct _XaReport
 {
   XaVerdict verdict;
   char     *advice;            /* likely cause and what to do, translated */
@@ -56,7 +55,7 @@ typedef struct
   gint64    token_issued;      /* unix seconds, 0 when the token has no date */
   gint64    token_expires;
   GPtrArray *setup_warnings;   /* XaText: what the server's answer says about its setup */
-} XaReport;
+};
 
 #define XA_TYPE_REPORT (xa_report_get_type ())
 

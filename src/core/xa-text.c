@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xa-json-edit.h"
+#include "xa-json.h"
 #include "xa-text.h"
 
 /* One sentence: a msgid (with its plural and count) or literal text, and

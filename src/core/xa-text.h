@@ -3,6 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "xa-types.h"
+
 G_BEGIN_DECLS
 
 /* Words kept as their recipe: untranslated sentences and the values that
@@ -13,7 +15,6 @@ G_BEGIN_DECLS
  * The sentences are msgids, marked with N_() (xa_text_append_plural() is
  * a keyword of its own); their values are formatted when appended, so a
  * recipe read from a file never reaches printf(). */
-typedef struct _XaText XaText;
 
 #define XA_TYPE_TEXT (xa_text_get_type ())
 

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "xa-token-store.h"
+#include "xa-device.h"
+#include "xa-identity.h"
 
 /* Each device's secrets as Secret Service items, one per kind, found again
  * by the device's uuid; labels read well in Seahorse. */

@@ -4,6 +4,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "xa-token-test.h"
+#include "xa-hello-probe.h"
+#include "xa-identity.h"
+#include "xa-ota-answer.h"
+#include "xa-ota.h"
 
 /* The Test: an OTA check (is the device bound? which token does the
  * server issue now?) then the WebSocket hello, as one verdict. */

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "xa-hello-probe.h"
-#include "xa-ota.h"
 #include "xa-report.h"
+#include "xa-types.h"
 
 G_BEGIN_DECLS
 

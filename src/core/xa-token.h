@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "xa-types.h"
+
 G_BEGIN_DECLS
 
 /* Bounds for what a server may hand us to keep and pass on. */

@@ -5,8 +5,9 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "xa-ota.h"
 #include "xa-ota-private.h"
+#include "xa-ota.h"
+#include "xa-text.h"
 #include "xa-url.h"
 
 /* Addresses: whether an OTA or WebSocket address is one we may use, what

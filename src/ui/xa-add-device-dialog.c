@@ -5,6 +5,10 @@
 
 #include "xa-a11y.h"
 #include "xa-add-device-dialog.h"
+#include "xa-device-store.h"
+#include "xa-device.h"
+#include "xa-identity.h"
+#include "xa-url.h"
 
 /* Two ways in: a new identity to activate, or a device another client
  * already has a token for. */

@@ -6,7 +6,9 @@
 #include "xa-a11y.h"
 #include "xa-device-page-private.h"
 #include "xa-device-state.h"
+#include "xa-identity.h"
 #include "xa-token-store.h"
+#include "xa-token.h"
 
 /* One device as its XaDeviceSession says it is: verdict, token, identity,
  * server, keyring trouble, and the activation while one runs. What to do

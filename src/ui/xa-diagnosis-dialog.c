@@ -4,8 +4,10 @@
 #include <glib/gi18n.h>
 
 #include "xa-a11y.h"
-#include "xa-diagnosis.h"
+#include "xa-device.h"
 #include "xa-diagnosis-dialog.h"
+#include "xa-diagnosis.h"
+#include "xa-identity.h"
 #include "xa-open-uri.h"
 
 /* "Why? Diagnose…": the findings about one device, most likely first. It

@@ -5,7 +5,9 @@
 
 #include "xa-batch-test.h"
 #include "xa-device-state.h"
+#include "xa-device.h"
 #include "xa-fleet.h"
+#include "xa-report.h"
 
 struct _XaFleet
 {

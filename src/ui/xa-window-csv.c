@@ -5,6 +5,7 @@
 
 #include "xa-a11y.h"
 #include "xa-csv-transfer.h"
+#include "xa-device.h"
 #include "xa-window-private.h"
 
 /* The main menu's Import Devices… and Export Devices…: a devices CSV file

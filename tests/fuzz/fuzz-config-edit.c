@@ -5,7 +5,9 @@
 
 #include "fuzz.h"
 #include "xa-export.h"
+#include "xa-identity.h"
 #include "xa-json-edit.h"
+#include "xa-json.h"
 
 /* py-xiaozhi's config.json as a user (or a broken tool) left it. The
  * exporter's promise: the file ends up valid with our token in place, or

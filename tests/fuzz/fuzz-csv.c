@@ -3,6 +3,7 @@
 
 #include "fuzz.h"
 #include "xa-csv.h"
+#include "xa-device.h"
 
 /* A devices CSV from anyone's spreadsheet. Property: what is read is
  * written as CSV that reads back to the same devices. */

@@ -6,6 +6,7 @@
 
 #include "fuzz.h"
 #include "xa-export.h"
+#include "xa-identity.h"
 
 /* A token as hostile as it gets, written into an env file beside the
  * user's own lines. Property: no value adds a line, and each of ours

@@ -6,6 +6,8 @@
 #include "fuzz.h"
 #include "xa-identity.h"
 #include "xa-ota.h"
+#include "xa-token.h"
+#include "xa-url.h"
 
 /* Device-Ids, Client-Ids and addresses as users paste them and files
  * hold them. */

@@ -4,6 +4,7 @@
 #include "fuzz.h"
 #include "xa-device.h"
 #include "xa-json-edit.h"
+#include "xa-json.h"
 #include "xa-ota.h"
 #include "xa-report.h"
 #include "xa-text.h"

@@ -4,6 +4,8 @@
 #include "fuzz.h"
 #include "xa-ota.h"
 #include "xa-report.h"
+#include "xa-token.h"
+#include "xa-url.h"
 
 /* An OTA answer from a hostile server: parsed or refused, and what is
  * kept is what we promise to keep. */
