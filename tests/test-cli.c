@@ -485,6 +485,43 @@ test_transports (Fixture       *f,
   g_assert_cmpint (url_mqtt.status, ==, 2);
 }
 
+/* In “device show”, every value starts at the same terminal column, in
+ * whatever language the labels before it are. */
+static void
+assert_fields_line_up (const char *out)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  guint column = 0;
+  guint rows = 0;
+
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      const char *value = lines[i];
+      g_autofree char *before = NULL;
+      guint width;
+
+      if (g_str_has_prefix (lines[i], "History") || g_str_has_prefix (lines[i], "历史"))
+        break;
+      if (*value != ' ')
+        {
+          const char *colon = strstr (value, "：");
+          const char *ascii = strchr (value, ':');
+
+          value = colon != NULL && (ascii == NULL || colon < ascii) ? colon + strlen ("：") : ascii + 1;
+        }
+      while (*value == ' ')
+        value++;
+      before = g_strndup (lines[i], value - lines[i]);
+      width = xa_text_display_width (before);
+      if (column == 0)
+        column = width;
+      if (width != column)
+        g_error ("“%s”: the value starts at column %u, not %u", lines[i], width, column);
+      rows++;
+    }
+  g_assert_cmpuint (rows, >, 5);
+}
+
 static void
 test_saved_device_flow (Fixture       *f,
                         gconstpointer  data)
@@ -565,6 +602,7 @@ test_saved_device_flow (Fixture       *f,
   g_assert_nonnull (strstr (list.out, "Token is valid"));
 
   run_cli (&show, "device", "show", "Desk board");
+  assert_fields_line_up (show.out);
   g_assert_cmpint (show.status, ==, 0);
   assert_no_token (&show, token);
   g_assert_nonnull (strstr (show.out, "(in the keyring)"));
@@ -583,6 +621,7 @@ test_saved_device_flow (Fixture       *f,
 
     run_cli_full (&chinese, NULL, zh, (const char *[]) { "device", "show", "Desk board", NULL });
     g_assert_cmpint (chinese.status, ==, 0);
+    assert_fields_line_up (chinese.out);
     g_assert_nonnull (strstr (chinese.out, "回应了 hello，并接受了令牌：它给这台设备签发签名令牌"));
     g_assert_null (strstr (chinese.out, "accepted"));
 

@@ -2,36 +2,48 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "xa-device-state.h"
 #include "xa-device.h"
 #include "xa-identity.h"
 #include "xa-url.h"
 #include "xiaozhictl.h"
+#include "xiaozhictl-table.h"
 
 /* xiaozhictl activate: a new identity (--ota-url…) or a saved device
  * (NAME), the code shown with its countdown until it is entered. */
 
-static void
-clear_status_line (Cli *cli)
+/* An activation being shown: its codes, and on a terminal a live line. */
+typedef struct
 {
-  if (cli->tty)
+  Cli          *cli;
+  XaActivation *activation;
+  gboolean      tty;
+  guint         ticker_id;
+  gint64        last_check_us;
+} Watch;
+
+static void
+clear_status_line (Watch *watch)
+{
+  if (watch->tty)
     g_printerr ("\r\033[K");
 }
 
 static gboolean
 ticker_cb (gpointer user_data)
 {
-  Cli *cli = user_data;
-  gint64 ago = (g_get_monotonic_time () - cli->last_check_us) / G_USEC_PER_SEC;
-  gint64 left = xa_activation_get_seconds_left (cli->activation);
+  Watch *watch = user_data;
+  gint64 ago = (g_get_monotonic_time () - watch->last_check_us) / G_USEC_PER_SEC;
+  gint64 left = xa_activation_get_seconds_left (watch->activation);
 
-  if (xa_activation_get_state (cli->activation) != XA_ACTIVATION_STATE_WAITING_FOR_USER)
+  if (xa_activation_get_state (watch->activation) != XA_ACTIVATION_STATE_WAITING_FOR_USER)
     return G_SOURCE_CONTINUE;
 
-  clear_status_line (cli);
+  clear_status_line (watch);
   /* A countdown only when the server said how long its code lives. */
-  if (xa_activation_get_current (cli->activation)->timeout_ms > 0)
+  if (xa_activation_get_current (watch->activation)->timeout_ms > 0)
     /* Translators: a live status line; the first %d is seconds, then minutes:seconds */
     g_printerr (_("Waiting for the code to be entered — checked %d s ago, code valid for %d:%02d"),
                 (int) ago, (int) (left / 60), (int) (left % 60));
@@ -45,13 +57,14 @@ static void
 code_issued_cb (XaActivation      *activation,
                 const XaOtaAnswer *answer,
                 gboolean           replaces,
-                Cli               *cli)
+                Watch             *watch)
 {
+  Cli *cli = watch->cli;
   g_autoptr(XaIdentity) identity = NULL;
 
   g_object_get (activation, "identity", &identity, NULL);
 
-  clear_status_line (cli);
+  clear_status_line (watch);
   if (replaces)
     g_printerr (_("The previous code expired. Here is a new one.\n"));
   g_printerr ("\n");
@@ -94,7 +107,7 @@ code_issued_cb (XaActivation      *activation,
       g_printerr (_("Server setup: %s\n"), warnings[i]);
   }
   g_printerr ("\n");
-  cli->last_check_us = g_get_monotonic_time ();
+  watch->last_check_us = g_get_monotonic_time ();
 }
 
 static void
@@ -102,53 +115,59 @@ progress_cb (XaActivation *activation,
              guint         attempt,
              guint         next_poll_ms,
              const char   *last_error,
-             Cli          *cli)
+             Watch        *watch)
 {
-  cli->last_check_us = g_get_monotonic_time ();
+  watch->last_check_us = g_get_monotonic_time ();
   if (last_error != NULL)
     {
-      clear_status_line (cli);
+      clear_status_line (watch);
       g_printerr (_("Check failed, trying again in %u s: %s\n"), (next_poll_ms + 999) / 1000, last_error);
     }
-  if (cli->tty)
-    ticker_cb (cli);
+  if (watch->tty)
+    ticker_cb (watch);
 }
 
 /* Shows @activation's codes and live status while it runs, within
- * @timeout_s, polling every @poll_ms. */
-static void
-cli_watch_activation (Cli          *cli,
-                      XaActivation *activation,
-                      const char   *panel_url,
-                      int           timeout_s,
-                      int           poll_ms)
+ * @timeout_s, polling every @poll_ms, until unwatch(). */
+static Watch *
+watch_activation (Cli          *cli,
+                  XaActivation *activation,
+                  const char   *panel_url,
+                  int           timeout_s,
+                  int           poll_ms)
 {
+  Watch *watch = g_new0 (Watch, 1);
+
+  watch->cli = cli;
+  watch->activation = g_object_ref (activation);
+  watch->tty = isatty (STDERR_FILENO);
   /* A typed address, else the one the session gave (or the guess). */
   if (panel_url != NULL)
     xa_activation_set_panel_url (activation, panel_url);
-  cli->activation = g_object_ref (activation);
   g_object_set (activation,
                 "deadline-ms", (guint) timeout_s * 1000,
                 "poll-interval-ms", (guint) poll_ms,
                 "error-backoff-ms", (guint) MAX (poll_ms, 3000),
                 NULL);
-  g_signal_connect (activation, "code-issued", G_CALLBACK (code_issued_cb), cli);
-  g_signal_connect (activation, "progress", G_CALLBACK (progress_cb), cli);
-  if (cli->tty)
-    cli->ticker_id = g_timeout_add_seconds (1, ticker_cb, cli);
+  g_signal_connect (activation, "code-issued", G_CALLBACK (code_issued_cb), watch);
+  g_signal_connect (activation, "progress", G_CALLBACK (progress_cb), watch);
+  if (watch->tty)
+    watch->ticker_id = g_timeout_add_seconds (1, ticker_cb, watch);
+  return watch;
 }
 
 static void
-cli_unwatch_activation (Cli *cli)
+unwatch (Watch *watch)
 {
-  g_clear_handle_id (&cli->ticker_id, g_source_remove);
-  clear_status_line (cli);
-  g_signal_handlers_disconnect_by_data (cli->activation, cli);
-  g_clear_object (&cli->activation);
+  g_clear_handle_id (&watch->ticker_id, g_source_remove);
+  clear_status_line (watch);
+  g_signal_handlers_disconnect_by_data (watch->activation, watch);
+  g_object_unref (watch->activation);
+  g_free (watch);
 }
 
-/* Runs one activation of an identity that is not saved; NULL with
- * cli->error set on failure. */
+/* Runs one activation of an identity that is not saved; NULL with @error
+ * set on failure. */
 static XaOtaAnswer *
 run_activation (Cli                 *cli,
                 const char          *ota_url,
@@ -156,38 +175,41 @@ run_activation (Cli                 *cli,
                 const XaIdentity    *identity,
                 int                  timeout_s,
                 int                  poll_ms,
-                XaActivationOutcome *outcome)
+                XaActivationOutcome *outcome,
+                GError             **error)
 {
   g_autoptr(XaActivation) activation = xa_activation_new (ota_url, identity);
   g_autoptr(GAsyncResult) result = NULL;
+  Watch *watch = watch_activation (cli, activation, panel_url, timeout_s, poll_ms);
   XaOtaAnswer *answer;
 
-  cli_watch_activation (cli, activation, panel_url, timeout_s, poll_ms);
   xa_activation_run_async (activation, cli->cancellable, cli_capture_cb, &result);
   cli_wait (&result);
-  answer = xa_activation_run_finish (activation, result, &cli->error);
+  answer = xa_activation_run_finish (activation, result, error);
   if (answer != NULL)
     *outcome = xa_activation_get_outcome (activation, answer);
-  cli_unwatch_activation (cli);
+  unwatch (watch);
   return answer;
 }
 
-/* Reports cli->error, the reason an activation ended without a token. */
+/* Reports @error, the reason an activation ended without a token. */
 static int
-cli_activation_failed (Cli *cli)
+activation_failed (Cli          *cli,
+                   const GError *error)
 {
   int status = EXIT_FAILURE_OTHER;
 
   if (cli->json)
-    return cli_fail (cli, cli->error);
+    return cli_fail (cli, error);
 
-  cli_verdict_for_error (cli->error, &status);
-  g_printerr (_("Activation failed: %s\n"), cli->error->message);
+  cli_verdict_for_error (error, &status);
+  g_printerr (_("Activation failed: %s\n"), error->message);
   return status;
 }
 
 static int
 print_stateless_activation (Cli                 *cli,
+                            const GError        *error,
                             const XaIdentity    *identity,
                             const XaOtaAnswer   *answer,
                             XaActivationOutcome  outcome)
@@ -197,25 +219,28 @@ print_stateless_activation (Cli                 *cli,
   g_autofree char *described = NULL;
 
   if (answer == NULL)
-    return cli_activation_failed (cli);
+    return activation_failed (cli, error);
 
   described = xa_activation_outcome_describe (outcome, answer->mqtt_endpoint);
   if (!cli->json)
     {
+      g_autoptr(CliTable) fields = cli_table_new (2);
+
       g_print ("%s\n%s\n", xa_activation_outcome_get_title (outcome), described);
-      g_print (_("Device-Id:      %s\n"), identity->device_id);
-      g_print (_("Client-Id:      %s\n"), identity->client_id);
-      g_print (_("Serial number:  %s\n"), identity->serial_number);
+      cli_table_add_row (fields, _("Device-Id:"), identity->device_id, NULL);
+      cli_table_add_row (fields, _("Client-Id:"), identity->client_id, NULL);
+      cli_table_add_row (fields, _("Serial number:"), identity->serial_number, NULL);
       if (answer->has_websocket)
         {
-          g_print (_("WebSocket URL:  %s\n"), answer->websocket_url);
-          g_print (_("Token:          %s\n"), answer->token ? answer->token : "");
+          cli_table_add_row (fields, _("WebSocket URL:"), answer->websocket_url, NULL);
+          cli_table_add_row (fields, _("Token:"), answer->token ? answer->token : "", NULL);
         }
       if (answer->has_mqtt)
         {
-          g_print (_("MQTT endpoint:  %s\n"), cli_safe (cli, answer->mqtt_endpoint));
-          g_print (_("MQTT user:      %s\n"), cli_safe (cli, answer->mqtt_username));
+          cli_table_add_row (fields, _("MQTT endpoint:"), cli_safe (cli, answer->mqtt_endpoint), NULL);
+          cli_table_add_row (fields, _("MQTT user:"), cli_safe (cli, answer->mqtt_username), NULL);
         }
+      cli_table_print (fields);
       return EXIT_OK;
     }
 
@@ -277,6 +302,7 @@ cli_cmd_activate_saved (Cli        *cli,
   g_autofree char *described = NULL;
   XaActivationOutcome outcome = XA_ACTIVATION_OUTCOME_ACTIVATED;
   XaDevice *device;
+  Watch *watch;
   gboolean ok;
   int status;
 
@@ -286,12 +312,12 @@ cli_cmd_activate_saved (Cli        *cli,
     return status;
 
   activation = xa_device_session_new_activation (session);
-  cli_watch_activation (cli, activation, NULL, timeout_s, poll_ms);
+  watch = watch_activation (cli, activation, NULL, timeout_s, poll_ms);
   xa_device_session_activate_async (session, activation, cli->cancellable, cli_capture_cb, &result);
-  ok = xa_device_session_activate_finish (session, cli_wait_for (cli, &result), &outcome, &cli->error);
-  cli_unwatch_activation (cli);
+  ok = xa_device_session_activate_finish (session, cli_wait_for (cli, &result), &outcome, &error);
+  unwatch (watch);
   if (!ok)
-    return cli_activation_failed (cli);
+    return activation_failed (cli, error);
 
   status = cli_check_token_kept (cli, session);
   if (status != EXIT_OK)
@@ -401,6 +427,6 @@ cli_cmd_activate (Cli   *cli,
   if (identity == NULL)
     return cli_usage_error ("activate", error->message);
 
-  answer = run_activation (cli, ota_url, panel_url, identity, timeout_s, poll_ms, &outcome);
-  return print_stateless_activation (cli, identity, answer, outcome);
+  answer = run_activation (cli, ota_url, panel_url, identity, timeout_s, poll_ms, &outcome, &error);
+  return print_stateless_activation (cli, error, identity, answer, outcome);
 }

@@ -11,6 +11,7 @@
 #include "xa-token.h"
 #include "xa-url.h"
 #include "xiaozhictl.h"
+#include "xiaozhictl-table.h"
 
 /* xiaozhictl device: add, list, show, rename, set, remove. Records go to
  * devices.json, secrets to the keyring. */
@@ -164,20 +165,22 @@ device_list (Cli   *cli,
       return EXIT_OK;
     }
   {
-    guint name_width = 0;
+    g_autoptr(CliTable) table = cli_table_new (3);
 
     for (guint i = 0; i < g_list_model_get_n_items (model); i++)
       {
         g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
-        name_width = MAX (name_width, xa_text_display_width (cli_safe (cli, xa_device_get_name (d))));
+
+        cli_table_fit (table, 0, cli_safe (cli, xa_device_get_name (d)));
+        cli_table_fit (table, 1, cli_safe (cli, xa_device_get_device_id (d)));
       }
     for (guint i = 0; i < g_list_model_get_n_items (model); i++)
       {
         g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
 
-        cli_print_column (cli_safe (cli, xa_device_get_name (d)), name_width);
-        cli_print_column (cli_safe (cli, xa_device_get_device_id (d)), 17);
-        g_print ("%s\n", xa_device_get_status (d));
+        cli_table_print_row (table, cli_safe (cli, xa_device_get_name (d)),
+                             cli_safe (cli, xa_device_get_device_id (d)),
+                             xa_device_get_status (d), NULL);
       }
   }
   return EXIT_OK;
@@ -196,6 +199,8 @@ device_show (Cli   *cli,
   g_autofree char *activated = NULL;
   g_autofree char *tested = NULL;
   g_autoptr(XaDeviceState) state = NULL;
+  g_autoptr(CliTable) fields = cli_table_new (2);
+  g_autofree char *token_text = NULL;
   XaDevice *d;
   int status;
   GOptionEntry entries[] = {
@@ -225,33 +230,35 @@ device_show (Cli   *cli,
   tested = format_time (xa_device_get_last_test_at (d));
   state = xa_device_state_new (d, g_get_real_time () / G_USEC_PER_SEC);
 
-  g_print (_("Name:           %s\n"), cli_safe (cli, xa_device_get_name (d)));
-  g_print (_("Device-Id:      %s\n"), cli_safe (cli, xa_device_get_device_id (d)));
-  g_print (_("Client-Id:      %s\n"), cli_safe (cli, xa_device_get_client_id (d)));
-  g_print (_("Serial number:  %s\n"), cli_safe (cli, xa_device_get_serial_number (d)));
-  g_print (_("OTA address:    %s\n"), cli_safe (cli, xa_device_get_ota_url (d)));
-  g_print (_("Control panel:  %s\n"), cli_safe (cli, xa_device_get_panel_url (d)));
-  g_print (_("WebSocket URL:  %s\n"), cli_safe (cli, xa_device_get_websocket_url (d)));
-  g_print (_("Status:         %s\n"), cli_safe (cli, state->title));
+  cli_table_add_row (fields, _("Name:"), cli_safe (cli, xa_device_get_name (d)), NULL);
+  cli_table_add_row (fields, _("Device-Id:"), cli_safe (cli, xa_device_get_device_id (d)), NULL);
+  cli_table_add_row (fields, _("Client-Id:"), cli_safe (cli, xa_device_get_client_id (d)), NULL);
+  cli_table_add_row (fields, _("Serial number:"), cli_safe (cli, xa_device_get_serial_number (d)), NULL);
+  cli_table_add_row (fields, _("OTA address:"), cli_safe (cli, xa_device_get_ota_url (d)), NULL);
+  cli_table_add_row (fields, _("Control panel:"), cli_safe (cli, xa_device_get_panel_url (d)), NULL);
+  cli_table_add_row (fields, _("WebSocket URL:"), cli_safe (cli, xa_device_get_websocket_url (d)), NULL);
+  cli_table_add_row (fields, _("Status:"), cli_safe (cli, state->title), NULL);
   if (state->advice != NULL)
-    g_print (_("What it means:  %s\n"), cli_safe (cli, state->advice));
+    cli_table_add_row (fields, _("What it means:"), cli_safe (cli, state->advice), NULL);
   if (state->other_road != NULL)
-    g_print ("                %s\n", state->other_road);
-  g_print (_("Activated:      %s\n"), activated);
+    cli_table_add_row (fields, "", state->other_road, NULL);
+  cli_table_add_row (fields, _("Activated:"), activated, NULL);
   if (xa_device_get_last_verdict (d) != NULL)
-    g_print (_("Last test:      %s\n"), tested);
+    cli_table_add_row (fields, _("Last test:"), tested, NULL);
   if (keyring_error != NULL)
-    g_print (_("Token:          unknown (%s)\n"), keyring_error->message);
+    token_text = g_strdup_printf (_("unknown (%s)"), keyring_error->message);
   else if (token == NULL && xa_device_get_token_unsaved (d))
-    g_print (_("Token:          not saved: run “xiaozhictl refresh %s” to fetch it again\n"),
-             xa_device_get_name (d));
+    token_text = g_strdup_printf (_("not saved: run “xiaozhictl refresh %s” to fetch it again"),
+                                  cli_safe (cli, xa_device_get_name (d)));
   else if (token != NULL)
     {
       g_autofree char *masked = xa_token_mask (token);
-      g_print (_("Token:          %s (in the keyring)\n"), masked);
+      token_text = g_strdup_printf (_("%s (in the keyring)"), masked);
     }
   else
-    g_print (_("Token:          none yet\n"));
+    token_text = g_strdup (_("none yet"));
+  cli_table_add_row (fields, _("Token:"), token_text, NULL);
+  cli_table_print (fields);
   {
     g_autoptr(GArray) history = xa_device_dup_history (d);
 

@@ -11,6 +11,7 @@
 #include "xa-text.h"
 #include "xa-url.h"
 #include "xiaozhictl.h"
+#include "xiaozhictl-table.h"
 
 /* xiaozhictl test: a token given on the command line (--url, --token), a
  * saved device (NAME) over one road or all, or every device (--all). */
@@ -127,9 +128,9 @@ cli_cmd_test_saved (Cli        *cli,
 
 typedef struct
 {
-  Cli  *cli;
-  int   worst;
-  guint name_width;
+  Cli      *cli;
+  int       worst;
+  CliTable *table;
 } AllTests;
 
 /* One device's line, as its Test ends: a table row, or a JSON line. A
@@ -194,10 +195,11 @@ print_one_verdict (XaDeviceSession *session,
     g_autofree char *latency = report && report->latency_ms >= 0
                                  ? g_strdup_printf (_("%d ms"), (int) report->latency_ms) : g_strdup ("—");
 
-    cli_print_column (cli_safe (all->cli, xa_device_get_name (device)), all->name_width);
-    cli_print_column (cli_safe (all->cli, xa_device_get_device_id (device)), 17);
-    cli_print_column (latency, 8);
-    g_print ("%s %s\n", status == EXIT_OK ? "✔" : "✘", cli_safe (all->cli, title));
+    g_autofree char *verdict_text = g_strdup_printf ("%s %s", status == EXIT_OK ? "✔" : "✘",
+                                                     cli_safe (all->cli, title));
+
+    cli_table_print_row (all->table, cli_safe (all->cli, xa_device_get_name (device)),
+                         cli_safe (all->cli, xa_device_get_device_id (device)), latency, verdict_text, NULL);
   }
 }
 
@@ -211,16 +213,11 @@ cli_cmd_test_all (Cli *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sessions = cli_sessions_of_all (cli, &error);
   g_autoptr(GAsyncResult) result = NULL;
-  AllTests all = { cli, EXIT_OK, 0 };
+  g_autoptr(CliTable) table = cli_table_new (4);
+  AllTests all = { cli, EXIT_OK, table };
 
   if (sessions == NULL)
     return cli_fail (cli, error);
-  for (guint i = 0; i < sessions->len; i++)
-    {
-      XaDevice *device = xa_device_session_get_device (g_ptr_array_index (sessions, i));
-
-      all.name_width = MAX (all.name_width, xa_text_display_width (cli_safe (cli, xa_device_get_name (device))));
-    }
   if (sessions->len == 0)
     {
       g_printerr (_("There are no saved devices to test.\n"));
@@ -228,12 +225,21 @@ cli_cmd_test_all (Cli *cli,
     }
   if (!cli->json)
     {
+      g_autofree char *longest_latency = g_strdup_printf (_("%d ms"), 99999);
+
       /* Translators: the column headings of “xiaozhictl test --all” */
-      all.name_width = MAX (all.name_width, xa_text_display_width (_("NAME")));
-      cli_print_column (_("NAME"), all.name_width);
-      cli_print_column (_("DEVICE-ID"), 17);
-      cli_print_column (_("LATENCY"), 8);
-      g_print ("%s\n", _("VERDICT"));
+      cli_table_fit (table, 0, _("NAME"));
+      cli_table_fit (table, 1, _("DEVICE-ID"));
+      cli_table_fit (table, 2, _("LATENCY"));
+      cli_table_fit (table, 2, longest_latency);
+      for (guint i = 0; i < sessions->len; i++)
+        {
+          XaDevice *device = xa_device_session_get_device (g_ptr_array_index (sessions, i));
+
+          cli_table_fit (table, 0, cli_safe (cli, xa_device_get_name (device)));
+          cli_table_fit (table, 1, cli_safe (cli, xa_device_get_device_id (device)));
+        }
+      cli_table_print_row (table, _("NAME"), _("DEVICE-ID"), _("LATENCY"), _("VERDICT"), NULL);
     }
   xa_batch_test_async (sessions, (guint) jobs, (guint) timeout_s * 1000, cli->cancellable,
                        print_one_verdict, &all, cli_capture_cb, &result);

@@ -14,8 +14,7 @@
 
 /* What every xiaozhictl command shares: errors and usage errors said the
  * same way, output made safe for a terminal, JSON out, waiting for an
- * async call, the store and a device's session opened, one option parser,
- * and a column printer that aligns by display width. */
+ * async call, the store and a device’s session opened, one option parser. */
 
 /* @text, from devices.json or a server, fit for a terminal: no escape
  * sequence or line break of someone else's reaches it. Lives as long as
@@ -265,17 +264,6 @@ JsonNode *
 cli_device_json (XaDevice *device)
 {
   return xa_device_export_json (device, NULL);
-}
-
-/* @text and spaces to @width terminal columns (a Chinese character takes
- * two), and the gap to the next column. */
-void
-cli_print_column (const char *text,
-                  guint       width)
-{
-  guint length = xa_text_display_width (text);
-
-  g_print ("%s%*s  ", text, (int) (width - MIN (width, length)), "");
 }
 
 /* "token_issued"/"token_expires" (ISO 8601) for a dated token. */

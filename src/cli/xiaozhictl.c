@@ -79,7 +79,6 @@ main (int   argc,
     }
 
   cli.cancellable = g_cancellable_new ();
-  cli.tty = isatty (STDERR_FILENO);
   g_unix_signal_add (SIGINT, interrupted_cb, &cli);
   g_unix_signal_add (SIGTERM, interrupted_cb, &cli);
 
@@ -113,7 +112,6 @@ main (int   argc,
 
   g_clear_object (&cli.store);
   g_clear_pointer (&cli.safe_texts, g_ptr_array_unref);
-  g_clear_error (&cli.error);
   g_object_unref (cli.cancellable);
   return status;
 }

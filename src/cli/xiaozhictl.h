@@ -23,11 +23,6 @@ typedef struct
 {
   GCancellable  *cancellable;
   gboolean       json;
-  gboolean       tty;
-  guint          ticker_id;
-  gint64         last_check_us;
-  XaActivation  *activation;
-  GError        *error;
   XaDeviceStore *store;
   GPtrArray     *safe_texts;
 } Cli;
@@ -72,8 +67,6 @@ gboolean     cli_parse_options        (GOptionContext   *context,
                                        int              max_args,
                                        int              *status);
 JsonNode    *cli_device_json          (XaDevice         *device);
-void         cli_print_column         (const char       *text,
-                                       guint            width);
 void         cli_add_token_dates      (JsonObject       *o,
                                        const char       *token);
 int          cli_check_token_kept     (Cli              *cli,
