@@ -220,6 +220,241 @@ garbage_cb (gpointer user_data)
 }
 
 static void
+hello_wrong_transport (XaDemoServer            *self,
+                       SoupWebsocketConnection *conn,
+                       DemoDevice              *device,
+                       JsonNode                *audio)
+{
+  send_hello (conn, "udp", TRUE);
+}
+
+static void
+hello_no_session (XaDemoServer            *self,
+                  SoupWebsocketConnection *conn,
+                  DemoDevice              *device,
+                  JsonNode                *audio)
+{
+  send_hello (conn, "websocket", FALSE);
+}
+
+static void
+hello_hang (XaDemoServer            *self,
+            SoupWebsocketConnection *conn,
+            DemoDevice              *device,
+            JsonNode                *audio)
+{
+  /* No answer: the hello waits for ever. */
+}
+
+static void
+hello_nested_json (XaDemoServer            *self,
+                   SoupWebsocketConnection *conn,
+                   DemoDevice              *device,
+                   JsonNode                *audio)
+{
+  g_autofree char *nested = g_malloc0 (NESTED_SIZE + 1);
+  memset (nested, '[', NESTED_SIZE);
+  soup_websocket_connection_send_text (conn, nested);
+}
+
+static void
+hello_frame_flood (XaDemoServer            *self,
+                   SoupWebsocketConnection *conn,
+                   DemoDevice              *device,
+                   JsonNode                *audio)
+{
+  /* Small frames, as fast as they go, until the client leaves. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, flood_cb, g_object_ref (conn), g_object_unref);
+}
+
+static void
+hello_oversize_frame (XaDemoServer            *self,
+                      SoupWebsocketConnection *conn,
+                      DemoDevice              *device,
+                      JsonNode                *audio)
+{
+  g_autofree char *big = g_malloc0 (200 * 1024 + 1);
+  memset (big, 'x', 200 * 1024);
+  soup_websocket_connection_send_text (conn, big);
+}
+
+static void
+hello_binary_garbage (XaDemoServer            *self,
+                      SoupWebsocketConnection *conn,
+                      DemoDevice              *device,
+                      JsonNode                *audio)
+{
+  /* A binary frame of noise where the hello belongs (ignored, as
+   * audio would be), then bytes that are not a frame. */
+  guint8 noise[512];
+
+  for (guint i = 0; i < sizeof noise; i++)
+    noise[i] = (guint8) g_random_int_range (0, 256);
+  soup_websocket_connection_send_binary (conn, noise, sizeof noise);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 50, garbage_cb, g_object_ref (conn), g_object_unref);
+}
+
+static void
+hello_unknown_device (XaDemoServer            *self,
+                      SoupWebsocketConnection *conn,
+                      DemoDevice              *device,
+                      JsonNode                *audio)
+{
+  /* What xiaozhi-esp32-server says to a device that never made an
+   * OTA check on it (the official cloud, after its hello). */
+  send_hello (conn, "websocket", TRUE);
+  soup_websocket_connection_send_text (conn, "{\"type\":\"tts\",\"state\":\"sentence_start\","
+                                       "\"text\":\"没有找到该设备的版本信息，请正确配置 OTA地址，然后重新编译固件。\"}");
+}
+
+static void
+hello_reset_after_upgrade (XaDemoServer            *self,
+                           SoupWebsocketConnection *conn,
+                           DemoDevice              *device,
+                           JsonNode                *audio)
+{
+  /* No close frame: the connection just drops. */
+  g_io_stream_close (soup_websocket_connection_get_io_stream (conn), NULL, NULL);
+}
+
+static void
+hello_self_hosted (XaDemoServer            *self,
+                   SoupWebsocketConnection *conn,
+                   DemoDevice              *device,
+                   JsonNode                *audio)
+{
+  if (token_accepted (self, conn))
+    send_hello (conn, "websocket", TRUE);
+  else
+    refuse (conn);
+}
+
+static void
+hello_single_module (XaDemoServer            *self,
+                     SoupWebsocketConnection *conn,
+                     DemoDevice              *device,
+                     JsonNode                *audio)
+{
+  if (token_accepted (self, conn))
+    {
+      send_hello_with (conn, "websocket", TRUE, audio);
+      send_mcp_initialize (conn);
+    }
+  else
+    refuse (conn);
+}
+
+static void
+hello_whitelist (XaDemoServer            *self,
+                 SoupWebsocketConnection *conn,
+                 DemoDevice              *device,
+                 JsonNode                *audio)
+{
+  send_hello_with (conn, "websocket", TRUE, audio);
+  send_mcp_initialize (conn);
+}
+
+static void
+hello_auth_off (XaDemoServer            *self,
+                SoupWebsocketConnection *conn,
+                DemoDevice              *device,
+                JsonNode                *audio)
+{
+  if (device != NULL && device->bound)
+    {
+      send_hello (conn, "websocket", TRUE);
+      send_mcp_initialize (conn);
+    }
+  else if (device != NULL && device->code != NULL)
+    {
+      g_autofree char *prompt = g_strdup_printf ("请登录控制面板，输入%s，绑定设备", device->code);
+      send_stt (conn, prompt);
+    }
+  else
+    send_stt (conn, UNKNOWN_DEVICE_TEXT);
+}
+
+static void
+hello_slow_manager (XaDemoServer            *self,
+                    SoupWebsocketConnection *conn,
+                    DemoDevice              *device,
+                    JsonNode                *audio)
+{
+  /* The server's one-second wait for its manager, then its words. */
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, manager_gave_up_cb, g_object_ref (conn), g_object_unref);
+}
+
+static void
+hello_mcp_before_hello (XaDemoServer            *self,
+                        SoupWebsocketConnection *conn,
+                        DemoDevice              *device,
+                        JsonNode                *audio)
+{
+  if (token_accepted (self, conn))
+    {
+      send_mcp_initialize (conn);
+      send_hello (conn, "websocket", TRUE);
+    }
+  else
+    soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NO_STATUS, NULL);
+}
+
+static void
+hello_manager (XaDemoServer            *self,
+               SoupWebsocketConnection *conn,
+               DemoDevice              *device,
+               JsonNode                *audio)
+{
+  if (token_accepted (self, conn))
+    send_hello (conn, "websocket", TRUE);
+  else if (device != NULL && !device->bound && device->code != NULL)
+    {
+      g_autofree char *prompt = g_strdup_printf ("请登录控制面板，输入%s，绑定设备", device->code);
+      send_stt (conn, prompt);
+    }
+  else
+    refuse (conn);
+}
+
+static void
+hello_official (XaDemoServer            *self,
+                SoupWebsocketConnection *conn,
+                DemoDevice              *device,
+                JsonNode                *audio)
+{
+  if (token_accepted (self, conn))
+    send_hello (conn, "websocket", TRUE);
+  else
+    /* What the cloud does: a close frame with no status (Node: 1005). */
+    soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NO_STATUS, NULL);
+}
+
+typedef void (*DemoHello) (XaDemoServer *self, SoupWebsocketConnection *conn, DemoDevice *device, JsonNode *audio);
+
+/* How each mode answers a hello; the others answer as the official cloud
+ * does (the OTA faults among them). */
+static const DemoHello hellos[XA_DEMO_N_MODES] = {
+  [XA_DEMO_MODE_HELLO_WRONG_TRANSPORT] = hello_wrong_transport,
+  [XA_DEMO_MODE_HELLO_NO_SESSION] = hello_no_session,
+  [XA_DEMO_MODE_HELLO_HANG] = hello_hang,
+  [XA_DEMO_MODE_NESTED_JSON] = hello_nested_json,
+  [XA_DEMO_MODE_FRAME_FLOOD] = hello_frame_flood,
+  [XA_DEMO_MODE_OVERSIZE_FRAME] = hello_oversize_frame,
+  [XA_DEMO_MODE_BINARY_GARBAGE] = hello_binary_garbage,
+  [XA_DEMO_MODE_UNKNOWN_DEVICE] = hello_unknown_device,
+  [XA_DEMO_MODE_RESET_AFTER_UPGRADE] = hello_reset_after_upgrade,
+  [XA_DEMO_MODE_DATED_TOKENS] = hello_self_hosted,
+  [XA_DEMO_MODE_SELF_HOSTED] = hello_self_hosted,
+  [XA_DEMO_MODE_SINGLE_MODULE] = hello_single_module,
+  [XA_DEMO_MODE_NO_AUTH_HEADER] = hello_single_module,
+  [XA_DEMO_MODE_WHITELIST] = hello_whitelist,
+  [XA_DEMO_MODE_AUTH_OFF] = hello_auth_off,
+  [XA_DEMO_MODE_SLOW_MANAGER] = hello_slow_manager,
+  [XA_DEMO_MODE_MCP_BEFORE_HELLO] = hello_mcp_before_hello,
+  [XA_DEMO_MODE_MANAGER] = hello_manager,
+};
+
+static void
 ws_message_cb (SoupWebsocketConnection *conn,
                gint                     type,
                GBytes                  *message,
@@ -243,152 +478,7 @@ ws_message_cb (SoupWebsocketConnection *conn,
   self->hellos++;
   audio = json_object_get_member (json_node_get_object (root), "audio_params");
 
-  switch (mode)
-    {
-    case XA_DEMO_MODE_HELLO_WRONG_TRANSPORT:
-      send_hello (conn, "udp", TRUE);
-      break;
-    case XA_DEMO_MODE_HELLO_NO_SESSION:
-      send_hello (conn, "websocket", FALSE);
-      break;
-    case XA_DEMO_MODE_HELLO_HANG:
-      break;
-    case XA_DEMO_MODE_NESTED_JSON:
-      {
-        g_autofree char *nested = g_malloc0 (NESTED_SIZE + 1);
-        memset (nested, '[', NESTED_SIZE);
-        soup_websocket_connection_send_text (conn, nested);
-      }
-      break;
-    case XA_DEMO_MODE_FRAME_FLOOD:
-      /* Small frames, as fast as they go, until the client leaves. */
-      g_idle_add_full (G_PRIORITY_DEFAULT, flood_cb, g_object_ref (conn), g_object_unref);
-      break;
-    case XA_DEMO_MODE_OVERSIZE_FRAME:
-      {
-        g_autofree char *big = g_malloc0 (200 * 1024 + 1);
-        memset (big, 'x', 200 * 1024);
-        soup_websocket_connection_send_text (conn, big);
-      }
-      break;
-    case XA_DEMO_MODE_BINARY_GARBAGE:
-      {
-        /* A binary frame of noise where the hello belongs (ignored, as
-         * audio would be), then bytes that are not a frame. */
-        guint8 noise[512];
-
-        for (guint i = 0; i < sizeof noise; i++)
-          noise[i] = (guint8) g_random_int_range (0, 256);
-        soup_websocket_connection_send_binary (conn, noise, sizeof noise);
-        g_timeout_add_full (G_PRIORITY_DEFAULT, 50, garbage_cb, g_object_ref (conn), g_object_unref);
-      }
-      break;
-    case XA_DEMO_MODE_UNKNOWN_DEVICE:
-      /* What xiaozhi-esp32-server says to a device that never made an
-       * OTA check on it (the official cloud, after its hello). */
-      send_hello (conn, "websocket", TRUE);
-      soup_websocket_connection_send_text (conn, "{\"type\":\"tts\",\"state\":\"sentence_start\","
-                                           "\"text\":\"没有找到该设备的版本信息，请正确配置 OTA地址，然后重新编译固件。\"}");
-      break;
-    case XA_DEMO_MODE_RESET_AFTER_UPGRADE:
-      /* No close frame: the connection just drops. */
-      g_io_stream_close (soup_websocket_connection_get_io_stream (conn), NULL, NULL);
-      break;
-    case XA_DEMO_MODE_DATED_TOKENS:
-    case XA_DEMO_MODE_SELF_HOSTED:
-      if (token_accepted (self, conn))
-        send_hello (conn, "websocket", TRUE);
-      else
-        refuse (conn);
-      break;
-    case XA_DEMO_MODE_SINGLE_MODULE:
-    case XA_DEMO_MODE_NO_AUTH_HEADER:
-      if (token_accepted (self, conn))
-        {
-          send_hello_with (conn, "websocket", TRUE, audio);
-          send_mcp_initialize (conn);
-        }
-      else
-        refuse (conn);
-      break;
-    case XA_DEMO_MODE_WHITELIST:
-      send_hello_with (conn, "websocket", TRUE, audio);
-      send_mcp_initialize (conn);
-      break;
-    case XA_DEMO_MODE_AUTH_OFF:
-      if (device != NULL && device->bound)
-        {
-          send_hello (conn, "websocket", TRUE);
-          send_mcp_initialize (conn);
-        }
-      else if (device != NULL && device->code != NULL)
-        {
-          g_autofree char *prompt = g_strdup_printf ("请登录控制面板，输入%s，绑定设备", device->code);
-          send_stt (conn, prompt);
-        }
-      else
-        send_stt (conn, UNKNOWN_DEVICE_TEXT);
-      break;
-    case XA_DEMO_MODE_SLOW_MANAGER:
-      /* The server's one-second wait for its manager, then its words. */
-      g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, manager_gave_up_cb, g_object_ref (conn), g_object_unref);
-      break;
-    case XA_DEMO_MODE_MCP_BEFORE_HELLO:
-      if (token_accepted (self, conn))
-        {
-          send_mcp_initialize (conn);
-          send_hello (conn, "websocket", TRUE);
-        }
-      else
-        soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NO_STATUS, NULL);
-      break;
-    case XA_DEMO_MODE_MANAGER:
-      if (token_accepted (self, conn))
-        send_hello (conn, "websocket", TRUE);
-      else if (device != NULL && !device->bound && device->code != NULL)
-        {
-          g_autofree char *prompt = g_strdup_printf ("请登录控制面板，输入%s，绑定设备", device->code);
-          send_stt (conn, prompt);
-        }
-      else
-        refuse (conn);
-      break;
-    /* The OTA faults answer the hello as the official cloud does. */
-    case XA_DEMO_MODE_OFFICIAL:
-    case XA_DEMO_MODE_SLASH_ONLY:
-    case XA_DEMO_MODE_V1:
-    case XA_DEMO_MODE_HTTP_500:
-    case XA_DEMO_MODE_ERROR_FIELD:
-    case XA_DEMO_MODE_SUCCESS_FALSE:
-    case XA_DEMO_MODE_CODE_500:
-    case XA_DEMO_MODE_NOT_JSON:
-    case XA_DEMO_MODE_TRUNCATED:
-    case XA_DEMO_MODE_HUGE:
-    case XA_DEMO_MODE_HANG:
-    case XA_DEMO_MODE_DROP:
-    case XA_DEMO_MODE_REDIRECT:
-    case XA_DEMO_MODE_INCOMPLETE:
-    case XA_DEMO_MODE_UPGRADE_401:
-    case XA_DEMO_MODE_UPGRADE_404:
-    case XA_DEMO_MODE_TOKEN_NEWLINE:
-    case XA_DEMO_MODE_HUGE_NUMBERS:
-    case XA_DEMO_MODE_ANSI_ESCAPES:
-    case XA_DEMO_MODE_MQTT_ONLY:
-    case XA_DEMO_MODE_MQTT_NO_UDP:
-    case XA_DEMO_MODE_MQTT_NULL_TOPIC:
-    case XA_DEMO_MODE_MANAGER_PLACEHOLDER:
-    case XA_DEMO_MODE_ACTIVATE_404:
-    case XA_DEMO_MODE_OTA_400:
-    case XA_DEMO_MODE_MISCONFIGURED:
-    case XA_DEMO_N_MODES:
-    default:
-      if (token_accepted (self, conn))
-        send_hello (conn, "websocket", TRUE);
-      else
-        /* What the cloud does: a close frame with no status (Node: 1005). */
-        soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NO_STATUS, NULL);
-      break;
-    }
+  (mode < XA_DEMO_N_MODES && hellos[mode] != NULL ? hellos[mode] : hello_official) (self, conn, device, audio);
 }
 
 static void

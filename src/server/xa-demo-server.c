@@ -13,83 +13,96 @@
 
 G_DEFINE_FINAL_TYPE (XaDemoServer, xa_demo_server, G_TYPE_OBJECT)
 
-static const char * const mode_nicks[XA_DEMO_N_MODES] = {
-  [XA_DEMO_MODE_OFFICIAL] = "official",
-  [XA_DEMO_MODE_SELF_HOSTED] = "self-hosted",
-  [XA_DEMO_MODE_MANAGER] = "manager",
-  [XA_DEMO_MODE_V1] = "v1",
-  [XA_DEMO_MODE_HTTP_500] = "http-500",
-  [XA_DEMO_MODE_ERROR_FIELD] = "error-field",
-  [XA_DEMO_MODE_SUCCESS_FALSE] = "success-false",
-  [XA_DEMO_MODE_CODE_500] = "code-500",
-  [XA_DEMO_MODE_NOT_JSON] = "not-json",
-  [XA_DEMO_MODE_TRUNCATED] = "truncated",
-  [XA_DEMO_MODE_HUGE] = "huge",
-  [XA_DEMO_MODE_HANG] = "hang",
-  [XA_DEMO_MODE_DROP] = "drop",
-  [XA_DEMO_MODE_REDIRECT] = "redirect",
-  [XA_DEMO_MODE_INCOMPLETE] = "incomplete",
-  [XA_DEMO_MODE_HELLO_WRONG_TRANSPORT] = "hello-wrong-transport",
-  [XA_DEMO_MODE_HELLO_NO_SESSION] = "hello-no-session",
-  [XA_DEMO_MODE_HELLO_HANG] = "hello-hang",
-  [XA_DEMO_MODE_UPGRADE_401] = "upgrade-401",
-  [XA_DEMO_MODE_UPGRADE_404] = "upgrade-404",
-  [XA_DEMO_MODE_TOKEN_NEWLINE] = "token-newline",
-  [XA_DEMO_MODE_NESTED_JSON] = "nested-json",
-  [XA_DEMO_MODE_FRAME_FLOOD] = "frame-flood",
-  [XA_DEMO_MODE_OVERSIZE_FRAME] = "oversize-frame",
-  [XA_DEMO_MODE_BINARY_GARBAGE] = "binary-garbage",
-  [XA_DEMO_MODE_HUGE_NUMBERS] = "huge-numbers",
-  [XA_DEMO_MODE_ANSI_ESCAPES] = "ansi-escapes",
-  [XA_DEMO_MODE_RESET_AFTER_UPGRADE] = "reset-after-upgrade",
-  [XA_DEMO_MODE_UNKNOWN_DEVICE] = "unknown-device",
-  [XA_DEMO_MODE_MQTT_ONLY] = "mqtt-only",
-  [XA_DEMO_MODE_MANAGER_PLACEHOLDER] = "manager-placeholder",
-  [XA_DEMO_MODE_ACTIVATE_404] = "activate-404",
-  [XA_DEMO_MODE_OTA_400] = "ota-400",
-  [XA_DEMO_MODE_DATED_TOKENS] = "dated-tokens",
-  [XA_DEMO_MODE_MQTT_NO_UDP] = "mqtt-no-udp",
-  [XA_DEMO_MODE_MQTT_NULL_TOPIC] = "mqtt-null-topic",
+/* Each mode: its name in URLs and on the command line, and which server
+ * its answers take after (the OTA faults, xa-demo-server-faults.c, and the
+ * hello answers, xa-demo-server-websocket.c, are tables of their own). */
+typedef enum
+{
+  DEMO_SERVER_OTHER,          /* the official cloud's ways, or its own */
+  DEMO_SERVER_MANAGER,        /* xiaozhi-esp32-server with its manager-api */
+  DEMO_SERVER_SINGLE_MODULE,  /* xiaozhi-esp32-server alone */
+} DemoServerKind;
+
+static const struct
+{
+  const char     *nick;
+  DemoServerKind  kind;
+} modes[XA_DEMO_N_MODES] = {
+  [XA_DEMO_MODE_OFFICIAL] = { "official", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_SELF_HOSTED] = { "self-hosted", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_MANAGER] = { "manager", DEMO_SERVER_MANAGER },
+  [XA_DEMO_MODE_V1] = { "v1", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_HTTP_500] = { "http-500", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_ERROR_FIELD] = { "error-field", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_SUCCESS_FALSE] = { "success-false", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_CODE_500] = { "code-500", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_NOT_JSON] = { "not-json", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_TRUNCATED] = { "truncated", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_HUGE] = { "huge", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_HANG] = { "hang", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_DROP] = { "drop", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_REDIRECT] = { "redirect", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_INCOMPLETE] = { "incomplete", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_HELLO_WRONG_TRANSPORT] = { "hello-wrong-transport", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_HELLO_NO_SESSION] = { "hello-no-session", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_HELLO_HANG] = { "hello-hang", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_UPGRADE_401] = { "upgrade-401", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_UPGRADE_404] = { "upgrade-404", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_TOKEN_NEWLINE] = { "token-newline", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_NESTED_JSON] = { "nested-json", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_FRAME_FLOOD] = { "frame-flood", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_OVERSIZE_FRAME] = { "oversize-frame", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_BINARY_GARBAGE] = { "binary-garbage", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_HUGE_NUMBERS] = { "huge-numbers", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_ANSI_ESCAPES] = { "ansi-escapes", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_RESET_AFTER_UPGRADE] = { "reset-after-upgrade", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_UNKNOWN_DEVICE] = { "unknown-device", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_MQTT_ONLY] = { "mqtt-only", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_MANAGER_PLACEHOLDER] = { "manager-placeholder", DEMO_SERVER_MANAGER },
+  [XA_DEMO_MODE_ACTIVATE_404] = { "activate-404", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_OTA_400] = { "ota-400", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_DATED_TOKENS] = { "dated-tokens", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_MQTT_NO_UDP] = { "mqtt-no-udp", DEMO_SERVER_OTHER },
+  [XA_DEMO_MODE_MQTT_NULL_TOPIC] = { "mqtt-null-topic", DEMO_SERVER_OTHER },
   /* A server whose clock is two hours off and that sends devices to a
    * wss:// address while its OTA is plain http (the diagnosis's
    * clock-skew and scheme-mix findings). */
-  [XA_DEMO_MODE_MISCONFIGURED] = "misconfigured",
+  [XA_DEMO_MODE_MISCONFIGURED] = { "misconfigured", DEMO_SERVER_OTHER },
   /* xiaozhi-esp32-server alone (ota_handler.py, websocket_server.py): any
    * Device-Id gets a signed token at once, the firmware section echoes
    * the device's version, the WebSocket is on a port of its own, and MCP
    * initialize follows the hello. */
-  [XA_DEMO_MODE_SINGLE_MODULE] = "single-module",
+  [XA_DEMO_MODE_SINGLE_MODULE] = { "single-module", DEMO_SERVER_SINGLE_MODULE },
   /* The same with the Device-Id in server.auth.allowed_devices: no
    * token given, none checked. */
-  [XA_DEMO_MODE_WHITELIST] = "whitelist",
+  [XA_DEMO_MODE_WHITELIST] = { "whitelist", DEMO_SERVER_SINGLE_MODULE },
   /* A manager with server.auth.enabled off: codes as a manager, then an
    * empty token and a hello for any token. */
-  [XA_DEMO_MODE_AUTH_OFF] = "auth-off",
+  [XA_DEMO_MODE_AUTH_OFF] = { "auth-off", DEMO_SERVER_MANAGER },
   /* A manager that answers the server too late: the hello is dropped after
    * a second and the unknown-device text comes instead (connection.py). */
-  [XA_DEMO_MODE_SLOW_MANAGER] = "slow-manager",
+  [XA_DEMO_MODE_SLOW_MANAGER] = { "slow-manager", DEMO_SERVER_MANAGER },
   /* A single-module server whose OTA gave an empty token (authentication
    * was off then) and whose WebSocket now wants one: “认证失败”. */
-  [XA_DEMO_MODE_NO_AUTH_HEADER] = "no-auth-header",
+  [XA_DEMO_MODE_NO_AUTH_HEADER] = { "no-auth-header", DEMO_SERVER_SINGLE_MODULE },
   /* The official cloud's behaviour, with MCP initialize before the hello. */
-  [XA_DEMO_MODE_MCP_BEFORE_HELLO] = "mcp-before-hello",
+  [XA_DEMO_MODE_MCP_BEFORE_HELLO] = { "mcp-before-hello", DEMO_SERVER_OTHER },
   /* The official cloud's behaviour, its OTA only at /xiaozhi/ota/ with the
    * final slash (404 without), as a route that names it exactly does. */
-  [XA_DEMO_MODE_SLASH_ONLY] = "slash-only",
+  [XA_DEMO_MODE_SLASH_ONLY] = { "slash-only", DEMO_SERVER_OTHER },
 };
 
 
 gboolean
 _xa_demo_is_single_module (XaDemoMode mode)
 {
-  return mode == XA_DEMO_MODE_SINGLE_MODULE || mode == XA_DEMO_MODE_WHITELIST || mode == XA_DEMO_MODE_NO_AUTH_HEADER;
+  return mode < XA_DEMO_N_MODES && modes[mode].kind == DEMO_SERVER_SINGLE_MODULE;
 }
 
 gboolean
 _xa_demo_is_manager (XaDemoMode mode)
 {
-  return mode == XA_DEMO_MODE_MANAGER || mode == XA_DEMO_MODE_MANAGER_PLACEHOLDER ||
-         mode == XA_DEMO_MODE_AUTH_OFF || mode == XA_DEMO_MODE_SLOW_MANAGER;
+  return mode < XA_DEMO_N_MODES && modes[mode].kind == DEMO_SERVER_MANAGER;
 }
 
 static void
@@ -108,7 +121,7 @@ const char *
 xa_demo_mode_to_nick (XaDemoMode mode)
 {
   g_return_val_if_fail (mode < XA_DEMO_N_MODES, NULL);
-  return mode_nicks[mode];
+  return modes[mode].nick;
 }
 
 gboolean
@@ -117,7 +130,7 @@ xa_demo_mode_from_nick (const char *nick,
 {
   for (guint i = 0; i < XA_DEMO_N_MODES; i++)
     {
-      if (g_strcmp0 (nick, mode_nicks[i]) == 0)
+      if (g_strcmp0 (nick, modes[i].nick) == 0)
         {
           *mode = i;
           return TRUE;
@@ -304,7 +317,7 @@ _xa_demo_url_for (XaDemoServer *self,
 
   if (mode == self->mode)
     return g_strdup_printf ("%s://127.0.0.1:%u%s", scheme, port, path);
-  return g_strdup_printf ("%s://127.0.0.1:%u/mode/%s%s", scheme, port, mode_nicks[mode], path);
+  return g_strdup_printf ("%s://127.0.0.1:%u/mode/%s%s", scheme, port, modes[mode].nick, path);
 }
 
 static void
