@@ -17,6 +17,8 @@
 typedef struct
 {
   XaDemoServer *server;
+  char         *home;        /* this case's XDG_DATA_HOME: its own devices.json */
+  char         *saved_home;
 } Fixture;
 
 typedef struct
@@ -40,6 +42,10 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
+  /* No case sees the devices another saved. */
+  f->saved_home = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  f->home = g_dir_make_tmp ("xa-cli-data-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", f->home, TRUE);
 }
 
 static void
@@ -47,6 +53,13 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_assert_finalize_object (f->server);
+  if (f->saved_home != NULL)
+    g_setenv ("XDG_DATA_HOME", f->saved_home, TRUE);
+  else
+    g_unsetenv ("XDG_DATA_HOME");
+  xa_test_remove_tree (f->home);
+  g_free (f->home);
+  g_free (f->saved_home);
 }
 
 /* Runs the built xiaozhictl while this process's main loop serves it. */
@@ -522,28 +535,15 @@ assert_fields_line_up (const char *out)
   g_assert_cmpuint (rows, >, 5);
 }
 
+/* Adding a device: its name and Device-Id checked, a taken name refused. */
 static void
-test_saved_device_flow (Fixture       *f,
-                        gconstpointer  data)
+test_device_add (Fixture       *f,
+                 gconstpointer  data)
 {
   g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
-  g_autofree char *store_path = g_build_filename (g_get_user_data_dir (), "xiaozhi-activator", "devices.json", NULL);
-  g_autofree char *token = NULL;
-  g_autofree char *store_text = NULL;
-  g_autofree char *printed = NULL;
   g_auto(Run) add = { 0 };
   g_auto(Run) twice = { 0 };
   g_auto(Run) bad_mac = { 0 };
-  g_auto(Run) list = { 0 };
-  g_auto(Run) show_token = { 0 };
-  g_auto(Run) test = { 0 };
-  g_auto(Run) show = { 0 };
-  g_auto(Run) refresh = { 0 };
-  g_auto(Run) rename = { 0 };
-  g_auto(Run) remove = { 0 };
-  g_auto(Run) gone = { 0 };
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *o;
 
   run_cli (&add, "device", "add", "Desk board", "--ota-url", ota, "--device-id", SAVED);
   g_assert_cmpint (add.status, ==, 0);
@@ -576,7 +576,29 @@ test_saved_device_flow (Fixture       *f,
     g_assert_cmpint (spaced.status, ==, 2);
     g_assert_nonnull (strstr (spaced.err, "printable text without spaces"));
   }
+}
 
+/* A saved device activated and tested: its token printed, the verdict
+ * recorded (as words' recipes, never the token), shown in any language. */
+static void
+test_saved_device_flow (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *store_path = g_build_filename (f->home, "xiaozhi-activator", "devices.json", NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *store_text = NULL;
+  g_autofree char *printed = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) show_token = { 0 };
+  g_auto(Run) test = { 0 };
+  g_auto(Run) show = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+
+  run_cli (&add, "device", "add", "Desk board", "--ota-url", ota, "--device-id", SAVED);
+  g_assert_cmpint (add.status, ==, 0);
   token = activate_saved (f, "Desk board");
 
   run_cli (&show_token, "token", "Desk board");
@@ -633,7 +655,25 @@ test_saved_device_flow (Fixture       *f,
                      ==, "valid");
     g_assert_false (json_object_has_member (json_object_get_object_member (o, "last_report"), "advice_text"));
   }
+}
 
+/* A saved device refreshed, renamed, changed and removed. */
+static void
+test_device_edit (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *token = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) refresh = { 0 };
+  g_auto(Run) rename = { 0 };
+  g_auto(Run) remove = { 0 };
+  g_auto(Run) gone = { 0 };
+  JsonObject *o;
+
+  run_cli (&add, "device", "add", "Desk board", "--ota-url", ota, "--device-id", SAVED);
+  g_assert_cmpint (add.status, ==, 0);
+  token = activate_saved (f, "Desk board");
   run_cli (&refresh, "refresh", "Desk board");
   g_assert_cmpint (refresh.status, ==, 0);
   g_assert_cmpstr (refresh.out, ==, "Refreshed “Desk board”.\n"
@@ -788,46 +828,56 @@ test_test_all (Fixture       *f,
  * bad row named by its line; exported without secrets unless asked, and
  * then readable only by its owner; a cell a spreadsheet would run as a
  * formula is written so that it does not, and reads back as it was. */
-static void
-test_csv (Fixture       *f,
-          gconstpointer  data)
+
+/* The class list used by the CSV cases: a BOM, CRLF, a blank line, a board
+ * type, and a name that is a spreadsheet formula. Imported into this case's
+ * devices file. */
+static char *
+import_class_csv (Fixture    *f,
+                  const char *dir)
 {
   g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
-  g_autofree char *dir = g_dir_make_tmp ("xa-cli-csv-XXXXXX", NULL);
-  g_autofree char *good = g_build_filename (dir, "boards.csv", NULL);
-  g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
-  g_autofree char *unknown = g_build_filename (dir, "unknown.csv", NULL);
-  g_autofree char *out = g_build_filename (dir, "out.csv", NULL);
-  g_autofree char *secret = g_build_filename (dir, "secret.csv", NULL);
-  g_autofree char *good_text = g_strdup_printf ("\xef\xbb\xbf" "Device_ID,Name,ota_url,board_type\r\n"
-                                                "02:c5:00:00:00:01,Class board 1,%s,esp-box-3\r\n"
-                                                "\r\n"
-                                                "02:c5:00:00:00:02,\"=HYPERLINK(\"\"x\"\"), \"\"2\"\"\",%s,\r\n", ota, ota);
-  g_autofree char *written = NULL;
-  g_autofree char *token = NULL;
+  g_autofree char *path = g_build_filename (dir, "boards.csv", NULL);
+  g_autofree char *text = g_strdup_printf ("\xef\xbb\xbf" "Device_ID,Name,ota_url,board_type\r\n"
+                                           "02:c5:00:00:00:01,Class board 1,%s,esp-box-3\r\n"
+                                           "\r\n"
+                                           "02:c5:00:00:00:02,\"=HYPERLINK(\"\"x\"\"), \"\"2\"\"\",%s,\r\n", ota, ota);
   g_auto(Run) import = { 0 };
-  g_auto(Run) refused = { 0 };
-  g_auto(Run) columns = { 0 };
-  g_auto(Run) list = { 0 };
-  g_auto(Run) export = { 0 };
-  g_auto(Run) with_secrets = { 0 };
-  g_auto(Run) usage = { 0 };
-  GStatBuf st;
 
-  /* A devices file of its own: what earlier tests saved is not in it. */
-  g_autofree char *data_home = g_strdup (g_getenv ("XDG_DATA_HOME"));
-  g_autofree char *own_home = g_build_filename (dir, "data", NULL);
-
-  g_setenv ("XDG_DATA_HOME", own_home, TRUE);
-  g_assert_true (g_file_set_contents (good, good_text, -1, NULL));
-  run_cli (&import, "import", "--csv", good);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  run_cli (&import, "import", "--csv", path);
   g_assert_cmpint (import.status, ==, 0);
   g_assert_true (g_str_has_prefix (import.out, "Imported 2 devices from "));
+  return g_steal_pointer (&path);
+}
+
+static void
+test_csv_import (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-csv-XXXXXX", NULL);
+  g_autofree char *path = import_class_csv (f, dir);
+  g_auto(Run) list = { 0 };
+
   run_cli (&list, "device", "list");
   g_assert_nonnull (strstr (list.out, "Class board 1"));
   g_assert_nonnull (strstr (list.out, "=HYPERLINK(\"x\"), \"2\""));
+  xa_test_remove_tree (dir);
+}
 
-  /* Every bad row is named, and not even the good one is kept. */
+/* Every bad row is named, and not even the good one is kept. */
+static void
+test_csv_refused (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-csv-XXXXXX", NULL);
+  g_autofree char *good = import_class_csv (f, dir);
+  g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
+  g_autofree char *unknown = g_build_filename (dir, "unknown.csv", NULL);
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) fine = { 0 };
+  g_auto(Run) columns = { 0 };
+
   g_assert_true (g_file_set_contents (bad,
                                       "name,device_id,client_id\n"
                                       "Fine,02:c5:00:00:00:10,\n"
@@ -846,18 +896,38 @@ test_csv (Fixture       *f,
   g_assert_nonnull (strstr (refused.err, "line 6: There is already a device named “Class board 1”."));
   g_assert_nonnull (strstr (refused.err, "line 7: A name is some text without line breaks"));
   g_assert_nonnull (strstr (refused.err, "line 9: A name is some text"));
-  {
-    g_auto(Run) fine = { 0 };
-    run_cli (&fine, "token", "Fine");
-    g_assert_nonnull (strstr (fine.err, "There is no device named “Fine”"));
-  }
+  run_cli (&fine, "token", "Fine");
+  g_assert_nonnull (strstr (fine.err, "There is no device named “Fine”"));
 
   g_assert_true (g_file_set_contents (unknown, "name,devce_id\nA,02:c5:00:00:00:20\n", -1, NULL));
   run_cli (&columns, "import", "--csv", unknown);
   g_assert_cmpint (columns.status, ==, 1);
   g_assert_nonnull (strstr (columns.err, "line 1: the column “devce_id” is unknown or named twice"));
+  xa_test_remove_tree (dir);
+}
 
-  /* Out again: identities only, the formula defused, readable as before. */
+/* Out: identities only, the formula defused, readable as any file; in
+ * again: all or none, then the same identities. */
+static void
+test_csv_round_trip (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-csv-XXXXXX", NULL);
+  g_autofree char *good = import_class_csv (f, dir);
+  g_autofree char *out = g_build_filename (dir, "out.csv", NULL);
+  g_autofree char *written = NULL;
+  g_autofree char *client_id = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(Run) export = { 0 };
+  g_auto(Run) removed = { 0 };
+  g_auto(Run) taken = { 0 };
+  g_auto(Run) other = { 0 };
+  g_auto(Run) again = { 0 };
+  g_auto(Run) shown = { 0 };
+  g_auto(Run) usage = { 0 };
+  const char *start;
+  GStatBuf st;
+
   run_cli (&export, "export", "--csv", out);
   g_assert_cmpint (export.status, ==, 0);
   g_assert_true (g_file_get_contents (out, &written, NULL, NULL));
@@ -867,78 +937,74 @@ test_csv (Fixture       *f,
   g_assert_nonnull (strstr (written, "\"'=HYPERLINK(\"\"x\"\"), \"\"2\"\"\",02:c5:00:00:00:02,"));
   g_assert_cmpint (g_stat (out, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+  run_cli (&usage, "export", "--csv", out, "Class board 1");
+  g_assert_cmpint (usage.status, ==, 2);
 
-  /* Back in, under a fresh devices file: the same identities. */
-  {
-    g_autofree char *client_id = NULL;
-    g_auto(Run) removed = { 0 };
-    g_auto(Run) again = { 0 };
-    g_auto(Run) shown = { 0 };
-    g_autoptr(JsonNode) node = NULL;
-    const char *start = strstr (written, "Class board 1,02:c5:00:00:00:01,") + strlen ("Class board 1,02:c5:00:00:00:01,");
+  start = strstr (written, "Class board 1,02:c5:00:00:00:01,") + strlen ("Class board 1,02:c5:00:00:00:01,");
+  client_id = g_strndup (start, strcspn (start, ","));
+  run_cli (&removed, "device", "remove", "Class board 1");
+  g_assert_cmpint (removed.status, ==, 0);
+  /* The other one is still there: all or none. */
+  run_cli (&taken, "import", "--csv", out);
+  g_assert_cmpint (taken.status, ==, 1);
+  g_assert_nonnull (strstr (taken.err, "There is already a device named “=HYPERLINK"));
+  run_cli (&other, "device", "remove", "=HYPERLINK(\"x\"), \"2\"");
+  g_assert_cmpint (other.status, ==, 0);
+  run_cli (&again, "import", "--csv", out);
+  g_assert_cmpint (again.status, ==, 0);
+  run_cli (&shown, "device", "show", "Class board 1", "--json");
+  g_assert_cmpstr (json_object_get_string_member (parse_json (shown.out, &node), "client_id"), ==, client_id);
+  xa_test_remove_tree (dir);
+}
 
-    client_id = g_strndup (start, strcspn (start, ","));
-    run_cli (&removed, "device", "remove", "Class board 1");
-    g_assert_cmpint (removed.status, ==, 0);
-    run_cli (&again, "import", "--csv", out);
-    /* The other one is still there: all or none. */
-    g_assert_cmpint (again.status, ==, 1);
-    g_assert_nonnull (strstr (again.err, "There is already a device named “=HYPERLINK"));
-    {
-      g_auto(Run) other = { 0 };
-      run_cli (&other, "device", "remove", "=HYPERLINK(\"x\"), \"2\"");
-      g_assert_cmpint (other.status, ==, 0);
-    }
-    g_clear_pointer (&again.out, g_free);
-    g_clear_pointer (&again.err, g_free);
-    run_cli (&again, "import", "--csv", out);
-    g_assert_cmpint (again.status, ==, 0);
-    run_cli (&shown, "device", "show", "Class board 1", "--json");
-    g_assert_cmpstr (json_object_get_string_member (parse_json (shown.out, &node), "client_id"), ==, client_id);
-  }
+/* With secrets: the token too, only for its owner, and a warning. */
+static void
+test_csv_with_secrets (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-csv-XXXXXX", NULL);
+  g_autofree char *secret = g_build_filename (dir, "secret.csv", NULL);
+  g_autofree char *written = NULL;
+  g_autofree char *token = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) with_secrets = { 0 };
+  GStatBuf st;
 
-  /* With secrets: the token too, only for its owner, and a warning. */
-  {
-    g_auto(Run) add = { 0 };
-    run_cli (&add, "device", "add", "Desk board", "--ota-url", ota, "--device-id", SAVED);
-    g_assert_cmpint (add.status, ==, 0);
-    token = activate_saved (f, "Desk board");
-  }
+  run_cli (&add, "device", "add", "Desk board", "--ota-url", ota, "--device-id", SAVED);
+  g_assert_cmpint (add.status, ==, 0);
+  token = activate_saved (f, "Desk board");
   run_cli (&with_secrets, "export", "--csv", secret, "--with-secrets");
   g_assert_cmpint (with_secrets.status, ==, 0);
   g_assert_nonnull (strstr (with_secrets.err, "only you can read it"));
-  g_clear_pointer (&written, g_free);
   g_assert_true (g_file_get_contents (secret, &written, NULL, NULL));
   g_assert_true (g_str_has_prefix (written, "name,device_id,client_id,ota_url,board_type,app_version,token,hmac_key\r\n"));
   g_assert_nonnull (strstr (written, token));
   g_assert_cmpint (g_stat (secret, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  xa_test_remove_tree (dir);
+}
 
-  run_cli (&usage, "export", "--csv", out, "Desk board");
-  g_assert_cmpint (usage.status, ==, 2);
+/* A row with a token: kept in the keyring, the device counted as activated. */
+static void
+test_csv_token_row (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-csv-XXXXXX", NULL);
+  g_autofree char *tokened = g_build_filename (dir, "tokened.csv", NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(Run) in = { 0 };
+  g_auto(Run) printed = { 0 };
+  g_auto(Run) shown = { 0 };
 
-  /* A row with a token: kept in the keyring, the device counted as activated. */
-  {
-    g_autofree char *tokened = g_build_filename (dir, "tokened.csv", NULL);
-    g_auto(Run) in = { 0 };
-    g_auto(Run) printed = { 0 };
-    g_auto(Run) shown = { 0 };
-    g_autoptr(JsonNode) node = NULL;
-
-    g_assert_true (g_file_set_contents (tokened, "name,device_id,token\nTokened,02:c5:00:00:00:30,abc.1790000000\n",
-                                        -1, NULL));
-    run_cli (&in, "import", "--csv", tokened);
-    g_assert_cmpint (in.status, ==, 0);
-    run_cli (&printed, "token", "Tokened");
-    g_assert_cmpstr (printed.out, ==, "abc.1790000000\n");
-    run_cli (&shown, "device", "show", "Tokened", "--json");
-    g_assert_cmpint (json_object_get_int_member (parse_json (shown.out, &node), "activated_at"), >, 0);
-  }
-
-  if (data_home != NULL)
-    g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  else
-    g_unsetenv ("XDG_DATA_HOME");
+  g_assert_true (g_file_set_contents (tokened, "name,device_id,token\nTokened,02:c5:00:00:00:30,abc.1790000000\n",
+                                      -1, NULL));
+  run_cli (&in, "import", "--csv", tokened);
+  g_assert_cmpint (in.status, ==, 0);
+  run_cli (&printed, "token", "Tokened");
+  g_assert_cmpstr (printed.out, ==, "abc.1790000000\n");
+  run_cli (&shown, "device", "show", "Tokened", "--json");
+  g_assert_cmpint (json_object_get_int_member (parse_json (shown.out, &node), "activated_at"), >, 0);
   xa_test_remove_tree (dir);
 }
 
@@ -1154,7 +1220,7 @@ test_hostile_token_not_kept (Fixture       *f,
                              gconstpointer  data)
 {
   g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_TOKEN_NEWLINE, "ota");
-  g_autofree char *store_path = g_build_filename (g_get_user_data_dir (), "xiaozhi-activator", "devices.json", NULL);
+  g_autofree char *store_path = g_build_filename (f->home, "xiaozhi-activator", "devices.json", NULL);
   g_autofree char *store_text = NULL;
   g_auto(Run) add = { 0 };
   g_auto(Run) refresh = { 0 };
@@ -1304,6 +1370,7 @@ test_locked_keyring (Fixture       *f,
   g_auto(Run) test = { 0 };
   g_auto(Run) token = { 0 };
   g_auto(Run) remove = { 0 };
+  g_auto(Run) removed = { 0 };
   g_auto(Run) list = { 0 };
   g_auto(Run) shown = { 0 };
   g_autoptr(JsonNode) node = NULL;
@@ -1330,6 +1397,11 @@ test_locked_keyring (Fixture       *f,
   g_assert_nonnull (strstr (remove.err, "Unlock your login keyring"));
   run_cli (&list, "device", "list");
   g_assert_nonnull (strstr (list.out, "Locked board"));
+
+  /* Unlocked, the same commands work: nothing was lost meanwhile. */
+  xa_test_unlock_keyring ();
+  run_cli (&removed, "device", "remove", "Locked board");
+  g_assert_cmpint (removed.status, ==, 0);
 }
 
 /* activate NAME says what happened: no code, or MQTT only. */
@@ -1448,40 +1520,59 @@ test_manager_placeholder (Fixture       *f,
   }
 }
 
-static void
-test_export_import (Fixture       *f,
-                    gconstpointer  data)
+/* "Laptop", saved and activated on the demo server; its token. */
+static char *
+activated_laptop (Fixture *f)
 {
   g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
-  g_autofree char *dir = g_dir_make_tmp ("xa-cli-export-XXXXXX", NULL);
-  g_autofree char *env = g_build_filename (dir, "proxy.env", NULL);
-  g_autofree char *config = g_build_filename (dir, "config.json", NULL);
-  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "py-xiaozhi", "config.json", NULL);
-  g_autofree char *option = g_strdup_printf ("--py-xiaozhi=%s", dir);
-  g_autofree char *contents = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *printed = NULL;
   g_auto(Run) add = { 0 };
-  g_auto(Run) json = { 0 };
-  g_auto(Run) json_token = { 0 };
-  g_auto(Run) to_env = { 0 };
-  g_auto(Run) to_config = { 0 };
-  g_auto(Run) import = { 0 };
-  g_auto(Run) imported_token = { 0 };
-  g_auto(Run) choose = { 0 };
-  GStatBuf st;
 
   run_cli (&add, "device", "add", "Laptop", "--ota-url", ota, "--device-id", SAVED);
   g_assert_cmpint (add.status, ==, 0);
-  token = activate_saved (f, "Laptop");
+  return activate_saved (f, "Laptop");
+}
+
+static void
+test_export_json (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *token = activated_laptop (f);
+  g_auto(Run) json = { 0 };
+  g_auto(Run) json_token = { 0 };
+  g_auto(Run) choose = { 0 };
+  g_auto(Run) stray_key = { 0 };
 
   run_cli (&json, "export", "Laptop", "--json");
   g_assert_cmpint (json.status, ==, 0);
   assert_no_token (&json, token);
   g_assert_nonnull (strstr (json.out, "\"device_id\" : \"" SAVED "\""));
-
   run_cli (&json_token, "export", "Laptop", "--json", "--with-token");
   g_assert_nonnull (strstr (json_token.out, token));
+  /* One place at a time; --key is for env files. */
+  run_cli (&choose, "export", "Laptop", "--json", "--env", "/nonexistent/x.env");
+  g_assert_cmpint (choose.status, ==, 2);
+  run_cli (&stray_key, "export", "Laptop", "--json", "--key", "token=X");
+  g_assert_cmpint (stray_key.status, ==, 2);
+}
+
+/* An env file: the token in it, the file only for its owner, updated in
+ * place (no .bak); other programs' key names by preset or by --key. */
+static void
+test_export_env (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *token = activated_laptop (f);
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-export-XXXXXX", NULL);
+  g_autofree char *env = g_build_filename (dir, "proxy.env", NULL);
+  g_autofree char *proxy_env = g_build_filename (dir, "web-backend.env", NULL);
+  g_autofree char *proxy_backup = g_strconcat (proxy_env, ".bak", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *proxy_text = NULL;
+  g_auto(Run) to_env = { 0 };
+  g_auto(Run) proxy = { 0 };
+  g_auto(Run) renamed = { 0 };
+  g_auto(Run) no_preset = { 0 };
+  GStatBuf st;
 
   run_cli (&to_env, "export", "Laptop", "--env", env);
   g_assert_cmpint (to_env.status, ==, 0);
@@ -1490,7 +1581,45 @@ test_export_import (Fixture       *f,
   g_assert_nonnull (strstr (contents, token));
   g_assert_cmpint (g_stat (env, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-  g_clear_pointer (&contents, g_free);
+
+  g_assert_true (g_file_set_contents (proxy_env, "PORT=8080\nBACKEND_WS_URL=ws://localhost:8765/xiaozhi/v1/\n", -1, NULL));
+  run_cli (&proxy, "export", "Laptop", "--env", proxy_env, "--preset", "web-proxy");
+  g_assert_cmpint (proxy.status, ==, 0);
+  g_assert_true (g_file_get_contents (proxy_env, &proxy_text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (proxy_text, "PORT=8080\nBACKEND_WS_URL='ws://127.0.0.1:"));
+  g_assert_null (strstr (proxy_text, token));
+  g_clear_pointer (&proxy_text, g_free);
+
+  run_cli (&renamed, "export", "Laptop", "--env", proxy_env, "--preset", "web-client", "--key", "token=MY_TOKEN");
+  g_assert_cmpint (renamed.status, ==, 0);
+  g_assert_true (g_file_get_contents (proxy_env, &proxy_text, NULL, NULL));
+  g_assert_nonnull (strstr (proxy_text, "\nMY_TOKEN='"));
+  g_assert_nonnull (strstr (proxy_text, token));
+  g_assert_nonnull (strstr (proxy_text, "\nWS_URL='ws://127.0.0.1:"));
+  g_assert_false (g_file_test (proxy_backup, G_FILE_TEST_EXISTS));
+
+  run_cli (&no_preset, "export", "Laptop", "--env", proxy_env, "--preset", "nope");
+  g_assert_cmpint (no_preset.status, ==, 2);
+  g_assert_nonnull (strstr (no_preset.err, "There is no env preset “nope”"));
+  xa_test_remove_tree (dir);
+}
+
+/* py-xiaozhi's config.json: the token written in, every other line kept;
+ * and read back as a device of its own with the same token. */
+static void
+test_export_py_xiaozhi (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *token = activated_laptop (f);
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-export-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (dir, "config.json", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "py-xiaozhi", "config.json", NULL);
+  g_autofree char *option = g_strdup_printf ("--py-xiaozhi=%s", dir);
+  g_autofree char *contents = NULL;
+  g_autofree char *printed = g_strdup_printf ("%s\n", token);
+  g_auto(Run) to_config = { 0 };
+  g_auto(Run) import = { 0 };
+  g_auto(Run) imported_token = { 0 };
 
   g_assert_true (g_file_get_contents (fixture, &contents, NULL, NULL));
   g_assert_true (g_file_set_contents (config, contents, -1, NULL));
@@ -1504,70 +1633,35 @@ test_export_import (Fixture       *f,
   run_cli (&import, "import", option, "--name", "From py-xiaozhi");
   g_assert_cmpint (import.status, ==, 0);
   run_cli (&imported_token, "token", "From py-xiaozhi");
-  printed = g_strdup_printf ("%s\n", token);
   g_assert_cmpstr (imported_token.out, ==, printed);
+  /* config.json and its .bak, and efuse.json. */
+  xa_test_remove_tree (dir);
+}
 
-  run_cli (&choose, "export", "Laptop", "--json", "--env", env);
-  g_assert_cmpint (choose.status, ==, 2);
+/* xiaozhi-webui's config: the token in, its other settings kept. */
+static void
+test_export_webui (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *token = activated_laptop (f);
+  g_autofree char *dir = g_dir_make_tmp ("xa-cli-export-XXXXXX", NULL);
+  g_autofree char *webui_dir = g_build_filename (dir, "webui", "backend", "config", NULL);
+  g_autofree char *webui_config = g_build_filename (webui_dir, "config.json", NULL);
+  g_autofree char *webui_data = g_test_build_filename (G_TEST_DIST, "data", "xiaozhi-webui", "backend", "config",
+                                                       "config.json", NULL);
+  g_autofree char *webui_text = NULL;
+  g_auto(Run) webui = { 0 };
 
-  /* Other programs' key names, and xiaozhi-webui's config. */
-  {
-    g_autofree char *proxy_env = g_build_filename (dir, "web-backend.env", NULL);
-    g_autofree char *webui_dir = g_build_filename (dir, "webui", "backend", "config", NULL);
-    g_autofree char *webui_config = g_build_filename (webui_dir, "config.json", NULL);
-    g_autofree char *webui_data = g_test_build_filename (G_TEST_DIST, "data", "xiaozhi-webui", "backend", "config",
-                                                         "config.json", NULL);
-    g_autofree char *proxy_text = NULL;
-    g_autofree char *webui_text = NULL;
-    g_auto(Run) proxy = { 0 };
-    g_auto(Run) renamed = { 0 };
-    g_auto(Run) no_preset = { 0 };
-    g_auto(Run) stray_key = { 0 };
-    g_auto(Run) webui = { 0 };
-
-    g_assert_true (g_file_set_contents (proxy_env, "PORT=8080\nBACKEND_WS_URL=ws://localhost:8765/xiaozhi/v1/\n", -1, NULL));
-    run_cli (&proxy, "export", "Laptop", "--env", proxy_env, "--preset", "web-proxy");
-    g_assert_cmpint (proxy.status, ==, 0);
-    g_assert_true (g_file_get_contents (proxy_env, &proxy_text, NULL, NULL));
-    g_assert_true (g_str_has_prefix (proxy_text, "PORT=8080\nBACKEND_WS_URL='ws://127.0.0.1:"));
-    g_assert_null (strstr (proxy_text, token));
-    g_clear_pointer (&proxy_text, g_free);
-
-    run_cli (&renamed, "export", "Laptop", "--env", proxy_env, "--preset", "web-client", "--key", "token=MY_TOKEN");
-    g_assert_cmpint (renamed.status, ==, 0);
-    g_assert_true (g_file_get_contents (proxy_env, &proxy_text, NULL, NULL));
-    g_assert_nonnull (strstr (proxy_text, "\nMY_TOKEN='"));
-    g_assert_nonnull (strstr (proxy_text, token));
-    g_assert_nonnull (strstr (proxy_text, "\nWS_URL='ws://127.0.0.1:"));
-
-    run_cli (&no_preset, "export", "Laptop", "--env", proxy_env, "--preset", "nope");
-    g_assert_cmpint (no_preset.status, ==, 2);
-    g_assert_nonnull (strstr (no_preset.err, "There is no env preset “nope”"));
-    run_cli (&stray_key, "export", "Laptop", "--json", "--key", "token=X");
-    g_assert_cmpint (stray_key.status, ==, 2);
-
-    g_assert_cmpint (g_mkdir_with_parents (webui_dir, 0700), ==, 0);
-    g_assert_true (g_file_get_contents (webui_data, &webui_text, NULL, NULL));
-    g_assert_true (g_file_set_contents (webui_config, webui_text, -1, NULL));
-    g_clear_pointer (&webui_text, g_free);
-    run_cli (&webui, "export", "Laptop", "--webui", webui_config);
-    g_assert_cmpint (webui.status, ==, 0);
-    assert_no_token (&webui, token);
-    g_assert_true (g_file_get_contents (webui_config, &webui_text, NULL, NULL));
-    g_assert_nonnull (strstr (webui_text, token));
-    g_assert_nonnull (strstr (webui_text, "\"PROXY_PORT\": \"5000\""));
-    {
-      /* Env files are updated in place: no .bak beside them. */
-      g_autofree char *webui_root = g_build_filename (dir, "webui", NULL);
-      g_autofree char *proxy_backup = g_strconcat (proxy_env, ".bak", NULL);
-
-      g_assert_false (g_file_test (proxy_backup, G_FILE_TEST_EXISTS));
-      xa_test_remove_tree (webui_root);
-      xa_test_remove_tree (proxy_env);
-    }
-  }
-
-  /* The env file, config.json and its .bak, and efuse.json. */
+  g_assert_cmpint (g_mkdir_with_parents (webui_dir, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (webui_data, &webui_text, NULL, NULL));
+  g_assert_true (g_file_set_contents (webui_config, webui_text, -1, NULL));
+  g_clear_pointer (&webui_text, g_free);
+  run_cli (&webui, "export", "Laptop", "--webui", webui_config);
+  g_assert_cmpint (webui.status, ==, 0);
+  assert_no_token (&webui, token);
+  g_assert_true (g_file_get_contents (webui_config, &webui_text, NULL, NULL));
+  g_assert_nonnull (strstr (webui_text, token));
+  g_assert_nonnull (strstr (webui_text, "\"PROXY_PORT\": \"5000\""));
   xa_test_remove_tree (dir);
 }
 
@@ -1577,30 +1671,38 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add ("/xa/cli/locked-keyring", Fixture, NULL, fixture_setup, test_locked_keyring, fixture_teardown);
   g_test_add_func ("/xa/cli/version-and-help", test_version_and_help);
   g_test_add_func ("/xa/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/xa/cli/unreachable-and-tls", test_unreachable_and_tls);
   g_test_add ("/xa/cli/activate-then-test", Fixture, NULL, fixture_setup, test_activate_then_test, fixture_teardown);
   g_test_add ("/xa/cli/activate-fails", Fixture, NULL, fixture_setup, test_activate_fails, fixture_teardown);
   g_test_add ("/xa/cli/chinese-output", Fixture, NULL, fixture_setup, test_chinese_output, fixture_teardown);
+  g_test_add ("/xa/cli/device-add", Fixture, NULL, fixture_setup, test_device_add, fixture_teardown);
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
+  g_test_add ("/xa/cli/device-edit", Fixture, NULL, fixture_setup, test_device_edit, fixture_teardown);
   g_test_add ("/xa/cli/test-all", Fixture, NULL, fixture_setup, test_test_all, fixture_teardown);
-  g_test_add ("/xa/cli/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
+  g_test_add ("/xa/cli/csv-import", Fixture, NULL, fixture_setup, test_csv_import, fixture_teardown);
+  g_test_add ("/xa/cli/csv-refused", Fixture, NULL, fixture_setup, test_csv_refused, fixture_teardown);
+  g_test_add ("/xa/cli/csv-round-trip", Fixture, NULL, fixture_setup, test_csv_round_trip, fixture_teardown);
+  g_test_add ("/xa/cli/csv-with-secrets", Fixture, NULL, fixture_setup, test_csv_with_secrets, fixture_teardown);
+  g_test_add ("/xa/cli/csv-token-row", Fixture, NULL, fixture_setup, test_csv_token_row, fixture_teardown);
   g_test_add ("/xa/cli/diagnose", Fixture, NULL, fixture_setup, test_diagnose, fixture_teardown);
   g_test_add ("/xa/cli/hostile-token-not-kept", Fixture, NULL, fixture_setup, test_hostile_token_not_kept, fixture_teardown);
   g_test_add ("/xa/cli/activation-outcomes", Fixture, NULL, fixture_setup, test_activation_outcomes, fixture_teardown);
   g_test_add ("/xa/cli/manager-placeholder", Fixture, NULL, fixture_setup, test_manager_placeholder, fixture_teardown);
   g_test_add ("/xa/cli/transports", Fixture, NULL, fixture_setup, test_transports, fixture_teardown);
   g_test_add ("/xa/cli/hostile-servers", Fixture, NULL, fixture_setup, test_hostile_servers, fixture_teardown);
-  g_test_add ("/xa/cli/export-import", Fixture, NULL, fixture_setup, test_export_import, fixture_teardown);
+  g_test_add ("/xa/cli/export-json", Fixture, NULL, fixture_setup, test_export_json, fixture_teardown);
+  g_test_add ("/xa/cli/export-env", Fixture, NULL, fixture_setup, test_export_env, fixture_teardown);
+  g_test_add ("/xa/cli/export-py-xiaozhi", Fixture, NULL, fixture_setup, test_export_py_xiaozhi, fixture_teardown);
+  g_test_add ("/xa/cli/export-webui", Fixture, NULL, fixture_setup, test_export_webui, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)
     {
       g_autofree char *path = g_strdup_printf ("/xa/cli/exit-status/%s", xa_demo_mode_to_nick (verdicts[i].ws_mode));
       g_test_add (path, Fixture, &verdicts[i], fixture_setup, test_verdict_exit_status, fixture_teardown);
     }
 
-  /* Last: it leaves the keyring locked. */
-  g_test_add ("/xa/cli/locked-keyring", Fixture, NULL, fixture_setup, test_locked_keyring, fixture_teardown);
 
   return g_test_run ();
 }

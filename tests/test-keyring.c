@@ -132,7 +132,7 @@ test_unavailable (void)
   g_test_trap_assert_stdout ("*No keyring is available*gnome-keyring*");
 }
 
-/* A locked keyring is not "no token". Last: the keyring stays locked. */
+/* A locked keyring is not "no token": unlocked, the token is there. */
 static void
 test_locked (void)
 {
@@ -146,6 +146,12 @@ test_locked (void)
   g_assert_null (secret);
   g_assert_error (error, XA_KEYRING_ERROR, XA_KEYRING_ERROR_LOCKED);
   g_assert_nonnull (strstr (error->message, "Unlock your login keyring"));
+
+  g_clear_error (&error);
+  xa_test_unlock_keyring ();
+  secret = lookup (d, XA_SECRET_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "kept-token");
 }
 
 static void
@@ -169,12 +175,12 @@ main (int   argc,
 
   /* Deleting comes last: gnome-keyring 42 may reuse a deleted item's
    * object path for the next new item and warn, or even quit. */
+  g_test_add_func ("/xa/keyring/locked", test_locked);
   g_test_add_func ("/xa/keyring/overwrite", test_overwrite);
   g_test_add_func ("/xa/keyring/store-lookup-delete", test_store_lookup_delete);
   g_test_add_func ("/xa/keyring/unavailable", test_unavailable);
   g_test_add_func ("/xa/keyring/unavailable/subprocess", test_unavailable_subprocess);
   g_test_add_func ("/xa/keyring/mask", test_mask);
-  g_test_add_func ("/xa/keyring/locked", test_locked);
 
   return g_test_run ();
 }

@@ -338,9 +338,13 @@ test_keyring_refuses_then_restarts (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&session));
   stop_keyring (keyring);
   g_spawn_close_pid (keyring);
-  /* with-keyring.sh's own daemon is gone: the next tests need one. */
-  g_setenv ("XA_KEYRING_PID", "0", TRUE);
-  start_keyring ();
+  /* with-keyring.sh's own daemon is gone: a new one takes its place, for
+   * the tests after this one (and this one, run again). */
+  {
+    g_autofree char *pid = g_strdup_printf ("%d", start_keyring ());
+
+    g_setenv ("XA_KEYRING_PID", pid, TRUE);
+  }
 }
 
 /* ---- a token pasted and the process killed ---------------------------------------- */
@@ -668,6 +672,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   test_program = argv[0];
 
+  ADD ("keyring-refuses-then-restarts", test_keyring_refuses_then_restarts);
   ADD ("key-never-replaced", test_key_never_replaced);
   ADD ("key-made-once", test_key_made_once);
   ADD ("cancel-records-nothing", test_cancel_records_nothing);
@@ -678,8 +683,6 @@ main (int   argc,
   ADD ("exact-identity", test_exact_identity);
   ADD ("dated-tokens", test_dated_tokens);
   ADD ("request-identity", test_request_identity);
-  /* Last: it replaces the keyring daemon. */
-  ADD ("keyring-refuses-then-restarts", test_keyring_refuses_then_restarts);
 
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <libsecret/secret.h>
 
@@ -130,8 +131,12 @@ set_flag_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Lets @ms pass with the main loop running: for a check that nothing
+ * happens meanwhile (no more polls, one notification only), or to give a
+ * person, a screen reader or a camera time. Never to wait for something
+ * to happen: that is XA_TEST_WAIT_UNTIL(). */
 void
-xa_test_sleep (guint ms)
+xa_test_let_time_pass (guint ms)
 {
   gboolean done = FALSE;
 
@@ -140,9 +145,9 @@ xa_test_sleep (guint ms)
 }
 
 /* Locks the login keyring of the test's gnome-keyring. The test bus has
- * no prompter (tests/session-bus.conf): nothing unlocks it again, so a
- * test that calls this runs last. (Locking every collection makes
- * gnome-keyring 42 quit after items were deleted.) */
+ * no prompter (tests/session-bus.conf): xa_test_unlock_keyring() is the
+ * only way back. (Locking every collection makes gnome-keyring 42 quit
+ * after items were deleted.) */
 void
 xa_test_lock_keyring (void)
 {
@@ -156,6 +161,45 @@ xa_test_lock_keyring (void)
   g_assert_no_error (error);
   one.data = login;
   g_assert_cmpint (secret_service_lock_sync (service, &one, NULL, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+}
+
+/* Unlocks it again without a prompt, as its own tools do: with the
+ * password tests/with-keyring.sh gave it, over a plain session (loopback
+ * D-Bus, a test password), through gnome-keyring's own interface. */
+void
+xa_test_unlock_keyring (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GVariant) opened = NULL;
+  g_autoptr(GVariant) alias = NULL;
+  g_autoptr(GVariant) unlocked = NULL;
+  const char *session, *login;
+  const char password[] = "test-password";
+
+  g_assert_no_error (error);
+  opened = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                        "org.freedesktop.Secret.Service", "OpenSession",
+                                        g_variant_new ("(sv)", "plain", g_variant_new_string ("")),
+                                        G_VARIANT_TYPE ("(vo)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (opened, "(v&o)", NULL, &session);
+  alias = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "ReadAlias",
+                                       g_variant_new ("(s)", "default"), G_VARIANT_TYPE ("(o)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (alias, "(&o)", &login);
+  unlocked = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                          "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                                          "UnlockWithMasterPassword",
+                                          g_variant_new ("(o(o@ay@ays))", login, session,
+                                                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
+                                                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password,
+                                                                                    strlen (password), 1),
+                                                         "text/plain"),
+                                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_assert_no_error (error);
 }
 

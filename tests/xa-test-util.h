@@ -59,7 +59,7 @@ void          xa_test_wait_until      (gboolean      *flag);
         g_usleep (2000);                                                  \
       }                                                                   \
   } G_STMT_END
-void          xa_test_sleep           (guint          ms);
+void          xa_test_let_time_pass   (guint          ms);
 
 /* Debian's mosquitto on 127.0.0.1: a plain listener and a TLS one (the
  * demo certificate), a password file and an ACL. Users: "demo-user"
@@ -94,6 +94,7 @@ typedef struct
 XaTestNotifications *xa_test_notifications_start (void);
 void          xa_test_notifications_stop (XaTestNotifications *self);
 void          xa_test_lock_keyring    (void);
+void          xa_test_unlock_keyring  (void);
 char         *xa_test_lookup_secret   (XaDevice      *device,
                                        XaSecretKind   kind);
 
