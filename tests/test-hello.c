@@ -140,6 +140,10 @@ test_official_rejects (Fixture       *f,
   g_assert_cmpuint (r->close_code, ==, SOUP_WEBSOCKET_CLOSE_NO_STATUS);
   g_assert_null (r->session_id);
   g_assert_nonnull (strstr (r->advice, "closed the connection without answering the hello"));
+  /* The other end: it heard the hello, with the token as given. */
+  g_assert_cmpuint (xa_demo_server_get_hello_count (f->server), ==, 1);
+  g_assert_cmpstr (soup_message_headers_get_one (xa_demo_server_get_last_headers (f->server, "ws"), "Authorization"),
+                   ==, "Bearer wrong-token");
 }
 
 static void
@@ -161,6 +165,13 @@ test_self_hosted_auth_failure (Fixture       *f,
   g_assert_cmpstr (r->server_text, ==, "认证失败");
   g_assert_cmpuint (r->close_code, ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
   g_assert_nonnull (strstr (r->advice, "“认证失败”"));
+  /* The other end heard the hello and the token, and the client's
+   * answer to its close. */
+  g_assert_cmpuint (xa_demo_server_get_hello_count (f->server), ==, 1);
+  g_assert_cmpstr (soup_message_headers_get_one (xa_demo_server_get_last_headers (f->server, "ws"), "Authorization"),
+                   ==, "Bearer bad.1700000000");
+  XA_TEST_WAIT_UNTIL (xa_demo_server_get_last_close_code (f->server) != 0);
+  g_assert_cmpuint (xa_demo_server_get_last_close_code (f->server), ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
 }
 
 static void

@@ -192,7 +192,6 @@ device_show (Cli   *cli,
              char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
-  g_autoptr(GError) error = NULL;
   g_autoptr(XaDeviceSession) session = NULL;
   const GError *keyring_error;
   const char *token;
@@ -210,10 +209,8 @@ device_show (Cli   *cli,
 
   g_option_context_set_summary (context, _("Show a saved device. Its token stays hidden: use “xiaozhictl token NAME”."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cli_parse_options (context, "device show", &argc, &argv, 1, 1, &status))
+  if ((d = cli_parse_for_device (cli, context, "device show", &argc, &argv, 0, &status)) == NULL)
     return status;
-  if ((d = cli_find_device (cli, argv[1], &error)) == NULL)
-    return cli_fail (cli, error);
 
   if (cli->json)
     {
@@ -288,10 +285,8 @@ device_rename (Cli   *cli,
   int status;
 
   g_option_context_set_summary (context, _("Rename a saved device."));
-  if (!cli_parse_options (context, "device rename", &argc, &argv, 2, 2, &status))
+  if ((d = cli_parse_for_device (cli, context, "device rename", &argc, &argv, 1, &status)) == NULL)
     return status;
-  if ((d = cli_find_device (cli, argv[1], &error)) == NULL)
-    return cli_fail (cli, error);
 
   session = xa_device_session_new (cli->store, d);
   xa_device_session_edit_async (session, "name", argv[2], cli->cancellable, cli_capture_cb, &result);
@@ -327,10 +322,8 @@ device_set (Cli   *cli,
 
   g_option_context_set_summary (context, _("Change what a saved device reports in its OTA checks, or where its code is typed."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cli_parse_options (context, "device set", &argc, &argv, 1, 1, &status))
+  if ((d = cli_parse_for_device (cli, context, "device set", &argc, &argv, 0, &status)) == NULL)
     return status;
-  if ((d = cli_find_device (cli, argv[1], &error)) == NULL)
-    return cli_fail (cli, error);
 
   values[0] = board_type, values[1] = app_version, values[2] = panel_url, values[3] = ota_url;
   session = xa_device_session_new (cli->store, d);
@@ -361,10 +354,8 @@ device_remove (Cli   *cli,
   int status;
 
   g_option_context_set_summary (context, _("Remove a saved device and its secrets from the keyring."));
-  if (!cli_parse_options (context, "device remove", &argc, &argv, 1, 1, &status))
+  if ((d = cli_parse_for_device (cli, context, "device remove", &argc, &argv, 0, &status)) == NULL)
     return status;
-  if ((d = cli_find_device (cli, argv[1], &error)) == NULL)
-    return cli_fail (cli, error);
 
   session = xa_device_session_new (cli->store, d);
   xa_device_session_remove_async (session, cli->cancellable, cli_capture_cb, &result);

@@ -14,17 +14,14 @@ cli_cmd_token (Cli   *cli,
                char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
-  g_autoptr(GError) error = NULL;
   g_autoptr(XaDeviceSession) session = NULL;
   XaDevice *device;
   int status;
 
   g_option_context_set_summary (context, _("Print the device’s token alone, for pipes: "
                                            "xiaozhictl token NAME | some-client --token -"));
-  if (!cli_parse_options (context, "token", &argc, &argv, 1, 1, &status))
+  if ((device = cli_parse_for_device (cli, context, "token", &argc, &argv, 0, &status)) == NULL)
     return status;
-  if ((device = cli_find_device (cli, argv[1], &error)) == NULL)
-    return cli_fail (cli, error);
   if ((session = cli_open_session (cli, device, TRUE, &status)) == NULL || cli_require_token (session, argv[1], &status) == NULL)
     return status;
 
@@ -51,10 +48,8 @@ cli_cmd_refresh (Cli   *cli,
 
   g_option_context_set_summary (context, _("Ask the server for the device’s current token and save it."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cli_parse_options (context, "refresh", &argc, &argv, 1, 1, &status))
+  if ((device = cli_parse_for_device (cli, context, "refresh", &argc, &argv, 0, &status)) == NULL)
     return status;
-  if ((device = cli_find_device (cli, argv[1], &error)) == NULL)
-    return cli_fail (cli, error);
   if ((session = cli_open_session (cli, device, FALSE, &status)) == NULL)
     return status;
 

@@ -260,6 +260,28 @@ cli_parse_options (GOptionContext  *context,
   return TRUE;
 }
 
+/* For a command on one saved device (NAME, then @n_more arguments): its
+ * options parsed, the device found. NULL, with @status set, when either
+ * failed (said as a usage error or as a failure). */
+XaDevice *
+cli_parse_for_device (Cli             *cli,
+                      GOptionContext  *context,
+                      const char      *command,
+                      int             *argc,
+                      char          ***argv,
+                      int              n_more,
+                      int             *status)
+{
+  g_autoptr(GError) error = NULL;
+  XaDevice *device;
+
+  if (!cli_parse_options (context, command, argc, argv, 1 + n_more, 1 + n_more, status))
+    return NULL;
+  if ((device = cli_find_device (cli, (*argv)[1], &error)) == NULL)
+    *status = cli_fail (cli, error);
+  return device;
+}
+
 JsonNode *
 cli_device_json (XaDevice *device)
 {

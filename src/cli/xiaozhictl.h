@@ -66,6 +66,13 @@ gboolean     cli_parse_options        (GOptionContext   *context,
                                        int              min_args,
                                        int              max_args,
                                        int              *status);
+XaDevice    *cli_parse_for_device     (Cli              *cli,
+                                       GOptionContext   *context,
+                                       const char       *command,
+                                       int              *argc,
+                                       char             ***argv,
+                                       int              n_more,
+                                       int              *status);
 JsonNode    *cli_device_json          (XaDevice         *device);
 void         cli_add_token_dates      (JsonObject       *o,
                                        const char       *token);
