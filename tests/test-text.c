@@ -122,6 +122,26 @@ test_shown_in_todays_language (void)
   g_setenv ("LANGUAGE", "", TRUE);
 }
 
+static void
+test_quote (void)
+{
+  const struct { const char *text; const char *quoted; } cases[] = {
+    { "request error.", "request error" },
+    { "请先绑定设备。", "请先绑定设备" },
+    { "Bound?  ", "Bound" },
+    { "Wait...", "Wait..." },
+    { "Invalid MAC address", "Invalid MAC address" },
+    { "a\x1b[2Jb.", "a [2Jb" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *quoted = xa_server_text_quote (cases[i].text);
+      g_assert_cmpstr (quoted, ==, cases[i].quoted);
+    }
+  g_assert_null (xa_server_text_quote (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -132,6 +152,8 @@ main (int   argc,
   g_test_add_func ("/xa/text/json-round-trip", test_json_round_trip);
   g_test_add_func ("/xa/text/hostile-json", test_hostile_json);
   g_test_add_func ("/xa/text/shown-in-todays-language", test_shown_in_todays_language);
+
+  g_test_add_func ("/xa/text/quote", test_quote);
 
   return g_test_run ();
 }
