@@ -192,6 +192,48 @@ test_ota_elsewhere (Fixture       *f,
   g_assert_null (finding (healthy, "ota-elsewhere"));
 }
 
+/* What a self-hosted server says of itself to a GET, in its own words:
+ * the manager-api's empty parameter is named with where to set it; where
+ * the device's own request failed, the greeting says a service is there. */
+static void
+test_server_says (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(XaDiagnosis) unset = NULL;
+  g_autoptr(XaDiagnosis) set = NULL;
+  g_autoptr(XaDiagnosis) failing = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *advice = NULL;
+  g_autofree char *greeting = NULL;
+  const XaFinding *found;
+
+  xa_demo_server_set_manager_unset (f->server, "server.websocket");
+  unset = diagnose (f, XA_DEMO_MODE_MANAGER, NULL, FALSE);
+  /* The other end: one GET, beside the device's POST. */
+  g_assert_cmpuint (xa_demo_server_get_request_count (f->server, "ota-get"), ==, 1);
+  found = g_ptr_array_index (unset->findings, 0);
+  g_assert_cmpstr (found->id, ==, "server-unset");
+  title = xa_text_render (found->title);
+  advice = xa_text_render (found->advice);
+  g_assert_cmpstr (title, ==, "The server says its setting server.websocket is empty");
+  g_assert_nonnull (strstr (advice, "the server answered “OTA接口不正常，缺少websocket地址，请登录智控台，"
+                                    "在参数管理找到【server.websocket】配置”"));
+  g_assert_nonnull (strstr (advice, "set server.websocket under its parameters (参数管理)"));
+
+  xa_demo_server_set_manager_unset (f->server, NULL);
+  set = diagnose (f, XA_DEMO_MODE_MANAGER, NULL, FALSE);
+  g_assert_null (finding (set, "server-unset"));
+  g_assert_null (finding (set, "server-greeting"));
+
+  failing = diagnose (f, XA_DEMO_MODE_HTTP_500, NULL, FALSE);
+  g_assert_nonnull (finding (failing, "ota-failed"));
+  found = finding (failing, "server-greeting");
+  g_assert_nonnull (found);
+  greeting = xa_text_render (found->advice);
+  g_assert_nonnull (strstr (greeting, "the server answered “OTA interface is running. Devices POST to this address.”, "
+                                      "but not the device’s own request: either another program listens there, or"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -204,5 +246,6 @@ main (int   argc,
   ADD ("firmware", test_firmware);
   ADD ("cloud-unreachable", test_cloud_unreachable);
   ADD ("ota-elsewhere", test_ota_elsewhere);
+  ADD ("server-says", test_server_says);
   return g_test_run ();
 }

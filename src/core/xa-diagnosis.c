@@ -32,6 +32,7 @@ typedef struct
   GError      *cloud_error;
   gboolean     cloud_asked;    /* the user asked, and the cloud is another server than the device's */
   gboolean     cloud_is_own;   /* the user asked, and the cloud is the device's own server */
+  char        *greeting;       /* what the OTA address says to a GET, or NULL */
   GStrv        variants;       /* other OTA addresses of the same host, tried when it fails */
   gboolean    *variant_works;  /* for each, whether an OTA service answered there */
 } Diag;
@@ -45,6 +46,7 @@ diag_free (Diag *diag)
   g_clear_pointer (&diag->result, xa_diagnosis_free);
   g_clear_error (&diag->ota_error);
   g_clear_error (&diag->cloud_error);
+  g_free (diag->greeting);
   g_strfreev (diag->variants);
   g_free (diag->variant_works);
   g_free (diag);
@@ -251,6 +253,38 @@ diagnose_ota (Diag *diag)
                                 "to do here."), answer->firmware_url));
 }
 
+/* What a self-hosted server says of itself to a GET at its OTA address:
+ * the manager-api names a parameter left empty ("OTA接口不正常，缺少…，
+ * 请登录智控台，在参数管理找到【server.websocket】配置"). A greeting where the
+ * device's own request failed says a service listens there. */
+static void
+diagnose_greeting (Diag *diag)
+{
+  const char *text = diag->greeting;
+  const char *open = text ? strstr (text, "【") : NULL;
+  const char *close = open ? strstr (open, "】") : NULL;
+
+  if (text == NULL)
+    return;
+  if (g_str_has_prefix (text, "OTA接口不正常") && open != NULL && close != NULL)
+    {
+      g_autofree char *setting = g_strndup (open + strlen ("【"), close - open - strlen ("【"));
+
+      add (diag->result, "server-unset", "bad", 96,
+           xa_text_new_printf (N_("The server says its setting %s is empty"), setting),
+           xa_text_new_printf (N_("Asked at %s as a browser asks, the server answered “%s”. Log in to its web "
+                                  "console, set %s under its parameters (参数管理), then try again."),
+                               diag->ota_url, text, setting));
+    }
+  else if (diag->ota_error != NULL)
+    add (diag->result, "server-greeting", "info", 50,
+         xa_text_new_printf (N_("A service answers a browser at this address")),
+         xa_text_new_printf (N_("Asked at %s as a browser asks, the server answered “%s”, but not the device’s own "
+                                "request: either another program listens there, or the OTA service failed on "
+                                "the device’s request (its log says which)."),
+                             diag->ota_url, text));
+}
+
 static void
 diagnose_address (Diag *diag)
 {
@@ -350,6 +384,7 @@ one_done (GTask *task)
   if (--diag->pending > 0)
     return;
   diagnose_ota (diag);
+  diagnose_greeting (diag);
   diagnose_address (diag);
   diagnose_hello (diag);
   if (diag->result->activate_status == SOUP_STATUS_NOT_FOUND)
@@ -514,6 +549,18 @@ ota_done_cb (GObject      *object,
 }
 
 static void
+greeting_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  Diag *diag = g_task_get_task_data (task);
+
+  diag->greeting = xa_ota_greeting_finish (result, NULL);
+  one_done (task);
+}
+
+static void
 cloud_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -559,6 +606,12 @@ xa_diagnose_async (const char          *ota_url,
       diag->pending++;
       xa_ota_check_async (official_ota_url (), identity, diag->timeout_ms, cancellable,
                           cloud_done_cb, task);
+    }
+  /* A self-hosted server says how it is set up to a browser's GET. */
+  if (!g_str_equal (ota_url, official_ota_url ()))
+    {
+      diag->pending++;
+      xa_ota_greeting_async (ota_url, identity, MIN (diag->timeout_ms, 5000), cancellable, greeting_done_cb, task);
     }
   xa_ota_check_async (ota_url, identity, diag->timeout_ms, cancellable, ota_done_cb, task);
 }

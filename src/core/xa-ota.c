@@ -22,13 +22,21 @@
 
 #define READ_CHUNK 65536
 
+/* The three requests an OTA address gets. */
+typedef enum
+{
+  REQUEST_CHECK,      /* the device's OTA check (POST) */
+  REQUEST_ACTIVATE,   /* the /activate poll (POST) */
+  REQUEST_GREETING,   /* what a browser gets (GET) */
+} RequestKind;
+
 typedef struct
 {
   XaDeadline  *deadline;
   SoupMessage *msg;
   char        *url;
   GByteArray  *body;
-  gboolean     is_activate;
+  RequestKind  kind;
   char        *server_text;   /* of an /activate answer */
   char        *sent_version;  /* application.version in the request */
 } PostData;
@@ -301,11 +309,24 @@ finish_post (GTask *task)
   XaOtaAnswer *answer;
   goffset length;
 
-  if (pd->is_activate)
+  if (pd->kind == REQUEST_ACTIVATE)
     {
       /* The poller decides what each status means; it shows the words. */
       pd->server_text = server_text_of (pd);
       g_task_return_int (task, status);
+      return;
+    }
+  if (pd->kind == REQUEST_GREETING)
+    {
+      const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (pd->msg), NULL);
+
+      /* Plain text said on success; a page, JSON or an error is no greeting. */
+      g_task_return_pointer (task,
+                             SOUP_STATUS_IS_SUCCESSFUL (status) && g_strcmp0 (type, "text/plain") == 0 &&
+                               pd->body->len > 0 && pd->body->len <= 2000
+                               ? g_strstrip (xa_server_text_sanitize ((const char *) pd->body->data, pd->body->len, FALSE))
+                               : NULL,
+                             g_free);
       return;
     }
 
@@ -404,7 +425,7 @@ static void
 post_async (const char         *url,
             const XaIdentity   *identity,
             GBytes             *body,
-            gboolean            is_activate,
+            RequestKind         kind,
             guint               timeout_ms,
             GCancellable       *cancellable,
             gpointer            source_tag,
@@ -428,11 +449,11 @@ post_async (const char         *url,
 
   pd = g_new0 (PostData, 1);
   pd->url = g_strdup (url);
-  pd->is_activate = is_activate;
+  pd->kind = kind;
   pd->sent_version = g_strdup (identity->app_version ? identity->app_version : XA_DEFAULT_APP_VERSION);
   pd->body = g_byte_array_new ();
   pd->deadline = xa_deadline_new (cancellable, timeout_ms ? timeout_ms : XA_OTA_DEFAULT_TIMEOUT_MS);
-  pd->msg = soup_message_new (SOUP_METHOD_POST, url);
+  pd->msg = soup_message_new (kind == REQUEST_GREETING ? SOUP_METHOD_GET : SOUP_METHOD_POST, url);
   g_task_set_task_data (task, pd, (GDestroyNotify) post_data_free);
   if (pd->msg == NULL)
     {
@@ -454,7 +475,8 @@ post_async (const char         *url,
   soup_message_headers_replace (headers, "Activation-Version", identity->serial_number ? "2" : "1");
   if (identity->serial_number != NULL)
     soup_message_headers_replace (headers, "Serial-Number", identity->serial_number);
-  soup_message_set_request_body_from_bytes (pd->msg, "application/json", body);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (pd->msg, "application/json", body);
 
   soup_session_send_async (xa_net_get_session (), pd->msg, G_PRIORITY_DEFAULT,
                            xa_deadline_get_cancellable (pd->deadline),
@@ -471,7 +493,7 @@ xa_ota_check_async (const char          *ota_url,
 {
   g_autoptr(GBytes) body = build_check_body (identity);
 
-  post_async (ota_url, identity, body, FALSE, timeout_ms, cancellable,
+  post_async (ota_url, identity, body, REQUEST_CHECK, timeout_ms, cancellable,
               xa_ota_check_async, callback, user_data);
 }
 
@@ -497,7 +519,7 @@ xa_ota_activate_async (const char          *ota_url,
   g_autoptr(GBytes) body = build_activate_body (identity, challenge);
   g_autofree char *url = xa_ota_activate_url (ota_url);
 
-  post_async (url, identity, body, TRUE, timeout_ms, cancellable,
+  post_async (url, identity, body, REQUEST_ACTIVATE, timeout_ms, cancellable,
               xa_ota_activate_async, callback, user_data);
 }
 
@@ -522,3 +544,30 @@ xa_ota_activate_finish (GAsyncResult  *result,
   return status < 0 ? 0 : (guint) status;
 }
 
+/* What the OTA address says to a browser (a GET, with the device's
+ * headers): self-hosted servers say in a line of plain text whether their
+ * OTA service is set up (xiaozhi-esp32-server's ota_handler.py, its
+ * manager-api's OTAController). */
+void
+xa_ota_greeting_async (const char          *ota_url,
+                       const XaIdentity    *identity,
+                       guint                timeout_ms,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  post_async (ota_url, identity, NULL, REQUEST_GREETING, timeout_ms, cancellable,
+              xa_ota_greeting_async, callback, user_data);
+}
+
+/* The server's line, made fit to show; NULL (without @error) when it said
+ * no such thing (a page, JSON, an error status). */
+char *
+xa_ota_greeting_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_ota_greeting_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -56,6 +56,15 @@ guint        xa_ota_activate_finish      (GAsyncResult      *result,
                                           char             **server_text,
                                           GError           **error);
 
+void         xa_ota_greeting_async       (const char        *ota_url,
+                                          const XaIdentity  *identity,
+                                          guint              timeout_ms,
+                                          GCancellable      *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer           user_data);
+char        *xa_ota_greeting_finish      (GAsyncResult      *result,
+                                          GError           **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaOtaAnswer, xa_ota_answer_free)
 
 G_END_DECLS

@@ -94,6 +94,38 @@ add_mqtt_section (JsonBuilder  *b,
   json_builder_end_object (b);
 }
 
+/* What each server says to a browser, word for word: the manager-api's
+ * OTAController.getOTA() (its first empty parameter, or how many WebSocket
+ * servers it has), ota_handler.py's handle_get(). */
+static void
+respond_greeting (XaDemoServer      *self,
+                  XaDemoMode         mode,
+                  SoupServerMessage *msg)
+{
+  g_autofree char *text = NULL;
+
+  _xa_demo_record_request (self, "ota-get", msg);
+  if (_xa_demo_is_manager (mode) && self->manager_unset != NULL)
+    {
+      const char *what = g_str_equal (self->manager_unset, "server.mqtt_gateway") ? "mqtt_gateway地址"
+                         : g_str_equal (self->manager_unset, "server.ota")        ? "ota地址"
+                                                                                  : "websocket地址";
+
+      text = g_strdup_printf ("OTA接口不正常，缺少%s，请登录智控台，在参数管理找到【%s】配置", what, self->manager_unset);
+    }
+  else if (_xa_demo_is_manager (mode))
+    text = g_strdup ("OTA接口运行正常，websocket集群数量：1");
+  else if (_xa_demo_is_single_module (mode))
+    {
+      g_autofree char *ws = _xa_demo_url_for (self, mode, "ws", "/xiaozhi/v1/");
+
+      text = g_strdup_printf ("OTA接口运行正常，向设备发送的websocket地址是：%s", ws);
+    }
+  else
+    text = g_strdup ("OTA interface is running. Devices POST to this address.");
+  _xa_demo_respond_text (msg, SOUP_STATUS_OK, "text/plain", text);
+}
+
 void
 _xa_demo_handle_ota (XaDemoServer      *self,
                      XaDemoMode         mode,
@@ -109,9 +141,7 @@ _xa_demo_handle_ota (XaDemoServer      *self,
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
     {
-      /* What self-hosted servers say to a browser. */
-      _xa_demo_respond_text (msg, SOUP_STATUS_OK, "text/plain",
-                    "OTA interface is running. Devices POST to this address.");
+      respond_greeting (self, mode, msg);
       return;
     }
 

@@ -38,6 +38,7 @@ struct _XaDemoServer
   GTlsCertificate *certificate;
   guint            code_lifetime_ms;
   char            *firmware;       /* the version a single-module server offers, or NULL */
+  char            *manager_unset;  /* the manager-api parameter left empty, or NULL */
   guint            port;
   guint            ws_port;        /* the single-module server's WebSocket port */
   char            *secret;

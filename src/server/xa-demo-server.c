@@ -454,6 +454,7 @@ xa_demo_server_finalize (GObject *object)
     }
   g_free (self->mqtt_host);
   g_free (self->firmware);
+  g_free (self->manager_unset);
   g_hash_table_unref (self->devices);
   g_hash_table_unref (self->last_headers);
   g_hash_table_unref (self->last_bodies);
@@ -521,6 +522,17 @@ xa_demo_server_set_firmware (XaDemoServer *self,
 {
   g_free (self->firmware);
   self->firmware = g_strdup (version);
+}
+
+/* A manager-api whose parameter @setting ("server.websocket", "server.ota"
+ * or "server.mqtt_gateway") is empty, as its OTA address says to a GET;
+ * NULL: all set. */
+void
+xa_demo_server_set_manager_unset (XaDemoServer *self,
+                                  const char   *setting)
+{
+  g_free (self->manager_unset);
+  self->manager_unset = g_strdup (setting);
 }
 
 /* Tokens issued from now on are dated @age_s seconds in the past, and any

@@ -70,6 +70,8 @@ void          xa_demo_server_set_tls_certificate (XaDemoServer    *self,
                                            GTlsCertificate *certificate);
 void          xa_demo_server_set_code_lifetime (XaDemoServer *self,
                                            guint          lifetime_ms);
+void          xa_demo_server_set_manager_unset (XaDemoServer *self,
+                                                const char   *setting);
 void          xa_demo_server_set_firmware (XaDemoServer  *self,
                                            const char    *version);
 void          xa_demo_server_set_token_dates (XaDemoServer *self,
