@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "xa-ota.h"
+#include "xa-test-proxy.h"
 #include "xa-test-util.h"
 #include "xa-text.h"
 
@@ -655,6 +656,55 @@ test_saved_device_flow (Fixture       *f,
                      ==, "valid");
     g_assert_false (json_object_has_member (json_object_get_object_member (o, "last_report"), "advice_text"));
   }
+}
+
+/* Through this computer's proxy, as libproxy reads http_proxy: a Test's
+ * details name it; set to connect directly, the device goes around it. */
+static void
+test_proxy (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *ota = xa_demo_server_get_url (f->server, XA_DEMO_MODE_OFFICIAL, "ota");
+  XaTestProxy *proxy = xa_test_proxy_start (FALSE);
+  g_autofree char *uri = xa_test_proxy_get_uri (proxy);
+  const char *env[] = { "GIO_USE_PROXY_RESOLVER", "libproxy", "http_proxy", uri, NULL };
+  g_autofree char *line = g_strdup_printf ("Proxy: %s\n", uri);
+  g_autofree char *token = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) proxied = { 0 };
+  g_auto(Run) set = { 0 };
+  g_auto(Run) direct = { 0 };
+  g_auto(Run) show = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) both = { 0 };
+  guint requests;
+
+  run_cli (&add, "device", "add", "Desk board", "--ota-url", ota, "--device-id", SAVED);
+  g_assert_cmpint (add.status, ==, 0);
+  token = activate_saved (f, "Desk board");
+
+  run_cli_full (&proxied, NULL, env, (const char *[]) { "test", "Desk board", NULL });
+  g_assert_cmpint (proxied.status, ==, 0);
+  g_assert_nonnull (strstr (proxied.out, line));
+  g_assert_nonnull (strstr (proxied.out, "boards do not use this computer’s proxy"));
+  /* The OTA check and the hello, both through it. */
+  requests = xa_test_proxy_get_requests (proxy);
+  g_assert_cmpuint (requests, >=, 2);
+
+  run_cli (&set, "device", "set", "Desk board", "--no-proxy");
+  g_assert_cmpint (set.status, ==, 0);
+  run_cli_full (&direct, NULL, env, (const char *[]) { "test", "Desk board", NULL });
+  g_assert_cmpint (direct.status, ==, 0);
+  g_assert_nonnull (strstr (direct.out, "Proxy: none, connected directly\n"));
+  g_assert_cmpuint (xa_test_proxy_get_requests (proxy), ==, requests);
+  run_cli (&show, "device", "show", "Desk board");
+  g_assert_nonnull (strstr (show.out, "none: this device connects directly"));
+  run_cli (&json, "device", "show", "Desk board", "--json");
+  g_assert_cmpstr (json_object_get_string_member (parse_json (json.out, &node), "connection"), ==, "direct");
+  run_cli (&both, "device", "set", "Desk board", "--no-proxy", "--use-proxy");
+  g_assert_cmpint (both.status, ==, 2);
+  xa_test_proxy_free (proxy);
 }
 
 /* A saved device refreshed, renamed, changed and removed. */
@@ -1681,6 +1731,7 @@ main (int   argc,
   g_test_add ("/xa/cli/device-add", Fixture, NULL, fixture_setup, test_device_add, fixture_teardown);
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
   g_test_add ("/xa/cli/device-edit", Fixture, NULL, fixture_setup, test_device_edit, fixture_teardown);
+  g_test_add ("/xa/cli/proxy", Fixture, NULL, fixture_setup, test_proxy, fixture_teardown);
   g_test_add ("/xa/cli/test-all", Fixture, NULL, fixture_setup, test_test_all, fixture_teardown);
   g_test_add ("/xa/cli/csv-import", Fixture, NULL, fixture_setup, test_csv_import, fixture_teardown);
   g_test_add ("/xa/cli/csv-refused", Fixture, NULL, fixture_setup, test_csv_refused, fixture_teardown);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "xa-hello-probe.h"
 #include "xa-net.h"
 #include "xa-ota.h"
+#include "xa-test-proxy.h"
 #include "xa-test-util.h"
 
 #define DEVICE "02:11:22:33:44:66"
@@ -522,6 +525,89 @@ test_authorization_rules (void)
   g_assert_null (xa_hello_authorization (NULL));
 }
 
+/* Through this computer's proxy (a real one on loopback, named by a
+ * resolver as GNOME's settings would): the details name it, the proxy saw
+ * the tunnel, and a success on a local server says what it does not show. */
+static void
+test_through_proxy (Fixture       *f,
+                    gconstpointer  data)
+{
+  XaTestProxy *proxy = xa_test_proxy_start (FALSE);
+  g_autofree char *uri = xa_test_proxy_get_uri (proxy);
+  g_autoptr(GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
+  g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", xa_demo_server_get_port (f->server));
+  g_autofree char *line = g_strdup_printf ("Proxy: %s", uri);
+  g_autoptr(XaReport) r = NULL;
+  g_autofree char *details = NULL;
+
+  bind_device (f);
+  xa_net_set_proxy_resolver (resolver);
+  r = probe (f, XA_DEMO_MODE_OFFICIAL, f->token);
+  xa_net_set_proxy_resolver (NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
+  g_assert_cmpstr (r->proxy, ==, uri);
+  g_assert_cmpuint (xa_test_proxy_get_requests (proxy), >=, 1);
+  g_assert_cmpstr (xa_test_proxy_get_last_target (proxy), ==, target);
+  g_assert_nonnull (strstr (r->advice, "through the proxy"));
+  g_assert_nonnull (strstr (r->advice, "boards do not use this computer’s proxy"));
+  details = xa_report_format_details (r);
+  g_assert_nonnull (strstr (details, line));
+  xa_test_proxy_free (proxy);
+}
+
+/* A proxy that cannot reach the server: the verdict says what came back,
+ * and the advice that it came through the proxy, with both causes. */
+static void
+test_proxy_refuses (Fixture       *f,
+                    gconstpointer  data)
+{
+  XaTestProxy *proxy = xa_test_proxy_start (TRUE);
+  g_autofree char *uri = xa_test_proxy_get_uri (proxy);
+  g_autoptr(GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
+  g_autoptr(XaReport) r = NULL;
+
+  bind_device (f);
+  xa_net_set_proxy_resolver (resolver);
+  r = probe (f, XA_DEMO_MODE_OFFICIAL, f->token);
+  xa_net_set_proxy_resolver (NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_UNREACHABLE);
+  g_assert_cmpuint (r->http_status, ==, 502);
+  g_assert_cmpuint (xa_test_proxy_get_requests (proxy), >=, 1);
+  g_assert_cmpuint (xa_demo_server_get_hello_count (f->server), ==, 0);
+  g_assert_true (g_str_has_prefix (r->advice, "The answer was HTTP 502, through the proxy "));
+  g_assert_nonnull (strstr (r->advice, "either the proxy could not reach the server"));
+  g_assert_nonnull (strstr (r->advice, "turn on Connect Directly for this device"));
+  xa_test_proxy_free (proxy);
+}
+
+/* A device set to connect directly ignores the proxy. */
+static void
+test_direct_despite_proxy (Fixture       *f,
+                           gconstpointer  data)
+{
+  XaTestProxy *proxy = xa_test_proxy_start (TRUE);
+  g_autofree char *uri = xa_test_proxy_get_uri (proxy);
+  g_autoptr(GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
+  g_autoptr(XaReport) r = NULL;
+  g_autofree char *details = NULL;
+
+  bind_device (f);
+  f->identity->no_proxy = TRUE;
+  xa_net_set_proxy_resolver (resolver);
+  r = probe (f, XA_DEMO_MODE_OFFICIAL, f->token);
+  xa_net_set_proxy_resolver (NULL);
+
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
+  g_assert_cmpstr (r->proxy, ==, "");
+  g_assert_cmpuint (xa_test_proxy_get_requests (proxy), ==, 0);
+  g_assert_null (strstr (r->advice, "proxy"));
+  details = xa_report_format_details (r);
+  g_assert_nonnull (strstr (details, "Proxy: none, connected directly"));
+  xa_test_proxy_free (proxy);
+}
+
 #define ADD(path, func) g_test_add ("/xa/hello/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -532,6 +618,9 @@ main (int   argc,
 
   g_test_add_func ("/xa/hello/authorization-rules", test_authorization_rules);
   ADD ("hostile-frames", test_hostile_frames);
+  ADD ("through-proxy", test_through_proxy);
+  ADD ("proxy-refuses", test_proxy_refuses);
+  ADD ("direct-despite-proxy", test_direct_despite_proxy);
   ADD ("unknown-device", test_unknown_device);
   ADD ("unknown-device-timing", test_unknown_device_timing);
   ADD ("single-module", test_single_module);

@@ -5,6 +5,7 @@
 
 #include "xa-net.h"
 #include "xa-ota.h"
+#include "xa-test-proxy.h"
 #include "xa-test-util.h"
 #include "xa-text.h"
 #include "xa-token.h"
@@ -382,6 +383,46 @@ test_cancel (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* The OTA check through this computer's proxy, and through one that
+ * cannot reach the server: its 502 is said as possibly the proxy's. */
+static void
+test_through_proxy (Fixture       *f,
+                    gconstpointer  data)
+{
+  XaTestProxy *proxy = xa_test_proxy_start (FALSE);
+  XaTestProxy *refusing = xa_test_proxy_start (TRUE);
+  g_autofree char *uri = xa_test_proxy_get_uri (proxy);
+  g_autofree char *refusing_uri = xa_test_proxy_get_uri (refusing);
+  g_autoptr(GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
+  g_autoptr(GProxyResolver) refusing_resolver = g_simple_proxy_resolver_new (refusing_uri, NULL);
+  g_autoptr(XaOtaAnswer) answer = NULL;
+  g_autoptr(XaOtaAnswer) none = NULL;
+  g_autoptr(XaOtaAnswer) direct = NULL;
+  g_autoptr(GError) error = NULL;
+
+  xa_net_set_proxy_resolver (resolver);
+  answer = check (f, XA_DEMO_MODE_OFFICIAL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (answer->code);
+  g_assert_cmpuint (xa_test_proxy_get_requests (proxy), ==, 1);
+
+  xa_net_set_proxy_resolver (refusing_resolver);
+  none = check (f, XA_DEMO_MODE_OFFICIAL, 0, &error);
+  g_assert_null (none);
+  g_assert_error (error, XA_OTA_ERROR, XA_OTA_ERROR_UNREACHABLE);
+  g_assert_true (g_str_has_prefix (error->message, "The answer was HTTP 502, through the proxy "));
+  g_clear_error (&error);
+
+  /* Set to connect directly, the device's check goes around it. */
+  f->identity->no_proxy = TRUE;
+  direct = check (f, XA_DEMO_MODE_OFFICIAL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (xa_test_proxy_get_requests (refusing), ==, 1);
+  xa_net_set_proxy_resolver (NULL);
+  xa_test_proxy_free (proxy);
+  xa_test_proxy_free (refusing);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -397,6 +438,7 @@ main (int   argc,
   g_test_add_func ("/xa/ota/tls-wrong-certificates", test_tls_wrong_certificates);
   g_test_add ("/xa/ota/tls-ca-file-async", Fixture, NULL, xa_test_setup_tls, test_tls_ca_file_async, xa_test_teardown);
   g_test_add ("/xa/ota/cancel", Fixture, NULL, xa_test_setup, test_cancel, xa_test_teardown);
+  g_test_add ("/xa/ota/through-proxy", Fixture, NULL, xa_test_setup, test_through_proxy, xa_test_teardown);
   g_test_add ("/xa/ota/huge-numbers", Fixture, NULL, xa_test_setup, test_huge_numbers, xa_test_teardown);
   g_test_add ("/xa/ota/setup-warnings", Fixture, NULL, xa_test_setup, test_setup_warnings, xa_test_teardown);
 

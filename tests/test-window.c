@@ -120,6 +120,23 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+/* The switch of the row titled @title under @widget (not an expander
+ * row's own, which GTK keeps hidden). */
+static GtkSwitch *
+switch_of_row (GtkWidget  *widget,
+               const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return GTK_SWITCH (find_descendant (widget, GTK_TYPE_SWITCH));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkSwitch *found = switch_of_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static const char *
 visible_child (Fixture    *f,
                const char *stack)
@@ -876,6 +893,22 @@ test_rename_and_panel (Fixture       *f,
   xa_device_store_load_async (fresh, NULL, xa_test_capture_cb, &loaded);
   g_assert_true (xa_device_store_finish (fresh, xa_test_wait (&loaded), NULL));
   g_assert_nonnull (xa_device_store_find (fresh, "Living room"));
+
+  /* Connect Directly: the switch is the device's setting, saved; it
+   * follows the device shown. */
+  {
+    GtkSwitch *direct = switch_of_row (f->page, "Connect Directly");
+
+    g_assert_nonnull (direct);
+    g_assert_false (gtk_switch_get_active (direct));
+    gtk_widget_activate (GTK_WIDGET (direct));
+    WAIT_UNTIL (xa_device_get_connects_directly (device));
+    WAIT_UNTIL (file_mentions (xa_device_store_get_path (f->store), "\"connection\" : \"direct\""));
+    select_ready (f, other);
+    g_assert_false (gtk_switch_get_active (direct));
+    select_ready (f, device);
+    g_assert_true (gtk_switch_get_active (direct));
+  }
 
   /* A name another device has is said at once; what was typed stays. */
   {

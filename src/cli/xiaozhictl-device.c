@@ -239,6 +239,8 @@ device_show (Cli   *cli,
     cli_table_add_row (fields, _("What it means:"), cli_safe (cli, state->advice), NULL);
   if (state->other_road != NULL)
     cli_table_add_row (fields, "", state->other_road, NULL);
+  if (xa_device_get_connects_directly (d))
+    cli_table_add_row (fields, _("Proxy:"), _("none: this device connects directly"), NULL);
   cli_table_add_row (fields, _("Activated:"), activated, NULL);
   if (xa_device_get_last_verdict (d) != NULL)
     cli_table_add_row (fields, _("Last test:"), tested, NULL);
@@ -308,7 +310,9 @@ device_set (Cli   *cli,
   g_autofree char *app_version = NULL;
   g_autofree char *panel_url = NULL;
   g_autofree char *ota_url = NULL;
-  const char *properties[] = { "board-type", "app-version", "panel-url", "ota-url" };
+  gboolean no_proxy = FALSE;
+  gboolean use_proxy = FALSE;
+  const char *properties[] = { "board-type", "app-version", "panel-url", "ota-url", "connection" };
   const char *values[G_N_ELEMENTS (properties)];
   XaDevice *d;
   int status;
@@ -317,15 +321,21 @@ device_set (Cli   *cli,
     { "app-version", 0, 0, G_OPTION_ARG_STRING, &app_version, N_("Application version it reports (default: 2.1.1)"), N_("VERSION") },
     { "panel-url", 0, 0, G_OPTION_ARG_STRING, &panel_url, N_("Where to enter the code (default: guessed from the OTA address)"), N_("URL") },
     { "ota-url", 0, 0, G_OPTION_ARG_STRING, &ota_url, N_("Its OTA address (the one a diagnosis found, say)"), N_("URL") },
+    { "no-proxy", 0, 0, G_OPTION_ARG_NONE, &no_proxy, N_("Reach its server directly, without this computer’s proxy"), NULL },
+    { "use-proxy", 0, 0, G_OPTION_ARG_NONE, &use_proxy, N_("Reach its server through this computer’s proxy, if one is set (the default)"), NULL },
     { NULL }
   };
 
-  g_option_context_set_summary (context, _("Change what a saved device reports in its OTA checks, or where its code is typed."));
+  g_option_context_set_summary (context, _("Change what a saved device reports in its OTA checks, where its code is typed, "
+                                           "or how its server is reached."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((d = cli_parse_for_device (cli, context, "device set", &argc, &argv, 0, &status)) == NULL)
     return status;
 
+  if (no_proxy && use_proxy)
+    return cli_usage_error ("device set", _("Give --no-proxy or --use-proxy, not both."));
   values[0] = board_type, values[1] = app_version, values[2] = panel_url, values[3] = ota_url;
+  values[4] = no_proxy ? "direct" : use_proxy ? "" : NULL;
   session = xa_device_session_new (cli->store, d);
   for (guint i = 0; i < G_N_ELEMENTS (properties); i++)
     {

@@ -1508,7 +1508,8 @@ edited_cb (GObject      *object,
 }
 
 /* Whether @value (stripped) is a @property ("name", "panel-url",
- * "board-type" or "app-version") a device may have; says why not. */
+ * "ota-url", "board-type", "app-version" or "connection") a device may
+ * have; says why not. */
 gboolean
 xa_device_check_field (const char  *property,
                        const char  *value,
@@ -1518,7 +1519,15 @@ xa_device_check_field (const char  *property,
   gboolean is_panel = g_str_equal (property, "panel-url");
 
   g_return_val_if_fail (is_name || is_panel || g_str_equal (property, "board-type") ||
-                        g_str_equal (property, "app-version") || g_str_equal (property, "ota-url"), FALSE);
+                        g_str_equal (property, "app-version") || g_str_equal (property, "ota-url") ||
+                        g_str_equal (property, "connection"), FALSE);
+
+  /* Set by a switch and an option, never typed: no words needed. */
+  if (g_str_equal (property, "connection"))
+    {
+      g_return_val_if_fail (*value == '\0' || g_str_equal (value, "direct"), FALSE);
+      return TRUE;
+    }
 
   /* The OTA address the diagnosis found (or one typed): the check's own words. */
   if (g_str_equal (property, "ota-url"))

@@ -37,6 +37,7 @@ struct _XaDevice
   char    *outcome;
   char    *board_type;
   char    *app_version;
+  char    *connection;
   gint64   activated_at;
   gint64   last_test_at;
   gint64   token_unsaved_at;
@@ -72,6 +73,7 @@ enum {
   PROP_OUTCOME,
   PROP_BOARD_TYPE,
   PROP_APP_VERSION,
+  PROP_CONNECTION,
   PROP_ACTIVATED_AT,
   PROP_LAST_TEST_AT,
   PROP_TOKEN_UNSAVED_AT,
@@ -120,6 +122,9 @@ static const struct
   /* What the device reports in its OTA check (NULL: py-xiaozhi's). */
   { PROP_BOARD_TYPE, "board_type", G_STRUCT_OFFSET (XaDevice, board_type), FALSE },
   { PROP_APP_VERSION, "app_version", G_STRUCT_OFFSET (XaDevice, app_version), FALSE },
+  /* "direct": its server is reached without this computer's proxy (one on
+   * the user's own network, say); NULL or "": through it, if one is set. */
+  { PROP_CONNECTION, "connection", G_STRUCT_OFFSET (XaDevice, connection), FALSE },
 };
 
 static const struct
@@ -642,8 +647,17 @@ xa_device_dup_identity (XaDevice   *self,
   identity->hmac_key = g_strdup (hmac_key);
   identity->board_type = g_strdup (self->board_type);
   identity->app_version = g_strdup (self->app_version);
+  identity->no_proxy = xa_device_get_connects_directly (self);
 
   return identity;
+}
+
+/* Whether its server is reached without this computer's proxy. */
+gboolean
+xa_device_get_connects_directly (XaDevice *self)
+{
+  g_return_val_if_fail (XA_IS_DEVICE (self), FALSE);
+  return g_strcmp0 (self->connection, "direct") == 0;
 }
 
 /* What a bound device's OTA answer tells us, minus the secrets. */

@@ -79,6 +79,7 @@ gboolean    xa_device_get_token_days_left (XaDevice        *self,
                                          gint64            *days);
 gboolean    xa_device_token_wants_refresh (XaDevice        *self,
                                          gint64             now);
+gboolean    xa_device_get_connects_directly (XaDevice         *self);
 XaIdentity *xa_device_dup_identity      (XaDevice          *self,
                                          const char        *hmac_key);
 

@@ -14,6 +14,7 @@
 #include "xa-report.h"
 #include "xa-text.h"
 #include "xa-token.h"
+#include "xa-url.h"
 
 /* One probe in flight. The GTask owns it; while the socket is open the
  * signal handlers hold an extra reference on the task. */
@@ -123,8 +124,12 @@ complete (GTask     *task,
           XaText    *advice)
 {
   Probe *probe = g_task_get_task_data (task);
+  XaReport *report = probe->report;
 
-  xa_report_set_verdict (probe->report, verdict, advice);
+  /* The way there, as observed (a failure's too). */
+  if (report->proxy == NULL)
+    report->proxy = xa_net_dup_route (probe->msg);
+  xa_report_set_verdict (report, verdict, advice);
   g_task_return_pointer (task, g_steal_pointer (&probe->report), (GDestroyNotify) xa_report_free);
 }
 
@@ -555,6 +560,8 @@ connect_cb (GObject      *object,
   probe->conn = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
   if (probe->conn != NULL)
     {
+      /* The way there, known once there: the hello's words may say it. */
+      report->proxy = xa_net_dup_route (probe->msg);
       /* Connected: from here the socket's handlers keep the task alive. */
       g_signal_connect (probe->conn, "message", G_CALLBACK (message_cb), task);
       g_signal_connect (probe->conn, "error", G_CALLBACK (error_cb), task);
@@ -581,12 +588,21 @@ connect_cb (GObject      *object,
   status = soup_message_get_status (probe->msg);
   report->network_error = g_strdup (error->message);
 
+  /* An answer that may be the proxy's, not the server's. */
+  if ((advice = xa_net_describe_proxy_status (probe->msg, status)) != NULL)
+    {
+      report->http_status = status;
+      complete (task, XA_VERDICT_UNREACHABLE, advice);
+      return;
+    }
+
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     {
       report->http_status = status;
       advice = xa_text_new_printf (N_("The server refused the connection (HTTP %u). "
                                       "The token is wrong or has expired: refresh it, or activate the device again."),
                                    status);
+      xa_net_append_route (advice, probe->msg);
       complete (task, XA_VERDICT_REJECTED, advice);
       return;
     }
@@ -597,6 +613,7 @@ connect_cb (GObject      *object,
       advice = xa_text_new_printf (N_("This is not a WebSocket address: the server answered HTTP %u instead of "
                                       "accepting the connection. Check the WebSocket URL (it usually ends in /xiaozhi/v1/)."),
                                    status);
+      xa_net_append_route (advice, probe->msg);
       complete (task, XA_VERDICT_PROTOCOL_ERROR, advice);
       return;
     }
@@ -706,7 +723,7 @@ xa_hello_probe_async (const char          *websocket_url,
   soup_message_headers_replace (headers, "Device-Id", identity->device_id);
   soup_message_headers_replace (headers, "Client-Id", identity->client_id);
 
-  soup_session_websocket_connect_async (xa_net_get_session (), probe->msg, NULL, NULL,
+  soup_session_websocket_connect_async (xa_net_get_session_for (identity->no_proxy), probe->msg, NULL, NULL,
                                         G_PRIORITY_DEFAULT,
                                         xa_deadline_get_cancellable (probe->deadline),
                                         connect_cb, g_steal_pointer (&task));

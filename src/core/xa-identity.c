@@ -302,6 +302,7 @@ xa_identity_copy (const XaIdentity *self)
   copy->hmac_key = g_strdup (self->hmac_key);
   copy->board_type = g_strdup (self->board_type);
   copy->app_version = g_strdup (self->app_version);
+  copy->no_proxy = self->no_proxy;
 
   return copy;
 }

@@ -25,6 +25,10 @@ struct _XaIdentity
   char *hmac_key;
   char *board_type;    /* sent in the OTA check; NULL: py-xiaozhi's */
   char *app_version;
+  /* Not who it is but how it is reached, since every request takes the
+   * identity: TRUE sends its requests straight to the server, whatever
+   * proxy this computer's settings name. */
+  gboolean no_proxy;
 };
 
 /* What py-xiaozhi reports, for devices that say nothing of their own. */

@@ -186,6 +186,10 @@ connect_cb (struct mosquitto *mosq,
 
   if (probe->stage != STAGE_CONNECTING)
     return;
+  /* The broker answered: libmosquitto goes straight to it, never through
+   * this computer's proxy. */
+  g_free (probe->report->proxy);
+  probe->report->proxy = g_strdup ("");
   switch (rc)
     {
     case 0:

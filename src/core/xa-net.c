@@ -17,6 +17,7 @@ struct _XaDeadline
 };
 
 static SoupSession *default_session;
+static SoupSession *direct_session;  /* for the devices set to connect directly */
 static GList *extra_anchors;   /* GTlsCertificate from the user's CA file */
 static guint ca_generation;    /* counts the changes of the CA file */
 static char *ca_file;          /* its path, once read: libmosquitto reads it itself */
@@ -54,6 +55,89 @@ xa_net_get_session (void)
      * OTA check sends for its device. */
     default_session = soup_session_new_with_options ("max-conns-per-host", 4, NULL);
   return default_session;
+}
+
+/* The session for a device's requests: through the proxy this computer's
+ * settings name for the address (the default GProxyResolver: GNOME's
+ * settings, or http_proxy and its kin through libproxy), or, for a device
+ * set to connect directly, never through one. */
+SoupSession *
+xa_net_get_session_for (gboolean direct)
+{
+  if (!direct)
+    return xa_net_get_session ();
+  if (direct_session == NULL)
+    {
+      direct_session = soup_session_new_with_options ("max-conns-per-host", 4, NULL);
+      soup_session_set_proxy_resolver (direct_session, NULL);
+    }
+  return direct_session;
+}
+
+/* What the proxied session asks which proxy to use; NULL: the system's. */
+void
+xa_net_set_proxy_resolver (GProxyResolver *resolver)
+{
+  soup_session_set_proxy_resolver (xa_net_get_session (), resolver ? resolver : g_proxy_resolver_get_default ());
+}
+
+/* How @msg's connection went, as observed: NULL when it made none, "" when
+ * it went straight to the server, else the proxy it went through (its
+ * address, never a password in it). */
+char *
+xa_net_dup_route (SoupMessage *msg)
+{
+  GSocketAddress *remote = msg ? soup_message_get_remote_address (msg) : NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  if (remote == NULL)
+    return NULL;
+  if (!G_IS_PROXY_ADDRESS (remote))
+    return g_strdup ("");
+  uri = g_uri_parse (g_proxy_address_get_uri (G_PROXY_ADDRESS (remote)), G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    return g_strdup (g_proxy_address_get_protocol (G_PROXY_ADDRESS (remote)));
+  return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri), g_uri_get_port (uri),
+                     "", NULL, NULL);
+}
+
+/* After a failure: a request that went through a proxy says so, with both
+ * of what that may mean. */
+void
+xa_net_append_route (XaText      *text,
+                     SoupMessage *msg)
+{
+  g_autofree char *route = xa_net_dup_route (msg);
+
+  if (route != NULL && *route != '\0')
+    xa_text_append (text, N_("This went through the proxy %s: either the proxy could not reach the server (a "
+                             "server on your own network often is out of its reach) or the server turned it "
+                             "away. For a server on your network, turn on Connect Directly for this device."),
+                    route);
+}
+
+/* An error status that came back through a proxy and may be the proxy's
+ * own (407, 502, 503, 504), said with both of what it may mean; NULL for
+ * any other answer. */
+XaText *
+xa_net_describe_proxy_status (SoupMessage *msg,
+                              guint        status)
+{
+  g_autofree char *route = xa_net_dup_route (msg);
+
+  if (route == NULL || *route == '\0')
+    return NULL;
+  if (status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
+    return xa_text_new_printf (N_("The proxy %s asks for a password (HTTP 407), which this app cannot give. Turn "
+                                  "on Connect Directly for this device, or have this computer’s proxy settings "
+                                  "leave this server out."), route);
+  if (status != SOUP_STATUS_BAD_GATEWAY && status != SOUP_STATUS_SERVICE_UNAVAILABLE &&
+      status != SOUP_STATUS_GATEWAY_TIMEOUT)
+    return NULL;
+  return xa_text_new_printf (N_("The answer was HTTP %u, through the proxy %s: either the proxy could not reach "
+                                "the server (a server on your own network often is out of its reach), or the "
+                                "server or a gateway in front of it answered so. For a server on your network, "
+                                "turn on Connect Directly for this device."), status, route);
 }
 
 /* The certificates of the PEM file at @path, or NULL with the reason. */
@@ -224,10 +308,10 @@ xa_net_classify_error (const GError *error)
   return XA_NET_FAILURE_UNREACHABLE;
 }
 
-XaText *
-xa_net_describe_error (const GError *error,
-                       const char   *url,
-                       SoupMessage  *msg)
+static XaText *
+describe_error (const GError *error,
+                const char   *url,
+                SoupMessage  *msg)
 {
   XaText *certificate = NULL;
   XaText *text;
@@ -263,6 +347,19 @@ xa_net_describe_error (const GError *error,
                                  "Check the address and your network connection."),
                                url, error->message);
     }
+}
+
+/* A network failure in words: what failed, the likely causes, what to do;
+ * and the proxy it went through, if it did. */
+XaText *
+xa_net_describe_error (const GError *error,
+                       const char   *url,
+                       SoupMessage  *msg)
+{
+  XaText *text = describe_error (error, url, msg);
+
+  xa_net_append_route (text, msg);
+  return text;
 }
 
 /* ---- a refused certificate, described ------------------------------------------ */

@@ -18,6 +18,13 @@ typedef enum
 
 
 SoupSession  *xa_net_get_session        (void);
+SoupSession  *xa_net_get_session_for    (gboolean       direct);
+void          xa_net_set_proxy_resolver (GProxyResolver *resolver);
+char         *xa_net_dup_route          (SoupMessage   *msg);
+void          xa_net_append_route       (XaText        *text,
+                                         SoupMessage   *msg);
+XaText       *xa_net_describe_proxy_status (SoupMessage *msg,
+                                         guint          status);
 gboolean      xa_net_set_ca_file        (const char    *path,
                                          GError       **error);
 void          xa_net_set_ca_file_async  (const char    *path,

@@ -264,40 +264,55 @@ server_text_of (PostData *pd)
   return NULL;
 }
 
+/* An error answer may be the proxy's, not the server's: one that went
+ * through a proxy says so (and takes @text). */
+static XaText *
+with_route (PostData *pd,
+            XaText   *text)
+{
+  xa_net_append_route (text, pd->msg);
+  return text;
+}
+
 static GError *
 status_error (PostData *pd,
               guint     status)
 {
   g_autofree char *said = server_text_of (pd);
   g_autofree char *quoted = xa_server_text_quote (said);
+  XaText *proxied = xa_net_describe_proxy_status (pd->msg, status);
+
+  /* An answer that may be the proxy's, not the server's. */
+  if (proxied != NULL)
+    return _xa_ota_error_new (XA_OTA_ERROR_UNREACHABLE, proxied);
 
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
       g_autofree char *location = xa_server_text_sanitize (
         soup_message_headers_get_one (soup_message_get_response_headers (pd->msg), "Location"), -1, FALSE);
-      return _xa_ota_error_new (XA_OTA_ERROR_REDIRECTED, xa_text_new_printf (/* Translators: %s is the address the server redirected to */
+      return _xa_ota_error_new (XA_OTA_ERROR_REDIRECTED, with_route (pd, xa_text_new_printf (/* Translators: %s is the address the server redirected to */
                           N_("The server sent the OTA request elsewhere (%s). "
                             "Use that address as the OTA address instead."),
-                          location ? location : "?"));
+                          location ? location : "?")));
     }
 
   /* The official cloud says what is wrong with a request (HTTP 400
    * “Invalid MAC address”): show it. */
   if (said != NULL && SOUP_STATUS_IS_CLIENT_ERROR (status) && status != SOUP_STATUS_NOT_FOUND)
-    return _xa_ota_error_new (XA_OTA_ERROR_SERVER_REFUSED, xa_text_new_printf (/* Translators: %u is an HTTP status, %s the server's own words */
+    return _xa_ota_error_new (XA_OTA_ERROR_SERVER_REFUSED, with_route (pd, xa_text_new_printf (/* Translators: %u is an HTTP status, %s the server's own words */
                         N_("The server refused the request (HTTP %u): “%s”. "
                           "Check the Device-Id and the OTA address."),
-                        status, quoted));
+                        status, quoted)));
 
   if (status == SOUP_STATUS_NOT_FOUND)
-    return _xa_ota_error_new (XA_OTA_ERROR_NOT_FOUND, xa_text_new_printf (N_("There is no OTA service at %s (HTTP 404). "
+    return _xa_ota_error_new (XA_OTA_ERROR_NOT_FOUND, with_route (pd, xa_text_new_printf (N_("There is no OTA service at %s (HTTP 404). "
                           "Check the address, including the /xiaozhi/ota/ path and its final slash."),
-                        pd->url));
+                        pd->url)));
 
-  return _xa_ota_error_new (XA_OTA_ERROR_HTTP_STATUS, xa_text_new_printf (/* Translators: %u is an HTTP status code, %s its standard phrase */
+  return _xa_ota_error_new (XA_OTA_ERROR_HTTP_STATUS, with_route (pd, xa_text_new_printf (/* Translators: %u is an HTTP status code, %s its standard phrase */
                       N_("The server answered with an error (HTTP %u %s). "
                         "If the address is right, the server has a problem: try again later."),
-                      status, soup_status_get_phrase (status)));
+                      status, soup_status_get_phrase (status))));
 }
 
 static void
@@ -478,7 +493,7 @@ post_async (const char         *url,
   if (body != NULL)
     soup_message_set_request_body_from_bytes (pd->msg, "application/json", body);
 
-  soup_session_send_async (xa_net_get_session (), pd->msg, G_PRIORITY_DEFAULT,
+  soup_session_send_async (xa_net_get_session_for (identity->no_proxy), pd->msg, G_PRIORITY_DEFAULT,
                            xa_deadline_get_cancellable (pd->deadline),
                            send_cb, g_steal_pointer (&task));
 }

@@ -11,6 +11,7 @@
 #include "xa-report.h"
 #include "xa-text.h"
 #include "xa-token.h"
+#include "xa-url.h"
 
 /* Each verdict's words, exit status, and how bad it is: "valid", "warn"
  * (may pass by itself or needs a step: try again, activate) or "bad"
@@ -200,6 +201,7 @@ xa_report_copy (const XaReport *self)
   copy->close_reason = g_strdup (self->close_reason);
   copy->server_text = g_strdup (self->server_text);
   copy->network_error = g_strdup (self->network_error);
+  copy->proxy = g_strdup (self->proxy);
   copy->ota_error = self->ota_error ? xa_text_copy (self->ota_error) : NULL;
   copy->activation_code = g_strdup (self->activation_code);
   copy->setup_warnings = self->setup_warnings ? g_ptr_array_new_with_free_func ((GDestroyNotify) xa_text_free) : NULL;
@@ -225,6 +227,7 @@ xa_report_free (XaReport *self)
   g_free (self->close_reason);
   g_free (self->server_text);
   g_free (self->network_error);
+  g_free (self->proxy);
   g_clear_pointer (&self->ota_error, xa_text_free);
   g_free (self->activation_code);
   g_clear_pointer (&self->setup_warnings, g_ptr_array_unref);
@@ -278,6 +281,16 @@ xa_report_hello_answered_text (const XaReport    *self,
   /* "May include" a session id, says the protocol: valid, and noted. */
   if (self->session_id == NULL)
     xa_text_append (text, N_("Its hello has no session id, which the protocol allows."));
+  /* Through a proxy to a server on the user's network: what that does not show. */
+  if (self->proxy != NULL && *self->proxy != '\0')
+    {
+      g_autofree char *host = xa_url_dup_host (self->websocket_url);
+
+      if (host != NULL && xa_host_is_local (host))
+        xa_text_append (text, N_("The Test reached this server on your own network through the proxy %s; boards "
+                                 "do not use this computer’s proxy, so this does not show that they reach it."),
+                        self->proxy);
+    }
   return text;
 }
 
@@ -372,6 +385,10 @@ xa_report_format_details (const XaReport *self)
     g_string_append_printf (s, _("Server said: %s\n"), self->server_text);
   if (self->network_error)
     g_string_append_printf (s, _("Connection error: %s\n"), self->network_error);
+  if (self->proxy != NULL && *self->proxy != '\0')
+    g_string_append_printf (s, _("Proxy: %s\n"), self->proxy);
+  else if (self->proxy != NULL)
+    g_string_append (s, _("Proxy: none, connected directly\n"));
   if (self->ota_error)
     {
       g_autofree char *said = xa_text_render (self->ota_error);
@@ -474,6 +491,7 @@ xa_report_to_json (const XaReport *self)
   add_string (b, "close_reason", self->close_reason);
   add_string (b, "server_text", self->server_text);
   add_string (b, "network_error", self->network_error);
+  add_string (b, "proxy", self->proxy);
   json_builder_set_member_name (b, "ota_checked");
   json_builder_add_boolean_value (b, self->ota_checked);
   json_builder_set_member_name (b, "ota_error");
@@ -590,6 +608,7 @@ xa_report_new_from_record (JsonNode *node)
   self->close_reason = xa_json_dup_string (object, "close_reason");
   self->server_text = xa_json_dup_string (object, "server_text");
   self->network_error = xa_json_dup_string (object, "network_error");
+  self->proxy = xa_json_dup_string (object, "proxy");
   self->ota_checked = xa_json_get_boolean (object, "ota_checked", FALSE);
   self->ota_error = xa_text_new_from_json (json_object_get_member (object, "ota_error_text"));
   self->activation_pending = xa_json_get_boolean (object, "activation_pending", FALSE);

@@ -43,6 +43,7 @@ struct _XaReport
   char     *close_reason;
   char     *server_text;       /* text the server sent before any hello */
   char     *network_error;
+  char     *proxy;             /* the hello's way there: NULL unknown, "" direct, else the proxy's address */
 
   /* the OTA check, when the Test ran one */
   gboolean  ota_checked;

@@ -49,6 +49,7 @@ struct _XaDevicePage
   GtkToggleButton *reveal_button;
   AdwPreferencesGroup *identity_group;
   AdwPreferencesGroup *server_group;
+  GtkSwitch       *direct_switch;  /* Connect Directly: the device's "connection" */
   AdwPreferencesGroup *history_group;
   AdwExpanderRow  *history_row;
   GPtrArray       *history_rows;

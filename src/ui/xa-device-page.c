@@ -271,10 +271,65 @@ update_history (XaDevicePage *self)
     }
 }
 
+static void direct_toggled_cb (XaDevicePage *self);
+
+/* Connect Directly, as the device is set. */
+static void
+update_direct (XaDevicePage *self)
+{
+  XaDevice *device = device_of (self);
+
+  g_signal_handlers_block_by_func (self->direct_switch, direct_toggled_cb, self);
+  gtk_switch_set_active (self->direct_switch, device != NULL && xa_device_get_connects_directly (device));
+  g_signal_handlers_unblock_by_func (self->direct_switch, direct_toggled_cb, self);
+}
+
+static void
+direct_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(XaDevicePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xa_device_session_edit_finish (XA_DEVICE_SESSION (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _xa_device_page_toast (self, error->message);
+  update_direct (self);
+}
+
+static void
+direct_toggled_cb (XaDevicePage *self)
+{
+  if (self->session == NULL)
+    return;
+  xa_device_session_edit_async (self->session, "connection", gtk_switch_get_active (self->direct_switch) ? "direct" : "",
+                                self->cancellable, direct_saved_cb, g_object_ref (self));
+}
+
+/* The server is reached through this computer's proxy, or not. */
+static void
+add_direct_row (XaDevicePage *self)
+{
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+
+  self->direct_switch = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->direct_switch), GTK_ALIGN_CENTER);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Connect Directly"));
+  adw_action_row_set_subtitle (row, _("Reach the server without this computer’s proxy, as boards do: for a server on "
+                                      "your own network"));
+  adw_action_row_add_suffix (row, GTK_WIDGET (self->direct_switch));
+  /* The row names the switch for screen readers (labelled-by its title). */
+  adw_action_row_set_activatable_widget (row, GTK_WIDGET (self->direct_switch));
+  g_signal_connect_swapped (self->direct_switch, "notify::active", G_CALLBACK (direct_toggled_cb), self);
+  adw_preferences_group_add (self->server_group, GTK_WIDGET (row));
+}
+
 static void
 update_all (XaDevicePage *self)
 {
   update_fields (self);
+  update_direct (self);
   update_history (self);
   update_verdict (self);
   update_token_row (self);
@@ -474,6 +529,7 @@ xa_device_page_init (XaDevicePage *self)
       if (g_str_equal (fields[i].property, "mqtt-username"))
         add_mqtt_password_row (self);
     }
+  add_direct_row (self);
 
   self->device_signals = g_signal_group_new (XA_TYPE_DEVICE);
   g_signal_group_connect_swapped (self->device_signals, "notify", G_CALLBACK (update_all), self);
