@@ -132,7 +132,9 @@ test_port_closed (Fixture       *f,
 }
 
 /* The TLS listener's certificate is the demo's own: refused until its CA
- * file is trusted, then verified. */
+ * file is trusted, then verified. Refused, it is described as for the
+ * WebSocket, read over a connection of the app's own (libmosquitto does
+ * not hand it over). */
 static void
 test_tls (Fixture       *f,
           gconstpointer  data)
@@ -144,6 +146,10 @@ test_tls (Fixture       *f,
 
   g_assert_cmpint (untrusted->verdict, ==, XA_VERDICT_TLS_ERROR);
   g_assert_nonnull (strstr (untrusted->advice, "CA file"));
+  g_assert_true (g_str_has_prefix (untrusted->advice, "The TLS connection to the MQTT broker "));
+  g_assert_nonnull (strstr (untrusted->advice, "The server presented a certificate for localhost, 127.0.0.1, issued by CN=127.0.0.1"));
+  g_assert_nonnull (strstr (untrusted->advice, "(SHA-256 "));
+  g_assert_nonnull (strstr (untrusted->advice, "It is signed by itself"));
 
   g_assert_true (xa_net_set_ca_file (ca, NULL));
   trusted = probe (f, tls, "mqtt-only", NULL, NULL, 5000, NULL);

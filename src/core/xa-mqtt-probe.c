@@ -32,6 +32,7 @@ typedef enum
   STAGE_CONNECTING,
   STAGE_SUBSCRIBING,
   STAGE_WAITING_HELLO,
+  STAGE_READING_CERTIFICATE,   /* TLS failed: what the broker presented is read */
   STAGE_DONE,
 } Stage;
 
@@ -50,6 +51,8 @@ typedef struct
   guint             return_id;
   GSource          *cancel_source;
   gboolean          connecting;    /* a thread is in mosquitto_connect_async() */
+  char             *host;          /* the broker's, as the endpoint names it */
+  int               port;
 } Probe;
 
 /* What the connecting thread needs: @mosq stays the probe's, untouched by
@@ -76,6 +79,7 @@ probe_free (Probe *probe)
   g_clear_pointer (&probe->report, xa_report_free);
   g_free (probe->publish_topic);
   g_free (probe->subscribe_topic);
+  g_free (probe->host);
   g_free (probe);
 }
 
@@ -378,6 +382,33 @@ xa_mqtt_udp_reach_text (const char *broker,
   return text;
 }
 
+/* libmosquitto says only that TLS failed: what the broker presented is
+ * read over a connection of our own, and said as for the WebSocket. */
+static void
+certificate_read_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(XaText) presented = xa_net_fetch_certificate_finish (result, NULL);
+  XaText *advice;
+
+  if (probe->stage != STAGE_READING_CERTIFICATE)
+    return;
+  if (presented != NULL)
+    {
+      advice = xa_text_new_printf (N_("The TLS connection to the MQTT broker %s failed."), probe->report->mqtt_endpoint);
+      xa_text_append_text (advice, presented);
+    }
+  else
+    advice = xa_text_new_printf (N_("The TLS connection to the MQTT broker %s failed: its certificate is not "
+                                    "trusted or not for this name. A server with its own certificate authority "
+                                    "needs its CA file (Preferences, or XIAOZHI_CA_FILE)."),
+                                 probe->report->mqtt_endpoint);
+  finish (task, XA_VERDICT_TLS_ERROR, advice);
+}
+
 static void
 link_error_cb (int      rc,
                int      saved_errno,
@@ -388,17 +419,15 @@ link_error_cb (int      rc,
   const char *reason = rc == MOSQ_ERR_ERRNO && saved_errno != 0 ? g_strerror (saved_errno) : mosquitto_strerror (rc);
   XaText *advice = NULL;
 
-  if (probe->stage == STAGE_DONE)
+  if (probe->stage == STAGE_DONE || probe->stage == STAGE_READING_CERTIFICATE)
     return;
   g_free (probe->report->network_error);
   probe->report->network_error = g_strdup (reason);
   if (rc == MOSQ_ERR_TLS)
     {
-      advice = xa_text_new_printf (N_("The TLS connection to the MQTT broker %s failed: its certificate is not "
-                                      "trusted or not for this name. A server with its own certificate authority "
-                                      "needs its CA file (Preferences, or XIAOZHI_CA_FILE)."),
-                                   probe->report->mqtt_endpoint);
-      finish (task, XA_VERDICT_TLS_ERROR, advice);
+      probe->stage = STAGE_READING_CERTIFICATE;
+      xa_net_fetch_certificate_async (probe->host, probe->port, MIN (probe->timeout_ms, 3000), NULL,
+                                      certificate_read_cb, g_object_ref (task));
       return;
     }
   advice = probe->stage == STAGE_CONNECTING
@@ -418,7 +447,12 @@ timeout_cb (gpointer user_data)
   XaText *advice = NULL;
 
   probe->timeout_id = 0;
-  if (probe->stage == STAGE_WAITING_HELLO)
+  if (probe->stage == STAGE_READING_CERTIFICATE)
+    advice = xa_text_new_printf (N_("The TLS connection to the MQTT broker %s failed: its certificate is not "
+                                    "trusted or not for this name. A server with its own certificate authority "
+                                    "needs its CA file (Preferences, or XIAOZHI_CA_FILE)."),
+                                 probe->report->mqtt_endpoint);
+  else if (probe->stage == STAGE_WAITING_HELLO)
     advice = probe->subscribe_topic == NULL
                ? xa_text_new_printf (N_("The server did not answer the hello within %u seconds. The device has no topic "
                                         "to subscribe to (“null”), so only a broker that delivers to it directly can "
@@ -429,7 +463,7 @@ timeout_cb (gpointer user_data)
   else
     advice = xa_text_new_printf (N_("The MQTT broker %s did not answer within %u seconds."),
                                  probe->report->mqtt_endpoint, seconds);
-  finish (task, XA_VERDICT_TIMEOUT, advice);
+  finish (task, probe->stage == STAGE_READING_CERTIFICATE ? XA_VERDICT_TLS_ERROR : XA_VERDICT_TIMEOUT, advice);
   return G_SOURCE_REMOVE;
 }
 
@@ -562,6 +596,8 @@ xa_mqtt_probe_async (const XaMqttTarget  *target,
     }
 
   probe->report->mqtt_tls = tls;
+  probe->host = g_strdup (host);
+  probe->port = port;
   probe->mosq = mosquitto_new (target->client_id, TRUE, task);
   mosquitto_int_option (probe->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   if (target->username != NULL)

@@ -421,11 +421,27 @@ certificate_fingerprint (GTlsCertificate *cert)
 /* What the refused certificate of @msg was and which checks it failed, as
  * sentences for a TLS error's advice; NULL when none was refused (the
  * handshake failed before any certificate came). */
+static XaText *describe_certificate (GTlsCertificate      *cert,
+                                     GTlsCertificateFlags  flags,
+                                     const char           *host);
+
 XaText *
 xa_net_describe_refused_certificate (SoupMessage *msg)
 {
   GTlsCertificate *cert = msg ? g_object_get_data (G_OBJECT (msg), "xa-refused-certificate") : NULL;
   GTlsCertificateFlags flags = cert ? GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (msg), "xa-refused-errors")) : 0;
+
+  if (cert == NULL)
+    return NULL;
+  return describe_certificate (cert, flags, g_uri_get_host (soup_message_get_uri (msg)));
+}
+
+/* @cert, refused for @flags when asked for as @host. */
+static XaText *
+describe_certificate (GTlsCertificate      *cert,
+                      GTlsCertificateFlags  flags,
+                      const char           *host)
+{
   g_autoptr(GDateTime) before = NULL;
   g_autoptr(GDateTime) after = NULL;
   g_autofree char *issuer = NULL;
@@ -435,11 +451,8 @@ xa_net_describe_refused_certificate (SoupMessage *msg)
   g_autofree char *from = NULL;
   g_autofree char *until = NULL;
   g_autofree char *fingerprint = NULL;
-  const char *host;
   XaText *text;
 
-  if (cert == NULL)
-    return NULL;
   g_object_get (cert, "issuer-name", &issuer, "subject-name", &subject, "not-valid-before", &before,
                 "not-valid-after", &after, NULL);
   names = certificate_names (cert);
@@ -447,7 +460,6 @@ xa_net_describe_refused_certificate (SoupMessage *msg)
   from = format_date (before);
   until = format_date (after);
   fingerprint = certificate_fingerprint (cert);
-  host = g_uri_get_host (soup_message_get_uri (msg));
 
   text = xa_text_new_printf (N_("The server presented a certificate for %s, issued by %s, valid from %s to %s "
                                 "(SHA-256 %s)."), names, clean_issuer, from, until, fingerprint);
@@ -477,6 +489,124 @@ xa_net_describe_refused_certificate (SoupMessage *msg)
                                  "set XIAOZHI_CA_FILE)."));
     }
   return text;
+}
+
+/* ---- a certificate fetched, for a TLS client that does not show its own ------------ */
+
+typedef struct
+{
+  char                 *host;
+  GTlsCertificate      *refused;
+  GTlsCertificateFlags  errors;
+  XaDeadline           *deadline;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_free (fetch->host);
+  g_clear_object (&fetch->refused);
+  g_clear_pointer (&fetch->deadline, xa_deadline_free);
+  g_free (fetch);
+}
+
+static gboolean
+fetch_accept_cb (GTlsConnection       *connection,
+                 GTlsCertificate      *peer,
+                 GTlsCertificateFlags  errors,
+                 Fetch                *fetch)
+{
+  g_autoptr(GSocketConnectable) identity = g_network_address_new (fetch->host, 0);
+
+  /* Trusted through the user's CA file: nothing refused. */
+  for (GList *l = extra_anchors; l != NULL; l = l->next)
+    if (g_tls_certificate_verify (peer, identity, l->data) == 0)
+      return FALSE;
+  g_set_object (&fetch->refused, peer);
+  fetch->errors = errors;
+  /* Only read, never trusted: the handshake ends here. */
+  return FALSE;
+}
+
+static void
+fetch_handshake_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+
+  g_tls_connection_handshake_finish (G_TLS_CONNECTION (object), result, NULL);
+  g_io_stream_close (G_IO_STREAM (object), NULL, NULL);
+  g_task_return_pointer (task,
+                         fetch->refused ? describe_certificate (fetch->refused, fetch->errors, fetch->host) : NULL,
+                         (GDestroyNotify) xa_text_free);
+}
+
+static void
+fetch_connect_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GSocketConnectable) identity = NULL;
+  GError *error = NULL;
+
+  connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (object), result, &error);
+  if (connection == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  identity = g_network_address_new (fetch->host, 0);
+  tls = g_tls_client_connection_new (G_IO_STREAM (connection), identity, &error);
+  if (tls == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (fetch_accept_cb), fetch);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
+                                    xa_deadline_get_cancellable (fetch->deadline), fetch_handshake_cb,
+                                    g_steal_pointer (&task));
+}
+
+/* The certificate @host:@port presents, described as a refused one is
+ * (what it is for, who issued it, its dates and fingerprint, why it is
+ * refused), for a client that fails without showing it (libmosquitto).
+ * A second connection that only reads it: nothing is sent, nothing
+ * trusted. NULL when it is trusted, or none came within @timeout_ms. */
+void
+xa_net_fetch_certificate_async (const char          *host,
+                                int                  port,
+                                guint                timeout_ms,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  g_task_set_source_tag (task, xa_net_fetch_certificate_async);
+  fetch->host = g_strdup (host);
+  fetch->deadline = xa_deadline_new (cancellable, timeout_ms);
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+  /* As the client it stands in for: straight to the broker. */
+  g_socket_client_set_enable_proxy (client, FALSE);
+  g_socket_client_connect_to_host_async (client, host, port, xa_deadline_get_cancellable (fetch->deadline),
+                                         fetch_connect_cb, g_steal_pointer (&task));
+}
+
+XaText *
+xa_net_fetch_certificate_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void

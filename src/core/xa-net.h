@@ -38,6 +38,14 @@ const char   *xa_net_get_language       (void);
 void          xa_net_prepare_message    (SoupMessage   *msg);
 XaNetFailure  xa_net_classify_error     (const GError  *error);
 XaText       *xa_net_describe_refused_certificate (SoupMessage *msg);
+void          xa_net_fetch_certificate_async  (const char  *host,
+                                               int          port,
+                                               guint        timeout_ms,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer     user_data);
+XaText       *xa_net_fetch_certificate_finish (GAsyncResult *result,
+                                               GError      **error);
 XaText       *xa_net_describe_error     (const GError  *error,
                                          const char    *url,
                                          SoupMessage   *msg);
