@@ -186,6 +186,17 @@ test_ota_elsewhere (Fixture       *f,
   g_assert_nonnull (found);
   g_assert_cmpstr (found->ota_url, ==, expected);
 
+  /* The other way round: a server that answers only without the slash. */
+  {
+    g_autofree char *with_slash = xa_demo_server_get_url (f->server, XA_DEMO_MODE_NO_SLASH, "ota");
+    g_autofree char *without = g_strndup (with_slash, strlen (with_slash) - 1);
+    g_autoptr(XaDiagnosis) only_without = diagnose_url (f, with_slash);
+
+    found = finding (only_without, "ota-elsewhere");
+    g_assert_nonnull (found);
+    g_assert_cmpstr (found->ota_url, ==, without);
+  }
+
   /* An address that answers tries nothing else. */
   healthy = diagnose_url (f, ota);
   g_assert_null (finding (healthy, "ota-failed"));

@@ -1772,6 +1772,42 @@ test_screenshots (Fixture       *f,
     screenshot (f, "test-all");
     g_settings_set_boolean (settings, "refresh-old-tokens", TRUE);
   }
+
+  /* The path doctor: an OTA address without its final slash, the one
+   * that answers offered; a server presenting another name's certificate. */
+  {
+    /* Servers of their own: addresses as a user's look, without /mode/. */
+    g_autoptr(XaDemoServer) strict = xa_test_server_new (XA_DEMO_MODE_SLASH_ONLY, FALSE);
+    g_autofree char *ota = xa_demo_server_get_url (strict, XA_DEMO_MODE_SLASH_ONLY, "ota");
+    g_autofree char *slashless = g_strndup (ota, strlen (ota) - 1);
+    XaDevice *living = add_device (f, "Living room", XA_DEMO_MODE_SLASH_ONLY, NULL);
+    g_autoptr(XaDemoServer) other = xa_test_server_new_with_certificate (XA_DEMO_MODE_OFFICIAL, "other-name");
+    g_autofree char *other_ota = xa_demo_server_get_url (other, XA_DEMO_MODE_OFFICIAL, "ota");
+    XaDevice *office = add_device (f, "Office", XA_DEMO_MODE_OFFICIAL, NULL);
+    GtkWindow *dialog = NULL;
+
+    g_object_set (living, "ota-url", slashless, NULL);
+    select_ready (f, living);
+    gtk_widget_activate_action (f->page, "device.diagnose", NULL);
+    WAIT_UNTIL ((dialog = find_toplevel (XA_TYPE_DIAGNOSIS_DIALOG)) != NULL);
+    WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (find_descendant (GTK_WIDGET (dialog),
+                                                                                          GTK_TYPE_STACK))),
+                           "findings") == 0);
+    screenshot_of (GTK_WIDGET (dialog), "diagnosis-address");
+    gtk_window_destroy (dialog);
+    WAIT_UNTIL (find_toplevel (XA_TYPE_DIAGNOSIS_DIALOG) == NULL);
+
+    g_object_set (office, "ota-url", other_ota, NULL);
+    select_ready (f, office);
+    gtk_widget_activate_action (f->page, "device.diagnose", NULL);
+    WAIT_UNTIL ((dialog = find_toplevel (XA_TYPE_DIAGNOSIS_DIALOG)) != NULL);
+    WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (find_descendant (GTK_WIDGET (dialog),
+                                                                                          GTK_TYPE_STACK))),
+                           "findings") == 0);
+    screenshot_of (GTK_WIDGET (dialog), "diagnosis-certificate");
+    gtk_window_destroy (dialog);
+    WAIT_UNTIL (find_toplevel (XA_TYPE_DIAGNOSIS_DIALOG) == NULL);
+  }
 }
 
 /* The German run is about room: it must be German to mean anything. */

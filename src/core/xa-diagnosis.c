@@ -147,8 +147,11 @@ diagnose_ota (Diag *diag)
       XaVerdict verdict = XA_VERDICT_PROTOCOL_ERROR;
 
       xa_verdict_from_error (diag->ota_error, &verdict);
-      add (self, "ota-failed", "bad", 100, xa_text_new_printf (N_("The OTA check failed: %s"),
-                                                               xa_verdict_get_title (verdict)),
+      /* A 404 is what it is, not a protocol spoken wrong. */
+      add (self, "ota-failed", "bad", 100,
+           g_error_matches (diag->ota_error, XA_OTA_ERROR, XA_OTA_ERROR_NOT_FOUND)
+             ? xa_text_new_printf (N_("The OTA check failed: no OTA service at this address (HTTP 404)"))
+             : xa_text_new_printf (N_("The OTA check failed: %s"), xa_verdict_get_title (verdict)),
            xa_ota_error_dup_text (diag->ota_error));
       /* The first other address of the same host that answered, in the
        * order they were tried (the slash, then the usual ports). */

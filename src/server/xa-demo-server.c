@@ -90,6 +90,9 @@ static const struct
   /* The official cloud's behaviour, its OTA only at /xiaozhi/ota/ with the
    * final slash (404 without), as a route that names it exactly does. */
   [XA_DEMO_MODE_SLASH_ONLY] = { "slash-only", DEMO_SERVER_OTHER },
+  /* The other way round: only /xiaozhi/ota, without the slash (a proxy
+   * rule or a route written that way). */
+  [XA_DEMO_MODE_NO_SLASH] = { "no-slash", DEMO_SERVER_OTHER },
 };
 
 
@@ -395,7 +398,8 @@ http_cb (SoupServer        *server,
   XaDemoMode mode;
   const char *path = _xa_demo_split_mode (self, full_path, &mode);
 
-  if (g_str_equal (path, "/xiaozhi/ota/") || (g_str_equal (path, "/xiaozhi/ota") && mode != XA_DEMO_MODE_SLASH_ONLY))
+  if ((g_str_equal (path, "/xiaozhi/ota/") && mode != XA_DEMO_MODE_NO_SLASH) ||
+      (g_str_equal (path, "/xiaozhi/ota") && mode != XA_DEMO_MODE_SLASH_ONLY))
     _xa_demo_handle_ota (self, mode, msg);
   else if (g_str_equal (path, "/xiaozhi/ota/activate"))
     _xa_demo_handle_activate (self, mode, msg);
