@@ -24,6 +24,7 @@ typedef struct _XaHistoryEntry   XaHistoryEntry;
 typedef struct _XaHostInterface  XaHostInterface;
 typedef struct _XaIdentity       XaIdentity;
 typedef struct _XaImported       XaImported;
+typedef struct _XaMcpClaims      XaMcpClaims;
 typedef struct _XaMqttLink       XaMqttLink;
 typedef struct _XaMqttTarget     XaMqttTarget;
 typedef struct _XaOtaAnswer      XaOtaAnswer;
