@@ -14,6 +14,8 @@ commands=$("$cli" --help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p')
 for command in $commands; do
   if [ "$command" = device ]; then
     subs="add list show rename set remove"
+  elif [ "$command" = mcp ]; then
+    subs="test"
   else
     subs=-
   fi

@@ -707,6 +707,44 @@ test_proxy (Fixture       *f,
   xa_test_proxy_free (proxy);
 }
 
+/* xiaozhictl mcp test: the endpoint from standard input or MCP_ENDPOINT,
+ * never argv; the verdict's exit status; no token in what it prints. */
+static void
+test_mcp (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *address = xa_demo_server_get_mcp_address (f->server, FALSE);
+  g_autofree char *url = g_strconcat (address, "?token=secret-mcp-token", NULL);
+  g_autofree char *stdin_text = g_strconcat (url, "\n", NULL);
+  g_autofree char *wrong = g_strconcat (address, "?token=not-ours", NULL);
+  const char *env[] = { "MCP_ENDPOINT", wrong, NULL };
+  g_auto(Run) accepted = { 0 };
+  g_auto(Run) rejected = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) no_token = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+
+  xa_demo_server_add_mcp_token (f->server, "secret-mcp-token", "agent-1");
+  run_cli_full (&accepted, stdin_text, NULL, (const char *[]) { "mcp", "test", "--stay", "1", NULL });
+  g_assert_cmpint (accepted.status, ==, 0);
+  g_assert_true (g_str_has_prefix (accepted.out, "✔ "));
+  g_assert_nonnull (strstr (accepted.out, "No caller asked for the tools"));
+  g_assert_null (strstr (accepted.out, "secret-mcp-token"));
+  g_assert_null (strstr (accepted.err, "secret-mcp-token"));
+
+  run_cli_full (&rejected, NULL, env, (const char *[]) { "mcp", "test", "--stay", "1", NULL });
+  g_assert_cmpint (rejected.status, ==, 3);
+  g_assert_nonnull (strstr (rejected.out, "(1008 “token解密失败”)"));
+
+  run_cli_full (&json, stdin_text, NULL, (const char *[]) { "mcp", "test", "--stay", "1", "--json", NULL });
+  g_assert_cmpstr (json_object_get_string_member (parse_json (json.out, &node), "verdict"), ==, "valid");
+  g_assert_null (strstr (json.out, "secret-mcp-token"));
+
+  run_cli_full (&no_token, address, NULL, (const char *[]) { "mcp", "test", NULL });
+  g_assert_cmpint (no_token.status, ==, 2);
+  g_assert_nonnull (strstr (no_token.err, "This address has no token"));
+}
+
 /* A saved device refreshed, renamed, changed and removed. */
 static void
 test_device_edit (Fixture       *f,
@@ -1732,6 +1770,7 @@ main (int   argc,
   g_test_add ("/xa/cli/saved-device-flow", Fixture, NULL, fixture_setup, test_saved_device_flow, fixture_teardown);
   g_test_add ("/xa/cli/device-edit", Fixture, NULL, fixture_setup, test_device_edit, fixture_teardown);
   g_test_add ("/xa/cli/proxy", Fixture, NULL, fixture_setup, test_proxy, fixture_teardown);
+  g_test_add ("/xa/cli/mcp", Fixture, NULL, fixture_setup, test_mcp, fixture_teardown);
   g_test_add ("/xa/cli/test-all", Fixture, NULL, fixture_setup, test_test_all, fixture_teardown);
   g_test_add ("/xa/cli/csv-import", Fixture, NULL, fixture_setup, test_csv_import, fixture_teardown);
   g_test_add ("/xa/cli/csv-refused", Fixture, NULL, fixture_setup, test_csv_refused, fixture_teardown);

@@ -90,5 +90,6 @@ int          cli_cmd_refresh          (Cli *cli, int argc, char **argv);
 int          cli_cmd_export           (Cli *cli, int argc, char **argv);
 int          cli_cmd_import           (Cli *cli, int argc, char **argv);
 int          cli_cmd_diagnose         (Cli *cli, int argc, char **argv);
+int          cli_cmd_mcp              (Cli *cli, int argc, char **argv);
 
 G_END_DECLS

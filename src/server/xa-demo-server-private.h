@@ -53,6 +53,13 @@ struct _XaDemoServer
   GPtrArray       *held_streams;   /* connections we never answer */
   GPtrArray       *sockets;        /* open WebSocket connections */
   guint            hellos;         /* client hellos seen on the WebSocket */
+
+  /* MCP endpoints (xa-demo-server-mcp.c). */
+  GHashTable      *mcp_tokens;     /* token → agent id ("": a token without one) */
+  GHashTable      *mcp_providers;  /* agent id → its tool connection (not owned) */
+  int              mcp_caller_delay_ms; /* when a caller initializes a provider; -1: never */
+  guint            mcp_initialized; /* providers that answered initialize */
+  guint            mcp_tools_listed; /* tools/list answers with a list */
   gushort          last_close_code; /* what the last WebSocket closed with, as this end saw it */
 
   /* The MQTT gateway's side, once a broker is set. */
@@ -87,5 +94,7 @@ void _xa_demo_handle_activate (XaDemoServer *self, XaDemoMode mode, SoupServerMe
 void _xa_demo_add_hello_members (JsonBuilder *b, const char *transport, gboolean with_session, JsonNode *audio, const char *session_id);
 void _xa_demo_websocket_cb (SoupServer *server, SoupServerMessage *msg, const char *full_path, SoupWebsocketConnection *conn, gpointer user_data);
 void _xa_demo_close_socket (gpointer data);
+char * _xa_demo_mcp_token_of (SoupServerMessage *msg);
+void _xa_demo_mcp_websocket_cb (XaDemoServer *self, SoupServerMessage *msg, SoupWebsocketConnection *conn);
 
 G_END_DECLS

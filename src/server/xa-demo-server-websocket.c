@@ -504,6 +504,11 @@ _xa_demo_websocket_cb (SoupServer              *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   XaDemoMode mode;
 
+  if (g_str_has_prefix (full_path, "/mcp_endpoint/mcp") || g_str_has_prefix (full_path, "/mcp/"))
+    {
+      _xa_demo_mcp_websocket_cb (self, msg, conn);
+      return;
+    }
   _xa_demo_split_mode (self, full_path, &mode);
   _xa_demo_record_request (self, "ws", msg);
 

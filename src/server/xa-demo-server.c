@@ -413,6 +413,18 @@ http_cb (SoupServer        *server,
         _xa_demo_respond_text (msg, SOUP_STATUS_NOT_FOUND, "text/plain", "Not Found");
       /* else: no status, so the WebSocket handler takes the upgrade */
     }
+  else if (g_str_has_prefix (full_path, "/mcp_endpoint/mcp") || g_str_has_prefix (full_path, "/mcp/"))
+    {
+      g_autofree char *token = _xa_demo_mcp_token_of (msg);
+
+      if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, NULL))
+        _xa_demo_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain", "WebSocket only");
+      /* The official-like endpoint refuses an unknown token at once. */
+      else if (g_str_has_prefix (full_path, "/mcp/") &&
+               (token == NULL || g_hash_table_lookup (self->mcp_tokens, token) == NULL))
+        _xa_demo_respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "text/plain", "Unauthorized");
+      /* else: the WebSocket handler takes it (xa-demo-server-mcp.c) */
+    }
   else if (g_str_equal (path, "/control/bind") && method == SOUP_METHOD_POST)
     handle_control_bind (self, msg);
   else if (g_str_equal (path, "/bind") && method == SOUP_METHOD_POST)
@@ -438,6 +450,8 @@ xa_demo_server_dispose (GObject *object)
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
+  g_clear_pointer (&self->mcp_tokens, g_hash_table_unref);
+  g_clear_pointer (&self->mcp_providers, g_hash_table_unref);
   g_clear_pointer (&self->held_streams, g_ptr_array_unref);
   g_clear_object (&self->server);
   g_clear_object (&self->certificate);
@@ -492,6 +506,9 @@ xa_demo_server_init (XaDemoServer *self)
   self->gateway_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->held_streams = g_ptr_array_new_with_free_func (close_stream);
   self->sockets = g_ptr_array_new_with_free_func (_xa_demo_close_socket);
+  self->mcp_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->mcp_providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->mcp_caller_delay_ms = -1;
 }
 
 XaDemoServer *
@@ -526,6 +543,49 @@ xa_demo_server_set_firmware (XaDemoServer *self,
 {
   g_free (self->firmware);
   self->firmware = g_strdup (version);
+}
+
+/* An MCP endpoint token it knows, for @agent_id ("": a token that decrypts
+ * to no agent: "无对应agentId"). */
+void
+xa_demo_server_add_mcp_token (XaDemoServer *self,
+                              const char   *token,
+                              const char   *agent_id)
+{
+  g_hash_table_insert (self->mcp_tokens, g_strdup (token), g_strdup (agent_id));
+}
+
+/* A caller initializes each tool connection @delay_ms after it opens, then
+ * lists its tools; -1: no caller (the endpoint stays silent). */
+void
+xa_demo_server_set_mcp_caller (XaDemoServer *self,
+                               int           delay_ms)
+{
+  self->mcp_caller_delay_ms = delay_ms;
+}
+
+/* The MCP endpoint address, without a token: the self-hosted one
+ * (/mcp_endpoint/mcp/), or with @official the one that behaves as the
+ * cloud's (/mcp/). */
+char *
+xa_demo_server_get_mcp_address (XaDemoServer *self,
+                                gboolean      official)
+{
+  return g_strdup_printf ("ws://127.0.0.1:%u%s", self->port, official ? "/mcp/" : "/mcp_endpoint/mcp/");
+}
+
+/* What the caller saw: providers that answered initialize, and tools/list
+ * answers that held a list. */
+guint
+xa_demo_server_get_mcp_initialized (XaDemoServer *self)
+{
+  return self->mcp_initialized;
+}
+
+guint
+xa_demo_server_get_mcp_tools_listed (XaDemoServer *self)
+{
+  return self->mcp_tools_listed;
 }
 
 /* A manager-api whose parameter @setting ("server.websocket", "server.ota"

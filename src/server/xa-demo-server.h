@@ -71,6 +71,15 @@ void          xa_demo_server_set_tls_certificate (XaDemoServer    *self,
                                            GTlsCertificate *certificate);
 void          xa_demo_server_set_code_lifetime (XaDemoServer *self,
                                            guint          lifetime_ms);
+void          xa_demo_server_add_mcp_token (XaDemoServer *self,
+                                            const char   *token,
+                                            const char   *agent_id);
+void          xa_demo_server_set_mcp_caller (XaDemoServer *self,
+                                             int           delay_ms);
+char         *xa_demo_server_get_mcp_address (XaDemoServer *self,
+                                              gboolean      official);
+guint         xa_demo_server_get_mcp_initialized (XaDemoServer *self);
+guint         xa_demo_server_get_mcp_tools_listed (XaDemoServer *self);
 void          xa_demo_server_set_manager_unset (XaDemoServer *self,
                                                 const char   *setting);
 void          xa_demo_server_set_firmware (XaDemoServer  *self,
