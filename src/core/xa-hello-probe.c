@@ -619,20 +619,7 @@ connect_cb (GObject      *object,
     }
 
   advice = xa_net_describe_error (error, report->websocket_url, probe->msg);
-  switch (xa_net_classify_error (error))
-    {
-    case XA_NET_FAILURE_TLS:
-      complete (task, XA_VERDICT_TLS_ERROR, advice);
-      break;
-    case XA_NET_FAILURE_TIMEOUT:
-      complete (task, XA_VERDICT_TIMEOUT, advice);
-      break;
-    case XA_NET_FAILURE_NONE:
-    case XA_NET_FAILURE_UNREACHABLE:
-    default:
-      complete (task, XA_VERDICT_UNREACHABLE, advice);
-      break;
-    }
+  complete (task, xa_verdict_for_network_error (error), advice);
 }
 
 static char *

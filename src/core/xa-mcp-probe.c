@@ -388,24 +388,8 @@ connect_cb (GObject      *object,
                                        "ws://HOST:8004/mcp_endpoint/mcp/)."), status));
       return;
     }
-  {
-    XaText *advice = xa_net_describe_error (error, probe->report->websocket_url, probe->msg);
-
-    switch (xa_net_classify_error (error))
-      {
-      case XA_NET_FAILURE_TLS:
-        finish (task, XA_VERDICT_TLS_ERROR, advice);
-        break;
-      case XA_NET_FAILURE_TIMEOUT:
-        finish (task, XA_VERDICT_TIMEOUT, advice);
-        break;
-      case XA_NET_FAILURE_NONE:
-      case XA_NET_FAILURE_UNREACHABLE:
-      default:
-        finish (task, XA_VERDICT_UNREACHABLE, advice);
-        break;
-      }
-  }
+  finish (task, xa_verdict_for_network_error (error),
+          xa_net_describe_error (error, probe->report->websocket_url, probe->msg));
 }
 
 /* Tests the endpoint @address (shown, without its token) with @token, as a

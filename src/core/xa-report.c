@@ -8,6 +8,7 @@
 #include "xa-activation.h"
 #include "xa-json-edit.h"
 #include "xa-json.h"
+#include "xa-net.h"
 #include "xa-report.h"
 #include "xa-text.h"
 #include "xa-token.h"
@@ -344,6 +345,23 @@ xa_report_apply_ota (XaReport          *self,
       if (self->token_changed)
         xa_text_append (advice, N_("The server now issues a different token: refresh it so your clients use the new one."));
       xa_report_set_verdict (self, XA_VERDICT_VALID, advice);
+    }
+}
+
+/* The verdict a failed connection gets: unreachable, TLS or timeout. */
+XaVerdict
+xa_verdict_for_network_error (const GError *error)
+{
+  switch (xa_net_classify_error (error))
+    {
+    case XA_NET_FAILURE_TLS:
+      return XA_VERDICT_TLS_ERROR;
+    case XA_NET_FAILURE_TIMEOUT:
+      return XA_VERDICT_TIMEOUT;
+    case XA_NET_FAILURE_NONE:
+    case XA_NET_FAILURE_UNREACHABLE:
+    default:
+      return XA_VERDICT_UNREACHABLE;
     }
 }
 

@@ -71,6 +71,7 @@ const char  *xa_verdict_get_severity    (XaVerdict          verdict);
 const char  *xa_verdict_get_icon_name   (XaVerdict          verdict);
 gboolean     xa_verdict_from_error      (const GError      *error,
                                          XaVerdict         *verdict);
+XaVerdict    xa_verdict_for_network_error (const GError    *error);
 
 gboolean     xa_ota_answer_changes_token (const XaOtaAnswer *answer,
                                          const char        *token);
