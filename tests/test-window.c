@@ -2193,13 +2193,31 @@ test_keyboard_walk (Fixture       *f,
         g_autoptr(GPtrArray) actions = NULL;
         gboolean saw;
 
-        WAIT_UNTIL ((gtk_widget_grab_focus (open_panel), gtk_root_get_focus (GTK_ROOT (f->window)) == open_panel));
-        actions = walk_focus (f, backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD, NULL, &saw);
-        for (const char *const *a = (const char *[]) { "device.copy-code", "device.cancel-activation",
-                                                        "win.add-device", NULL }; *a; a++)
-          if (!has_string (actions, *a))
-            g_error ("%s by %s on the waiting page: %s was never reached", G_STRLOC,
-                     backward ? "Shift+Tab" : "Tab", *a);
+        /* Once, under ASan in a loaded CI run, one walk missed the copy
+         * button: walked again, a real trap stays; the walk is logged. */
+        for (int attempt = 0; attempt < 2; attempt++)
+          {
+            const char *missing = NULL;
+            g_autofree char *walked = NULL;
+
+            g_clear_pointer (&actions, g_ptr_array_unref);
+            WAIT_UNTIL ((gtk_widget_grab_focus (open_panel), gtk_root_get_focus (GTK_ROOT (f->window)) == open_panel));
+            actions = walk_focus (f, backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD, NULL, &saw);
+            g_ptr_array_add (actions, NULL);
+            walked = g_strjoinv (", ", (char **) actions->pdata);
+            g_ptr_array_remove_index (actions, actions->len - 1);
+            for (const char *const *a = (const char *[]) { "device.copy-code", "device.cancel-activation",
+                                                            "win.add-device", NULL }; *a && !missing; a++)
+              if (!has_string (actions, *a))
+                missing = *a;
+            if (missing == NULL)
+              break;
+            g_test_message ("%s on the waiting page went %s, not reaching %s", backward ? "Shift+Tab" : "Tab",
+                            walked, missing);
+            if (attempt == 1)
+              g_error ("%s by %s on the waiting page: %s was never reached (walked: %s)", G_STRLOC,
+                       backward ? "Shift+Tab" : "Tab", missing, walked);
+          }
       }
   }
   /* Activated: the page after the activation's own Test. */
