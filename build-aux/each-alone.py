@@ -43,8 +43,9 @@ for test in tests:
     listed = subprocess.run(base[:base.index(program) + 1] + ['-l'],
                             cwd=build, env=env, capture_output=True, text=True).stdout
     prefix = cmd[cmd.index('-p') + 1] if '-p' in cmd else '/'
+    # As GLib matches -p: the path itself, or a path below it.
     paths = [line for line in listed.splitlines()
-             if line.startswith(prefix) and not line.endswith('/subprocess')]
+             if (line == prefix or line.startswith(prefix.rstrip('/') + '/')) and not line.endswith('/subprocess')]
     if not paths:
         print(f'FAIL {test["name"]}: no cases listed')
         failed = 1
