@@ -743,6 +743,29 @@ test_mcp (Fixture       *f,
   run_cli_full (&no_token, address, NULL, (const char *[]) { "mcp", "test", NULL });
   g_assert_cmpint (no_token.status, ==, 2);
   g_assert_nonnull (strstr (no_token.err, "This address has no token"));
+
+  /* What an address says of itself: an official JWT's claims, masked. */
+  {
+    const char *jwt = "wss://api.xiaozhi.me/mcp/?token=eyJhbGciOiJFUzI1NiJ9."
+                      "eyJ1c2VySWQiOjEyLCJhZ2VudElkIjozNCwiZW5kcG9pbnRJZCI6ImFnZW50XzM0IiwicHVycG9zZSI6Im1jcC1lbmRwb2lu"
+                      "dCIsImlhdCI6MTc1MDAwMDAwMCwiZXhwIjoxNzAwMDAwMDAwfQ.c2ln\n";
+    g_auto(Run) official = { 0 };
+    g_auto(Run) own = { 0 };
+
+    run_cli_full (&official, jwt, NULL, (const char *[]) { "mcp", "show", NULL });
+    g_assert_cmpint (official.status, ==, 0);
+    g_assert_nonnull (strstr (official.out, "Address:   wss://api.xiaozhi.me/mcp/\n"));
+    g_assert_nonnull (strstr (official.out, "the official cloud (xiaozhi.me)"));
+    g_assert_nonnull (strstr (official.out, "Token:     ********c2ln\n"));
+    g_assert_nonnull (strstr (official.out, "read from the token and not checked by the server"));
+    g_assert_nonnull (strstr (official.out, "Agent:     34\n"));
+    g_assert_nonnull (strstr (official.out, "Expired: get a new endpoint address"));
+    g_assert_null (strstr (official.out, "eyJ"));
+    run_cli_full (&own, stdin_text, NULL, (const char *[]) { "mcp", "show", NULL });
+    g_assert_nonnull (strstr (own.out, "self-hosted (mcp-endpoint-server)"));
+    g_assert_nonnull (strstr (own.out, "Not a JWT: only its server can read it"));
+    g_assert_null (strstr (own.out, "secret-mcp-token"));
+  }
 }
 
 /* A saved device refreshed, renamed, changed and removed. */

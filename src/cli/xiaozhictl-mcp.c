@@ -7,11 +7,14 @@
 #include "xa-identity.h"
 #include "xa-mcp-endpoint.h"
 #include "xa-mcp-probe.h"
+#include "xa-token-store.h"
 #include "xiaozhictl.h"
+#include "xiaozhictl-table.h"
 
-/* xiaozhictl mcp test: an MCP endpoint tested as a tool provider meets
- * it. Its address holds a token, so it never comes through argv: from
- * $MCP_ENDPOINT (as mcp_pipe.py reads it), else from standard input. */
+/* xiaozhictl mcp test | show: an MCP endpoint tested as a tool provider
+ * meets it, or shown as it says of itself. Its address holds a token, so
+ * it never comes through argv: from $MCP_ENDPOINT (as mcp_pipe.py reads
+ * it), else from standard input. */
 
 static char *
 read_endpoint (void)
@@ -67,6 +70,83 @@ mcp_test (Cli   *cli,
   return xa_verdict_get_exit_status (report->verdict);
 }
 
+static char *
+format_date (gint64 unix_time)
+{
+  g_autoptr(GDateTime) when = unix_time > 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
+
+  /* Translators: a date, see g_date_time_format() */
+  return when ? g_date_time_format (when, _("%Y-%m-%d %H:%M")) : g_strdup (_("not said"));
+}
+
+/* What an endpoint address says of itself, without connecting: the
+ * address, which server, and what its token says (masked; an official
+ * token's claims, read and not checked). */
+static int
+mcp_show (Cli   *cli,
+          int    argc,
+          char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CliTable) fields = cli_table_new (2);
+  g_autoptr(XaMcpClaims) claims = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *masked = NULL;
+  g_autofree char *issued = NULL;
+  g_autofree char *expires = NULL;
+  g_auto(XaSecret) url = NULL;
+  g_auto(XaSecret) token = NULL;
+  const char *server;
+  int status;
+
+  g_option_context_set_summary (context, _("Show what an MCP endpoint address says of itself, without connecting: "
+                                           "its server and what its token says (read from the token, not checked "
+                                           "by the server). The address is read as for “mcp test”."));
+  if (!cli_parse_options (context, "mcp show", &argc, &argv, 0, 0, &status))
+    return status;
+  url = read_endpoint ();
+  if (!xa_mcp_endpoint_split (url, &address, &token, &error))
+    return cli_usage_error ("mcp show", error->message);
+
+  masked = xa_token_mask (token);
+  switch (xa_mcp_endpoint_server_kind (address))
+    {
+    case XA_MCP_SERVER_OFFICIAL:
+      server = _("the official cloud (xiaozhi.me)");
+      break;
+    case XA_MCP_SERVER_SELF_HOSTED:
+      server = _("self-hosted (mcp-endpoint-server)");
+      break;
+    case XA_MCP_SERVER_OTHER:
+    default:
+      server = _("another server");
+      break;
+    }
+  cli_table_add_row (fields, _("Address:"), cli_safe (cli, address), NULL);
+  cli_table_add_row (fields, _("Server:"), server, NULL);
+  cli_table_add_row (fields, _("Token:"), masked, NULL);
+  claims = xa_mcp_token_read_claims (token);
+  if (claims == NULL)
+    cli_table_add_row (fields, "", _("Not a JWT: only its server can read it (a self-hosted token is encrypted)."),
+                       NULL);
+  else
+    {
+      issued = format_date (claims->issued_at);
+      expires = claims->expires_at > 0 ? format_date (claims->expires_at) : g_strdup (_("not said (older tokens do not)"));
+      cli_table_add_row (fields, "", _("What it says, read from the token and not checked by the server:"), NULL);
+      cli_table_add_row (fields, _("Agent:"), claims->agent_id ? cli_safe (cli, claims->agent_id) : _("not said"), NULL);
+      cli_table_add_row (fields, _("Endpoint:"), claims->endpoint_id ? cli_safe (cli, claims->endpoint_id) : _("not said"),
+                         NULL);
+      cli_table_add_row (fields, _("Issued:"), issued, NULL);
+      cli_table_add_row (fields, _("Expires:"), expires, NULL);
+      if (xa_mcp_claims_expired (claims, g_get_real_time () / G_USEC_PER_SEC))
+        cli_table_add_row (fields, "", _("Expired: get a new endpoint address from the console."), NULL);
+    }
+  cli_table_print (fields);
+  return EXIT_OK;
+}
+
 int
 cli_cmd_mcp (Cli   *cli,
              int    argc,
@@ -77,5 +157,10 @@ cli_cmd_mcp (Cli   *cli,
       g_set_prgname ("xiaozhictl mcp test");
       return mcp_test (cli, argc - 1, argv + 1);
     }
-  return cli_usage_error ("mcp", _("Give a subcommand: test."));
+  if (argc >= 2 && g_str_equal (argv[1], "show"))
+    {
+      g_set_prgname ("xiaozhictl mcp show");
+      return mcp_show (cli, argc - 1, argv + 1);
+    }
+  return cli_usage_error ("mcp", _("Give a subcommand: test or show."));
 }
