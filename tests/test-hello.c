@@ -525,6 +525,22 @@ test_authorization_rules (void)
   g_assert_null (xa_hello_authorization (NULL));
 }
 
+/* The bound device's hello with this computer's proxy being @proxy (a
+ * resolver naming it, as GNOME's settings would). */
+static XaReport *
+probe_via (Fixture     *f,
+           XaTestProxy *proxy)
+{
+  g_autofree char *uri = xa_test_proxy_get_uri (proxy);
+  g_autoptr(GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
+  XaReport *r;
+
+  xa_net_set_proxy_resolver (resolver);
+  r = probe (f, XA_DEMO_MODE_OFFICIAL, f->token);
+  xa_net_set_proxy_resolver (NULL);
+  return r;
+}
+
 /* Through this computer's proxy (a real one on loopback, named by a
  * resolver as GNOME's settings would): the details name it, the proxy saw
  * the tunnel, and a success on a local server says what it does not show. */
@@ -534,16 +550,13 @@ test_through_proxy (Fixture       *f,
 {
   XaTestProxy *proxy = xa_test_proxy_start (FALSE);
   g_autofree char *uri = xa_test_proxy_get_uri (proxy);
-  g_autoptr(GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
   g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", xa_demo_server_get_port (f->server));
   g_autofree char *line = g_strdup_printf ("Proxy: %s", uri);
   g_autoptr(XaReport) r = NULL;
   g_autofree char *details = NULL;
 
   bind_device (f);
-  xa_net_set_proxy_resolver (resolver);
-  r = probe (f, XA_DEMO_MODE_OFFICIAL, f->token);
-  xa_net_set_proxy_resolver (NULL);
+  r = probe_via (f, proxy);
 
   g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
   g_assert_cmpstr (r->proxy, ==, uri);
@@ -563,14 +576,10 @@ test_proxy_refuses (Fixture       *f,
                     gconstpointer  data)
 {
   XaTestProxy *proxy = xa_test_proxy_start (TRUE);
-  g_autofree char *uri = xa_test_proxy_get_uri (proxy);
-  g_autoptr(GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
   g_autoptr(XaReport) r = NULL;
 
   bind_device (f);
-  xa_net_set_proxy_resolver (resolver);
-  r = probe (f, XA_DEMO_MODE_OFFICIAL, f->token);
-  xa_net_set_proxy_resolver (NULL);
+  r = probe_via (f, proxy);
 
   g_assert_cmpint (r->verdict, ==, XA_VERDICT_UNREACHABLE);
   g_assert_cmpuint (r->http_status, ==, 502);
@@ -588,16 +597,12 @@ test_direct_despite_proxy (Fixture       *f,
                            gconstpointer  data)
 {
   XaTestProxy *proxy = xa_test_proxy_start (TRUE);
-  g_autofree char *uri = xa_test_proxy_get_uri (proxy);
-  g_autoptr(GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
   g_autoptr(XaReport) r = NULL;
   g_autofree char *details = NULL;
 
   bind_device (f);
   f->identity->no_proxy = TRUE;
-  xa_net_set_proxy_resolver (resolver);
-  r = probe (f, XA_DEMO_MODE_OFFICIAL, f->token);
-  xa_net_set_proxy_resolver (NULL);
+  r = probe_via (f, proxy);
 
   g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
   g_assert_cmpstr (r->proxy, ==, "");

@@ -188,12 +188,6 @@ xa_test_proxy_free (XaTestProxy *proxy)
   g_free (proxy);
 }
 
-int
-xa_test_proxy_get_port (XaTestProxy *proxy)
-{
-  return proxy->port;
-}
-
 /* "http://127.0.0.1:PORT", as a proxy setting names it. */
 char *
 xa_test_proxy_get_uri (XaTestProxy *proxy)

@@ -13,7 +13,6 @@ typedef struct _XaTestProxy XaTestProxy;
 
 XaTestProxy *xa_test_proxy_start        (gboolean     refuse);
 void         xa_test_proxy_free         (XaTestProxy *proxy);
-int          xa_test_proxy_get_port     (XaTestProxy *proxy);
 char        *xa_test_proxy_get_uri      (XaTestProxy *proxy);
 guint        xa_test_proxy_get_requests (XaTestProxy *proxy);
 const char  *xa_test_proxy_get_last_target (XaTestProxy *proxy);

@@ -16,18 +16,6 @@
 /* xiaozhictl device: add, list, show, rename, set, remove. Records go to
  * devices.json, secrets to the keyring. */
 
-static char *
-format_time (gint64 unix_time)
-{
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (unix_time <= 0)
-    return g_strdup (_("never"));
-  dt = g_date_time_new_from_unix_local (unix_time);
-  /* Translators: a date and time, see g_date_time_format() */
-  return g_date_time_format (dt, _("%Y-%m-%d %H:%M"));
-}
-
 static int
 device_add (Cli   *cli,
             int    argc,
@@ -223,8 +211,8 @@ device_show (Cli   *cli,
     return status;
   token = xa_device_session_get_token (session);
   keyring_error = xa_device_session_get_keyring_error (session);
-  activated = format_time (xa_device_get_activated_at (d));
-  tested = format_time (xa_device_get_last_test_at (d));
+  activated = cli_format_time (xa_device_get_activated_at (d), _("never"));
+  tested = cli_format_time (xa_device_get_last_test_at (d), _("never"));
   state = xa_device_state_new (d, g_get_real_time () / G_USEC_PER_SEC);
 
   cli_table_add_row (fields, _("Name:"), cli_safe (cli, xa_device_get_name (d)), NULL);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "xa-identity.h"
@@ -16,16 +15,21 @@
  * it never comes through argv: from $MCP_ENDPOINT (as mcp_pipe.py reads
  * it), else from standard input. */
 
-static char *
-read_endpoint (void)
+/* The endpoint address, split: from MCP_ENDPOINT, else standard input.
+ * FALSE, @status set, when it is no endpoint address. */
+static gboolean
+read_endpoint (const char  *command,
+               char       **address,
+               char       **token,
+               int         *status)
 {
-  char buffer[8192];
+  g_auto(XaSecret) url = g_getenv ("MCP_ENDPOINT") ? g_strdup (g_getenv ("MCP_ENDPOINT")) : cli_read_line ();
+  g_autoptr(GError) error = NULL;
 
-  if (g_getenv ("MCP_ENDPOINT") != NULL)
-    return g_strdup (g_getenv ("MCP_ENDPOINT"));
-  if (fgets (buffer, sizeof buffer, stdin) == NULL)
-    return g_strdup ("");
-  return g_strstrip (g_strdup (buffer));
+  if (xa_mcp_endpoint_split (url, address, token, &error))
+    return TRUE;
+  *status = cli_usage_error (command, error->message);
+  return FALSE;
 }
 
 static int
@@ -38,7 +42,6 @@ mcp_test (Cli   *cli,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(XaReport) report = NULL;
   g_autofree char *address = NULL;
-  g_auto(XaSecret) url = NULL;
   g_auto(XaSecret) token = NULL;
   int stay_s = XA_MCP_DEFAULT_STAY_MS / 1000;
   int status;
@@ -59,24 +62,14 @@ mcp_test (Cli   *cli,
   if (stay_s < 1 || stay_s > 60)
     return cli_usage_error ("mcp test", _("Stay between 1 and 60 seconds."));
 
-  url = read_endpoint ();
-  if (!xa_mcp_endpoint_split (url, &address, &token, &error))
-    return cli_usage_error ("mcp test", error->message);
+  if (!read_endpoint ("mcp test", &address, &token, &status))
+    return status;
   xa_mcp_probe_async (address, token, (guint) stay_s * 1000, cli->cancellable, cli_capture_cb, &result);
   report = xa_mcp_probe_finish (cli_wait_for (cli, &result), &error);
   if (report == NULL)
     return cli_fail (cli, error);
   cli_print_report (cli, report);
   return xa_verdict_get_exit_status (report->verdict);
-}
-
-static char *
-format_date (gint64 unix_time)
-{
-  g_autoptr(GDateTime) when = unix_time > 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
-
-  /* Translators: a date, see g_date_time_format() */
-  return when ? g_date_time_format (when, _("%Y-%m-%d %H:%M")) : g_strdup (_("not said"));
 }
 
 /* What an endpoint address says of itself, without connecting: the
@@ -88,14 +81,12 @@ mcp_show (Cli   *cli,
           char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(GError) error = NULL;
   g_autoptr(CliTable) fields = cli_table_new (2);
   g_autoptr(XaMcpClaims) claims = NULL;
   g_autofree char *address = NULL;
   g_autofree char *masked = NULL;
   g_autofree char *issued = NULL;
   g_autofree char *expires = NULL;
-  g_auto(XaSecret) url = NULL;
   g_auto(XaSecret) token = NULL;
   const char *server;
   int status;
@@ -105,9 +96,8 @@ mcp_show (Cli   *cli,
                                            "by the server). The address is read as for “mcp test”."));
   if (!cli_parse_options (context, "mcp show", &argc, &argv, 0, 0, &status))
     return status;
-  url = read_endpoint ();
-  if (!xa_mcp_endpoint_split (url, &address, &token, &error))
-    return cli_usage_error ("mcp show", error->message);
+  if (!read_endpoint ("mcp show", &address, &token, &status))
+    return status;
 
   masked = xa_token_mask (token);
   switch (xa_mcp_endpoint_server_kind (address))
@@ -132,8 +122,8 @@ mcp_show (Cli   *cli,
                        NULL);
   else
     {
-      issued = format_date (claims->issued_at);
-      expires = claims->expires_at > 0 ? format_date (claims->expires_at) : g_strdup (_("not said (older tokens do not)"));
+      issued = cli_format_time (claims->issued_at, _("not said"));
+      expires = cli_format_time (claims->expires_at, _("not said (older tokens do not)"));
       cli_table_add_row (fields, "", _("What it says, read from the token and not checked by the server:"), NULL);
       cli_table_add_row (fields, _("Agent:"), claims->agent_id ? cli_safe (cli, claims->agent_id) : _("not said"), NULL);
       cli_table_add_row (fields, _("Endpoint:"), claims->endpoint_id ? cli_safe (cli, claims->endpoint_id) : _("not said"),

@@ -16,16 +16,6 @@
 /* xiaozhictl test: a token given on the command line (--url, --token), a
  * saved device (NAME) over one road or all, or every device (--all). */
 
-static char *
-read_token_from_stdin (void)
-{
-  char buffer[8192];
-
-  if (fgets (buffer, sizeof buffer, stdin) == NULL)
-    return g_strdup ("");
-  return g_strstrip (g_strdup (buffer));
-}
-
 /* A report that says why a Test gave no verdict (Ctrl+C…). */
 static XaReport *
 cli_report_for_error (const GError *error)
@@ -329,7 +319,7 @@ cli_cmd_test (Cli   *cli,
   if (g_strcmp0 (token, "-") == 0)
     {
       g_free (token);
-      token = read_token_from_stdin ();
+      token = cli_read_line ();
     }
   else if (token == NULL)
     token = g_strdup (g_getenv ("XIAOZHI_TOKEN"));

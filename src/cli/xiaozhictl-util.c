@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
+
 #include <string.h>
 
 #include "xa-device-state.h"
@@ -280,6 +282,32 @@ cli_parse_for_device (Cli             *cli,
   if ((device = cli_find_device (cli, (*argv)[1], &error)) == NULL)
     *status = cli_fail (cli, error);
   return device;
+}
+
+/* One line of standard input, stripped ("" at its end): how a secret comes
+ * in when it must not be in argv. */
+char *
+cli_read_line (void)
+{
+  char buffer[8192];
+
+  if (fgets (buffer, sizeof buffer, stdin) == NULL)
+    return g_strdup ("");
+  return g_strstrip (g_strdup (buffer));
+}
+
+/* A date and time in the user's words, @fallback when there is none. */
+char *
+cli_format_time (gint64      unix_time,
+                 const char *fallback)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (unix_time <= 0)
+    return g_strdup (fallback);
+  dt = g_date_time_new_from_unix_local (unix_time);
+  /* Translators: a date and time, see g_date_time_format() */
+  return g_date_time_format (dt, _("%Y-%m-%d %H:%M"));
 }
 
 JsonNode *

@@ -73,6 +73,9 @@ XaDevice    *cli_parse_for_device     (Cli              *cli,
                                        char             ***argv,
                                        int              n_more,
                                        int              *status);
+char        *cli_read_line            (void);
+char        *cli_format_time          (gint64            unix_time,
+                                       const char       *fallback);
 JsonNode    *cli_device_json          (XaDevice         *device);
 void         cli_add_token_dates      (JsonObject       *o,
                                        const char       *token);

@@ -622,32 +622,6 @@ connect_cb (GObject      *object,
   complete (task, xa_verdict_for_network_error (error), advice);
 }
 
-static char *
-http_url_for (const char *websocket_url)
-{
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GUri) http = NULL;
-  const char *scheme;
-
-  if (websocket_url == NULL)
-    return NULL;
-  uri = g_uri_parse (websocket_url, SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return NULL;
-
-  scheme = g_uri_get_scheme (uri);
-  if (g_str_equal (scheme, "ws") || g_str_equal (scheme, "http"))
-    scheme = "http";
-  else if (g_str_equal (scheme, "wss") || g_str_equal (scheme, "https"))
-    scheme = "https";
-  else
-    return NULL;
-
-  http = g_uri_build (g_uri_get_flags (uri), scheme, NULL, g_uri_get_host (uri),
-                      g_uri_get_port (uri), g_uri_get_path (uri), g_uri_get_query (uri), NULL);
-  return g_uri_to_string (http);
-}
-
 void
 xa_hello_probe_async (const char          *websocket_url,
                       const char          *token,
@@ -678,7 +652,7 @@ xa_hello_probe_async (const char          *websocket_url,
   probe->deadline = xa_deadline_new (cancellable, probe->timeout_ms);
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
 
-  http_url = http_url_for (websocket_url);
+  http_url = xa_websocket_url_to_http (websocket_url);
   if (http_url != NULL)
     probe->msg = soup_message_new (SOUP_METHOD_GET, http_url);
   if (probe->msg == NULL)

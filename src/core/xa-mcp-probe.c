@@ -12,6 +12,7 @@
 #include "xa-net.h"
 #include "xa-report.h"
 #include "xa-text.h"
+#include "xa-url.h"
 
 /* An MCP endpoint tested as a tool provider meets it: connected with the
  * token in the query, kept open for a few seconds, and every request the
@@ -419,9 +420,7 @@ xa_mcp_probe_async (const char          *address,
   probe->stay_ms = (MAX (stay_ms ? stay_ms : XA_MCP_DEFAULT_STAY_MS, 1000) + 999) / 1000 * 1000;
   probe->deadline = xa_deadline_new (cancellable, CONNECT_TIMEOUT_MS);
 
-  /* libsoup takes the upgrade as an http(s) request. */
-  http = g_str_has_prefix (url, "wss://") ? g_strconcat ("https://", url + strlen ("wss://"), NULL)
-         : g_str_has_prefix (url, "ws://") ? g_strconcat ("http://", url + strlen ("ws://"), NULL) : NULL;
+  http = xa_websocket_url_to_http (url);
   probe->msg = http ? soup_message_new (SOUP_METHOD_GET, http) : NULL;
   if (probe->msg == NULL)
     {

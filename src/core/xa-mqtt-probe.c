@@ -382,6 +382,16 @@ xa_mqtt_udp_reach_text (const char *broker,
   return text;
 }
 
+/* What a TLS failure says when the broker's certificate could not be read. */
+static XaText *
+tls_failed_text (Probe *probe)
+{
+  return xa_text_new_printf (N_("The TLS connection to the MQTT broker %s failed: its certificate is not "
+                                "trusted or not for this name. A server with its own certificate authority "
+                                "needs its CA file (Preferences, or XIAOZHI_CA_FILE)."),
+                             probe->report->mqtt_endpoint);
+}
+
 /* libmosquitto says only that TLS failed: what the broker presented is
  * read over a connection of our own, and said as for the WebSocket. */
 static void
@@ -402,10 +412,7 @@ certificate_read_cb (GObject      *object,
       xa_text_append_text (advice, presented);
     }
   else
-    advice = xa_text_new_printf (N_("The TLS connection to the MQTT broker %s failed: its certificate is not "
-                                    "trusted or not for this name. A server with its own certificate authority "
-                                    "needs its CA file (Preferences, or XIAOZHI_CA_FILE)."),
-                                 probe->report->mqtt_endpoint);
+    advice = tls_failed_text (probe);
   finish (task, XA_VERDICT_TLS_ERROR, advice);
 }
 
@@ -448,10 +455,7 @@ timeout_cb (gpointer user_data)
 
   probe->timeout_id = 0;
   if (probe->stage == STAGE_READING_CERTIFICATE)
-    advice = xa_text_new_printf (N_("The TLS connection to the MQTT broker %s failed: its certificate is not "
-                                    "trusted or not for this name. A server with its own certificate authority "
-                                    "needs its CA file (Preferences, or XIAOZHI_CA_FILE)."),
-                                 probe->report->mqtt_endpoint);
+    advice = tls_failed_text (probe);
   else if (probe->stage == STAGE_WAITING_HELLO)
     advice = probe->subscribe_topic == NULL
                ? xa_text_new_printf (N_("The server did not answer the hello within %u seconds. The device has no topic "

@@ -22,24 +22,34 @@ static GList *extra_anchors;   /* GTlsCertificate from the user's CA file */
 static guint ca_generation;    /* counts the changes of the CA file */
 static char *ca_file;          /* its path, once read: libmosquitto reads it itself */
 
+/* Whether the user's CA file vouches for @peer as @host: the chain and the
+ * name verified against it. */
+static gboolean
+trusted_by_ca_file (GTlsCertificate *peer,
+                    const char      *host,
+                    guint16          port)
+{
+  g_autoptr(GSocketConnectable) identity = g_network_address_new (host, port);
+
+  for (GList *l = extra_anchors; l != NULL; l = l->next)
+    if (g_tls_certificate_verify (peer, identity, l->data) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 accept_certificate_cb (SoupMessage          *msg,
                        GTlsCertificate      *peer,
                        GTlsCertificateFlags  errors,
                        gpointer              user_data)
 {
-  g_autoptr(GSocketConnectable) identity = NULL;
   GUri *uri = soup_message_get_uri (msg);
 
   /* The system store said no. A self-hosted server may be signed by the
    * user's own CA: verify the chain and host name against it instead.
    * Verification is never skipped. */
-  identity = g_network_address_new (g_uri_get_host (uri), g_uri_get_port (uri));
-  for (GList *l = extra_anchors; l != NULL; l = l->next)
-    {
-      if (g_tls_certificate_verify (peer, identity, l->data) == 0)
-        return TRUE;
-    }
+  if (trusted_by_ca_file (peer, g_uri_get_host (uri), g_uri_get_port (uri)))
+    return TRUE;
 
   /* Refused: what was presented, and why, for the error's words. */
   g_object_set_data_full (G_OBJECT (msg), "xa-refused-certificate", g_object_ref (peer), g_object_unref);
@@ -516,12 +526,9 @@ fetch_accept_cb (GTlsConnection       *connection,
                  GTlsCertificateFlags  errors,
                  Fetch                *fetch)
 {
-  g_autoptr(GSocketConnectable) identity = g_network_address_new (fetch->host, 0);
-
   /* Trusted through the user's CA file: nothing refused. */
-  for (GList *l = extra_anchors; l != NULL; l = l->next)
-    if (g_tls_certificate_verify (peer, identity, l->data) == 0)
-      return FALSE;
+  if (trusted_by_ca_file (peer, fetch->host, 0))
+    return FALSE;
   g_set_object (&fetch->refused, peer);
   fetch->errors = errors;
   /* Only read, never trusted: the handshake ends here. */

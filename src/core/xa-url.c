@@ -251,3 +251,32 @@ xa_ota_url_warnings (const char *url)
   g_string_truncate (out, out->len - 1);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+/* The http(s) address libsoup takes a WebSocket upgrade at (ws → http,
+ * wss → https; http(s) kept), its query kept as it is escaped; NULL for
+ * anything else. */
+char *
+xa_websocket_url_to_http (const char *websocket_url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) http = NULL;
+  const char *scheme;
+
+  if (websocket_url == NULL)
+    return NULL;
+  uri = g_uri_parse (websocket_url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return NULL;
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_str_equal (scheme, "ws") || g_str_equal (scheme, "http"))
+    scheme = "http";
+  else if (g_str_equal (scheme, "wss") || g_str_equal (scheme, "https"))
+    scheme = "https";
+  else
+    return NULL;
+
+  http = g_uri_build (g_uri_get_flags (uri), scheme, NULL, g_uri_get_host (uri),
+                      g_uri_get_port (uri), g_uri_get_path (uri), g_uri_get_query (uri), NULL);
+  return g_uri_to_string (http);
+}

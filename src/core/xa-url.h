@@ -31,6 +31,7 @@ char        *xa_ota_url_warnings         (const char        *url);
 gboolean     xa_ota_url_validate         (const char        *url,
                                           GError           **error);
 gboolean     xa_websocket_url_is_safe    (const char        *url);
+char        *xa_websocket_url_to_http    (const char        *websocket_url);
 gboolean     xa_host_is_official         (const char        *host);
 char       **xa_ota_url_variants         (const char        *url,
                                           const int         *ports,

@@ -37,6 +37,13 @@ peer_of (SoupWebsocketConnection *conn)
   return g_object_get_data (G_OBJECT (conn), "xa-demo-mcp-peer");
 }
 
+/* The endpoints' paths: the self-hosted one and the cloud-like one. */
+gboolean
+_xa_demo_is_mcp_path (const char *path)
+{
+  return g_str_has_prefix (path, "/mcp_endpoint/mcp") || g_str_has_prefix (path, "/mcp/");
+}
+
 /* The token of the upgrade's query (unescaped), or NULL. */
 char *
 _xa_demo_mcp_token_of (SoupServerMessage *msg)

@@ -94,6 +94,7 @@ void _xa_demo_handle_activate (XaDemoServer *self, XaDemoMode mode, SoupServerMe
 void _xa_demo_add_hello_members (JsonBuilder *b, const char *transport, gboolean with_session, JsonNode *audio, const char *session_id);
 void _xa_demo_websocket_cb (SoupServer *server, SoupServerMessage *msg, const char *full_path, SoupWebsocketConnection *conn, gpointer user_data);
 void _xa_demo_close_socket (gpointer data);
+gboolean _xa_demo_is_mcp_path (const char *path);
 char * _xa_demo_mcp_token_of (SoupServerMessage *msg);
 void _xa_demo_mcp_websocket_cb (XaDemoServer *self, SoupServerMessage *msg, SoupWebsocketConnection *conn);
 

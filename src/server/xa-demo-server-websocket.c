@@ -504,7 +504,7 @@ _xa_demo_websocket_cb (SoupServer              *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   XaDemoMode mode;
 
-  if (g_str_has_prefix (full_path, "/mcp_endpoint/mcp") || g_str_has_prefix (full_path, "/mcp/"))
+  if (_xa_demo_is_mcp_path (full_path))
     {
       _xa_demo_mcp_websocket_cb (self, msg, conn);
       return;

@@ -413,7 +413,7 @@ http_cb (SoupServer        *server,
         _xa_demo_respond_text (msg, SOUP_STATUS_NOT_FOUND, "text/plain", "Not Found");
       /* else: no status, so the WebSocket handler takes the upgrade */
     }
-  else if (g_str_has_prefix (full_path, "/mcp_endpoint/mcp") || g_str_has_prefix (full_path, "/mcp/"))
+  else if (_xa_demo_is_mcp_path (full_path))
     {
       g_autofree char *token = _xa_demo_mcp_token_of (msg);
 
