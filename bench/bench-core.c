@@ -7,7 +7,8 @@
 
 #include "xa-batch-test.h"
 #include "xa-device-session.h"
-#include "xa-device-store.h"
+#include "xa-device.h"
+#include "xa-store.h"
 #include "xa-export.h"
 #include "xa-json-edit.h"
 #include "xa-token-test.h"
@@ -170,7 +171,7 @@ bench_store_add (void)
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(XaDeviceStore) store = xa_device_store_new (path);
+  g_autoptr(XaStore) store = xa_store_new (&xa_device_kind, path);
   g_autoptr(GAsyncResult) loaded = NULL;
   const guint n = 10000, adds = 10;
   double worst = 0;
@@ -192,8 +193,8 @@ bench_store_add (void)
   root = json_builder_get_root (b);
   text = json_to_string (root, TRUE);
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
-  xa_device_store_load_async (store, NULL, xa_test_capture_cb, &loaded);
-  g_assert_true (xa_device_store_finish (store, xa_test_wait (&loaded), NULL));
+  xa_store_load_async (store, NULL, xa_test_capture_cb, &loaded);
+  g_assert_true (xa_store_finish (store, xa_test_wait (&loaded), NULL));
 
   start = g_get_monotonic_time ();
   for (guint i = 0; i < adds; i++)
@@ -203,8 +204,8 @@ bench_store_add (void)
       g_autoptr(GAsyncResult) added = NULL;
       gint64 one = g_get_monotonic_time ();
 
-      xa_device_store_add_async (store, d, NULL, xa_test_capture_cb, &added);
-      g_assert_true (xa_device_store_finish (store, xa_test_wait (&added), NULL));
+      xa_store_add_async (store, d, NULL, xa_test_capture_cb, &added);
+      g_assert_true (xa_store_finish (store, xa_test_wait (&added), NULL));
       worst = MAX (worst, seconds_since (one));
     }
   g_print ("store-add (10,000)     %6.1f ms mean, %.1f ms worst\n",
@@ -230,7 +231,7 @@ rss_mib (void)
 }
 
 static double
-time_batch (XaDeviceStore *store,
+time_batch (XaStore *store,
             guint          n,
             guint          jobs)
 {
@@ -264,12 +265,12 @@ bench_test_all (void)
   g_autofree char *ws = xa_demo_server_get_url (server, XA_DEMO_MODE_OFFICIAL, "ws");
   g_autofree char *dir = g_dir_make_tmp ("xa-bench-all-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "devices.json", NULL);
-  g_autoptr(XaDeviceStore) store = xa_device_store_new (path);
+  g_autoptr(XaStore) store = xa_store_new (&xa_device_kind, path);
   g_autoptr(GAsyncResult) loaded = NULL;
   double one, ten, hundred, hundred_wide, before;
 
-  xa_device_store_load_async (store, NULL, xa_test_capture_cb, &loaded);
-  xa_device_store_finish (store, xa_test_wait (&loaded), NULL);
+  xa_store_load_async (store, NULL, xa_test_capture_cb, &loaded);
+  xa_store_finish (store, xa_test_wait (&loaded), NULL);
   for (guint i = 0; i < 100; i++)
     {
       g_autofree char *name = g_strdup_printf ("board %u", i);

@@ -22,7 +22,7 @@ added_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!xa_device_store_finish (XA_DEVICE_STORE (object), result, &error))
+  if (!xa_store_finish (XA_STORE (object), result, &error))
     g_error ("Could not save the device: %s", error->message);
   *(gboolean *) user_data = TRUE;
 }
@@ -33,8 +33,8 @@ activate_cb (gpointer user_data)
 {
   XaWindow *window = user_data;
   XaDevicePage *page = XA_DEVICE_PAGE (xa_window_get_device_page (window));
-  XaDeviceStore *store = xa_application_get_store (XA_APPLICATION (gtk_window_get_application (GTK_WINDOW (window))));
-  XaDevice *device = xa_device_store_find (store, "Bench board");
+  XaStore *store = xa_application_get_store (XA_APPLICATION (gtk_window_get_application (GTK_WINDOW (window))));
+  XaDevice *device = xa_store_find (store, "Bench board");
 
   if (device == NULL)
     return G_SOURCE_CONTINUE;
@@ -61,7 +61,7 @@ main (int   argc,
 {
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(XaDeviceStore) store = NULL;
+  g_autoptr(XaStore) store = NULL;
   g_autoptr(XaIdentity) identity = NULL;
   g_autoptr(XaDevice) device = NULL;
   g_autoptr(XaApplication) app = NULL;
@@ -76,10 +76,10 @@ main (int   argc,
   ota_url = argv[1];
   dir = g_dir_make_tmp ("xa-idle-XXXXXX", NULL);
   path = g_build_filename (dir, "devices.json", NULL);
-  store = xa_device_store_new (path);
+  store = xa_store_new (&xa_device_kind, path);
   identity = xa_identity_new (NULL, NULL, NULL, NULL);
   device = xa_device_new ("Bench board", ota_url, identity);
-  xa_device_store_add_async (store, device, NULL, added_cb, &added);
+  xa_store_add_async (store, device, NULL, added_cb, &added);
   while (!added)
     g_main_context_iteration (NULL, TRUE);
 

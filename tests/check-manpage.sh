@@ -15,7 +15,7 @@ for command in $commands; do
   if [ "$command" = device ]; then
     subs="add list show rename set remove"
   elif [ "$command" = mcp ]; then
-    subs="test show"
+    subs="add list show test export remove"
   else
     subs=-
   fi

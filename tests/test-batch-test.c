@@ -12,7 +12,7 @@
 typedef struct
 {
   XaDemoServer  *server;
-  XaDeviceStore *store;
+  XaStore *store;
   char          *dir;
   GPtrArray     *sessions;
   GHashTable    *heard;     /* device name → verdict id, or "error" */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -766,6 +767,111 @@ test_mcp (Fixture       *f,
     g_assert_nonnull (strstr (own.out, "Not a JWT: only its server can read it"));
     g_assert_null (strstr (own.out, "secret-mcp-token"));
   }
+}
+
+/* How many keyring items of @kind there are, whoever's. */
+static guint
+keyring_items_of (const char *kind)
+{
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  guint n;
+
+  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) kind);
+  items = secret_password_searchv_sync (NULL, attributes, SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  n = g_list_length (items);
+  g_list_free_full (items, g_object_unref);
+  return n;
+}
+
+/* A kept MCP endpoint: added from standard input (the token in the
+ * keyring, never in the file), listed, tested (the do-no-harm note before
+ * its first Test only), exported keeping the other lines and endpoints,
+ * removed with its token. */
+static void
+test_mcp_saved (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *address = xa_demo_server_get_mcp_address (f->server, FALSE);
+  g_autofree char *url = g_strconcat (address, "?token=kept-mcp-token", NULL);
+  g_autofree char *stdin_text = g_strconcat (url, "\n", NULL);
+  g_autofree char *store_path = g_build_filename (f->home, "xiaozhi-activator", "mcp-endpoints.json", NULL);
+  g_autofree char *env_path = g_build_filename (f->home, "calculator.env", NULL);
+  g_autofree char *client_path = g_build_filename (f->home, "xiaozhi.config.json", NULL);
+  g_autofree char *stored = NULL;
+  g_autofree char *env_text = NULL;
+  g_autofree char *client_text = NULL;
+  g_autofree char *expected = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) twice = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) first = { 0 };
+  g_auto(Run) second = { 0 };
+  g_auto(Run) tested = { 0 };
+  g_auto(Run) env = { 0 };
+  g_auto(Run) client = { 0 };
+  g_auto(Run) print = { 0 };
+  g_auto(Run) remove = { 0 };
+  g_auto(Run) gone = { 0 };
+
+  xa_demo_server_add_mcp_token (f->server, "kept-mcp-token", "agent-7");
+  g_assert_cmpuint (keyring_items_of ("mcp-token"), ==, 0);
+  run_cli_full (&add, stdin_text, NULL, (const char *[]) { "mcp", "add", "Calculator", NULL });
+  g_assert_cmpint (add.status, ==, 0);
+  g_assert_nonnull (strstr (add.out, "Added “Calculator”; its token is in the keyring."));
+  g_assert_cmpuint (keyring_items_of ("mcp-token"), ==, 1);
+  g_assert_null (strstr (add.out, "kept-mcp-token"));
+  g_assert_true (g_file_get_contents (store_path, &stored, NULL, NULL));
+  g_assert_nonnull (strstr (stored, address));
+  g_assert_null (strstr (stored, "kept-mcp-token"));
+  run_cli_full (&twice, stdin_text, NULL, (const char *[]) { "mcp", "add", "Calculator", NULL });
+  g_assert_cmpint (twice.status, !=, 0);
+  g_assert_nonnull (strstr (twice.err, "There is already an MCP endpoint named “Calculator”"));
+
+  run_cli (&list, "mcp", "list");
+  g_assert_nonnull (strstr (list.out, "Calculator"));
+  g_assert_nonnull (strstr (list.out, "Not tested yet"));
+
+  run_cli (&first, "mcp", "test", "Calculator", "--stay", "1");
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_nonnull (strstr (first.err, "A self-hosted endpoint drops the provider"));
+  g_assert_null (strstr (first.out, "kept-mcp-token"));
+  run_cli (&second, "mcp", "test", "Calculator", "--stay", "1");
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_null (strstr (second.err, "A self-hosted endpoint drops"));
+  run_cli (&tested, "mcp", "list");
+  g_assert_null (strstr (tested.out, "Not tested yet"));
+
+  g_assert_true (g_file_set_contents (env_path, "# mine\nOTHER=1\nMCP_ENDPOINT=old\n", -1, NULL));
+  run_cli (&env, "mcp", "export", "Calculator", "--env", env_path);
+  g_assert_cmpint (env.status, ==, 0);
+  g_assert_true (g_file_get_contents (env_path, &env_text, NULL, NULL));
+  expected = g_strdup_printf ("# mine\nOTHER=1\nMCP_ENDPOINT='%s'\n", url);
+  g_assert_cmpstr (env_text, ==, expected);
+
+  g_assert_true (g_file_set_contents (client_path,
+                                      "{\n  \"mcpEndpoint\": \"wss://api.xiaozhi.me/mcp/?token=other\",\n"
+                                      "  \"mcpServers\": {}\n}\n", -1, NULL));
+  run_cli (&client, "mcp", "export", "Calculator", "--xiaozhi-client", f->home);
+  g_assert_cmpint (client.status, ==, 0);
+  g_assert_true (g_file_get_contents (client_path, &client_text, NULL, NULL));
+  g_free (expected);
+  expected = g_strdup_printf ("{\n  \"mcpEndpoint\": [\n    \"wss://api.xiaozhi.me/mcp/?token=other\",\n"
+                              "    \"%s\"\n  ],\n  \"mcpServers\": {}\n}\n", url);
+  g_assert_cmpstr (client_text, ==, expected);
+
+  run_cli (&print, "mcp", "export", "Calculator", "--print");
+  g_assert_cmpint (print.status, ==, 0);
+  g_assert_cmpstr (g_strchomp (print.out), ==, url);
+
+  run_cli (&remove, "mcp", "remove", "Calculator");
+  g_assert_cmpint (remove.status, ==, 0);
+  run_cli (&gone, "mcp", "test", "Calculator");
+  g_assert_cmpint (gone.status, !=, 0);
+  g_assert_nonnull (strstr (gone.err, "There is no MCP endpoint named “Calculator”"));
+  g_assert_cmpuint (keyring_items_of ("mcp-token"), ==, 0);
 }
 
 /* A saved device refreshed, renamed, changed and removed. */
@@ -1794,6 +1900,7 @@ main (int   argc,
   g_test_add ("/xa/cli/device-edit", Fixture, NULL, fixture_setup, test_device_edit, fixture_teardown);
   g_test_add ("/xa/cli/proxy", Fixture, NULL, fixture_setup, test_proxy, fixture_teardown);
   g_test_add ("/xa/cli/mcp", Fixture, NULL, fixture_setup, test_mcp, fixture_teardown);
+  g_test_add ("/xa/cli/mcp-saved", Fixture, NULL, fixture_setup, test_mcp_saved, fixture_teardown);
   g_test_add ("/xa/cli/test-all", Fixture, NULL, fixture_setup, test_test_all, fixture_teardown);
   g_test_add ("/xa/cli/csv-import", Fixture, NULL, fixture_setup, test_csv_import, fixture_teardown);
   g_test_add ("/xa/cli/csv-refused", Fixture, NULL, fixture_setup, test_csv_refused, fixture_teardown);

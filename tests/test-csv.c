@@ -14,7 +14,7 @@
 
 typedef struct
 {
-  XaDeviceStore *store;
+  XaStore *store;
   char          *dir;
 } Fixture;
 
@@ -97,7 +97,7 @@ test_round_trip (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 2);
   g_assert_cmpstr (xa_device_get_name (xa_device_session_get_device (g_ptr_array_index (added, 0))), ==, "Kitchen");
   g_assert_cmpstr (xa_device_session_get_token (g_ptr_array_index (added, 0)), ==, "tok.1790000000");
-  token = xa_test_lookup_secret (xa_device_store_find (f->store, "Kitchen"), XA_SECRET_TOKEN);
+  token = xa_test_lookup_secret (xa_store_find (f->store, "Kitchen"), XA_SECRET_TOKEN);
   g_assert_cmpstr (token, ==, "tok.1790000000");
 
   /* Out without secrets: readable by others, no token in it; an existing

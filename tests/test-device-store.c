@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include "xa-device-state.h"
-#include "xa-device-store.h"
+#include "xa-device.h"
+#include "xa-mcp-endpoint.h"
+#include "xa-report.h"
+#include "xa-store.h"
 #include "xa-test-util.h"
 #include "xa-text.h"
 
@@ -53,29 +56,29 @@ fixture_teardown (Fixture       *f,
 
 
 static gboolean
-store_op (XaDeviceStore  *store,
+store_op (XaStore  *store,
           int             op,
-          XaDevice       *device,
+          gpointer        device,
           GError        **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
   switch (op)
     {
-    case 'l': xa_device_store_load_async (store, NULL, xa_test_capture_cb, &result); break;
-    case 'a': xa_device_store_add_async (store, device, NULL, xa_test_capture_cb, &result); break;
-    case 's': xa_device_store_save_async (store, device, NULL, xa_test_capture_cb, &result); break;
-    case 'r': xa_device_store_remove_async (store, device, NULL, xa_test_capture_cb, &result); break;
+    case 'l': xa_store_load_async (store, NULL, xa_test_capture_cb, &result); break;
+    case 'a': xa_store_add_async (store, device, NULL, xa_test_capture_cb, &result); break;
+    case 's': xa_store_save_async (store, device, NULL, xa_test_capture_cb, &result); break;
+    case 'r': xa_store_remove_async (store, device, NULL, xa_test_capture_cb, &result); break;
     default: g_assert_not_reached ();
     }
-  return xa_device_store_finish (store, xa_test_wait (&result), error);
+  return xa_store_finish (store, xa_test_wait (&result), error);
 }
 
-static XaDeviceStore *
+static XaStore *
 open_store (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
-  XaDeviceStore *store = xa_device_store_new (f->path);
+  XaStore *store = xa_store_new (&xa_device_kind, f->path);
 
   g_assert_true (store_op (store, 'l', NULL, &error));
   g_assert_no_error (error);
@@ -86,8 +89,8 @@ static void
 test_round_trip (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(XaDeviceStore) store = open_store (f);
-  g_autoptr(XaDeviceStore) again = NULL;
+  g_autoptr(XaStore) store = open_store (f);
+  g_autoptr(XaStore) again = NULL;
   g_autoptr(XaDevice) desk = xa_test_device_new ("Desk board", "02:00:00:00:00:01");
   g_autoptr(XaDevice) laptop = xa_test_device_new ("笔记本", "02:00:00:00:00:02");
   g_autoptr(XaReport) report = xa_report_new ();
@@ -111,7 +114,7 @@ test_round_trip (Fixture       *f,
 
   again = open_store (f);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 2);
-  loaded = xa_device_store_find (again, "Desk board");
+  loaded = xa_store_find (again, "Desk board");
   g_assert_nonnull (loaded);
   g_assert_cmpstr (xa_device_get_uuid (loaded), ==, xa_device_get_uuid (desk));
   g_assert_cmpstr (xa_device_get_device_id (loaded), ==, "02:00:00:00:00:01");
@@ -120,7 +123,7 @@ test_round_trip (Fixture       *f,
   g_assert_cmpstr (xa_device_get_panel_url (loaded), ==, "https://xiaozhi.me/");
   g_assert_cmpstr (xa_device_get_last_verdict (loaded), ==, "valid");
   g_assert_true (xa_device_is_activated (loaded));
-  g_assert_nonnull (xa_device_store_find (again, "笔记本"));
+  g_assert_nonnull (xa_store_find (again, "笔记本"));
   /* Order is kept. */
   {
     g_autoptr(XaDevice) first = g_list_model_get_item (G_LIST_MODEL (again), 0);
@@ -132,7 +135,7 @@ static void
 test_rename_and_remove (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(XaDeviceStore) store = open_store (f);
+  g_autoptr(XaStore) store = open_store (f);
   g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
   g_autoptr(XaDevice) b = xa_test_device_new ("b", "02:00:00:00:00:02");
   g_autoptr(XaDevice) c = xa_test_device_new ("c", "02:00:00:00:00:03");
@@ -146,7 +149,7 @@ test_rename_and_remove (Fixture       *f,
 
   /* Two devices with one name: refused. */
   g_assert_false (store_op (store, 'a', dup, &error));
-  g_assert_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NAME_TAKEN);
+  g_assert_error (error, XA_STORE_ERROR, XA_STORE_ERROR_NAME_TAKEN);
   g_assert_nonnull (strstr (error->message, "“b”"));
   g_clear_error (&error);
 
@@ -157,18 +160,18 @@ test_rename_and_remove (Fixture       *f,
 
   g_assert_true (store_op (store, 'r', a, &error));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
-  g_assert_null (xa_device_store_find (store, "a"));
+  g_assert_null (xa_store_find (store, "a"));
 
   /* Saving a device someone removed does not bring it back. */
   g_assert_false (store_op (store, 's', a, &error));
-  g_assert_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NOT_FOUND);
+  g_assert_error (error, XA_STORE_ERROR, XA_STORE_ERROR_NOT_FOUND);
 }
 
 static void
 test_atomic_write (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(XaDeviceStore) store = open_store (f);
+  g_autoptr(XaStore) store = open_store (f);
   g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
   g_autofree char *dir = g_path_get_dirname (f->path);
   g_autoptr(GDir) d = NULL;
@@ -200,7 +203,7 @@ check_refused (Fixture    *f,
                int         code,
                const char *in_message)
 {
-  g_autoptr(XaDeviceStore) store = xa_device_store_new (f->path);
+  g_autoptr(XaStore) store = xa_store_new (&xa_device_kind, f->path);
   g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_path_get_dirname (f->path);
@@ -210,12 +213,12 @@ check_refused (Fixture    *f,
   g_assert_true (g_file_set_contents (f->path, contents, -1, NULL));
 
   g_assert_false (store_op (store, 'l', NULL, &error));
-  g_assert_error (error, XA_DEVICE_STORE_ERROR, code);
+  g_assert_error (error, XA_STORE_ERROR, code);
   g_assert_nonnull (strstr (error->message, in_message));
   g_clear_error (&error);
 
   g_assert_false (store_op (store, 'a', a, &error));
-  g_assert_error (error, XA_DEVICE_STORE_ERROR, code);
+  g_assert_error (error, XA_STORE_ERROR, code);
 
   g_assert_true (g_file_get_contents (f->path, &after, NULL, NULL));
   g_assert_cmpstr (after, ==, contents);
@@ -225,7 +228,7 @@ static void
 test_corrupt_untouched (Fixture       *f,
                         gconstpointer  data)
 {
-  check_refused (f, "{\"version\": 1, \"devices\": [ {\"name\": ", XA_DEVICE_STORE_ERROR_CORRUPT,
+  check_refused (f, "{\"version\": 1, \"devices\": [ {\"name\": ", XA_STORE_ERROR_CORRUPT,
                  "move it aside");
 }
 
@@ -238,7 +241,7 @@ test_nested_untouched (Fixture       *f,
 
   for (guint i = 0; i < 100000; i++)
     g_string_append_c (nested, '[');
-  check_refused (f, nested->str, XA_DEVICE_STORE_ERROR_CORRUPT, "nested more than 64 levels");
+  check_refused (f, nested->str, XA_STORE_ERROR_CORRUPT, "nested more than 64 levels");
 }
 
 /* A hand edit that json-glib reads but would write back broken (1e999,
@@ -250,8 +253,8 @@ test_hand_edits_round_trip (Fixture       *f,
                             gconstpointer  data)
 {
   g_autofree char *dir = g_path_get_dirname (f->path);
-  g_autoptr(XaDeviceStore) store = NULL;
-  g_autoptr(XaDeviceStore) again = NULL;
+  g_autoptr(XaStore) store = NULL;
+  g_autoptr(XaStore) again = NULL;
   g_autoptr(XaDevice) b = xa_test_device_new ("b", "02:00:00:00:00:02");
   g_autoptr(GError) error = NULL;
   XaDevice *a;
@@ -263,7 +266,7 @@ test_hand_edits_round_trip (Fixture       *f,
                                       "\"ota_url\": \"https://api.tenclass.net/xiaozhi/ota/\", "
                                       "\"activated_at\": \"yesterday\", \"last_test_at\": [1], "
                                       "\"note\": 1e999, \"big\": 2e100}]}", -1, NULL));
-  store = xa_device_store_new (f->path);
+  store = xa_store_new (&xa_device_kind, f->path);
   g_assert_true (store_op (store, 'l', NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
@@ -277,7 +280,7 @@ test_hand_edits_round_trip (Fixture       *f,
   g_assert_no_error (error);
   again = open_store (f);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 2);
-  g_assert_nonnull (xa_device_store_find (again, "b"));
+  g_assert_nonnull (xa_store_find (again, "b"));
 }
 
 /* A writer killed mid-write left its temporary copy: the next change
@@ -286,7 +289,7 @@ static void
 test_stale_temporary_removed (Fixture       *f,
                               gconstpointer  data)
 {
-  g_autoptr(XaDeviceStore) store = open_store (f);
+  g_autoptr(XaStore) store = open_store (f);
   g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
   g_autofree char *dir = g_path_get_dirname (f->path);
   g_autofree char *stale = g_strconcat (f->path, ".Ab12Cd", NULL);
@@ -305,7 +308,7 @@ static void
 test_lock_symlink_refused (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(XaDeviceStore) store = xa_device_store_new (f->path);
+  g_autoptr(XaStore) store = xa_store_new (&xa_device_kind, f->path);
   g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_path_get_dirname (f->path);
@@ -315,7 +318,7 @@ test_lock_symlink_refused (Fixture       *f,
   g_mkdir_with_parents (dir, 0700);
   g_assert_cmpint (symlink (target, lock), ==, 0);
   g_assert_false (store_op (store, 'a', a, &error));
-  g_assert_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO);
+  g_assert_error (error, XA_STORE_ERROR, XA_STORE_ERROR_IO);
   g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
 }
@@ -325,29 +328,29 @@ test_newer_refused (Fixture       *f,
                     gconstpointer  data)
 {
   check_refused (f, "{\"version\": 7, \"devices\": [], \"future\": true}\n",
-                 XA_DEVICE_STORE_ERROR_NEWER_VERSION, "newer version");
+                 XA_STORE_ERROR_NEWER_VERSION, "newer version");
 }
 
 static void
 test_unwritable (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(XaDeviceStore) store = NULL;
+  g_autoptr(XaStore) store = NULL;
   g_autoptr(XaDevice) a = xa_test_device_new ("a", "02:00:00:00:00:01");
   g_autoptr(GError) error = NULL;
   g_autofree char *blocker = g_build_filename (f->dir, "sub", NULL);
 
   /* The folder it needs is a file: nothing can be written there. */
   g_assert_true (g_file_set_contents (blocker, "", -1, NULL));
-  store = xa_device_store_new (f->path);
+  store = xa_store_new (&xa_device_kind, f->path);
   g_assert_false (store_op (store, 'a', a, &error));
-  g_assert_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO);
+  g_assert_error (error, XA_STORE_ERROR, XA_STORE_ERROR_IO);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
 }
 
 typedef struct
 {
-  XaDeviceStore *store;
+  XaStore *store;
   guint          pending;
 } Writer;
 
@@ -359,7 +362,7 @@ writer_done_cb (GObject      *object,
   Writer *w = user_data;
   g_autoptr(GError) error = NULL;
 
-  xa_device_store_finish (XA_DEVICE_STORE (object), result, &error);
+  xa_store_finish (XA_STORE (object), result, &error);
   g_assert_no_error (error);
   w->pending--;
 }
@@ -368,8 +371,8 @@ static void
 test_two_writers (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(XaDeviceStore) app = open_store (f);
-  g_autoptr(XaDeviceStore) cli = open_store (f);
+  g_autoptr(XaStore) app = open_store (f);
+  g_autoptr(XaStore) cli = open_store (f);
   Writer wa = { app, 0 }, wc = { cli, 0 };
 
   /* Both write at once, each from its own stale view of the file. */
@@ -383,23 +386,23 @@ test_two_writers (Fixture       *f,
       g_autoptr(XaDevice) dc = xa_test_device_new (nc, mc);
 
       wa.pending++;
-      xa_device_store_add_async (app, da, NULL, writer_done_cb, &wa);
+      xa_store_add_async (app, da, NULL, writer_done_cb, &wa);
       wc.pending++;
-      xa_device_store_add_async (cli, dc, NULL, writer_done_cb, &wc);
+      xa_store_add_async (cli, dc, NULL, writer_done_cb, &wc);
     }
   while (wa.pending > 0 || wc.pending > 0)
     g_main_context_iteration (NULL, TRUE);
 
   /* Nobody's change was lost, and each sees the other's. */
   {
-    g_autoptr(XaDeviceStore) fresh = open_store (f);
+    g_autoptr(XaStore) fresh = open_store (f);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fresh)), ==, 16);
   }
   while (g_list_model_get_n_items (G_LIST_MODEL (app)) < 16 ||
          g_list_model_get_n_items (G_LIST_MODEL (cli)) < 16)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (xa_device_store_find (app, "cli-7"));
-  g_assert_nonnull (xa_device_store_find (cli, "app-7"));
+  g_assert_nonnull (xa_store_find (app, "cli-7"));
+  g_assert_nonnull (xa_store_find (cli, "app-7"));
 }
 
 static void
@@ -419,8 +422,8 @@ static void
 test_one_row_per_change (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(XaDeviceStore) store = open_store (f);
-  g_autoptr(XaDeviceStore) other = open_store (f);
+  g_autoptr(XaStore) store = open_store (f);
+  g_autoptr(XaStore) other = open_store (f);
   g_autoptr(GString) log = g_string_new ("");
   g_autoptr(XaDevice) d = xa_test_device_new ("d", "02:00:00:00:00:04");
   g_autoptr(XaDevice) e = xa_test_device_new ("e", "02:00:00:00:00:05");
@@ -434,7 +437,7 @@ test_one_row_per_change (Fixture       *f,
 
       g_assert_true (store_op (store, 'a', device, NULL));
     }
-  b = xa_device_store_find (store, "b");
+  b = xa_store_find (store, "b");
   g_signal_connect (store, "items-changed", G_CALLBACK (log_items_changed), log);
 
   g_assert_true (store_op (store, 'a', d, NULL));
@@ -444,9 +447,9 @@ test_one_row_per_change (Fixture       *f,
   xa_device_set_name (b, "bee");
   g_assert_true (store_op (store, 's', b, NULL));
   g_assert_cmpstr (log->str, ==, "");
-  g_assert_true (xa_device_store_find (store, "bee") == b);
+  g_assert_true (xa_store_find (store, "bee") == b);
 
-  g_assert_true (store_op (store, 'r', xa_device_store_find (store, "a"), NULL));
+  g_assert_true (store_op (store, 'r', xa_store_find (store, "a"), NULL));
   g_assert_cmpstr (log->str, ==, "0-1+0 ");
 
   /* Another writer: the file is read in full, the rows stay. */
@@ -454,7 +457,7 @@ test_one_row_per_change (Fixture       *f,
   g_assert_true (store_op (other, 'a', e, NULL));
   g_assert_true (store_op (store, 'l', NULL, NULL));
   g_assert_cmpstr (log->str, ==, "3-0+1 ");
-  g_assert_true (xa_device_store_find (store, "bee") == b);
+  g_assert_true (xa_store_find (store, "bee") == b);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 4);
 
   /* Down to none, one at a time, the last one too. */
@@ -471,18 +474,80 @@ static void
 test_sees_other_process (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(XaDeviceStore) app = open_store (f);
-  g_autoptr(XaDeviceStore) other = open_store (f);
+  g_autoptr(XaStore) app = open_store (f);
+  g_autoptr(XaStore) other = open_store (f);
   g_autoptr(XaDevice) d = xa_test_device_new ("from the CLI", "02:00:00:00:00:09");
   gint64 limit = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   g_assert_true (store_op (other, 'a', d, NULL));
   /* The file monitor brings it to the app without asking. */
-  while (xa_device_store_find (app, "from the CLI") == NULL)
+  while (xa_store_find (app, "from the CLI") == NULL)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, limit);
       g_main_context_iteration (NULL, TRUE);
     }
+}
+
+/* The same store keeps MCP endpoints in their own file: the address
+ * without its token; a record that would carry one, or lacks its name,
+ * is not read; a name is taken once; the last Test is kept. */
+static void
+test_mcp_endpoints (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "mcp-endpoints.json", NULL);
+  g_autofree char *hostile_path = g_build_filename (f->dir, "hand-made.json", NULL);
+  g_autoptr(XaStore) hostile = xa_store_new (&xa_mcp_endpoint_kind, hostile_path);
+  g_autoptr(XaStore) store = xa_store_new (&xa_mcp_endpoint_kind, path);
+  g_autoptr(XaStore) again = NULL;
+  g_autoptr(XaMcpEndpoint) added = xa_mcp_endpoint_new ("计算器", "ws://127.0.0.1:8004/mcp_endpoint/mcp/");
+  g_autoptr(XaMcpEndpoint) twin = xa_mcp_endpoint_new ("计算器", "wss://api.xiaozhi.me/mcp/");
+  g_autoptr(XaReport) report = xa_report_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) taken = NULL;
+  g_autofree char *text = NULL;
+  XaMcpEndpoint *loaded;
+
+  g_assert_true (g_file_set_contents (hostile_path,
+    "{\"version\": 1, \"endpoints\": ["
+    "{\"uuid\": \"5d6a4c1e-8f0b-4c83-9c0e-0f2b3c4d5e6f\", \"name\": \"Home\", \"address\": \"wss://api.xiaozhi.me/mcp/\"},"
+    "{\"uuid\": \"6d6a4c1e-8f0b-4c83-9c0e-0f2b3c4d5e6f\", \"name\": \"Leak\", \"address\": \"wss://api.xiaozhi.me/mcp/?token=abc\"},"
+    "{\"uuid\": \"7d6a4c1e-8f0b-4c83-9c0e-0f2b3c4d5e6f\", \"address\": \"wss://api.xiaozhi.me/mcp/\"},"
+    "{\"uuid\": \"8d6a4c1e-8f0b-4c83-9c0e-0f2b3c4d5e6f\", \"name\": \"Web\", \"address\": \"https://api.xiaozhi.me/mcp/\"}"
+    "]}", -1, NULL));
+  g_assert_true (store_op (hostile, 'l', NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hostile)), ==, 1);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (hostile)) == XA_TYPE_MCP_ENDPOINT);
+  loaded = xa_store_find (hostile, "Home");
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (xa_mcp_endpoint_get_address (loaded), ==, "wss://api.xiaozhi.me/mcp/");
+
+  g_assert_true (store_op (store, 'l', NULL, &error));
+  g_assert_true (store_op (store, 'a', added, &error));
+  g_assert_no_error (error);
+  g_assert_false (store_op (store, 'a', twin, &taken));
+  g_assert_error (taken, XA_STORE_ERROR, XA_STORE_ERROR_NAME_TAKEN);
+  g_assert_cmpstr (taken->message, ==, "There is already an MCP endpoint named “计算器”. Choose another name.");
+
+  xa_report_set_verdict (report, XA_VERDICT_REJECTED, xa_text_new_literal ("closed with 1008"));
+  xa_mcp_endpoint_set_last_report (added, report, 1750000000);
+  g_assert_true (store_op (store, 's', added, &error));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"address\" : \"ws://127.0.0.1:8004/mcp_endpoint/mcp/\""));
+  g_assert_null (strstr (text, "token="));
+
+  again = xa_store_new (&xa_mcp_endpoint_kind, path);
+  g_assert_true (store_op (again, 'l', NULL, &error));
+  loaded = xa_store_find (again, "计算器");
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (xa_mcp_endpoint_get_uuid (loaded), ==, xa_mcp_endpoint_get_uuid (added));
+  g_assert_cmpint (xa_mcp_endpoint_get_last_tested (loaded), ==, 1750000000);
+  {
+    g_autoptr(XaReport) last = xa_mcp_endpoint_dup_last_report (loaded);
+    g_assert_nonnull (last);
+    g_assert_cmpint (last->verdict, ==, XA_VERDICT_REJECTED);
+  }
 }
 
 #define ADD(path, func) g_test_add ("/xa/device-store/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -619,6 +684,7 @@ main (int   argc,
   ADD ("one-row-per-change", test_one_row_per_change);
 
   g_test_add_func ("/xa/device-store/expiry-and-history", test_expiry_and_history);
+  ADD ("mcp-endpoints", test_mcp_endpoints);
   g_test_add_func ("/xa/device-store/state-of-both-roads", test_state_of_both_roads);
 
   return g_test_run ();

@@ -619,6 +619,97 @@ test_json_edit (void)
   }
 }
 
+/* xiaozhi-client's mcpEndpoint: an empty one set, every other byte kept
+ * (and the old file as .bak); another endpoint kept beside ours in a list;
+ * the same official endpoint (a new token, the same agent and endpoint)
+ * replaced, not added twice; a file it could not read left untouched. */
+#define JWT_A "eyJhbGciOiJFUzI1NiJ9.eyJhZ2VudElkIjozNCwiZW5kcG9pbnRJZCI6ImFnZW50XzM0In0.c2ln"   /* agentId 34, agent_34 */
+#define JWT_B "eyJhbGciOiJFUzI1NiJ9.eyJhZ2VudElkIjozNCwiZW5kcG9pbnRJZCI6ImFnZW50XzM0IiwiaWF0IjoxfQ.bmV3"
+#define OFFICIAL "wss://api.xiaozhi.me/mcp/?token="
+#define OURS "ws://127.0.0.1:8004/mcp_endpoint/mcp/?token=a%2Bb%3D"
+
+static void
+test_xiaozhi_client (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *original = read_data ("xiaozhi-client", "xiaozhi.config.json", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "xiaozhi.config.json", NULL);
+  g_autofree char *backup = g_strconcat (path, ".bak", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) missing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) strange = NULL;
+  g_autoptr(GError) broken = NULL;
+  /* Laid out as the file is: here on one line. */
+  const char *list_of_two = "{\"mcpEndpoint\": [ \"" OFFICIAL JWT_A "\", \"" OURS "\" ], \"mcpServers\": {}}";
+
+  g_assert_false (xa_xiaozhi_client_export (f->dir, OURS, &missing));
+  g_assert_error (missing, XA_EXPORT_ERROR, XA_EXPORT_ERROR_NOT_FOUND);
+
+  g_assert_true (g_file_set_contents (path, original, -1, NULL));
+  g_assert_true (xa_xiaozhi_client_export (f->dir, OURS, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  expected = xa_json_edit_set (original, "mcpEndpoint", "\"" OURS "\"");
+  g_assert_cmpstr (text, ==, expected);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (backup, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, original);
+  g_clear_pointer (&text, g_free);
+
+  /* Another endpoint stays: both in a list. */
+  g_assert_true (g_file_set_contents (path, "{\"mcpEndpoint\": \"" OFFICIAL JWT_A "\", \"mcpServers\": {}}", -1, NULL));
+  g_assert_true (xa_xiaozhi_client_export (path, OURS, &error));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, list_of_two);
+  g_clear_pointer (&text, g_free);
+  /* Ours again: not twice. The official one with a new token: in its place. */
+  g_assert_true (xa_xiaozhi_client_export (path, OURS, &error));
+  g_assert_true (xa_xiaozhi_client_export (path, OFFICIAL JWT_B, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "{\"mcpEndpoint\": [ \"" OFFICIAL JWT_B "\", \"" OURS "\" ], \"mcpServers\": {}}");
+  g_clear_pointer (&text, g_free);
+
+  /* Neither an address nor a list of them, or no JSON: left as it was. */
+  g_assert_true (g_file_set_contents (path, "{\"mcpEndpoint\": 3, \"mcpServers\": {}}", -1, NULL));
+  g_assert_false (xa_xiaozhi_client_export (path, OURS, &strange));
+  g_assert_error (strange, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
+  g_assert_nonnull (strstr (strange->message, "mcpEndpoint is neither an address nor a list"));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "{\"mcpEndpoint\": 3, \"mcpServers\": {}}");
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_set_contents (path, "{\"mcpEndpoint\": [", -1, NULL));
+  g_assert_false (xa_xiaozhi_client_export (path, OURS, &broken));
+  g_assert_error (broken, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "{\"mcpEndpoint\": [");
+}
+
+/* MCP_ENDPOINT='…' as mcp_pipe.py's python-dotenv reads it, the other
+ * lines kept; an address a single-quoted value cannot hold is refused. */
+static void
+test_mcp_env (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, ".env", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) quote = NULL;
+
+  g_assert_true (g_file_set_contents (path, "MCP_CONFIG=./mcp_config.json\nexport MCP_ENDPOINT=old\n", -1, NULL));
+  g_assert_true (xa_mcp_env_export (path, OURS, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "MCP_CONFIG=./mcp_config.json\nMCP_ENDPOINT='" OURS "'\n");
+  g_clear_pointer (&text, g_free);
+  g_assert_false (xa_mcp_env_export (path, "ws://127.0.0.1/mcp/?token=it's", &quote));
+  g_assert_error (quote, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "MCP_CONFIG=./mcp_config.json\nMCP_ENDPOINT='" OURS "'\n");
+}
+
 #define ADD(path, func) g_test_add ("/xa/export/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -637,6 +728,8 @@ main (int   argc,
   ADD ("config-nested-refused", test_export_nested_refused);
   ADD ("config-fresh-install", test_export_fresh_install);
   ADD ("efuse", test_efuse);
+  ADD ("xiaozhi-client", test_xiaozhi_client);
+  ADD ("mcp-env", test_mcp_env);
   ADD ("env-file", test_env_file);
   ADD ("env-file-replace", test_env_file_replace);
   ADD ("env-presets", test_env_presets);

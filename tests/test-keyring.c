@@ -3,6 +3,7 @@
 
 #include <libsecret/secret.h>
 
+#include "xa-mcp-endpoint.h"
 #include "xa-token-store.h"
 #include "xa-test-util.h"
 
@@ -96,6 +97,52 @@ test_store_lookup_delete (void)
   g_assert_cmpstr (others, ==, "other-token");
 }
 
+/* An MCP endpoint's token: its own item, labelled for Seahorse, found
+ * by the endpoint, replaced in place, removed with the endpoint only. */
+static void
+test_mcp_token (void)
+{
+  g_autoptr(XaMcpEndpoint) home = xa_mcp_endpoint_new ("Home tools", "wss://api.xiaozhi.me/mcp/");
+  g_autoptr(XaDevice) desk = xa_test_device_new ("Desk board", "02:00:00:00:00:03");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) items = NULL;
+  char *token;
+
+  g_assert_true (save (desk, XA_SECRET_TOKEN, "device-token", &error));
+  for (guint i = 0; i < 2; i++)
+    {
+      xa_token_store_save_mcp_async (home, i ? "mcp.jwt.2" : "mcp.jwt.1", NULL, xa_test_capture_cb, &result);
+      g_assert_true (xa_token_store_save_finish (xa_test_wait (&result), &error));
+      g_assert_no_error (error);
+      g_clear_object (&result);
+    }
+
+  attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (attributes, (gpointer) "device-uuid", (gpointer) xa_mcp_endpoint_get_uuid (home));
+  items = secret_password_searchv_sync (NULL, attributes, SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  g_assert_cmpstr (secret_retrievable_get_label (items->data), ==, "Xiaozhi MCP endpoint token for Home tools");
+  g_list_free_full (g_steal_pointer (&items), g_object_unref);
+
+  xa_token_store_lookup_mcp_async (home, NULL, xa_test_capture_cb, &result);
+  token = xa_token_store_lookup_finish (xa_test_wait (&result), &error);
+  g_assert_cmpstr (token, ==, "mcp.jwt.2");
+  xa_secret_free (token);
+  g_clear_object (&result);
+
+  xa_token_store_delete_mcp_async (home, NULL, xa_test_capture_cb, &result);
+  g_assert_true (xa_token_store_delete_finish (xa_test_wait (&result), &error));
+  g_clear_object (&result);
+  xa_token_store_lookup_mcp_async (home, NULL, xa_test_capture_cb, &result);
+  g_assert_null (xa_token_store_lookup_finish (xa_test_wait (&result), &error));
+  g_assert_no_error (error);
+  token = lookup (desk, XA_SECRET_TOKEN, &error);
+  g_assert_cmpstr (token, ==, "device-token");
+  g_free (token);
+}
+
 static void
 test_overwrite (void)
 {
@@ -177,6 +224,7 @@ main (int   argc,
    * object path for the next new item and warn, or even quit. */
   g_test_add_func ("/xa/keyring/locked", test_locked);
   g_test_add_func ("/xa/keyring/overwrite", test_overwrite);
+  g_test_add_func ("/xa/keyring/mcp-token", test_mcp_token);
   g_test_add_func ("/xa/keyring/store-lookup-delete", test_store_lookup_delete);
   g_test_add_func ("/xa/keyring/unavailable", test_unavailable);
   g_test_add_func ("/xa/keyring/unavailable/subprocess", test_unavailable_subprocess);

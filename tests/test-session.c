@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "xa-device-session.h"
+#include "xa-device.h"
 #include "xa-token-store.h"
 #include "xa-token-test.h"
 #include "xa-test-util.h"
@@ -21,7 +22,7 @@
 typedef struct
 {
   XaDemoServer  *server;
-  XaDeviceStore *store;
+  XaStore *store;
   char          *dir;
 } Fixture;
 
@@ -68,9 +69,9 @@ add_device (Fixture    *f,
   XaDevice *stored;
 
   g_object_set (device, "websocket-url", ws, NULL);
-  xa_device_store_add_async (f->store, device, NULL, xa_test_capture_cb, &added);
-  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&added), NULL));
-  stored = xa_device_store_find (f->store, name);
+  xa_store_add_async (f->store, device, NULL, xa_test_capture_cb, &added);
+  g_assert_true (xa_store_finish (f->store, xa_test_wait (&added), NULL));
+  stored = xa_store_find (f->store, name);
   if (token != NULL)
     save (stored, XA_SECRET_TOKEN, token);
   if (hmac_key != NULL)
@@ -142,13 +143,13 @@ static XaDevice *
 reread (Fixture    *f,
         const char *name)
 {
-  g_autoptr(XaDeviceStore) fresh = xa_device_store_new (xa_device_store_get_path (f->store));
+  g_autoptr(XaStore) fresh = xa_store_new (&xa_device_kind, xa_store_get_path (f->store));
   g_autoptr(GAsyncResult) loaded = NULL;
   XaDevice *device;
 
-  xa_device_store_load_async (fresh, NULL, xa_test_capture_cb, &loaded);
-  g_assert_true (xa_device_store_finish (fresh, xa_test_wait (&loaded), NULL));
-  device = xa_device_store_find (fresh, name);
+  xa_store_load_async (fresh, NULL, xa_test_capture_cb, &loaded);
+  g_assert_true (xa_store_finish (fresh, xa_test_wait (&loaded), NULL));
+  device = xa_store_find (fresh, name);
   return device ? g_object_ref (device) : NULL;
 }
 
@@ -372,7 +373,7 @@ test_killed_after_add_subprocess (Fixture       *f,
   g_autoptr(XaIdentity) identity = xa_identity_new (DEVICE, NULL, NULL, NULL);
   g_autoptr(XaDevice) device = xa_device_new ("Pasted", ota, identity);
   g_autoptr(XaDeviceSession) session = NULL;
-  g_autoptr(XaDeviceStore) store = xa_device_store_new (g_getenv ("XA_KILL_STORE"));
+  g_autoptr(XaStore) store = xa_store_new (&xa_device_kind, g_getenv ("XA_KILL_STORE"));
   g_autoptr(GAsyncResult) added = NULL;
 
   g_signal_connect (store, "items-changed", G_CALLBACK (items_changed_cb), NULL);
@@ -395,7 +396,7 @@ test_killed_after_add (Fixture       *f,
   /* Spawned by hand, not with g_test_trap_subprocess(): the child must be
    * seen to die of the SIGKILL, not merely to fail (its g_error() would
    * satisfy a "failed"). */
-  g_subprocess_launcher_setenv (launcher, "XA_KILL_STORE", xa_device_store_get_path (f->store), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XA_KILL_STORE", xa_store_get_path (f->store), TRUE);
   child = g_subprocess_launcher_spawn (launcher, &error, test_program, "-p", "/xa/session/killed-after-add/subprocess",
                                        "--GTestSubprocess", NULL);
   g_assert_no_error (error);
@@ -510,9 +511,9 @@ test_outcomes (Fixture       *f,
     g_autoptr(XaDevice) fresh = xa_device_new ("Board", ota, identity);
     g_autoptr(GAsyncResult) added = NULL;
 
-    xa_device_store_add_async (f->store, fresh, NULL, xa_test_capture_cb, &added);
-    g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&added), NULL));
-    mqtt = xa_device_store_find (f->store, "Board");
+    xa_store_add_async (f->store, fresh, NULL, xa_test_capture_cb, &added);
+    g_assert_true (xa_store_finish (f->store, xa_test_wait (&added), NULL));
+    mqtt = xa_store_find (f->store, "Board");
   }
   mqtt_session = loaded_session (f, mqtt);
   g_assert_cmpint (activate_outcome (f, mqtt_session), ==, XA_ACTIVATION_OUTCOME_MQTT_ONLY);
@@ -553,9 +554,9 @@ test_exact_identity (Fixture       *f,
   XaDevice *device;
 
   g_assert_nonnull (strstr (warnings, "kept exactly as given"));
-  xa_device_store_add_async (f->store, fresh, NULL, xa_test_capture_cb, &added);
-  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&added), NULL));
-  device = xa_device_store_find (f->store, "Imported");
+  xa_store_add_async (f->store, fresh, NULL, xa_test_capture_cb, &added);
+  g_assert_true (xa_store_finish (f->store, xa_test_wait (&added), NULL));
+  device = xa_store_find (f->store, "Imported");
   session = loaded_session (f, device);
   g_assert_true (activate (f, session, &error));
   g_assert_nonnull (xa_demo_server_get_token (f->server, "02:AB:CD:EF:01:23"));
@@ -654,7 +655,7 @@ test_remove (Fixture       *f,
 
   xa_device_session_remove_async (session, NULL, xa_test_capture_cb, &removed);
   g_assert_true (xa_device_session_remove_finish (session, xa_test_wait (&removed), NULL));
-  g_assert_null (xa_device_store_find (f->store, "Old"));
+  g_assert_null (xa_store_find (f->store, "Old"));
   token = xa_test_lookup_secret (kept, XA_SECRET_TOKEN);
   key = xa_test_lookup_secret (kept, XA_SECRET_HMAC_KEY);
   g_assert_null (token);

@@ -9,8 +9,11 @@
 #include "xa-activation-view.h"
 #include "xa-add-device-dialog.h"
 #include "xa-application.h"
+#include "xa-mcp-page.h"
+#include "xa-mcp-window.h"
 #include "xa-device-page.h"
 #include "xa-device-row.h"
+#include "xa-device.h"
 #include "xa-diagnosis-dialog.h"
 #include "xa-preferences-window.h"
 #include "xa-test-util.h"
@@ -35,7 +38,7 @@ static XaTestNotifications *notifications;
 typedef struct
 {
   XaDemoServer  *server;
-  XaDeviceStore *store;
+  XaStore *store;
   XaWindow      *window;
   GtkWidget     *page;
   char          *dir;
@@ -223,7 +226,7 @@ fixture_setup (Fixture       *f,
   f->dir = g_dir_make_tmp ("xa-window-XXXXXX", NULL);
   path = g_build_filename (f->dir, "devices.json", NULL);
   f->server = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, FALSE);
-  f->store = xa_device_store_new (path);
+  f->store = xa_store_new (&xa_device_kind, path);
 
   f->window = xa_window_new (ADW_APPLICATION (app), f->store);
   g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
@@ -283,14 +286,14 @@ add_device (Fixture    *f,
   g_autofree char *ws = xa_demo_server_get_url (f->server, mode, "ws");
 
   g_object_set (device, "websocket-url", ws, NULL);
-  xa_device_store_add_async (f->store, device, NULL, xa_test_capture_cb, &added);
-  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&added), NULL));
+  xa_store_add_async (f->store, device, NULL, xa_test_capture_cb, &added);
+  g_assert_true (xa_store_finish (f->store, xa_test_wait (&added), NULL));
   if (token != NULL)
     {
       xa_token_store_save_async (device, XA_SECRET_TOKEN, token, NULL, xa_test_capture_cb, &saved);
       g_assert_true (xa_token_store_save_finish (xa_test_wait (&saved), NULL));
     }
-  return xa_device_store_find (f->store, name);
+  return xa_store_find (f->store, name);
 }
 
 /* Shows @device, once its secrets are read: its actions wait for that. */
@@ -454,7 +457,7 @@ test_add_dialog_keyboard (Fixture       *f,
   gtk_widget_grab_focus (name);
   press_enter (d);
   WAIT_UNTIL (dialog == NULL);
-  WAIT_UNTIL (xa_device_store_find (f->store, "Desk board") != NULL);
+  WAIT_UNTIL (xa_store_find (f->store, "Desk board") != NULL);
 }
 
 static void
@@ -705,8 +708,8 @@ test_unreachable (Fixture       *f,
 
   /* The server moved away. */
   g_object_set (device, "ota-url", "http://127.0.0.1:1/xiaozhi/ota/", NULL);
-  xa_device_store_save_async (f->store, device, NULL, xa_test_capture_cb, &saved);
-  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&saved), NULL));
+  xa_store_save_async (f->store, device, NULL, xa_test_capture_cb, &saved);
+  g_assert_true (xa_store_finish (f->store, xa_test_wait (&saved), NULL));
   select_and_test (f, device);
   g_assert_cmpstr (page_label (f, "verdict_title"), ==, "Server unreachable");
   g_assert_nonnull (strstr (page_label (f, "verdict_advice"), "Could not reach"));
@@ -879,7 +882,7 @@ test_rename_and_panel (Fixture       *f,
   AdwWindowTitle *title = ADW_WINDOW_TITLE (gtk_widget_get_template_child (GTK_WIDGET (f->window), XA_TYPE_WINDOW,
                                                                            "content_title"));
   g_autoptr(XaDevice) other = g_object_ref (add_device (f, "Kitchen", XA_DEMO_MODE_OFFICIAL, NULL));
-  g_autoptr(XaDeviceStore) fresh = NULL;
+  g_autoptr(XaStore) fresh = NULL;
   g_autoptr(GAsyncResult) loaded = NULL;
 
   select_ready (f, device);
@@ -888,11 +891,11 @@ test_rename_and_panel (Fixture       *f,
 
   /* Saved for good: another reader of the file sees it. The title follows
    * the object at once, the file a moment later. */
-  WAIT_UNTIL (file_mentions (xa_device_store_get_path (f->store), "Living room"));
-  fresh = xa_device_store_new (xa_device_store_get_path (f->store));
-  xa_device_store_load_async (fresh, NULL, xa_test_capture_cb, &loaded);
-  g_assert_true (xa_device_store_finish (fresh, xa_test_wait (&loaded), NULL));
-  g_assert_nonnull (xa_device_store_find (fresh, "Living room"));
+  WAIT_UNTIL (file_mentions (xa_store_get_path (f->store), "Living room"));
+  fresh = xa_store_new (&xa_device_kind, xa_store_get_path (f->store));
+  xa_store_load_async (fresh, NULL, xa_test_capture_cb, &loaded);
+  g_assert_true (xa_store_finish (fresh, xa_test_wait (&loaded), NULL));
+  g_assert_nonnull (xa_store_find (fresh, "Living room"));
 
   /* Connect Directly: the switch is the device's setting, saved; it
    * follows the device shown. */
@@ -903,7 +906,7 @@ test_rename_and_panel (Fixture       *f,
     g_assert_false (gtk_switch_get_active (direct));
     gtk_widget_activate (GTK_WIDGET (direct));
     WAIT_UNTIL (xa_device_get_connects_directly (device));
-    WAIT_UNTIL (file_mentions (xa_device_store_get_path (f->store), "\"connection\" : \"direct\""));
+    WAIT_UNTIL (file_mentions (xa_store_get_path (f->store), "\"connection\" : \"direct\""));
     select_ready (f, other);
     g_assert_false (gtk_switch_get_active (direct));
     select_ready (f, device);
@@ -990,9 +993,9 @@ test_keyring_unavailable_subprocess (Fixture       *f,
   g_autofree char *token = NULL;
   XaDevice *device;
 
-  xa_device_store_add_async (f->store, fresh, NULL, xa_test_capture_cb, &added);
-  g_assert_true (xa_device_store_finish (f->store, xa_test_wait (&added), NULL));
-  device = xa_device_store_find (f->store, "Desk board");
+  xa_store_add_async (f->store, fresh, NULL, xa_test_capture_cb, &added);
+  g_assert_true (xa_store_finish (f->store, xa_test_wait (&added), NULL));
+  device = xa_store_find (f->store, "Desk board");
 
   select_ready (f, device);
   gtk_widget_activate_action (f->page, "device.activate", NULL);
@@ -1810,6 +1813,142 @@ test_screenshots (Fixture       *f,
   }
 }
 
+/* The AdwActionRow titled @title under @widget. */
+static AdwActionRow *
+row_titled (GtkWidget  *widget,
+            const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_ACTION_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwActionRow *found = row_titled (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Pasted into the MCP Endpoints window and added: the page it opens. */
+static GtkWidget *
+add_mcp_endpoint (GtkWindow  *mcp,
+                  const char *name,
+                  const char *url)
+{
+  GtkWidget *name_row = find_descendant (GTK_WIDGET (mcp), ADW_TYPE_ENTRY_ROW);
+  GtkWidget *address_row = find_descendant (GTK_WIDGET (mcp), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  GtkWidget *page;
+
+  gtk_editable_set_text (GTK_EDITABLE (name_row), name);
+  gtk_editable_set_text (GTK_EDITABLE (address_row), url);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (mcp), "mcp-window.add", NULL));
+  WAIT_UNTIL ((page = find_descendant (GTK_WIDGET (mcp), XA_TYPE_MCP_PAGE)) != NULL &&
+              gtk_widget_get_mapped (page) && gtk_widget_is_sensitive (GTK_WIDGET (row_titled (page, "Token"))) &&
+              !g_str_equal (adw_action_row_get_subtitle (row_titled (page, "Token")), "Reading the keyring…"));
+  return page;
+}
+
+/* MCP endpoints in the window: a pasted address split where it arrives
+ * (a token-less one refused, with why), the token in the keyring and
+ * masked until revealed, the do-no-harm question before the first Test
+ * only, the verdicts shown, the export, the removal with its token. */
+static void
+test_mcp (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *address = xa_demo_server_get_mcp_address (f->server, FALSE);
+  g_autofree char *url = g_strconcat (address, "?token=window-mcp-token", NULL);
+  g_autofree char *wrong = g_strconcat (address, "?token=not-ours", NULL);
+  g_autofree char *file = g_build_filename (f->dir, "mcp-endpoints.json", NULL);
+  g_autofree char *env = g_build_filename (f->dir, "calculator.env", NULL);
+  g_autofree char *expected_env = g_strdup_printf ("MCP_ENDPOINT='%s'\n", url);
+  g_autofree char *text = NULL;
+  AdwMessageDialog *dialog;
+  AdwActionRow *token_row;
+  GtkWidget *page;
+  GtkWindow *mcp;
+
+  xa_demo_server_add_mcp_token (f->server, "window-mcp-token", "agent-9");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.mcp-endpoints", NULL));
+  WAIT_UNTIL ((mcp = find_toplevel (XA_TYPE_MCP_WINDOW)) != NULL && gtk_widget_get_mapped (GTK_WIDGET (mcp)));
+  g_assert_true (shows_text (GTK_WIDGET (mcp), "No MCP endpoints yet"));
+  assert_controls_named (GTK_WIDGET (mcp));
+
+  /* An address without its token: refused, and why. */
+  gtk_editable_set_text (GTK_EDITABLE (find_descendant (GTK_WIDGET (mcp), ADW_TYPE_ENTRY_ROW)), "Calculator");
+  gtk_editable_set_text (GTK_EDITABLE (find_descendant (GTK_WIDGET (mcp), ADW_TYPE_PASSWORD_ENTRY_ROW)), address);
+  gtk_widget_activate_action (GTK_WIDGET (mcp), "mcp-window.add", NULL);
+  g_assert_true (shows_text_starting (GTK_WIDGET (mcp), "This address has no token"));
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+
+  page = add_mcp_endpoint (mcp, "Calculator", url);
+  g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, address));
+  g_assert_null (strstr (text, "window-mcp-token"));
+  g_clear_pointer (&text, g_free);
+  token_row = row_titled (page, "Token");
+  g_assert_cmpstr (adw_action_row_get_subtitle (token_row), ==, "********oken");
+  g_assert_true (shows_text (page, "Not a JWT: only its server can read it (a self-hosted token is encrypted)."));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_descendant (GTK_WIDGET (token_row), GTK_TYPE_TOGGLE_BUTTON)),
+                                TRUE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (token_row), ==, "window-mcp-token");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_descendant (GTK_WIDGET (token_row), GTK_TYPE_TOGGLE_BUTTON)),
+                                FALSE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (token_row), ==, "********oken");
+  assert_controls_named (GTK_WIDGET (mcp));
+
+  /* The first Test asks first; the answer is a verdict. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (page, GTK_TYPE_SPIN_BUTTON)), 1);
+  g_assert_true (gtk_widget_activate_action (page, "mcp.test", NULL));
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Test “Calculator”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "drops the provider that is connected"));
+  adw_message_dialog_response (dialog, "test");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (find_message_dialog () == NULL);
+  WAIT_UNTIL (row_titled (page, "Token is valid") != NULL);
+  g_assert_true (shows_text_starting (page, "The endpoint accepted the token and kept the connection open for 1 s."));
+  screenshot_of (GTK_WIDGET (mcp), "mcp-accepted");
+  /* The second does not ask again. */
+  gtk_widget_activate_action (page, "mcp.test", NULL);
+  WAIT_UNTIL (row_titled (page, "Testing…") != NULL);
+  g_assert_null (find_message_dialog ());
+  WAIT_UNTIL (row_titled (page, "Token is valid") != NULL);
+
+  /* Exported where mcp_pipe.py reads it. */
+  g_assert_true (gtk_widget_activate_action (page, "mcp.export-env-to", "s", env));
+  WAIT_UNTIL (file_mentions (env, "MCP_ENDPOINT="));
+  g_assert_true (g_file_get_contents (env, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, expected_env);
+  g_clear_pointer (&text, g_free);
+
+  /* Back in the list, the row says how its Test went. */
+  gtk_widget_activate_action (page, "mcp.back", NULL);
+  WAIT_UNTIL (find_descendant (GTK_WIDGET (mcp), XA_TYPE_MCP_PAGE) == NULL);
+  g_assert_true (shows_text (GTK_WIDGET (mcp), "self-hosted (mcp-endpoint-server) · Token is valid"));
+
+  /* A token it does not know: rejected, in the endpoint's own words. */
+  page = add_mcp_endpoint (mcp, "Old tools", wrong);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (page, GTK_TYPE_SPIN_BUTTON)), 1);
+  gtk_widget_activate_action (page, "mcp.test", NULL);
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  adw_message_dialog_response (dialog, "test");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (find_message_dialog () == NULL);
+  WAIT_UNTIL (row_titled (page, "Token rejected") != NULL);
+  g_assert_true (finds_text (page, "token解密失败", FALSE, FALSE) || shows_text_starting (page, "The endpoint"));
+  screenshot_of (GTK_WIDGET (mcp), "mcp-rejected");
+
+  /* Removed, with its token. */
+  gtk_widget_activate_action (page, "mcp.remove", NULL);
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  adw_message_dialog_response (dialog, "remove");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (find_descendant (GTK_WIDGET (mcp), XA_TYPE_MCP_PAGE) == NULL);
+  WAIT_UNTIL (!shows_text (GTK_WIDGET (mcp), "Old tools"));
+  gtk_window_destroy (mcp);
+}
+
 /* The German run is about room: it must be German to mean anything. */
 static void
 test_german (Fixture       *f,
@@ -1992,8 +2131,8 @@ add_through_dialog (Fixture    *f,
   linger (round);
   g_assert_true (gtk_widget_activate_action (d, "dialog.add", NULL));
   WAIT_UNTIL (dialog == NULL);
-  WAIT_UNTIL (xa_device_store_find (f->store, name) != NULL);
-  return xa_device_store_find (f->store, name);
+  WAIT_UNTIL (xa_store_find (f->store, name) != NULL);
+  return xa_store_find (f->store, name);
 }
 
 static void
@@ -2406,7 +2545,7 @@ test_csv (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.import-devices-from", "s", good));
   WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (f->store)) == 3 && shown_device (f) != NULL);
   g_assert_cmpstr (xa_device_get_name (shown_device (f)), ==, "Class board 1");
-  g_assert_nonnull (row_of (f, xa_device_store_find (f->store, "Class board 2")));
+  g_assert_nonnull (row_of (f, xa_store_find (f->store, "Class board 2")));
   WAIT_UNTIL (xa_device_session_get_ready (shown_session (f)));
   g_assert_cmpstr (xa_device_session_get_token (shown_session (f)), ==, "tok.1790000000");
 
@@ -2474,6 +2613,7 @@ main (int   argc,
   /* One list, whatever the environment: tests/meson.build picks with -p
    * (the screen reader's walk needs its reader; the rest runs in one). */
   g_test_add ("/xa/window-reader/under-reader", Fixture, NULL, fixture_setup, test_under_reader, fixture_teardown);
+  ADD ("mcp", test_mcp);
   ADD ("screenshots", test_screenshots);
   ADD_IN ("screenshots-zh_CN", &chinese, test_screenshots);
   ADD_IN ("screenshots-de", &german, test_screenshots);

@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <libsecret/secret.h>
 
+#include "xa-device.h"
 #include "xa-net.h"
 #include "xa-test-util.h"
 #include "xa-token-store.h"
@@ -460,28 +461,28 @@ xa_test_teardown (XaTestFixture *f,
 }
 
 /* A devices.json in a new temporary folder (its path in *@dir), loaded. */
-XaDeviceStore *
+XaStore *
 xa_test_store_new (const char  *prefix,
                    char       **dir)
 {
   g_autofree char *template = g_strdup_printf ("%s-XXXXXX", prefix);
   g_autofree char *path = NULL;
   g_autoptr(GAsyncResult) loaded = NULL;
-  XaDeviceStore *store;
+  XaStore *store;
 
   *dir = g_dir_make_tmp (template, NULL);
   g_assert_nonnull (*dir);
   path = g_build_filename (*dir, "devices.json", NULL);
-  store = xa_device_store_new (path);
-  xa_device_store_load_async (store, NULL, xa_test_capture_cb, &loaded);
-  g_assert_true (xa_device_store_finish (store, xa_test_wait (&loaded), NULL));
+  store = xa_store_new (&xa_device_kind, path);
+  xa_store_load_async (store, NULL, xa_test_capture_cb, &loaded);
+  g_assert_true (xa_store_finish (store, xa_test_wait (&loaded), NULL));
   return store;
 }
 
 /* The store gone for good (a reload its file monitor started may hold it a
  * moment), then its folder. */
 void
-xa_test_store_free (XaDeviceStore *store,
+xa_test_store_free (XaStore *store,
                     char          *dir)
 {
   g_object_add_weak_pointer (G_OBJECT (store), (gpointer *) &store);

@@ -5,7 +5,7 @@
 
 #include "xa-demo-server.h"
 #include "xa-device.h"
-#include "xa-device-store.h"
+#include "xa-store.h"
 #include "xa-identity.h"
 #include "xa-token-store.h"
 
@@ -77,9 +77,9 @@ XaTestBroker *xa_test_broker_start    (void);
 void          xa_test_broker_stop     (XaTestBroker  *broker);
 int           xa_test_free_port       (void);
 void          xa_test_remove_tree     (const char    *path);
-XaDeviceStore *xa_test_store_new      (const char    *prefix,
+XaStore *xa_test_store_new      (const char    *prefix,
                                        char         **dir);
-void          xa_test_store_free      (XaDeviceStore *store,
+void          xa_test_store_free      (XaStore *store,
                                        char          *dir);
 
 /* A desktop notification server on the session bus (the freedesktop

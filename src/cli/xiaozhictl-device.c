@@ -110,6 +110,12 @@ device_add (Cli   *cli,
   return EXIT_OK;
 }
 
+static JsonNode *
+device_json (gpointer item)
+{
+  return cli_device_json (item);
+}
+
 static int
 device_list (Cli   *cli,
              int    argc,
@@ -133,19 +139,7 @@ device_list (Cli   *cli,
 
   model = G_LIST_MODEL (cli->store);
   if (cli->json)
-    {
-      g_autoptr(JsonArray) array = json_array_new ();
-      g_autoptr(JsonNode) node = NULL;
-
-      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-        {
-          g_autoptr(XaDevice) d = g_list_model_get_item (model, i);
-          json_array_add_element (array, cli_device_json (d));
-        }
-      node = json_node_init_array (json_node_alloc (), array);
-      cli_print_json (node);
-      return EXIT_OK;
-    }
+    return cli_print_json_list (model, device_json);
 
   if (g_list_model_get_n_items (model) == 0)
     {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "xa-device-state.h"
-#include "xa-device-store.h"
+#include "xa-store.h"
 #include "xa-device.h"
 #include "xa-export.h"
 #include "xa-text.h"
@@ -145,10 +145,10 @@ cli_open_store (Cli     *cli,
 
   if (cli->store != NULL)
     return TRUE;
-  cli->store = xa_device_store_new (NULL);
-  xa_device_store_load_async (cli->store, cli->cancellable, cli_capture_cb, &result);
+  cli->store = xa_store_new (&xa_device_kind, NULL);
+  xa_store_load_async (cli->store, cli->cancellable, cli_capture_cb, &result);
   cli_wait (&result);
-  return xa_device_store_finish (cli->store, result, error);
+  return xa_store_finish (cli->store, result, error);
 }
 
 XaDevice *
@@ -160,9 +160,9 @@ cli_find_device (Cli         *cli,
 
   if (!cli_open_store (cli, error))
     return NULL;
-  device = xa_device_store_find (cli->store, name);
+  device = xa_store_find (cli->store, name);
   if (device == NULL)
-    g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NOT_FOUND,
+    g_set_error (error, XA_STORE_ERROR, XA_STORE_ERROR_NOT_FOUND,
                  _("There is no device named “%s”. Run “xiaozhictl device list” to see your devices."), name);
   return device;
 }
@@ -382,4 +382,22 @@ cli_sessions_of_all (Cli     *cli,
       g_ptr_array_add (sessions, cli_new_session (cli, device));
     }
   return sessions;
+}
+
+/* A list command's JSON: one object per item of @model. */
+int
+cli_print_json_list (GListModel *model,
+                     JsonNode  *(*to_json) (gpointer item))
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      json_array_add_element (array, to_json (item));
+    }
+  node = json_node_init_array (json_node_alloc (), array);
+  cli_print_json (node);
+  return EXIT_OK;
 }

@@ -36,7 +36,7 @@ static const struct
   { "refresh", cli_cmd_refresh, N_("Fetch a saved device’s current token from the server") },
   { "export", cli_cmd_export, N_("Write a device into py-xiaozhi’s config, an env file or JSON") },
   { "import", cli_cmd_import, N_("Save devices from py-xiaozhi’s config or a CSV file") },
-  { "mcp", cli_cmd_mcp, N_("Test or show an MCP endpoint (its address from MCP_ENDPOINT or standard input)") },
+  { "mcp", cli_cmd_mcp, N_("Keep, test and export MCP endpoints (their addresses never on the command line)") },
 };
 
 static void
@@ -112,6 +112,7 @@ main (int   argc,
     }
 
   g_clear_object (&cli.store);
+  g_clear_object (&cli.mcp_store);
   g_clear_pointer (&cli.safe_texts, g_ptr_array_unref);
   g_object_unref (cli.cancellable);
   return status;

@@ -23,7 +23,8 @@ typedef struct
 {
   GCancellable  *cancellable;
   gboolean       json;
-  XaDeviceStore *store;
+  XaStore       *store;       /* devices */
+  XaStore       *mcp_store;   /* MCP endpoints */
   GPtrArray     *safe_texts;
 } Cli;
 
@@ -36,6 +37,8 @@ const char  *cli_verdict_for_error    (const GError     *error,
 int          cli_fail                 (Cli              *cli,
                                        const GError     *error);
 void         cli_print_json           (JsonNode         *node);
+int          cli_print_json_list      (GListModel       *model,
+                                       JsonNode        *(*to_json) (gpointer item));
 void         cli_print_report         (Cli              *cli,
                                        const XaReport   *report);
 void         cli_wait                 (GAsyncResult    **slot);

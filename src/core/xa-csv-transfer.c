@@ -6,7 +6,7 @@
 
 #include "xa-csv-transfer.h"
 #include "xa-csv.h"
-#include "xa-device-store.h"
+#include "xa-store.h"
 #include "xa-device.h"
 #include "xa-identity.h"
 
@@ -19,7 +19,7 @@
 
 typedef struct
 {
-  XaDeviceStore *store;
+  XaStore *store;
   char          *name;      /* the file, as shown */
   GPtrArray     *rows;      /* XaCsvRow */
   GPtrArray     *added;     /* XaDeviceSession */
@@ -88,7 +88,7 @@ added_cb (GObject      *object,
     {
       failed = error;
       /* Stopped once it was in: it goes back out with the others. */
-      if (xa_device_store_find_uuid (import->store, xa_device_get_uuid (xa_device_session_get_device (session))))
+      if (xa_store_find_uuid (import->store, xa_device_get_uuid (xa_device_session_get_device (session))))
         g_ptr_array_add (import->added, g_object_ref (session));
     }
   else
@@ -166,7 +166,7 @@ loaded_cb (GObject      *object,
  * keyring, the devices file unwritable) takes back the ones added before
  * it. A cancel takes them back too. */
 void
-xa_csv_import_async (XaDeviceStore       *store,
+xa_csv_import_async (XaStore       *store,
                      GFile               *file,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,

@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-void       xa_csv_import_async  (XaDeviceStore        *store,
+void       xa_csv_import_async  (XaStore        *store,
                                  GFile                *file,
                                  GCancellable         *cancellable,
                                  GAsyncReadyCallback   callback,

@@ -6,7 +6,7 @@
 
 #include "xa-csv.h"
 #include "xa-device-session.h"
-#include "xa-device-store.h"
+#include "xa-store.h"
 #include "xa-device.h"
 #include "xa-identity.h"
 #include "xa-ota.h"
@@ -146,7 +146,7 @@ cell_value (const char *cell)
 /* One row as a device: NULL and @why when it is not one. */
 static XaCsvRow *
 row_from_cells (char        **cells,
-                XaDeviceStore *store,
+                XaStore *store,
                 GHashTable    *names,
                 GError       **why)
 {
@@ -162,7 +162,7 @@ row_from_cells (char        **cells,
 
   if (!xa_device_check_field ("name", name, why))
     return NULL;
-  if (g_hash_table_contains (names, name) || (store != NULL && xa_device_store_find (store, name) != NULL))
+  if (g_hash_table_contains (names, name) || (store != NULL && xa_store_find (store, name) != NULL))
     {
       g_set_error (why, G_IO_ERROR, G_IO_ERROR_EXISTS,
                    _("There is already a device named “%s”."), name);
@@ -210,7 +210,7 @@ GPtrArray *
 xa_csv_parse_devices (const char     *contents,
                       gsize           length,
                       const char     *path,
-                      XaDeviceStore  *store,
+                      XaStore  *store,
                       GError        **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) xa_csv_row_free);

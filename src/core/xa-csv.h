@@ -22,7 +22,7 @@ void       xa_csv_row_free       (XaCsvRow      *row);
 GPtrArray *xa_csv_parse_devices  (const char    *contents,
                                   gsize          length,
                                   const char    *path,
-                                  XaDeviceStore *store,
+                                  XaStore *store,
                                   GError       **error);
 char      *xa_csv_format_devices (GPtrArray     *rows,
                                   gboolean       with_secrets);

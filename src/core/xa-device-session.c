@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "xa-device-session.h"
-#include "xa-device-store.h"
+#include "xa-store.h"
 #include "xa-export.h"
 #include "xa-identity.h"
 #include "xa-mqtt-probe.h"
@@ -29,7 +29,7 @@ struct _XaDeviceSession
 {
   GObject        parent_instance;
 
-  XaDeviceStore *store;
+  XaStore *store;
   XaDevice      *device;
   char          *token;           /* secret */
   char          *hmac_key;        /* secret */
@@ -219,7 +219,7 @@ device_saved_cb (GObject      *object,
   XaDeviceSession *self = g_task_get_source_object (save->task);
   g_autoptr(GError) error = NULL;
 
-  if (!xa_device_store_finish (XA_DEVICE_STORE (object), result, &error))
+  if (!xa_store_finish (XA_STORE (object), result, &error))
     g_signal_emit (self, signals[STORE_ERROR], 0, error);
   save->then (save->task);
   g_free (save);
@@ -238,7 +238,7 @@ save_device_then (GTask  *task,
 
   save->task = task;
   save->then = then;
-  xa_device_store_save_async (self->store, self->device, NULL, device_saved_cb, save);
+  xa_store_save_async (self->store, self->device, NULL, device_saved_cb, save);
 }
 
 static void
@@ -1206,7 +1206,7 @@ added_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   XaDevice *stored;
 
-  if (!xa_device_store_finish (XA_DEVICE_STORE (object), result, &error))
+  if (!xa_store_finish (XA_STORE (object), result, &error))
     {
       /* Not added (a name taken…): take its secrets back out. */
       xa_token_store_delete_async (self->device, NULL, NULL, NULL);
@@ -1215,7 +1215,7 @@ added_cb (GObject      *object,
     }
 
   /* From now on, the store's own object is the device. */
-  stored = xa_device_store_find_uuid (self->store, xa_device_get_uuid (self->device));
+  stored = xa_store_find_uuid (self->store, xa_device_get_uuid (self->device));
   if (stored != NULL && g_set_object (&self->device, stored))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
   self->ready = TRUE;
@@ -1246,7 +1246,7 @@ add_next (GTask *task)
 
   /* Its token is in the keyring by now, or the record says it is not. */
   xa_device_set_token_unsaved (self->device, self->token != NULL && self->keyring_error != NULL);
-  xa_device_store_add_async (self->store, self->device, op_cancellable (task), added_cb, task);
+  xa_store_add_async (self->store, self->device, op_cancellable (task), added_cb, task);
 }
 
 /* Adds the session's device to the store, with @token (NULL: none yet) and
@@ -1497,7 +1497,7 @@ edited_cb (GObject      *object,
   EditData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!xa_device_store_finish (XA_DEVICE_STORE (object), result, &error))
+  if (!xa_store_finish (XA_STORE (object), result, &error))
     {
       /* Not saved (a name already taken…): what is on disk again. */
       g_object_set (self->device, data->property, data->old_value, NULL);
@@ -1558,7 +1558,7 @@ xa_device_session_check_edit (XaDeviceSession  *self,
 
   if (!xa_device_check_field (property, stripped, error))
     return FALSE;
-  if (is_name && (named = xa_device_store_find (self->store, stripped)) != NULL && named != self->device)
+  if (is_name && (named = xa_store_find (self->store, stripped)) != NULL && named != self->device)
     {
       g_set_error (error, XA_DEVICE_SESSION_ERROR, XA_DEVICE_SESSION_ERROR_INVALID,
                    _("There is already a device named “%s”. Choose another name."), stripped);
@@ -1604,7 +1604,7 @@ xa_device_session_edit_async (XaDeviceSession     *self,
     }
 
   g_object_set (self->device, property, stripped, NULL);
-  xa_device_store_save_async (self->store, self->device, cancellable, edited_cb, g_steal_pointer (&task));
+  xa_store_save_async (self->store, self->device, cancellable, edited_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -1626,7 +1626,7 @@ removed_cb (GObject      *object,
   GTask *task = user_data;
   GError *error = NULL;
 
-  xa_device_store_finish (XA_DEVICE_STORE (object), result, &error);
+  xa_store_finish (XA_STORE (object), result, &error);
   op_end (task, error);
 }
 
@@ -1651,7 +1651,7 @@ secrets_deleted_cb (GObject      *object,
       return;
     }
   set_token (self, NULL);
-  xa_device_store_remove_async (self->store, self->device, NULL, removed_cb, task);
+  xa_store_remove_async (self->store, self->device, NULL, removed_cb, task);
 }
 
 void
@@ -1777,7 +1777,7 @@ xa_device_session_class_init (XaDeviceSessionClass *klass)
   object_class->finalize = xa_device_session_finalize;
 
   properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, XA_TYPE_DEVICE_STORE,
+    g_param_spec_object ("store", NULL, NULL, XA_TYPE_STORE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /* Given at construction; once added, the store's own object. */
   properties[PROP_DEVICE] =
@@ -1803,10 +1803,10 @@ xa_device_session_init (XaDeviceSession *self)
 }
 
 XaDeviceSession *
-xa_device_session_new (XaDeviceStore *store,
+xa_device_session_new (XaStore *store,
                        XaDevice      *device)
 {
-  g_return_val_if_fail (XA_IS_DEVICE_STORE (store), NULL);
+  g_return_val_if_fail (XA_IS_STORE (store), NULL);
   g_return_val_if_fail (XA_IS_DEVICE (device), NULL);
   return g_object_new (XA_TYPE_DEVICE_SESSION, "store", store, "device", device, NULL);
 }

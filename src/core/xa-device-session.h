@@ -47,7 +47,7 @@ G_DECLARE_FINAL_TYPE (XaDeviceSession, xa_device_session, XA, DEVICE_SESSION, GO
 
 GQuark           xa_device_session_error_quark      (void);
 
-XaDeviceSession *xa_device_session_new              (XaDeviceStore       *store,
+XaDeviceSession *xa_device_session_new              (XaStore       *store,
                                                      XaDevice            *device);
 XaDevice        *xa_device_session_get_device       (XaDeviceSession     *self);
 gboolean         xa_device_session_get_ready        (XaDeviceSession     *self);

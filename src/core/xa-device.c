@@ -9,6 +9,7 @@
 #include "xa-json-edit.h"
 #include "xa-json.h"
 #include "xa-ota-answer.h"
+#include "xa-store.h"
 #include "xa-token.h"
 #include "xa-url.h"
 
@@ -814,3 +815,62 @@ xa_history_entry_format (const XaHistoryEntry *entry)
   /* Translators: when · over what, e.g. "2026-11-26 07:19 · WebSocket" */
   return g_strdup_printf (_("%s · %s"), date, entry->over_mqtt ? "MQTT" : "WebSocket");
 }
+
+/* ---- as a store keeps devices -------------------------------------------- */
+
+static GObject *
+device_new_from_json (JsonObject *record)
+{
+  return G_OBJECT (xa_device_new_from_json (record, NULL));
+}
+
+static gboolean
+device_update_from_json (GObject    *item,
+                         JsonObject *record)
+{
+  return xa_device_update_from_json (XA_DEVICE (item), record);
+}
+
+static JsonNode *
+device_to_json (GObject *item)
+{
+  return xa_device_to_json (XA_DEVICE (item));
+}
+
+static const char *
+device_get_uuid (GObject *item)
+{
+  return xa_device_get_uuid (XA_DEVICE (item));
+}
+
+static const char *
+device_get_name (GObject *item)
+{
+  return xa_device_get_name (XA_DEVICE (item));
+}
+
+const XaStoreKind xa_device_kind = {
+  .file_name = "devices.json",
+  .list_member = "devices",
+  .item_type = xa_device_get_type,
+  .new_from_json = device_new_from_json,
+  .update_from_json = device_update_from_json,
+  .to_json = device_to_json,
+  .get_uuid = device_get_uuid,
+  .get_name = device_get_name,
+  .says = {
+    [XA_STORE_SAYS_DAMAGED] = N_("The devices file “%s” is damaged (%s). It was left untouched: "
+                                 "move it aside to start with an empty list, or repair it."),
+    [XA_STORE_SAYS_NEWER] = N_("The devices file “%s” was written by a newer version of Xiaozhi Activator "
+                               "(format %d). It was left untouched: update this program to use it."),
+    [XA_STORE_SAYS_NO_LIST] = N_("no list of devices"),
+    [XA_STORE_SAYS_CANNOT_READ] = N_("Could not read the devices file “%s”: %s"),
+    [XA_STORE_SAYS_CANNOT_SAVE] = N_("Could not save the devices file “%s”: %s. Check that the folder is writable "
+                                     "and the disk is not full."),
+    [XA_STORE_SAYS_CANNOT_WRITE_BACK] = N_("The devices file “%s” holds a value that cannot be written back. "
+                                           "It was left untouched: repair it, or move it aside to start with an "
+                                           "empty list."),
+    [XA_STORE_SAYS_NAME_TAKEN] = N_("There is already a device named “%s”. Choose another name."),
+    [XA_STORE_SAYS_REMOVED] = N_("The device “%s” was removed meanwhile, so the change was not saved."),
+  },
+};

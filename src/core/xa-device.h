@@ -92,4 +92,7 @@ GArray     *xa_device_dup_history       (XaDevice          *self);
 const char *xa_history_entry_get_title  (const XaHistoryEntry *entry);
 char       *xa_history_entry_format     (const XaHistoryEntry *entry);
 
+/* How a store (xa-store.h) keeps devices, in devices.json. */
+extern const XaStoreKind xa_device_kind;
+
 G_END_DECLS

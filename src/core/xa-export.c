@@ -9,6 +9,7 @@
 #include "xa-identity.h"
 #include "xa-json-edit.h"
 #include "xa-json.h"
+#include "xa-mcp-endpoint.h"
 #include "xa-ota.h"
 
 /* py-xiaozhi's config.json and efuse.json (PROTOCOL.md §5), env files and
@@ -578,55 +579,23 @@ xa_env_keys_set (XaEnvKeys   *keys,
   return FALSE;
 }
 
-/* Sets @keys' lines in an env file (NULL: ours, XIAOZHI_*).
- * @replace: FALSE keeps every other line of an existing file (ours are
- * updated in place); TRUE writes a file of ours alone, keeping what was
- * there as PATH.bak. */
-gboolean
-xa_env_file_export (const char       *path,
-                    XaDevice         *device,
-                    const char       *token,
-                    gboolean          replace,
-                    const XaEnvKeys  *env_keys,
-                    GError          **error)
+/* Sets @n lines KEY='value' in the env file @path: see
+ * xa_env_file_export(). The values are writable (env_value_is_writable()). */
+static gboolean
+set_env_lines (const char  *path,
+               const char **keys,
+               const char **values,
+               guint        n,
+               gboolean     replace,
+               GError     **error)
 {
-  g_autoptr(XaEnvKeys) preset = env_keys ? NULL : xa_env_keys_new (NULL, NULL);
-  const char *all_values[XA_ENV_N_FIELDS] = {
-    [XA_ENV_FIELD_OTA_URL] = xa_device_get_ota_url (device),
-    [XA_ENV_FIELD_WEBSOCKET_URL] = xa_device_get_websocket_url (device),
-    [XA_ENV_FIELD_TOKEN] = token,
-    [XA_ENV_FIELD_DEVICE_ID] = xa_device_get_device_id (device),
-    [XA_ENV_FIELD_CLIENT_ID] = xa_device_get_client_id (device),
-  };
-  const char *keys[XA_ENV_N_FIELDS];
-  const char *values[XA_ENV_N_FIELDS];
-  guint n = 0;
   gboolean written[XA_ENV_N_FIELDS] = { FALSE };
   g_autoptr(GError) local_error = NULL;
   g_autofree char *old = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
 
-  if (env_keys == NULL)
-    env_keys = preset;
-  for (guint f = 0; f < XA_ENV_N_FIELDS; f++)
-    if (env_keys->names[f] != NULL)
-      {
-        keys[n] = env_keys->names[f];
-        values[n++] = all_values[f];
-      }
-
-  for (guint k = 0; k < n; k++)
-    if (values[k] != NULL && !env_value_is_writable (values[k]))
-      {
-        g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
-                     /* Translators: %s is a variable name such as XIAOZHI_ACCESS_TOKEN */
-                     _("The value of %s has a line break, a quote or a backslash, which an env file "
-                       "cannot hold safely. Nothing was written: test the device and refresh its token first."),
-                     keys[k]);
-        return FALSE;
-      }
-
+  g_assert (n <= XA_ENV_N_FIELDS);
   if (!g_file_get_contents (path, &old, NULL, &local_error) &&
       !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     {
@@ -686,6 +655,74 @@ xa_env_file_export (const char       *path,
   return TRUE;
 }
 
+
+/* Sets @keys' lines in an env file (NULL: ours, XIAOZHI_*).
+ * @replace: FALSE keeps every other line of an existing file (ours are
+ * updated in place); TRUE writes a file of ours alone, keeping what was
+ * there as PATH.bak. */
+gboolean
+xa_env_file_export (const char       *path,
+                    XaDevice         *device,
+                    const char       *token,
+                    gboolean          replace,
+                    const XaEnvKeys  *env_keys,
+                    GError          **error)
+{
+  g_autoptr(XaEnvKeys) preset = env_keys ? NULL : xa_env_keys_new (NULL, NULL);
+  const char *all_values[XA_ENV_N_FIELDS] = {
+    [XA_ENV_FIELD_OTA_URL] = xa_device_get_ota_url (device),
+    [XA_ENV_FIELD_WEBSOCKET_URL] = xa_device_get_websocket_url (device),
+    [XA_ENV_FIELD_TOKEN] = token,
+    [XA_ENV_FIELD_DEVICE_ID] = xa_device_get_device_id (device),
+    [XA_ENV_FIELD_CLIENT_ID] = xa_device_get_client_id (device),
+  };
+  const char *keys[XA_ENV_N_FIELDS];
+  const char *values[XA_ENV_N_FIELDS];
+  guint n = 0;
+
+  if (env_keys == NULL)
+    env_keys = preset;
+  for (guint f = 0; f < XA_ENV_N_FIELDS; f++)
+    if (env_keys->names[f] != NULL)
+      {
+        keys[n] = env_keys->names[f];
+        values[n++] = all_values[f];
+      }
+
+  for (guint k = 0; k < n; k++)
+    if (values[k] != NULL && !env_value_is_writable (values[k]))
+      {
+        g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+                     /* Translators: %s is a variable name such as XIAOZHI_ACCESS_TOKEN */
+                     _("The value of %s has a line break, a quote or a backslash, which an env file "
+                       "cannot hold safely. Nothing was written: test the device and refresh its token first."),
+                     keys[k]);
+        return FALSE;
+      }
+
+  return set_env_lines (path, keys, values, n, replace, error);
+}
+
+/* MCP_ENDPOINT='…' in an env file, as mcp_pipe.py reads it (python-dotenv
+ * loads .env from the folder it starts in); every other line kept. */
+gboolean
+xa_mcp_env_export (const char  *path,
+                   const char  *url,
+                   GError     **error)
+{
+  const char *keys[] = { "MCP_ENDPOINT" };
+  const char *values[] = { url };
+
+  if (!env_value_is_writable (url))
+    {
+      g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+                   _("The endpoint address has a line break, a quote or a backslash, which an env file "
+                     "cannot hold safely. Nothing was written."));
+      return FALSE;
+    }
+  return set_env_lines (path, keys, values, 1, FALSE, error);
+}
+
 /* ---- xiaozhi-webui ----------------------------------------------------------- */
 
 /* xiaozhi-webui's backend/config/config.json (given as the file, or the
@@ -718,6 +755,108 @@ xa_webui_config_export (const char  *path,
                          error);
 }
 
+/* ---- xiaozhi-client ------------------------------------------------------- */
+
+static gboolean
+is_string_list (JsonNode *node)
+{
+  JsonArray *array = json_node_get_array (node);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The mcpEndpoint list with @url in it: in place of the same endpoint
+ * (xa_mcp_endpoint_same()), else added at the end. */
+static char *
+endpoint_list_json (JsonArray  *list,
+                    const char *url)
+{
+  g_autoptr(GString) out = g_string_new ("[");
+  gboolean placed = FALSE;
+
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      const char *there = json_array_get_string_element (list, i);
+      const char *value = xa_mcp_endpoint_same (there, url) ? url : there;
+      g_autofree char *quoted = NULL;
+
+      if (value == url && placed)
+        continue;
+      placed |= value == url;
+      quoted = json_string (value);
+      g_string_append_printf (out, "%s\n  %s", out->len > 1 ? "," : "", quoted);
+    }
+  if (!placed)
+    {
+      g_autofree char *quoted = json_string (url);
+      g_string_append_printf (out, "%s\n  %s", out->len > 1 ? "," : "", quoted);
+    }
+  g_string_append (out, "\n]");
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* xiaozhi-client's xiaozhi.config.json (given as the file, or its
+ * folder): @url set as its mcpEndpoint, every other byte kept, the old
+ * file kept as .bak. mcpEndpoint is one address or a list of them
+ * (xiaozhi-client connects to each): an empty one or the same endpoint
+ * is replaced, another one is kept and @url joins it in a list. The file
+ * must be there: `xiaozhi create` writes it, with the mcpServers
+ * xiaozhi-client needs. */
+char *
+xa_xiaozhi_client_config_file (const char *path)
+{
+  return g_file_test (path, G_FILE_TEST_IS_DIR) ? g_build_filename (path, "xiaozhi.config.json", NULL)
+                                                : g_strdup (path);
+}
+
+gboolean
+xa_xiaozhi_client_export (const char  *path,
+                          const char  *url,
+                          GError     **error)
+{
+  g_autofree char *file = xa_xiaozhi_client_config_file (path);
+  const char *paths[] = { "mcpEndpoint", NULL };
+  const char *values[] = { url, NULL };
+  const char *none[] = { NULL };
+  g_autoptr(JsonNode) existing = NULL;
+  g_autofree char *list = NULL;
+  JsonNode *there;
+
+  if (!g_file_test (file, G_FILE_TEST_EXISTS))
+    return edit_json_file ("xiaozhi-client", file, TRUE, paths, values, NULL, NULL, error);
+  if ((existing = load_json_file (file, NULL, error)) == NULL)
+    return FALSE;
+  there = json_object_get_member (json_node_get_object (existing), "mcpEndpoint");
+  if (there == NULL || JSON_NODE_HOLDS_NULL (there) ||
+      (JSON_NODE_HOLDS_VALUE (there) && json_node_get_value_type (there) == G_TYPE_STRING &&
+       (*json_node_get_string (there) == '\0' || xa_mcp_endpoint_same (json_node_get_string (there), url))))
+    return edit_json_file ("xiaozhi-client", file, TRUE, paths, values, NULL, NULL, error);
+
+  if (JSON_NODE_HOLDS_VALUE (there) && json_node_get_value_type (there) == G_TYPE_STRING)
+    {
+      g_autoptr(JsonArray) one = json_array_new ();
+
+      json_array_add_string_element (one, json_node_get_string (there));
+      list = endpoint_list_json (one, url);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (there) && is_string_list (there))
+    list = endpoint_list_json (json_node_get_array (there), url);
+  else
+    {
+      g_set_error (error, XA_EXPORT_ERROR, XA_EXPORT_ERROR_INVALID,
+                   _("In “%s”, mcpEndpoint is neither an address nor a list of addresses, so the file was "
+                     "left untouched."), file);
+      return FALSE;
+    }
+  return edit_json_file ("xiaozhi-client", file, TRUE, none, none, "mcpEndpoint", list, error);
+}
+
 /* One device for other tools; the token only when given. */
 JsonNode *
 xa_device_export_json (XaDevice   *device,
@@ -736,4 +875,71 @@ xa_device_export_json (XaDevice   *device,
   if (token != NULL)
     json_object_set_string_member (json_node_get_object (node), "token", token);
   return node;
+}
+
+/* ---- an MCP endpoint, off the main thread ------------------------------------ */
+
+typedef struct
+{
+  XaMcpExport  target;
+  char        *path;
+  char        *url;    /* secret */
+} McpJob;
+
+static void
+mcp_job_free (McpJob *job)
+{
+  g_free (job->path);
+  xa_secret_free (job->url);
+  g_free (job);
+}
+
+static void
+mcp_export_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  McpJob *job = task_data;
+  GError *error = NULL;
+  gboolean ok = job->target == XA_MCP_EXPORT_ENV ? xa_mcp_env_export (job->path, job->url, &error)
+                                                 : xa_xiaozhi_client_export (job->path, job->url, &error);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* @url: the endpoint address with its token. A file once being written is
+ * written: a cancel does not take it back. */
+void
+xa_mcp_export_async (XaMcpExport          target,
+                     const char          *path,
+                     const char          *url,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  McpJob *job = g_new0 (McpJob, 1);
+
+  job->target = target;
+  job->path = target == XA_MCP_EXPORT_ENV ? g_strdup (path) : xa_xiaozhi_client_config_file (path);
+  job->url = g_strdup (url);
+  g_task_set_source_tag (task, xa_mcp_export_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) mcp_job_free);
+  g_task_run_in_thread (task, mcp_export_thread);
+}
+
+/* Returns: the file written, or NULL with @error set */
+char *
+xa_mcp_export_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  McpJob *job = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  return g_strdup (job->path);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "xa-device.h"
 #include "xa-types.h"
 
@@ -82,9 +84,30 @@ gboolean    xa_env_file_export             (const char   *path,
                                             gboolean      replace,
                                             const XaEnvKeys *keys,
                                             GError      **error);
+gboolean    xa_mcp_env_export              (const char   *path,
+                                            const char   *url,
+                                            GError      **error);
+char       *xa_xiaozhi_client_config_file  (const char   *path);
+gboolean    xa_xiaozhi_client_export       (const char   *path,
+                                            const char   *url,
+                                            GError      **error);
 gboolean    xa_webui_config_export         (const char   *path,
                                             XaDevice     *device,
                                             const char   *token,
+                                            GError      **error);
+typedef enum
+{
+  XA_MCP_EXPORT_ENV,              /* MCP_ENDPOINT='…' in an env file */
+  XA_MCP_EXPORT_XIAOZHI_CLIENT,   /* mcpEndpoint in xiaozhi.config.json (the file or its folder) */
+} XaMcpExport;
+
+void        xa_mcp_export_async            (XaMcpExport   target,
+                                            const char   *path,
+                                            const char   *url,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer      user_data);
+char       *xa_mcp_export_finish           (GAsyncResult *result,
                                             GError      **error);
 JsonNode   *xa_device_export_json          (XaDevice     *device,
                                             const char   *token);

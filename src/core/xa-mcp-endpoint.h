@@ -46,7 +46,10 @@ gboolean         xa_mcp_endpoint_split       (const char    *url,
                                               GError       **error);
 char            *xa_mcp_endpoint_join        (const char    *address,
                                               const char    *token);
+gboolean         xa_mcp_endpoint_same        (const char    *url_a,
+                                              const char    *url_b);
 XaMcpServerKind  xa_mcp_endpoint_server_kind (const char    *address);
+const char      *xa_mcp_endpoint_describe_server (const char *address);
 
 XaMcpClaims     *xa_mcp_token_read_claims    (const char    *token);
 gboolean         xa_mcp_claims_expired       (const XaMcpClaims *claims,
@@ -54,5 +57,28 @@ gboolean         xa_mcp_claims_expired       (const XaMcpClaims *claims,
 void             xa_mcp_claims_free          (XaMcpClaims   *claims);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaMcpClaims, xa_mcp_claims_free)
+
+/* A saved endpoint: its name and its address without the token (the
+ * token is in the keyring, xa_token_store_*_mcp_*), and its last Test. */
+#define XA_TYPE_MCP_ENDPOINT (xa_mcp_endpoint_get_type ())
+
+G_DECLARE_FINAL_TYPE (XaMcpEndpoint, xa_mcp_endpoint, XA, MCP_ENDPOINT, GObject)
+
+XaMcpEndpoint   *xa_mcp_endpoint_new              (const char    *name,
+                                                   const char    *address);
+const char      *xa_mcp_endpoint_get_uuid         (XaMcpEndpoint *self);
+const char      *xa_mcp_endpoint_get_name         (XaMcpEndpoint *self);
+void             xa_mcp_endpoint_set_name         (XaMcpEndpoint *self,
+                                                   const char    *name);
+const char      *xa_mcp_endpoint_get_address      (XaMcpEndpoint *self);
+/* (transfer full) (nullable) */
+XaReport        *xa_mcp_endpoint_dup_last_report  (XaMcpEndpoint *self);
+gint64           xa_mcp_endpoint_get_last_tested  (XaMcpEndpoint *self);
+void             xa_mcp_endpoint_set_last_report  (XaMcpEndpoint *self,
+                                                   const XaReport *report,
+                                                   gint64         when);
+
+/* How a store (xa-store.h) keeps endpoints, in mcp-endpoints.json. */
+extern const XaStoreKind xa_mcp_endpoint_kind;
 
 G_END_DECLS

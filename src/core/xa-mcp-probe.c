@@ -449,3 +449,11 @@ xa_mcp_probe_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_mcp_probe_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* What a Test does to a running provider, said before it runs. */
+const char *
+xa_mcp_probe_get_do_no_harm (void)
+{
+  return _("A self-hosted endpoint drops the provider that is connected while the Test is (providers such as "
+           "mcp_pipe.py connect again by themselves).");
+}

@@ -21,4 +21,6 @@ void      xa_mcp_probe_async  (const char          *address,
 XaReport *xa_mcp_probe_finish (GAsyncResult        *result,
                                GError             **error);
 
+const char *xa_mcp_probe_get_do_no_harm (void);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "xa-token-store.h"
 #include "xa-device.h"
 #include "xa-identity.h"
+#include "xa-mcp-endpoint.h"
 
 /* Each device's secrets as Secret Service items, one per kind, found again
  * by the device's uuid; labels read well in Seahorse. */
@@ -52,6 +53,7 @@ static const char * const kind_ids[] = {
   [XA_SECRET_TOKEN] = "token",
   [XA_SECRET_HMAC_KEY] = "hmac-key",
   [XA_SECRET_MQTT_PASSWORD] = "mqtt-password",
+  [XA_SECRET_MCP_TOKEN] = "mcp-token",
 };
 
 static const SecretSchema *
@@ -83,6 +85,7 @@ label_for (XaDevice     *device,
       return g_strdup_printf (_("Xiaozhi HMAC key for %s (%s)"), name, mac);
     case XA_SECRET_MQTT_PASSWORD:
       return g_strdup_printf (_("Xiaozhi MQTT password for %s (%s)"), name, mac);
+    case XA_SECRET_MCP_TOKEN:
     case XA_SECRET_TOKEN:
     default:
       return g_strdup_printf (_("Xiaozhi token for %s (%s)"), name, mac);
@@ -294,6 +297,31 @@ search_cb (GObject      *object,
   g_list_free_full (items, g_object_unref);
 }
 
+/* @kind NULL: delete every secret of @uuid. @label: (transfer full) */
+static void
+save_secret (const char          *uuid,
+             const char          *id,
+             const char          *kind,
+             char                *label,
+             const char          *secret,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  SaveData *data = g_new0 (SaveData, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  data->uuid = g_strdup (uuid);
+  data->device_id = g_strdup (id);
+  data->kind = g_strdup (kind);
+  data->label = label;
+  data->secret = g_strdup (secret);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  queue_write (task);
+}
+
 void
 xa_token_store_save_async (XaDevice            *device,
                            XaSecretKind         kind,
@@ -302,17 +330,26 @@ xa_token_store_save_async (XaDevice            *device,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  SaveData *data = g_new0 (SaveData, 1);
+  save_secret (xa_device_get_uuid (device), xa_device_get_device_id (device), kind_ids[kind],
+               label_for (device, kind), secret, xa_token_store_save_async, cancellable, callback, user_data);
+}
 
-  g_task_set_source_tag (task, xa_token_store_save_async);
-  data->uuid = g_strdup (xa_device_get_uuid (device));
-  data->device_id = g_strdup (xa_device_get_device_id (device));
-  data->kind = g_strdup (kind_ids[kind]);
-  data->label = label_for (device, kind);
-  data->secret = g_strdup (secret);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  queue_write (task);
+/* An MCP endpoint's token, found again by the endpoint's uuid; its
+ * address (without the token) stands where a device's Device-Id does.
+ * Finish with xa_token_store_save_finish(). */
+void
+xa_token_store_save_mcp_async (XaMcpEndpoint       *endpoint,
+                               const char          *token,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  /* Translators: a keyring item's label; %s is the MCP endpoint's name */
+  char *label = g_strdup_printf (_("Xiaozhi MCP endpoint token for %s"), xa_mcp_endpoint_get_name (endpoint));
+
+  save_secret (xa_mcp_endpoint_get_uuid (endpoint), xa_mcp_endpoint_get_address (endpoint),
+               kind_ids[XA_SECRET_MCP_TOKEN], label, token, xa_token_store_save_async,
+               cancellable, callback, user_data);
 }
 
 static void
@@ -445,6 +482,23 @@ start_lookup (GTask *task)
                           NULL);
 }
 
+static void
+lookup_secret (const char          *uuid,
+               XaSecretKind         kind,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  LookupData *data = g_new0 (LookupData, 1);
+
+  g_task_set_source_tag (task, xa_token_store_lookup_async);
+  data->uuid = g_strdup (uuid);
+  data->kind = g_strdup (kind_ids[kind]);
+  g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
+  start_lookup (task);
+}
+
 void
 xa_token_store_lookup_async (XaDevice            *device,
                              XaSecretKind         kind,
@@ -452,14 +506,17 @@ xa_token_store_lookup_async (XaDevice            *device,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  LookupData *data = g_new0 (LookupData, 1);
+  lookup_secret (xa_device_get_uuid (device), kind, cancellable, callback, user_data);
+}
 
-  g_task_set_source_tag (task, xa_token_store_lookup_async);
-  data->uuid = g_strdup (xa_device_get_uuid (device));
-  data->kind = g_strdup (kind_ids[kind]);
-  g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
-  start_lookup (task);
+/* Finish with xa_token_store_lookup_finish(). */
+void
+xa_token_store_lookup_mcp_async (XaMcpEndpoint       *endpoint,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  lookup_secret (xa_mcp_endpoint_get_uuid (endpoint), XA_SECRET_MCP_TOKEN, cancellable, callback, user_data);
 }
 
 char *
@@ -477,13 +534,19 @@ xa_token_store_delete_async (XaDevice            *device,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  SaveData *data = g_new0 (SaveData, 1);
+  save_secret (xa_device_get_uuid (device), NULL, NULL, NULL, NULL, xa_token_store_delete_async,
+               cancellable, callback, user_data);
+}
 
-  g_task_set_source_tag (task, xa_token_store_delete_async);
-  data->uuid = g_strdup (xa_device_get_uuid (device));
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  queue_write (task);
+/* Finish with xa_token_store_delete_finish(). */
+void
+xa_token_store_delete_mcp_async (XaMcpEndpoint       *endpoint,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  save_secret (xa_mcp_endpoint_get_uuid (endpoint), NULL, NULL, NULL, NULL, xa_token_store_delete_async,
+               cancellable, callback, user_data);
 }
 
 gboolean

@@ -22,6 +22,7 @@ typedef enum
   XA_SECRET_TOKEN,
   XA_SECRET_HMAC_KEY,
   XA_SECRET_MQTT_PASSWORD,
+  XA_SECRET_MCP_TOKEN,          /* an MCP endpoint's (xa_token_store_*_mcp_async) */
 } XaSecretKind;
 
 GQuark  xa_keyring_error_quark     (void);
@@ -52,6 +53,20 @@ void    xa_token_store_delete_async (XaDevice           *device,
                                     gpointer             user_data);
 gboolean xa_token_store_delete_finish (GAsyncResult     *result,
                                     GError             **error);
+
+void    xa_token_store_save_mcp_async   (XaMcpEndpoint       *endpoint,
+                                         const char          *token,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+void    xa_token_store_lookup_mcp_async (XaMcpEndpoint       *endpoint,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+void    xa_token_store_delete_mcp_async (XaMcpEndpoint       *endpoint,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
 
 char   *xa_token_mask              (const char          *token);
 

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 typedef struct _XaActivation     XaActivation;
 typedef struct _XaDevice         XaDevice;
 typedef struct _XaDeviceSession  XaDeviceSession;
-typedef struct _XaDeviceStore    XaDeviceStore;
+typedef struct _XaMcpEndpoint    XaMcpEndpoint;
+typedef struct _XaStore          XaStore;
 
 /* Plain structures. */
 typedef struct _XaCsvRow         XaCsvRow;
@@ -29,6 +30,7 @@ typedef struct _XaMqttLink       XaMqttLink;
 typedef struct _XaMqttTarget     XaMqttTarget;
 typedef struct _XaOtaAnswer      XaOtaAnswer;
 typedef struct _XaReport         XaReport;
+typedef struct _XaStoreKind      XaStoreKind;
 typedef struct _XaText           XaText;
 
 G_END_DECLS

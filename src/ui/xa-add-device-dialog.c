@@ -5,7 +5,7 @@
 
 #include "xa-a11y.h"
 #include "xa-add-device-dialog.h"
-#include "xa-device-store.h"
+#include "xa-store.h"
 #include "xa-device.h"
 #include "xa-identity.h"
 #include "xa-url.h"
@@ -16,7 +16,7 @@ struct _XaAddDeviceDialog
 {
   AdwWindow            parent_instance;
 
-  XaDeviceStore       *store;
+  XaStore       *store;
   GPtrArray           *host_macs;     /* XaHostInterface, in the combo's order after "random" */
   GCancellable        *cancellable;
   GTask               *run;           /* the caller's, until a device is added or the dialog closes */
@@ -206,7 +206,7 @@ check_taken (XaAddDeviceDialog *self,
 
   if (self->store == NULL)
     return TRUE;
-  if (*name != '\0' && xa_device_store_find (self->store, name) != NULL)
+  if (*name != '\0' && xa_store_find (self->store, name) != NULL)
     {
       g_autofree char *why = g_strdup_printf (_("There is already a device named “%s”. Choose another name."), name);
       free_name = check (name_row, FALSE, why, name_said);
@@ -493,7 +493,7 @@ xa_add_device_dialog_init (XaAddDeviceDialog *self)
 
 XaAddDeviceDialog *
 xa_add_device_dialog_new (GtkWindow     *parent,
-                          XaDeviceStore *store)
+                          XaStore *store)
 {
   XaAddDeviceDialog *self = g_object_new (XA_TYPE_ADD_DEVICE_DIALOG, "transient-for", parent, NULL);
 

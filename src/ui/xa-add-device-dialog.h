@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (XaAddDeviceDialog, xa_add_device_dialog, XA, ADD_DEVICE_DIALOG, AdwWindow)
 
 XaAddDeviceDialog *xa_add_device_dialog_new        (GtkWindow           *parent,
-                                                    XaDeviceStore       *store);
+                                                    XaStore       *store);
 void               xa_add_device_dialog_run_async  (XaAddDeviceDialog   *self,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,

@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 
 #include "xa-application.h"
+#include "xa-device.h"
 #include "xa-net.h"
 #include "xa-preferences-window.h"
 #include "xa-window.h"
@@ -14,7 +15,7 @@ struct _XaApplication
 {
   AdwApplication  parent_instance;
 
-  XaDeviceStore  *store;
+  XaStore  *store;
   GSettings      *settings;
   GError         *store_error;
 };
@@ -126,7 +127,7 @@ store_loaded_cb (GObject      *object,
   GList *windows;
 
   g_clear_error (&self->store_error);
-  if (xa_device_store_finish (XA_DEVICE_STORE (object), result, &self->store_error))
+  if (xa_store_finish (XA_STORE (object), result, &self->store_error))
     return;
 
   /* Only the windows that show this devices file. */
@@ -167,7 +168,7 @@ xa_application_startup (GApplication *app)
   g_signal_connect (self->settings, "changed::ca-file", G_CALLBACK (ca_file_changed_cb), self);
   ca_file_changed_cb (self->settings, "ca-file", self);
 
-  xa_device_store_load_async (self->store, NULL, store_loaded_cb, g_object_ref (self));
+  xa_store_load_async (self->store, NULL, store_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -208,11 +209,11 @@ xa_application_new (const char *store_path)
                                       "resource-base-path", "/io/github/xiaozhi_activator/Activator",
                                       NULL);
 
-  self->store = xa_device_store_new (store_path);
+  self->store = xa_store_new (&xa_device_kind, store_path);
   return self;
 }
 
-XaDeviceStore *
+XaStore *
 xa_application_get_store (XaApplication *self)
 {
   return self->store;

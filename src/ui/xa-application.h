@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "xa-device-store.h"
+#include "xa-store.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +12,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (XaApplication, xa_application, XA, APPLICATION, AdwApplication)
 
 XaApplication *xa_application_new       (const char    *store_path);
-XaDeviceStore *xa_application_get_store (XaApplication *self);
+XaStore *xa_application_get_store (XaApplication *self);
 
 G_END_DECLS

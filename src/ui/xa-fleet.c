@@ -13,7 +13,7 @@ struct _XaFleet
 {
   GObject             parent_instance;
 
-  XaDeviceStore      *store;
+  XaStore      *store;
   AdwToastOverlay    *overlay;       /* weak: the window's, through which notifications reach the app */
   XaFleetSessionFunc  session_for;
   gpointer            session_data;
@@ -421,7 +421,7 @@ xa_fleet_init (XaFleet *self)
 }
 
 XaFleet *
-xa_fleet_new (XaDeviceStore      *store,
+xa_fleet_new (XaStore      *store,
               AdwToastOverlay    *overlay,
               XaFleetSessionFunc  session_for,
               gpointer            user_data)

@@ -18,7 +18,7 @@ G_DECLARE_FINAL_TYPE (XaFleet, xa_fleet, XA, FLEET, GObject)
 typedef XaDeviceSession *(*XaFleetSessionFunc) (XaDevice *device,
                                                 gpointer  user_data);
 
-XaFleet  *xa_fleet_new              (XaDeviceStore      *store,
+XaFleet  *xa_fleet_new              (XaStore      *store,
                                      AdwToastOverlay    *overlay,
                                      XaFleetSessionFunc  session_for,
                                      gpointer            user_data);

@@ -13,7 +13,9 @@ struct _XaWindow
 {
   AdwApplicationWindow  parent_instance;
 
-  XaDeviceStore        *store;
+  XaStore              *store;
+  XaStore              *mcp_store;     /* the MCP endpoints, beside the devices file; once asked for */
+  GtkWidget            *mcp_window;
   GSettings            *settings;
   GHashTable           *sessions;      /* device uuid → XaDeviceSession */
   XaFleet              *fleet;

@@ -9,6 +9,8 @@
 #include "xa-device-page.h"
 #include "xa-device-row.h"
 #include "xa-fleet.h"
+#include "xa-mcp-endpoint.h"
+#include "xa-mcp-window.h"
 #include "xa-open-uri.h"
 #include "xa-tab-stop.h"
 #include "xa-window-private.h"
@@ -132,7 +134,7 @@ static void
 restore_selection (XaWindow *self)
 {
   g_autofree char *uuid = g_settings_get_string (self->settings, "selected-device");
-  XaDevice *device = *uuid ? xa_device_store_find_uuid (self->store, uuid) : NULL;
+  XaDevice *device = *uuid ? xa_store_find_uuid (self->store, uuid) : NULL;
 
   self->restored = TRUE;
   if (device != NULL)
@@ -358,6 +360,57 @@ update_summary (XaWindow *self)
 }
 
 static void
+mcp_store_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(XaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (xa_store_finish (XA_STORE (source), result, &error) || self->mcp_window == NULL)
+    return;
+  /* A file that cannot be read stays untouched, and says so. */
+  {
+    GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self->mcp_window), _("MCP Endpoints Unavailable"),
+                                                error->message);
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+    gtk_window_present (GTK_WINDOW (dialog));
+  }
+}
+
+static void
+mcp_window_destroyed_cb (XaWindow *self)
+{
+  self->mcp_window = NULL;
+}
+
+/* The MCP Endpoints window: one per main window, its file read when it
+ * is first asked for (beside the devices file), kept in sync after. */
+static void
+mcp_endpoints_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  XaWindow *self = XA_WINDOW (widget);
+
+  if (self->mcp_store == NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (xa_store_get_path (self->store));
+      g_autofree char *path = g_build_filename (dir, xa_mcp_endpoint_kind.file_name, NULL);
+
+      self->mcp_store = xa_store_new (&xa_mcp_endpoint_kind, path);
+      xa_store_load_async (self->mcp_store, self->cancellable, mcp_store_loaded_cb, g_object_ref (self));
+    }
+  if (self->mcp_window == NULL)
+    {
+      self->mcp_window = xa_mcp_window_new (GTK_WINDOW (self), self->mcp_store);
+      g_signal_connect_object (self->mcp_window, "destroy", G_CALLBACK (mcp_window_destroyed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (self->mcp_window));
+}
+
+static void
 test_all_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
@@ -438,6 +491,9 @@ xa_window_dispose (GObject *object)
     xa_fleet_shutdown (self->fleet);
   g_clear_object (&self->fleet);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
+  if (self->mcp_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->mcp_window));
+  g_clear_object (&self->mcp_store);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -519,7 +575,7 @@ xa_window_class_init (XaWindowClass *klass)
   object_class->dispose = xa_window_dispose;
 
   properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, XA_TYPE_DEVICE_STORE,
+    g_param_spec_object ("store", NULL, NULL, XA_TYPE_STORE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -555,6 +611,7 @@ xa_window_class_init (XaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.activate", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "win.remove", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "win.test-all", NULL, test_all_action);
+  gtk_widget_class_install_action (widget_class, "win.mcp-endpoints", NULL, mcp_endpoints_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-test-all", NULL, cancel_test_all_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-summary", NULL, dismiss_summary_action);
   _xa_window_class_init_csv (widget_class);
@@ -574,6 +631,9 @@ xa_window_class_init (XaWindowClass *klass)
   gtk_widget_class_add_shortcut (widget_class,
                                  gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_t, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
                                                    gtk_named_action_new ("win.test-all")));
+  gtk_widget_class_add_shortcut (widget_class,
+                                 gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_m, GDK_CONTROL_MASK),
+                                                   gtk_named_action_new ("win.mcp-endpoints")));
   gtk_widget_class_add_shortcut (widget_class,
                                  gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, GDK_CONTROL_MASK),
                                                    gtk_named_action_new ("win.remove")));
@@ -604,7 +664,7 @@ xa_window_init (XaWindow *self)
 
 XaWindow *
 xa_window_new (AdwApplication *application,
-               XaDeviceStore  *store)
+               XaStore  *store)
 {
   return g_object_new (XA_TYPE_WINDOW, "application", application, "store", store, NULL);
 }
@@ -634,7 +694,7 @@ gboolean
 xa_window_show_device (XaWindow   *self,
                        const char *uuid)
 {
-  XaDevice *device = xa_device_store_find_uuid (self->store, uuid);
+  XaDevice *device = xa_store_find_uuid (self->store, uuid);
 
   if (device == NULL)
     return FALSE;
@@ -649,7 +709,7 @@ xa_window_get_fleet (XaWindow *self)
   return self->fleet;
 }
 
-XaDeviceStore *
+XaStore *
 xa_window_get_store (XaWindow *self)
 {
   return self->store;

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "xa-device-store.h"
+#include "xa-store.h"
 #include "xa-fleet.h"
 
 G_BEGIN_DECLS
@@ -13,11 +13,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (XaWindow, xa_window, XA, WINDOW, AdwApplicationWindow)
 
 XaWindow  *xa_window_new             (AdwApplication *application,
-                                      XaDeviceStore  *store);
+                                      XaStore  *store);
 void       xa_window_select_device   (XaWindow       *self,
                                       XaDevice       *device);
 GtkWidget *xa_window_get_device_page (XaWindow       *self);
-XaDeviceStore *xa_window_get_store   (XaWindow       *self);
+XaStore *xa_window_get_store   (XaWindow       *self);
 void       xa_window_show_store_error (XaWindow      *self,
                                       const GError   *error);
 gboolean   xa_window_show_device     (XaWindow       *self,

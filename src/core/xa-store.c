@@ -10,15 +10,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "xa-device-store.h"
-#include "xa-device.h"
+#include "xa-store.h"
 #include "xa-json-edit.h"
 #include "xa-json.h"
 
-/* The saved devices, as a GListModel of XaDevice.
+/* The saved devices (or MCP endpoints: a store keeps one kind, its
+ * XaStoreKind), as a GListModel of them.
  *
  * The app and xiaozhictl may write at the same time, so every change is
- * a read-modify-write of devices.json under an flock(), done in a worker
+ * a read-modify-write of the file (devices.json) under an flock(), done in a worker
  * thread: re-read the file, apply this one change, write it atomically
  * (temporary file + rename). Nobody's change is lost, and a file we
  * cannot read (corrupt, or from a newer version) is never written. A file
@@ -37,13 +37,14 @@ typedef struct
   struct timespec ctime;
 } FileId;
 
-struct _XaDeviceStore
+struct _XaStore
 {
   GObject       parent_instance;
 
+  const XaStoreKind *kind;
   char         *path;
-  GListStore   *devices;
-  GHashTable   *synced;    /* JsonNode → the XaDevice last synced from it (not owned) */
+  GListStore   *items;
+  GHashTable   *synced;    /* JsonNode → the item last synced from it (not owned) */
   GFileMonitor *monitor;
   guint         reload_id;
 
@@ -68,14 +69,14 @@ typedef struct
   char     *uuid;
   char     *name;
   JsonNode *record;
-  JsonNode *devices;     /* result: the array now on disk */
+  JsonNode *records;     /* result: the array now on disk */
 } Change;
 
-static void xa_device_store_list_model_init (GListModelInterface *iface);
+static void xa_store_list_model_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (XaDeviceStore, xa_device_store, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, xa_device_store_list_model_init))
-G_DEFINE_QUARK (xa-device-store-error-quark, xa_device_store_error)
+G_DEFINE_FINAL_TYPE_WITH_CODE (XaStore, xa_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, xa_store_list_model_init))
+G_DEFINE_QUARK (xa-store-error-quark, xa_store_error)
 
 static void
 change_free (Change *change)
@@ -84,7 +85,7 @@ change_free (Change *change)
   g_free (change->uuid);
   g_free (change->name);
   g_clear_pointer (&change->record, json_node_unref);
-  g_clear_pointer (&change->devices, json_node_unref);
+  g_clear_pointer (&change->records, json_node_unref);
   g_free (change);
 }
 
@@ -113,40 +114,62 @@ file_id_equal (const FileId *a,
          a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
 }
 
-/* Keeps @devices as the contents of the file @id names. */
+/* Keeps @records as the contents of the file @id names. */
 static void
-cache_set (XaDeviceStore *self,
+cache_set (XaStore *self,
            const FileId  *id,
-           JsonArray     *devices,
+           JsonArray     *records,
            gboolean       writable)
 {
   g_mutex_lock (&self->cache_lock);
   g_clear_pointer (&self->cache, json_array_unref);
   self->cache_id = *id;
-  self->cache = json_array_ref (devices);
+  self->cache = json_array_ref (records);
   self->cache_writable = writable;
   g_mutex_unlock (&self->cache_lock);
 }
 
 static JsonArray *
-cache_lookup (XaDeviceStore *self,
+cache_lookup (XaStore *self,
               const FileId  *id,
               gboolean      *writable)
 {
-  JsonArray *devices = NULL;
+  JsonArray *records = NULL;
 
   g_mutex_lock (&self->cache_lock);
   if (self->cache != NULL && file_id_equal (&self->cache_id, id))
     {
-      devices = json_array_ref (self->cache);
+      records = json_array_ref (self->cache);
       *writable = self->cache_writable;
     }
   g_mutex_unlock (&self->cache_lock);
-  return devices;
+  return records;
 }
 
+/* One of @kind's messages, translated, its %s filled in. The formats are
+ * the kinds' own N_() strings (msgfmt -c checks each translation keeps
+ * their conversions). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static GError *
+store_error (const XaStoreKind *kind,
+             XaStoreError       code,
+             XaStoreSays        what,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, what);
+  message = g_strdup_vprintf (g_dgettext (GETTEXT_PACKAGE, kind->says[what]), args);
+  va_end (args);
+  return g_error_new_literal (XA_STORE_ERROR, code, message);
+}
+#pragma GCC diagnostic pop
+
 static JsonArray *
-parse_devices (const char  *path,
+parse_list (const XaStoreKind *kind,
+               const char  *path,
                const char  *contents,
                gsize        length,
                GError     **error)
@@ -159,47 +182,41 @@ parse_devices (const char  *path,
   root = xa_json_parse (contents ? contents : "", length, &local_error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
-                   _("The devices file “%s” is damaged (%s). It was left untouched: "
-                     "move it aside to start with an empty list, or repair it."),
-                   path, local_error ? local_error->message : _("not a JSON object"));
+      g_propagate_error (error, store_error (kind, XA_STORE_ERROR_CORRUPT, XA_STORE_SAYS_DAMAGED,
+                                                 path, local_error ? local_error->message : _("not a JSON object")));
       return NULL;
     }
 
   object = json_node_get_object (root);
   format = xa_json_get_int (object, "version", 0);
-  if (format > XA_DEVICE_STORE_FORMAT)
+  if (format > XA_STORE_FORMAT)
     {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NEWER_VERSION,
-                   _("The devices file “%s” was written by a newer version of Xiaozhi Activator "
-                     "(format %d). It was left untouched: update this program to use it."),
-                   path, (int) format);
+      g_propagate_error (error, store_error (kind, XA_STORE_ERROR_NEWER_VERSION, XA_STORE_SAYS_NEWER,
+                                                 path, (int) format));
       return NULL;
     }
-  if (format < 1 || !json_object_has_member (object, "devices") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "devices")))
+  if (format < 1 || !json_object_has_member (object, kind->list_member) ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, kind->list_member)))
     {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
-                   _("The devices file “%s” is damaged (%s). It was left untouched: "
-                     "move it aside to start with an empty list, or repair it."),
-                   path, _("no list of devices"));
+      g_propagate_error (error, store_error (kind, XA_STORE_ERROR_CORRUPT, XA_STORE_SAYS_DAMAGED,
+                                                 path, g_dgettext (GETTEXT_PACKAGE, kind->says[XA_STORE_SAYS_NO_LIST])));
       return NULL;
     }
 
-  return json_array_ref (json_object_get_array_member (object, "devices"));
+  return json_array_ref (json_object_get_array_member (object, kind->list_member));
 }
 
 /* The file is opened once, and what is read is what fstat() describes:
  * the identity kept with the list is that of the bytes parsed. */
 static JsonArray *
-read_devices (XaDeviceStore  *self,
+read_list (XaStore  *self,
               const char     *path,
               gboolean       *writable,
               GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GMappedFile) mapped = NULL;
-  JsonArray *devices;
+  JsonArray *records;
   struct stat st;
   FileId id;
   int fd;
@@ -213,33 +230,33 @@ read_devices (XaDeviceStore  *self,
       int saved = errno;
       if (fd >= 0)
         close (fd);
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO,
-                   _("Could not read the devices file “%s”: %s"), path, g_strerror (saved));
+      g_propagate_error (error, store_error (self->kind, XA_STORE_ERROR_IO, XA_STORE_SAYS_CANNOT_READ,
+                                                 path, g_strerror (saved)));
       return NULL;
     }
   id = file_id_of (&st);
-  devices = cache_lookup (self, &id, writable);
-  if (devices != NULL)
+  records = cache_lookup (self, &id, writable);
+  if (records != NULL)
     {
       close (fd);
-      return devices;
+      return records;
     }
 
   mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
   close (fd);
   if (mapped == NULL)
     {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO,
-                   _("Could not read the devices file “%s”: %s"), path, local_error->message);
+      g_propagate_error (error, store_error (self->kind, XA_STORE_ERROR_IO, XA_STORE_SAYS_CANNOT_READ,
+                                                 path, local_error->message));
       return NULL;
     }
-  devices = parse_devices (path, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped), error);
-  if (devices == NULL)
+  records = parse_list (self->kind, path, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped), error);
+  if (records == NULL)
     return NULL;
   /* Checked once per version of the file, not once per change. */
-  *writable = array_is_writable (devices);
-  cache_set (self, &id, devices, *writable);
-  return devices;
+  *writable = array_is_writable (records);
+  cache_set (self, &id, records, *writable);
+  return records;
 }
 
 
@@ -247,21 +264,22 @@ read_devices (XaDeviceStore  *self,
  * of a type it can write. What a hand edit added is dropped rather than
  * written back broken. */
 static JsonNode *
-normalize_record (JsonNode *record)
+normalize_record (const XaStoreKind *kind,
+                  JsonNode          *record)
 {
-  g_autoptr(XaDevice) device = NULL;
+  g_autoptr(GObject) item = NULL;
 
   if (!JSON_NODE_HOLDS_OBJECT (record) ||
-      (device = xa_device_new_from_json (json_node_get_object (record), NULL)) == NULL)
+      (item = kind->new_from_json (json_node_get_object (record))) == NULL)
     return NULL;
-  return xa_device_to_json (device);
+  return kind->to_json (item);
 }
 
-/* @devices: writable (xa_json_is_writable()) */
+/* @records: writable (xa_json_is_writable()) */
 static gboolean
-write_devices (XaDeviceStore  *self,
+write_list (XaStore  *self,
                const char     *path,
-               JsonArray      *devices,
+               JsonArray      *records,
                GError        **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -274,9 +292,9 @@ write_devices (XaDeviceStore  *self,
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, XA_DEVICE_STORE_FORMAT);
-  json_builder_set_member_name (b, "devices");
-  json_builder_add_value (b, json_node_init_array (json_node_alloc (), devices));
+  json_builder_add_int_value (b, XA_STORE_FORMAT);
+  json_builder_set_member_name (b, self->kind->list_member);
+  json_builder_add_value (b, json_node_init_array (json_node_alloc (), records));
   json_builder_end_object (b);
   root = json_builder_get_root (b);
 
@@ -287,30 +305,28 @@ write_devices (XaDeviceStore  *self,
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
     {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO,
-                   _("Could not save the devices file “%s”: %s. Check that the folder is writable "
-                     "and the disk is not full."),
-                   path, local_error ? local_error->message : g_strerror (errno));
+      g_propagate_error (error, store_error (self->kind, XA_STORE_ERROR_IO, XA_STORE_SAYS_CANNOT_SAVE,
+                                                 path, local_error ? local_error->message : g_strerror (errno)));
       return FALSE;
     }
   /* Under the lock: the file there is the one just written. */
   if (g_stat (path, &st) == 0)
     {
       FileId id = file_id_of (&st);
-      cache_set (self, &id, devices, TRUE);
+      cache_set (self, &id, records, TRUE);
     }
   return TRUE;
 }
 
 static int
-find_record (JsonArray  *devices,
+find_record (JsonArray  *records,
              const char *member,
              const char *value,
              const char *except_uuid)
 {
-  for (guint i = 0; i < json_array_get_length (devices); i++)
+  for (guint i = 0; i < json_array_get_length (records); i++)
     {
-      JsonNode *element = json_array_get_element (devices, i);
+      JsonNode *element = json_array_get_element (records, i);
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
       if (o == NULL)
@@ -325,8 +341,9 @@ find_record (JsonArray  *devices,
 
 /* Returns the list with this one change made. */
 static JsonArray *
-apply_change (Change     *change,
-              JsonArray  *devices,
+apply_change (const XaStoreKind *kind,
+              Change     *change,
+              JsonArray  *records,
               gboolean    writable,
               GError    **error)
 {
@@ -334,16 +351,16 @@ apply_change (Change     *change,
   gboolean replaces = change->op == OP_ADD || change->op == OP_SAVE;
   gboolean found = FALSE;
 
-  if (replaces && find_record (devices, "name", change->name, change->uuid) >= 0)
+  if (replaces && find_record (records, "name", change->name, change->uuid) >= 0)
     {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NAME_TAKEN,
-                   _("There is already a device named “%s”. Choose another name."), change->name);
+      g_propagate_error (error, store_error (kind, XA_STORE_ERROR_NAME_TAKEN, XA_STORE_SAYS_NAME_TAKEN,
+                                                 change->name));
       return NULL;
     }
 
-  for (guint i = 0; i < json_array_get_length (devices); i++)
+  for (guint i = 0; i < json_array_get_length (records); i++)
     {
-      JsonNode *element = json_array_get_element (devices, i);
+      JsonNode *element = json_array_get_element (records, i);
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
       if (change->uuid != NULL && o != NULL &&
@@ -368,7 +385,7 @@ apply_change (Change     *change,
       for (guint i = 0; i < json_array_get_length (result); i++)
         {
           JsonNode *element = json_array_get_element (result, i);
-          JsonNode *normal = xa_json_is_writable (element) ? json_node_ref (element) : normalize_record (element);
+          JsonNode *normal = xa_json_is_writable (element) ? json_node_ref (element) : normalize_record (kind, element);
 
           if (normal != NULL)
             json_array_add_element (cleaned, normal);
@@ -379,17 +396,15 @@ apply_change (Change     *change,
   if ((change->record != NULL && !xa_json_is_writable (change->record)) ||
       (change->op != OP_LOAD && !writable && !array_is_writable (result)))
     {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_CORRUPT,
-                   _("The devices file “%s” holds a value that cannot be written back. It was left untouched: "
-                     "repair it, or move it aside to start with an empty list."),
-                   change->path);
+      g_propagate_error (error, store_error (kind, XA_STORE_ERROR_CORRUPT, XA_STORE_SAYS_CANNOT_WRITE_BACK,
+                                                 change->path));
       return NULL;
     }
 
   if (!found && change->op == OP_SAVE)
     {
-      g_set_error (error, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_NOT_FOUND,
-                   _("The device “%s” was removed meanwhile, so the change was not saved."), change->name);
+      g_propagate_error (error, store_error (kind, XA_STORE_ERROR_NOT_FOUND, XA_STORE_SAYS_REMOVED,
+                                                 change->name));
       return NULL;
     }
   if (!found && change->op == OP_ADD)
@@ -427,7 +442,7 @@ change_thread (GTask        *task,
                GCancellable *cancellable)
 {
   Change *change = task_data;
-  g_autoptr(JsonArray) devices = NULL;
+  g_autoptr(JsonArray) records = NULL;
   g_autoptr(JsonArray) changed = NULL;
   g_autofree char *lock_path = g_strconcat (change->path, ".lock", NULL);
   g_autofree char *dir = g_path_get_dirname (change->path);
@@ -445,21 +460,19 @@ change_thread (GTask        *task,
           int saved = errno;
           if (lock_fd >= 0)
             close (lock_fd);
-          g_task_return_new_error (task, XA_DEVICE_STORE_ERROR, XA_DEVICE_STORE_ERROR_IO,
-                                   _("Could not save the devices file “%s”: %s. Check that the folder is writable "
-                                     "and the disk is not full."),
-                                   change->path, g_strerror (saved));
+          g_task_return_error (task, store_error (XA_STORE (source)->kind, XA_STORE_ERROR_IO,
+                                                  XA_STORE_SAYS_CANNOT_SAVE, change->path, g_strerror (saved)));
           return;
         }
     }
 
   if (lock_fd >= 0)
     remove_stale_temporaries (change->path);
-  devices = read_devices (source, change->path, &writable, &error);
-  if (devices != NULL)
-    changed = apply_change (change, devices, writable, &error);
-  if (changed != NULL && (change->op == OP_LOAD || write_devices (source, change->path, changed, &error)))
-    change->devices = json_node_init_array (json_node_alloc (), changed);
+  records = read_list (source, change->path, &writable, &error);
+  if (records != NULL)
+    changed = apply_change (XA_STORE (source)->kind, change, records, writable, &error);
+  if (changed != NULL && (change->op == OP_LOAD || write_list (source, change->path, changed, &error)))
+    change->records = json_node_init_array (json_node_alloc (), changed);
 
   if (lock_fd >= 0)
     {
@@ -485,7 +498,7 @@ same_item (GListModel *model,
   return (gpointer) there == item;
 }
 
-/* Makes the list look like the file, reusing the objects of devices
+/* Makes the list look like the file, reusing the objects of records
  * that are still there so that the UI's bindings stay. Unchanged records
  * are the very nodes of the previous version of the list (a change shares
  * them, the cache keeps them), so a device whose node is the one it was
@@ -493,26 +506,26 @@ same_item (GListModel *model,
  * only the part of the list that moved is spliced. Adding one device to
  * thousands touches one row. */
 static void
-sync_devices (XaDeviceStore *self,
-              JsonArray     *records)
+sync_items (XaStore   *self,
+            JsonArray *records)
 {
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) by_uuid = NULL;
   GHashTable *synced = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) json_node_unref, NULL);
-  GListModel *model = G_LIST_MODEL (self->devices);
+  GListModel *model = G_LIST_MODEL (self->items);
   guint n = g_list_model_get_n_items (model);
   guint prefix = 0, suffix = 0;
 
   for (guint i = 0; i < json_array_get_length (records); i++)
     {
       JsonNode *element = json_array_get_element (records, i);
-      XaDevice *device = g_hash_table_lookup (self->synced, element);
+      GObject *item = g_hash_table_lookup (self->synced, element);
       JsonObject *o;
       const char *uuid;
-      XaDevice *existing;
+      GObject *existing;
 
-      if (device != NULL)
-        device = g_object_ref (device);
+      if (item != NULL)
+        item = g_object_ref (item);
       else if ((o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL) != NULL)
         {
           if (by_uuid == NULL)
@@ -520,21 +533,21 @@ sync_devices (XaDeviceStore *self,
               by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
               for (guint j = 0; j < n; j++)
                 {
-                  g_autoptr(XaDevice) d = g_list_model_get_item (model, j);
-                  g_hash_table_insert (by_uuid, (gpointer) xa_device_get_uuid (d), d);
+                  g_autoptr(GObject) there = g_list_model_get_item (model, j);
+                  g_hash_table_insert (by_uuid, (gpointer) self->kind->get_uuid (there), there);
                 }
             }
           uuid = xa_json_get_string (o, "uuid");
           existing = uuid ? g_hash_table_lookup (by_uuid, uuid) : NULL;
           if (existing != NULL)
-            device = xa_device_update_from_json (existing, o) ? g_object_ref (existing) : NULL;
+            item = self->kind->update_from_json (existing, o) ? g_object_ref (existing) : NULL;
           else
-            device = xa_device_new_from_json (o, NULL);
+            item = self->kind->new_from_json (o);
         }
-      if (device == NULL)
+      if (item == NULL)
         continue;
-      g_ptr_array_add (fresh, device);
-      g_hash_table_insert (synced, json_node_ref (element), device);
+      g_ptr_array_add (fresh, item);
+      g_hash_table_insert (synced, json_node_ref (element), item);
     }
   g_hash_table_unref (self->synced);
   self->synced = synced;
@@ -547,7 +560,7 @@ sync_devices (XaDeviceStore *self,
   if (prefix == n && n == fresh->len)
     return;
   /* An empty array has no pdata to offset. */
-  g_list_store_splice (self->devices, prefix, n - prefix - suffix,
+  g_list_store_splice (self->items, prefix, n - prefix - suffix,
                        fresh->len > 0 ? fresh->pdata + prefix : NULL, fresh->len - prefix - suffix);
 }
 
@@ -556,7 +569,7 @@ change_done_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  XaDeviceStore *self = XA_DEVICE_STORE (object);
+  XaStore *self = XA_STORE (object);
   g_autoptr(GTask) outer = user_data;
   Change *change = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
@@ -567,12 +580,12 @@ change_done_cb (GObject      *object,
       return;
     }
 
-  sync_devices (self, json_node_get_array (change->devices));
+  sync_items (self, json_node_get_array (change->records));
   g_task_return_boolean (outer, TRUE);
 }
 
 static void
-run_change (XaDeviceStore       *self,
+run_change (XaStore       *self,
             Change              *change,
             GCancellable        *cancellable,
             gpointer             source_tag,
@@ -585,7 +598,7 @@ run_change (XaDeviceStore       *self,
   /* Both tasks share one tag so that one _finish() serves them all. A
    * change once begun is carried out: a cancel cannot take back a file
    * already written, so the result says what was done. */
-  g_task_set_source_tag (outer, xa_device_store_finish);
+  g_task_set_source_tag (outer, xa_store_finish);
   g_task_set_check_cancellable (outer, FALSE);
   g_task_set_check_cancellable (worker, FALSE);
   g_task_set_name (outer, source_tag);
@@ -595,17 +608,18 @@ run_change (XaDeviceStore       *self,
 }
 
 static Change *
-change_for (Op        op,
-            XaDevice *device)
+change_for (XaStore  *self,
+            Op        op,
+            gpointer  item)
 {
   Change *change = g_new0 (Change, 1);
 
   change->op = op;
-  if (device != NULL)
+  if (item != NULL)
     {
-      change->uuid = g_strdup (xa_device_get_uuid (device));
-      change->name = g_strdup (xa_device_get_name (device));
-      change->record = xa_device_to_json (device);
+      change->uuid = g_strdup (self->kind->get_uuid (item));
+      change->name = g_strdup (self->kind->get_name (item));
+      change->record = self->kind->to_json (item);
     }
   return change;
 }
@@ -618,17 +632,17 @@ reload_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   /* A broken file stays visible through the next load or change. */
-  if (!xa_device_store_finish (XA_DEVICE_STORE (object), result, &error))
-    g_debug ("devices: reload after change failed: %s", error->message);
+  if (!xa_store_finish (XA_STORE (object), result, &error))
+    g_debug ("records: reload after change failed: %s", error->message);
 }
 
 static gboolean
 reload_timeout_cb (gpointer user_data)
 {
-  XaDeviceStore *self = user_data;
+  XaStore *self = user_data;
 
   self->reload_id = 0;
-  xa_device_store_load_async (self, NULL, reload_cb, NULL);
+  xa_store_load_async (self, NULL, reload_cb, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -639,7 +653,7 @@ file_changed_cb (GFileMonitor      *monitor,
                  GFileMonitorEvent  event,
                  gpointer           user_data)
 {
-  XaDeviceStore *self = user_data;
+  XaStore *self = user_data;
 
   /* A rename into place comes as several events: reload once. */
   if (self->reload_id == 0)
@@ -647,30 +661,30 @@ file_changed_cb (GFileMonitor      *monitor,
 }
 
 static GType
-xa_device_store_get_item_type (GListModel *model)
+xa_store_get_item_type (GListModel *model)
 {
-  return XA_TYPE_DEVICE;
+  return XA_STORE (model)->kind->item_type ();
 }
 
 static guint
-xa_device_store_get_n_items (GListModel *model)
+xa_store_get_n_items (GListModel *model)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (XA_DEVICE_STORE (model)->devices));
+  return g_list_model_get_n_items (G_LIST_MODEL (XA_STORE (model)->items));
 }
 
 static gpointer
-xa_device_store_get_item (GListModel *model,
+xa_store_get_item (GListModel *model,
                           guint       position)
 {
-  return g_list_model_get_item (G_LIST_MODEL (XA_DEVICE_STORE (model)->devices), position);
+  return g_list_model_get_item (G_LIST_MODEL (XA_STORE (model)->items), position);
 }
 
 static void
-xa_device_store_list_model_init (GListModelInterface *iface)
+xa_store_list_model_init (GListModelInterface *iface)
 {
-  iface->get_item_type = xa_device_store_get_item_type;
-  iface->get_n_items = xa_device_store_get_n_items;
-  iface->get_item = xa_device_store_get_item;
+  iface->get_item_type = xa_store_get_item_type;
+  iface->get_n_items = xa_store_get_n_items;
+  iface->get_item = xa_store_get_item;
 }
 
 static void
@@ -678,65 +692,66 @@ items_changed_cb (GListModel    *model,
                   guint          position,
                   guint          removed,
                   guint          added,
-                  XaDeviceStore *self)
+                  XaStore *self)
 {
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
 static void
-xa_device_store_dispose (GObject *object)
+xa_store_dispose (GObject *object)
 {
-  XaDeviceStore *self = XA_DEVICE_STORE (object);
+  XaStore *self = XA_STORE (object);
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
-  g_clear_object (&self->devices);
+  g_clear_object (&self->items);
   g_clear_pointer (&self->synced, g_hash_table_unref);
 
-  G_OBJECT_CLASS (xa_device_store_parent_class)->dispose (object);
+  G_OBJECT_CLASS (xa_store_parent_class)->dispose (object);
 }
 
 static void
-xa_device_store_finalize (GObject *object)
+xa_store_finalize (GObject *object)
 {
-  XaDeviceStore *self = XA_DEVICE_STORE (object);
+  XaStore *self = XA_STORE (object);
 
   g_free (self->path);
   g_clear_pointer (&self->cache, json_array_unref);
   g_mutex_clear (&self->cache_lock);
 
-  G_OBJECT_CLASS (xa_device_store_parent_class)->finalize (object);
+  G_OBJECT_CLASS (xa_store_parent_class)->finalize (object);
 }
 
 static void
-xa_device_store_class_init (XaDeviceStoreClass *klass)
+xa_store_class_init (XaStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = xa_device_store_dispose;
-  object_class->finalize = xa_device_store_finalize;
+  object_class->dispose = xa_store_dispose;
+  object_class->finalize = xa_store_finalize;
 }
 
 static void
-xa_device_store_init (XaDeviceStore *self)
+xa_store_init (XaStore *self)
 {
-  self->devices = g_list_store_new (XA_TYPE_DEVICE);
   self->synced = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) json_node_unref, NULL);
   g_mutex_init (&self->cache_lock);
-  g_signal_connect (self->devices, "items-changed", G_CALLBACK (items_changed_cb), self);
 }
 
-/* @path: the devices file, or NULL for $XDG_DATA_HOME/xiaozhi-activator/devices.json */
-XaDeviceStore *
-xa_device_store_new (const char *path)
+XaStore *
+xa_store_new (const XaStoreKind *kind,
+              const char        *path)
 {
-  XaDeviceStore *self = g_object_new (XA_TYPE_DEVICE_STORE, NULL);
+  XaStore *self = g_object_new (XA_TYPE_STORE, NULL);
   g_autoptr(GFile) file = NULL;
 
+  self->kind = kind;
+  self->items = g_list_store_new (kind->item_type ());
+  g_signal_connect (self->items, "items-changed", G_CALLBACK (items_changed_cb), self);
   self->path = path ? g_strdup (path)
-                    : g_build_filename (g_get_user_data_dir (), "xiaozhi-activator", "devices.json", NULL);
+                    : g_build_filename (g_get_user_data_dir (), "xiaozhi-activator", kind->file_name, NULL);
   file = g_file_new_for_path (self->path);
   self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
   if (self->monitor != NULL)
@@ -746,88 +761,88 @@ xa_device_store_new (const char *path)
 }
 
 const char *
-xa_device_store_get_path (XaDeviceStore *self)
+xa_store_get_path (XaStore *self)
 {
   return self->path;
 }
 
-static XaDevice *
-find_by (XaDeviceStore *self,
-         const char *(*get) (XaDevice *device),
-         const char    *value)
+static gpointer
+find_by (XaStore      *self,
+         const char *(*get) (GObject *item),
+         const char   *value)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(XaDevice) device = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
-      if (g_strcmp0 (get (device), value) == 0)
-        return device;
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      if (g_strcmp0 (get (item), value) == 0)
+        return item;
     }
   return NULL;
 }
 
-/* Returns: (transfer none) (nullable): the device called @name */
-XaDevice *
-xa_device_store_find (XaDeviceStore *self,
-                      const char    *name)
+/* Returns: (transfer none) (nullable): the item called @name */
+gpointer
+xa_store_find (XaStore    *self,
+               const char *name)
 {
-  return find_by (self, xa_device_get_name, name);
+  return find_by (self, self->kind->get_name, name);
 }
 
-XaDevice *
-xa_device_store_find_uuid (XaDeviceStore *self,
-                           const char    *uuid)
+gpointer
+xa_store_find_uuid (XaStore    *self,
+                    const char *uuid)
 {
-  return find_by (self, xa_device_get_uuid, uuid);
+  return find_by (self, self->kind->get_uuid, uuid);
 }
 
 void
-xa_device_store_load_async (XaDeviceStore       *self,
+xa_store_load_async (XaStore       *self,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  run_change (self, change_for (OP_LOAD, NULL), cancellable, "load", callback, user_data);
+  run_change (self, change_for (self, OP_LOAD, NULL), cancellable, "load", callback, user_data);
 }
 
 void
-xa_device_store_add_async (XaDeviceStore       *self,
-                           XaDevice            *device,
+xa_store_add_async (XaStore       *self,
+                           gpointer             item,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  run_change (self, change_for (OP_ADD, device), cancellable, "add", callback, user_data);
+  run_change (self, change_for (self, OP_ADD, item), cancellable, "add", callback, user_data);
 }
 
 void
-xa_device_store_save_async (XaDeviceStore       *self,
-                            XaDevice            *device,
+xa_store_save_async (XaStore       *self,
+                            gpointer             item,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  run_change (self, change_for (OP_SAVE, device), cancellable, "save", callback, user_data);
+  run_change (self, change_for (self, OP_SAVE, item), cancellable, "save", callback, user_data);
 }
 
 void
-xa_device_store_remove_async (XaDeviceStore       *self,
-                              XaDevice            *device,
+xa_store_remove_async (XaStore       *self,
+                              gpointer             item,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  run_change (self, change_for (OP_REMOVE, device), cancellable, "remove", callback, user_data);
+  run_change (self, change_for (self, OP_REMOVE, item), cancellable, "remove", callback, user_data);
 }
 
 gboolean
-xa_device_store_finish (XaDeviceStore  *self,
+xa_store_finish (XaStore  *self,
                         GAsyncResult   *result,
                         GError        **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_device_store_finish, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xa_store_finish, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
