@@ -73,6 +73,27 @@ test_split_self_hosted (void)
 }
 
 /* What is not an endpoint address is said, and nothing is split. */
+/* Two addresses are one endpoint when their address and token match, or
+ * when official tokens name the same agent's endpoint. */
+static void
+test_same (void)
+{
+  const char *a = "wss://api.xiaozhi.me/mcp/?token=eyJhbGciOiJFUzI1NiJ9."
+                  "eyJhZ2VudElkIjozNCwiZW5kcG9pbnRJZCI6ImFnZW50XzM0In0.c2ln";
+  const char *renewed = "wss://api.xiaozhi.me/mcp/?token=eyJhbGciOiJFUzI1NiJ9."
+                        "eyJhZ2VudElkIjozNCwiZW5kcG9pbnRJZCI6ImFnZW50XzM0IiwiaWF0IjoxfQ.bmV3";
+  const char *other_agent = "wss://api.xiaozhi.me/mcp/?token=eyJhbGciOiJFUzI1NiJ9."
+                            "eyJhZ2VudElkIjozNSwiZW5kcG9pbnRJZCI6ImFnZW50XzM1In0.c2ln";
+
+  g_assert_true (xa_mcp_endpoint_same (a, a));
+  g_assert_true (xa_mcp_endpoint_same (a, renewed));
+  g_assert_false (xa_mcp_endpoint_same (a, other_agent));
+  g_assert_true (xa_mcp_endpoint_same ("ws://h:8004/mcp_endpoint/mcp/?token=x", "ws://h:8004/mcp_endpoint/mcp/?token=x"));
+  g_assert_false (xa_mcp_endpoint_same ("ws://h:8004/mcp_endpoint/mcp/?token=x", "ws://h:8004/mcp_endpoint/mcp/?token=y"));
+  g_assert_false (xa_mcp_endpoint_same ("ws://h:8004/mcp_endpoint/mcp/?token=x", "ws://g:8004/mcp_endpoint/mcp/?token=x"));
+  g_assert_false (xa_mcp_endpoint_same ("", "not an address"));
+}
+
 static void
 test_split_refused (void)
 {
@@ -86,6 +107,9 @@ test_split_refused (void)
     { "wss://api.xiaozhi.me/mcp/?token=a%20b", XA_MCP_ENDPOINT_ERROR_BAD_TOKEN },
     { "wss://api.xiaozhi.me/mcp/?token=a%0Ab", XA_MCP_ENDPOINT_ERROR_BAD_TOKEN },
     { "", XA_MCP_ENDPOINT_ERROR_INVALID_URL },
+    /* A device's own WebSocket, pasted in its place. */
+    { "wss://api.tenclass.net/xiaozhi/v1/?token=abc", XA_MCP_ENDPOINT_ERROR_INVALID_URL },
+    { "ws://127.0.0.1:8000/xiaozhi/v1?token=abc", XA_MCP_ENDPOINT_ERROR_INVALID_URL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -180,6 +204,7 @@ main (int   argc,
   g_test_add_func ("/xa/mcp-endpoint/split-official", test_split_official);
   g_test_add_func ("/xa/mcp-endpoint/split-self-hosted", test_split_self_hosted);
   g_test_add_func ("/xa/mcp-endpoint/split-refused", test_split_refused);
+  g_test_add_func ("/xa/mcp-endpoint/same", test_same);
   g_test_add_func ("/xa/mcp-endpoint/claims", test_claims);
   g_test_add_func ("/xa/mcp-endpoint/claims-refused", test_claims_refused);
 

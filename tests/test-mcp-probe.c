@@ -134,6 +134,73 @@ test_rejected_official (Fixture       *f,
   g_assert_true (g_str_has_prefix (r->advice, "The endpoint refused the connection (HTTP 401)"));
 }
 
+/* The official-like endpoint closes a token whose endpoint is gone with
+ * 4004 and no reason: said as such, not as an empty quote. */
+static void
+test_rejected_4004 (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(XaReport) r = NULL;
+
+  xa_demo_server_add_mcp_token (f->server, "tok-gone", "");
+  r = probe (f, TRUE, "tok-gone", 2000);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_REJECTED);
+  g_assert_cmpuint (r->close_code, ==, 4004);
+  g_assert_true (g_str_has_prefix (r->advice, "The endpoint took the connection, then closed it (code 4004, no "
+                                              "reason given): it did not accept the token."));
+}
+
+/* A WebSocket server of another kind at the address: not JSON-RPC, and
+ * what it sent is shown. */
+static void
+test_not_json_rpc (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(XaReport) r = NULL;
+
+  xa_demo_server_add_mcp_token (f->server, "tok-A", "agent-1");
+  xa_demo_server_set_mcp_speaks (f->server, "{\"type\":\"hello\",\"transport\":\"websocket\"}");
+  r = probe (f, FALSE, "tok-A", 2000);
+  g_assert_cmpint (r->verdict, ==, XA_VERDICT_PROTOCOL_ERROR);
+  g_assert_true (g_str_has_prefix (r->advice, "The endpoint sent something that is not JSON-RPC 2.0 "
+                                              "(“{\"type\":\"hello\",\"transport\":\"websocket\"}”)"));
+  g_assert_cmpstr (r->server_text, ==, "{\"type\":\"hello\",\"transport\":\"websocket\"}");
+}
+
+static gboolean
+hold_connection (GPtrArray         *held,
+                 GSocketConnection *connection)
+{
+  g_ptr_array_add (held, g_object_ref (connection));
+  return TRUE;
+}
+
+/* An endpoint over TLS with a certificate this system does not trust, and
+ * one that takes the TCP connection and never answers. */
+static void
+test_tls_and_timeout (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(XaDemoServer) tls = xa_test_server_new (XA_DEMO_MODE_OFFICIAL, TRUE);
+  g_autofree char *secure = xa_demo_server_get_mcp_address (tls, FALSE);
+  /* A listener that takes the connection and never says a word. */
+  g_autoptr(GSocketService) silent_service = g_socket_service_new ();
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  guint16 port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (silent_service), NULL, NULL);
+  g_autofree char *hang = g_strdup_printf ("ws://127.0.0.1:%u/mcp/", port);
+  g_autoptr(XaReport) untrusted = NULL;
+  g_autoptr(XaReport) silent = NULL;
+
+  xa_demo_server_add_mcp_token (tls, "tok-A", "agent-1");
+  g_assert_true (g_str_has_prefix (secure, "wss://"));
+  untrusted = probe_at (secure, "tok-A", 1000, NULL);
+  g_assert_cmpint (untrusted->verdict, ==, XA_VERDICT_TLS_ERROR);
+  g_signal_connect_swapped (silent_service, "incoming", G_CALLBACK (hold_connection), held);
+  silent = probe_at (hang, "tok-A", 1000, NULL);
+  g_assert_cmpint (silent->verdict, ==, XA_VERDICT_TIMEOUT);
+  g_assert_true (g_str_has_prefix (silent->advice, "The endpoint did not take the connection within 10 seconds."));
+}
+
 /* One tool connection an agent: the Test takes the place of a running
  * provider (which is told so), and is itself replaced by a new one. */
 static void
@@ -219,6 +286,9 @@ main (int   argc,
   ADD ("accepted-with-caller", test_accepted_with_caller);
   ADD ("rejected-reasons", test_rejected_reasons);
   ADD ("rejected-official", test_rejected_official);
+  ADD ("rejected-4004", test_rejected_4004);
+  ADD ("not-json-rpc", test_not_json_rpc);
+  ADD ("tls-and-timeout", test_tls_and_timeout);
   ADD ("replacement", test_replacement);
   ADD ("expired", test_expired);
   ADD ("failures", test_failures);

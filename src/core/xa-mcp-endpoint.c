@@ -71,6 +71,15 @@ xa_mcp_endpoint_split (const char  *url,
                              "wss://api.xiaozhi.me/mcp/?token=…: copy it whole from the console."));
       return FALSE;
     }
+  /* The device's own WebSocket takes a token too, and would keep a Test
+   * connected in silence: say what it is. */
+  if (g_str_has_suffix (g_uri_get_path (uri), "/xiaozhi/v1/") || g_str_has_suffix (g_uri_get_path (uri), "/xiaozhi/v1"))
+    {
+      g_set_error_literal (error, XA_MCP_ENDPOINT_ERROR, XA_MCP_ENDPOINT_ERROR_INVALID_URL,
+                           _("This is a device’s WebSocket address (…/xiaozhi/v1/), not an MCP endpoint: copy the "
+                             "MCP endpoint address (MCP接入点) from the console."));
+      return FALSE;
+    }
   rest = query_without_token (g_uri_get_query (uri), &found);
   if (found == NULL || *found == '\0')
     {

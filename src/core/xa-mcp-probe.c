@@ -9,6 +9,7 @@
 #include "xa-json.h"
 #include "xa-mcp-endpoint.h"
 #include "xa-mcp-probe.h"
+#include "xa-mcp-provider.h"
 #include "xa-net.h"
 #include "xa-report.h"
 #include "xa-text.h"
@@ -105,82 +106,6 @@ finish (GTask     *task,
 }
 
 static void
-send_result (Probe    *probe,
-             JsonNode *id,
-             void    (*fill) (JsonBuilder *b))
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "jsonrpc");
-  json_builder_add_string_value (b, "2.0");
-  json_builder_set_member_name (b, "id");
-  json_builder_add_value (b, json_node_copy (id));
-  fill (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  text = json_to_string (root, FALSE);
-  soup_websocket_connection_send_text (probe->conn, text);
-}
-
-/* The provider this Test is: a name, MCP 2024-11-05, tools and none. */
-static void
-fill_initialize (JsonBuilder *b)
-{
-  json_builder_set_member_name (b, "result");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "protocolVersion");
-  json_builder_add_string_value (b, "2024-11-05");
-  json_builder_set_member_name (b, "capabilities");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "tools");
-  json_builder_begin_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "serverInfo");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, "xiaozhi-activator-test");
-  json_builder_set_member_name (b, "version");
-  json_builder_add_string_value (b, PACKAGE_VERSION);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-}
-
-static void
-fill_tools (JsonBuilder *b)
-{
-  json_builder_set_member_name (b, "result");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "tools");
-  json_builder_begin_array (b);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-}
-
-static void
-fill_empty (JsonBuilder *b)
-{
-  json_builder_set_member_name (b, "result");
-  json_builder_begin_object (b);
-  json_builder_end_object (b);
-}
-
-static void
-fill_unknown_method (JsonBuilder *b)
-{
-  json_builder_set_member_name (b, "error");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_int_value (b, -32601);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, "Method not found");
-  json_builder_end_object (b);
-}
-
-static void
 message_cb (SoupWebsocketConnection *conn,
             gint                     type,
             GBytes                  *message,
@@ -191,16 +116,16 @@ message_cb (SoupWebsocketConnection *conn,
   gsize len;
   const char *data = g_bytes_get_data (message, &len);
   g_autofree char *text = type == SOUP_WEBSOCKET_DATA_TEXT ? g_utf8_make_valid (data, len) : NULL;
-  g_autoptr(JsonNode) root = text ? xa_json_parse (text, -1, NULL) : NULL;
-  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  const char *method = xa_json_get_string (o, "method");
-  JsonNode *id = o && json_object_has_member (o, "id") ? json_object_get_member (o, "id") : NULL;
+  g_autofree char *method = NULL;
+  g_autofree char *answer = NULL;
+  XaMcpRead read;
 
   if (probe->done)
     return;
-  if (o == NULL || g_strcmp0 (xa_json_get_string (o, "jsonrpc"), "2.0") != 0)
+  answer = xa_mcp_provider_answer (text, &read, &method);
+  if (read == XA_MCP_READ_NOT_JSON_RPC)
     {
-      g_autofree char *shown = text ? xa_server_text_sanitize (text, 200, FALSE) : g_strdup ("…");
+      g_autofree char *shown = text ? xa_server_text_sanitize (text, -1, FALSE) : g_strdup ("…");
 
       g_free (probe->report->server_text);
       probe->report->server_text = g_strdup (shown);
@@ -209,23 +134,12 @@ message_cb (SoupWebsocketConnection *conn,
                                      "an MCP endpoint, or not the address of one."), shown));
       return;
     }
-  /* Notifications (no id) and answers need nothing back. */
-  if (method == NULL || id == NULL || JSON_NODE_HOLDS_NULL (id))
-    return;
-  if (g_str_equal (method, "initialize"))
-    {
-      probe->report->latency_ms = (g_get_monotonic_time () - probe->opened_us) / 1000;
-      send_result (probe, id, fill_initialize);
-    }
-  else if (g_str_equal (method, "tools/list"))
-    {
-      probe->listed = TRUE;
-      send_result (probe, id, fill_tools);
-    }
-  else if (g_str_equal (method, "ping"))
-    send_result (probe, id, fill_empty);
-  else
-    send_result (probe, id, fill_unknown_method);
+  if (g_strcmp0 (method, "initialize") == 0)
+    probe->report->latency_ms = (g_get_monotonic_time () - probe->opened_us) / 1000;
+  else if (g_strcmp0 (method, "tools/list") == 0)
+    probe->listed = TRUE;
+  if (answer != NULL)
+    soup_websocket_connection_send_text (probe->conn, answer);
 }
 
 /* The close codes and reasons of xinnan-tech's mcp-endpoint-server
@@ -265,14 +179,22 @@ closed_cb (SoupWebsocketConnection *conn,
 
   if (report->close_code == SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION || report->close_code == 4004)
     {
-      XaText *advice = explained
-                         ? xa_text_new_printf (N_("The endpoint took the connection, then closed it (%u “%s”): %s. "
-                                                  "Copy the endpoint address again from the console."),
-                                               report->close_code, quoted, _(explained))
-                         : xa_text_new_printf (N_("The endpoint took the connection, then closed it (%u “%s”): it did "
-                                                  "not accept the token. Copy the endpoint address again from the "
-                                                  "console."),
-                                               report->close_code, quoted);
+      XaText *advice;
+
+      if (explained != NULL)
+        advice = xa_text_new_printf (N_("The endpoint took the connection, then closed it (%u “%s”): %s. "
+                                        "Copy the endpoint address again from the console."),
+                                     report->close_code, quoted, _(explained));
+      else if (report->close_reason != NULL)
+        advice = xa_text_new_printf (N_("The endpoint took the connection, then closed it (%u “%s”): it did "
+                                        "not accept the token. Copy the endpoint address again from the "
+                                        "console."),
+                                     report->close_code, quoted);
+      else
+        advice = xa_text_new_printf (N_("The endpoint took the connection, then closed it (code %u, no reason "
+                                        "given): it did not accept the token. Copy the endpoint address again "
+                                        "from the console."),
+                                     report->close_code);
       finish (task, XA_VERDICT_REJECTED, advice);
     }
   else if (report->close_code == SOUP_WEBSOCKET_CLOSE_NORMAL && g_strcmp0 (report->close_reason, "新连接替换") == 0)

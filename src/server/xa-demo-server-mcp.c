@@ -188,9 +188,22 @@ _xa_demo_mcp_websocket_cb (XaDemoServer            *self,
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "token解密失败");
       return;
     }
+  /* A token that names no agent: the self-hosted server's reason; the
+   * official-like endpoint closes with 4004 and says nothing. */
+  if (*agent == '\0' && g_str_has_prefix (g_uri_get_path (soup_server_message_get_uri (msg)), "/mcp/"))
+    {
+      soup_websocket_connection_close (conn, 4004, NULL);
+      return;
+    }
   if (*agent == '\0')
     {
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "无对应agentId");
+      return;
+    }
+  /* Another kind of WebSocket server, at the address of an endpoint. */
+  if (self->mcp_speaks != NULL)
+    {
+      soup_websocket_connection_send_text (conn, self->mcp_speaks);
       return;
     }
 

@@ -452,6 +452,7 @@ xa_demo_server_dispose (GObject *object)
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->mcp_tokens, g_hash_table_unref);
   g_clear_pointer (&self->mcp_providers, g_hash_table_unref);
+  g_clear_pointer (&self->mcp_speaks, g_free);
   g_clear_pointer (&self->held_streams, g_ptr_array_unref);
   g_clear_object (&self->server);
   g_clear_object (&self->certificate);
@@ -564,6 +565,16 @@ xa_demo_server_set_mcp_caller (XaDemoServer *self,
   self->mcp_caller_delay_ms = delay_ms;
 }
 
+/* @text: what the endpoint sends as it takes a connection, as a WebSocket
+ * server of another kind would; NULL: it is an MCP endpoint again. */
+void
+xa_demo_server_set_mcp_speaks (XaDemoServer *self,
+                               const char   *text)
+{
+  g_free (self->mcp_speaks);
+  self->mcp_speaks = g_strdup (text);
+}
+
 /* The MCP endpoint address, without a token: the self-hosted one
  * (/mcp_endpoint/mcp/), or with @official the one that behaves as the
  * cloud's (/mcp/). */
@@ -571,7 +582,8 @@ char *
 xa_demo_server_get_mcp_address (XaDemoServer *self,
                                 gboolean      official)
 {
-  return g_strdup_printf ("ws://127.0.0.1:%u%s", self->port, official ? "/mcp/" : "/mcp_endpoint/mcp/");
+  return g_strdup_printf ("%s://127.0.0.1:%u%s", self->certificate ? "wss" : "ws", self->port,
+                          official ? "/mcp/" : "/mcp_endpoint/mcp/");
 }
 
 /* What the caller saw: providers that answered initialize, and tools/list
