@@ -59,7 +59,7 @@ for lang in en zh_CN de; do
   done
 done
 # The help shows the same pictures, in its languages (help/LANG/figures).
-help_figures="activation valid rejected diagnosis diagnosis-address diagnosis-certificate test-all"
+help_figures="activation valid rejected diagnosis diagnosis-address diagnosis-certificate test-all mcp-accepted mcp-rejected"
 mkdir -p "$top/help/C/figures" "$top/help/zh_CN/figures"
 for state in $help_figures; do
   cp "$out/$state.png" "$top/help/C/figures/$state.png"

@@ -52,7 +52,7 @@ CC=clang run_suite _build-asan -Db_sanitize=address,undefined -Db_lundef=false -
 export G_SLICE=always-malloc
 if G_DEBUG=gc-friendly meson test -C _build --no-rebuild --print-errorlogs --timeout-multiplier 10 \
      --wrapper "valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --suppressions=/usr/share/glib-2.0/valgrind/glib.supp --suppressions=$top/tests/valgrind.supp" \
-     identity text url token json mcp-endpoint mcp-probe ota-answer ota hello token-test activation device-store export report diagnosis; then
+     identity text url token json mcp-endpoint mcp-probe mcp-provider ota-answer ota hello token-test activation device-store export report diagnosis; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1))

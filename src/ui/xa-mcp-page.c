@@ -200,15 +200,18 @@ show_report (XaMcpPage      *self,
   gtk_widget_set_visible (GTK_WIDGET (self->details_row), TRUE);
 }
 
+/* A verdict that could not be kept is said: the endpoint was removed
+ * meanwhile (by xiaozhictl, say), or its file cannot be written. */
 static void
 saved_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
+  g_autoptr(XaMcpPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!xa_store_finish (XA_STORE (source), result, &error))
-    g_warning ("MCP endpoints: the last Test was not kept: %s", error->message);
+  if (!xa_store_finish (XA_STORE (source), result, &error) && !g_cancellable_is_cancelled (self->cancellable))
+    toast (self, error->message);
 }
 
 static void
@@ -234,7 +237,7 @@ test_done_cb (GObject      *source,
   if (report->verdict == XA_VERDICT_CANCELLED)
     return;
   xa_mcp_endpoint_set_last_report (self->endpoint, report, now);
-  xa_store_save_async (self->store, self->endpoint, NULL, saved_cb, NULL);
+  xa_store_save_async (self->store, self->endpoint, NULL, saved_cb, g_object_ref (self));
   show_report (self, report, now);
 }
 
@@ -552,8 +555,7 @@ build (XaMcpPage *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->test_button), "suggested-action");
   gtk_widget_set_valign (GTK_WIDGET (self->test_button), GTK_ALIGN_CENTER);
   adw_preferences_group_set_header_suffix (test, GTK_WIDGET (self->test_button));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (stay_row), _("_Stay Connected"));
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (stay_row), TRUE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (stay_row), _("Stay Connected"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (stay_row),
                                _("Seconds the Test keeps the connection, for a caller to ask for the tools"));
   self->stay_button = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 60, 1));
