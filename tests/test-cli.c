@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
-#include <libsecret/secret.h>
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -769,23 +768,6 @@ test_mcp (Fixture       *f,
   }
 }
 
-/* How many keyring items of @kind there are, whoever's. */
-static guint
-keyring_items_of (const char *kind)
-{
-  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GError) error = NULL;
-  GList *items;
-  guint n;
-
-  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) kind);
-  items = secret_password_searchv_sync (NULL, attributes, SECRET_SEARCH_ALL, NULL, &error);
-  g_assert_no_error (error);
-  n = g_list_length (items);
-  g_list_free_full (items, g_object_unref);
-  return n;
-}
-
 /* A kept MCP endpoint: added from standard input (the token in the
  * keyring, never in the file), listed, tested (the do-no-harm note before
  * its first Test only), exported keeping the other lines and endpoints,
@@ -817,11 +799,11 @@ test_mcp_saved (Fixture       *f,
   g_auto(Run) gone = { 0 };
 
   xa_demo_server_add_mcp_token (f->server, "kept-mcp-token", "agent-7");
-  g_assert_cmpuint (keyring_items_of ("mcp-token"), ==, 0);
+  g_assert_cmpuint (xa_test_keyring_items_of ("mcp-token"), ==, 0);
   run_cli_full (&add, stdin_text, NULL, (const char *[]) { "mcp", "add", "Calculator", NULL });
   g_assert_cmpint (add.status, ==, 0);
   g_assert_nonnull (strstr (add.out, "Added “Calculator”; its token is in the keyring."));
-  g_assert_cmpuint (keyring_items_of ("mcp-token"), ==, 1);
+  g_assert_cmpuint (xa_test_keyring_items_of ("mcp-token"), ==, 1);
   g_assert_null (strstr (add.out, "kept-mcp-token"));
   g_assert_true (g_file_get_contents (store_path, &stored, NULL, NULL));
   g_assert_nonnull (strstr (stored, address));
@@ -871,7 +853,7 @@ test_mcp_saved (Fixture       *f,
   run_cli (&gone, "mcp", "test", "Calculator");
   g_assert_cmpint (gone.status, !=, 0);
   g_assert_nonnull (strstr (gone.err, "There is no MCP endpoint named “Calculator”"));
-  g_assert_cmpuint (keyring_items_of ("mcp-token"), ==, 0);
+  g_assert_cmpuint (xa_test_keyring_items_of ("mcp-token"), ==, 0);
 }
 
 /* A saved device refreshed, renamed, changed and removed. */

@@ -3,7 +3,6 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <libsecret/secret.h>
 #include <locale.h>
 #include <stdlib.h>
 
@@ -1674,6 +1673,23 @@ test_narrow (Fixture       *f,
   }
 }
 
+/* The first widget under @widget that fires @action. */
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0 &&
+      GTK_IS_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The AdwActionRow titled @title under @widget. */
 static AdwActionRow *
 row_titled (GtkWidget  *widget,
@@ -1908,126 +1924,6 @@ test_screenshots (Fixture       *f,
     screenshot_of (GTK_WIDGET (mcp), "mcp-rejected");
     gtk_window_destroy (mcp);
   }
-}
-
-/* How many keyring items hold an MCP endpoint's token. */
-static guint
-mcp_tokens_in_keyring (void)
-{
-  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GError) error = NULL;
-  GList *items;
-  guint n;
-
-  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) "mcp-token");
-  items = secret_password_searchv_sync (NULL, attributes, SECRET_SEARCH_ALL, NULL, &error);
-  g_assert_no_error (error);
-  n = g_list_length (items);
-  g_list_free_full (items, g_object_unref);
-  return n;
-}
-
-/* MCP endpoints in the window: a pasted address split where it arrives
- * (a token-less one refused, with why), the token in the keyring and
- * masked until revealed, the do-no-harm question before the first Test
- * only, the verdicts shown, the export, the removal with its token. */
-static void
-test_mcp (Fixture       *f,
-          gconstpointer  data)
-{
-  g_autofree char *address = xa_demo_server_get_mcp_address (f->server, FALSE);
-  g_autofree char *url = g_strconcat (address, "?token=window-mcp-token", NULL);
-  g_autofree char *wrong = g_strconcat (address, "?token=not-ours", NULL);
-  g_autofree char *file = g_build_filename (f->dir, "mcp-endpoints.json", NULL);
-  g_autofree char *env = g_build_filename (f->dir, "calculator.env", NULL);
-  g_autofree char *expected_env = g_strdup_printf ("MCP_ENDPOINT='%s'\n", url);
-  g_autofree char *text = NULL;
-  guint tokens_before = mcp_tokens_in_keyring ();
-  AdwMessageDialog *dialog;
-  AdwActionRow *token_row;
-  GtkToggleButton *reveal;
-  GtkWidget *page;
-  GtkWindow *mcp;
-
-  xa_demo_server_add_mcp_token (f->server, "window-mcp-token", "agent-9");
-  mcp = open_mcp_window (f);
-  g_assert_true (shows_text (GTK_WIDGET (mcp), "No MCP endpoints yet"));
-  assert_controls_named (GTK_WIDGET (mcp));
-
-  /* An address without its token: refused, and why. */
-  gtk_editable_set_text (GTK_EDITABLE (find_descendant (GTK_WIDGET (mcp), ADW_TYPE_ENTRY_ROW)), "Calculator");
-  gtk_editable_set_text (GTK_EDITABLE (find_descendant (GTK_WIDGET (mcp), ADW_TYPE_PASSWORD_ENTRY_ROW)), address);
-  gtk_widget_activate_action (GTK_WIDGET (mcp), "mcp-window.add", NULL);
-  g_assert_true (shows_visible_text (GTK_WIDGET (mcp), "This address has no token (…?token=…) in it: copy the whole "
-                                                       "address from the console."));
-  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
-
-  page = add_mcp_endpoint (mcp, "Calculator", url);
-  g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
-  g_assert_nonnull (strstr (text, address));
-  g_assert_null (strstr (text, "window-mcp-token"));
-  g_clear_pointer (&text, g_free);
-  g_assert_cmpuint (mcp_tokens_in_keyring (), ==, tokens_before + 1);
-  token_row = row_titled (page, "Token");
-  reveal = GTK_TOGGLE_BUTTON (find_descendant (GTK_WIDGET (token_row), GTK_TYPE_TOGGLE_BUTTON));
-  g_assert_cmpstr (adw_action_row_get_subtitle (token_row), ==, "********oken");
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (reveal)), ==, "Reveal Token");
-  g_assert_true (shows_text (page, "Not a JWT: only its server can read it (a self-hosted token is encrypted)."));
-  gtk_toggle_button_set_active (reveal, TRUE);
-  g_assert_cmpstr (adw_action_row_get_subtitle (token_row), ==, "window-mcp-token");
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (reveal)), ==, "Hide Token");
-  gtk_toggle_button_set_active (reveal, FALSE);
-  g_assert_cmpstr (adw_action_row_get_subtitle (token_row), ==, "********oken");
-  assert_controls_named (GTK_WIDGET (mcp));
-
-  /* The first Test asks first; the answer is a verdict. */
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (page, GTK_TYPE_SPIN_BUTTON)), 1);
-  g_assert_true (gtk_widget_activate_action (page, "mcp.test", NULL));
-  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Test “Calculator”?");
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "drops the provider that is connected"));
-  adw_message_dialog_response (dialog, "test");
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  WAIT_UNTIL (find_message_dialog () == NULL);
-  WAIT_UNTIL (row_titled (page, "Token is valid") != NULL);
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (row_titled (page, "Token is valid")),
-                                   "The endpoint accepted the token and kept the connection open for 1 s."));
-  /* The second does not ask again. */
-  gtk_widget_activate_action (page, "mcp.test", NULL);
-  WAIT_UNTIL (row_titled (page, "Testing…") != NULL);
-  g_assert_null (find_message_dialog ());
-  WAIT_UNTIL (row_titled (page, "Token is valid") != NULL);
-
-  /* Exported where mcp_pipe.py reads it. */
-  g_assert_true (gtk_widget_activate_action (page, "mcp.export-env-to", "s", env));
-  WAIT_UNTIL (file_mentions (env, "MCP_ENDPOINT="));
-  g_assert_true (g_file_get_contents (env, &text, NULL, NULL));
-  g_assert_cmpstr (text, ==, expected_env);
-  g_clear_pointer (&text, g_free);
-
-  /* Back in the list, the row says how its Test went. */
-  back_to_mcp_list (mcp, page);
-  g_assert_true (shows_text (GTK_WIDGET (mcp), "self-hosted (mcp-endpoint-server) · Token is valid"));
-
-  /* A token it does not know: rejected, in the endpoint's own words. */
-  page = add_mcp_endpoint (mcp, "Old tools", wrong);
-  run_first_mcp_test (page, file, "rejected");
-  WAIT_UNTIL (row_titled (page, "Token rejected") != NULL);
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row_titled (page, "Token rejected")),
-                            "closed it (1008 “token解密失败”): the token could not be decrypted"));
-
-  /* Removed, with its token; the other one stays. */
-  gtk_widget_activate_action (page, "mcp.remove", NULL);
-  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Remove “Old tools”?");
-  adw_message_dialog_response (dialog, "remove");
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  WAIT_UNTIL (find_descendant (GTK_WIDGET (mcp), XA_TYPE_MCP_PAGE) == NULL);
-  WAIT_UNTIL (!shows_text (GTK_WIDGET (mcp), "Old tools"));
-  g_assert_true (shows_text (GTK_WIDGET (mcp), "Calculator"));
-  g_assert_false (file_mentions (file, "Old tools"));
-  g_assert_cmpuint (mcp_tokens_in_keyring (), ==, tokens_before + 1);
-  gtk_window_destroy (mcp);
 }
 
 /* The German run is about room: it must be German to mean anything. */
@@ -2301,24 +2197,24 @@ test_under_reader (Fixture       *f,
 
 /* What Tab (or Shift+Tab) does: the window moves its focus. */
 static GtkWidget *
-press_tab (Fixture         *f,
+press_tab (GtkWidget       *window,
            GtkDirectionType direction)
 {
-  g_signal_emit_by_name (f->window, "move-focus", direction);
-  wait_frames (GTK_WIDGET (f->window), 1);
-  return gtk_root_get_focus (GTK_ROOT (f->window));
+  g_signal_emit_by_name (window, "move-focus", direction);
+  wait_frames (window, 1);
+  return gtk_root_get_focus (GTK_ROOT (window));
 }
 
 /* Tab (or Shift+Tab) from the focused widget until it comes back: every
  * stop is a control a person sees, and the focus moves at each press. The
  * action names of the stops, and whether @widget was one of them. */
 static GPtrArray *
-walk_focus (Fixture         *f,
+walk_focus (GtkWidget       *window,
             GtkDirectionType direction,
             GtkWidget       *widget,
             gboolean        *saw_widget)
 {
-  GtkWidget *start = gtk_root_get_focus (GTK_ROOT (f->window));
+  GtkWidget *start = gtk_root_get_focus (GTK_ROOT (window));
   GtkWidget *last = start;
   GPtrArray *actions = g_ptr_array_new_with_free_func (g_free);
 
@@ -2326,7 +2222,7 @@ walk_focus (Fixture         *f,
   *saw_widget = FALSE;
   for (int i = 0; i < 200; i++)
     {
-      GtkWidget *now = press_tab (f, direction);
+      GtkWidget *now = press_tab (window, direction);
 
       g_assert_nonnull (now);
       if (now == last)
@@ -2335,8 +2231,8 @@ walk_focus (Fixture         *f,
            * and press again; a real trap stays. */
           g_test_message ("Tab %d did not move from %s (%s); pressing again", i, G_OBJECT_TYPE_NAME (now),
                           GTK_IS_ACTIONABLE (now) ? gtk_actionable_get_action_name (GTK_ACTIONABLE (now)) : "");
-          wait_frames (GTK_WIDGET (f->window), 2);
-          now = press_tab (f, direction);
+          wait_frames (window, 2);
+          now = press_tab (window, direction);
           if (now == last)
             g_error ("Tab %d is stuck on %s (%s)", i, G_OBJECT_TYPE_NAME (now),
                      GTK_IS_ACTIONABLE (now) ? gtk_actionable_get_action_name (GTK_ACTIONABLE (now)) : "");
@@ -2360,6 +2256,171 @@ has_string (GPtrArray  *strings,
   return g_ptr_array_find_with_equal_func (strings, s, g_str_equal, NULL);
 }
 
+/* MCP endpoints in the window: a pasted address split where it arrives
+ * (a token-less one refused, with why), the token in the keyring and
+ * masked until revealed, the do-no-harm question before the first Test
+ * only, the verdicts shown, the export, the removal with its token. */
+static void
+test_mcp (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *address = xa_demo_server_get_mcp_address (f->server, FALSE);
+  g_autofree char *url = g_strconcat (address, "?token=window-mcp-token", NULL);
+  g_autofree char *wrong = g_strconcat (address, "?token=not-ours", NULL);
+  g_autofree char *file = g_build_filename (f->dir, "mcp-endpoints.json", NULL);
+  g_autofree char *env = g_build_filename (f->dir, "calculator.env", NULL);
+  g_autofree char *expected_env = g_strdup_printf ("MCP_ENDPOINT='%s'\n", url);
+  g_autofree char *text = NULL;
+  guint tokens_before = xa_test_keyring_items_of ("mcp-token");
+  AdwMessageDialog *dialog;
+  AdwActionRow *token_row;
+  GtkToggleButton *reveal;
+  GtkWidget *page;
+  GtkWindow *mcp;
+
+  xa_demo_server_add_mcp_token (f->server, "window-mcp-token", "agent-9");
+  mcp = open_mcp_window (f);
+  g_assert_true (shows_text (GTK_WIDGET (mcp), "No MCP endpoints yet"));
+  assert_controls_named (GTK_WIDGET (mcp));
+
+  /* An address without its token: refused, and why. */
+  gtk_editable_set_text (GTK_EDITABLE (find_descendant (GTK_WIDGET (mcp), ADW_TYPE_ENTRY_ROW)), "Calculator");
+  gtk_editable_set_text (GTK_EDITABLE (find_descendant (GTK_WIDGET (mcp), ADW_TYPE_PASSWORD_ENTRY_ROW)), address);
+  gtk_widget_activate_action (GTK_WIDGET (mcp), "mcp-window.add", NULL);
+  g_assert_true (shows_visible_text (GTK_WIDGET (mcp), "This address has no token (…?token=…) in it: copy the whole "
+                                                       "address from the console."));
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+
+  page = add_mcp_endpoint (mcp, "Calculator", url);
+  g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, address));
+  g_assert_null (strstr (text, "window-mcp-token"));
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpuint (xa_test_keyring_items_of ("mcp-token"), ==, tokens_before + 1);
+  token_row = row_titled (page, "Token");
+  reveal = GTK_TOGGLE_BUTTON (find_descendant (GTK_WIDGET (token_row), GTK_TYPE_TOGGLE_BUTTON));
+  g_assert_cmpstr (adw_action_row_get_subtitle (token_row), ==, "********oken");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (reveal)), ==, "Reveal Token");
+  g_assert_true (shows_text (page, "Not a JWT: only its server can read it (a self-hosted token is encrypted)."));
+  gtk_toggle_button_set_active (reveal, TRUE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (token_row), ==, "window-mcp-token");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (reveal)), ==, "Hide Token");
+  gtk_toggle_button_set_active (reveal, FALSE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (token_row), ==, "********oken");
+  assert_controls_named (GTK_WIDGET (mcp));
+
+  /* The whole page by keyboard, both ways: no trap, every action reached. */
+  for (int backward = 0; backward < 2; backward++)
+    {
+      g_autoptr(GPtrArray) actions = NULL;
+      GtkWidget *test_button = NULL;
+      gboolean saw_reveal;
+
+      WAIT_UNTIL ((test_button = find_actionable (page, "mcp.test")) != NULL &&
+                  (gtk_widget_grab_focus (test_button), gtk_root_get_focus (GTK_ROOT (mcp)) == test_button));
+      actions = walk_focus (GTK_WIDGET (mcp), backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD,
+                            GTK_WIDGET (reveal), &saw_reveal);
+      g_assert_true (saw_reveal);
+      for (const char *const *a = (const char *[]) { "mcp.back", "mcp.copy", "mcp.export-env", "mcp.export-client",
+                                                      "mcp.remove", NULL }; *a; a++)
+        if (!has_string (actions, *a))
+          g_error ("%s on an MCP endpoint's page never reached %s", backward ? "Shift+Tab" : "Tab", *a);
+    }
+
+  /* The first Test asks first; the answer is a verdict. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (page, GTK_TYPE_SPIN_BUTTON)), 1);
+  g_assert_true (gtk_widget_activate_action (page, "mcp.test", NULL));
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Test “Calculator”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "drops the provider that is connected"));
+  adw_message_dialog_response (dialog, "test");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (find_message_dialog () == NULL);
+  WAIT_UNTIL (row_titled (page, "Token is valid") != NULL);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (row_titled (page, "Token is valid")),
+                                   "The endpoint accepted the token and kept the connection open for 1 s."));
+  /* The second does not ask again. */
+  gtk_widget_activate_action (page, "mcp.test", NULL);
+  WAIT_UNTIL (row_titled (page, "Testing…") != NULL);
+  g_assert_null (find_message_dialog ());
+  WAIT_UNTIL (row_titled (page, "Token is valid") != NULL);
+
+  /* On the clipboard: the address with its token, for a provider. */
+  {
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (page);
+    g_autoptr(GAsyncResult) read = NULL;
+    g_autofree char *copied = NULL;
+
+    g_assert_true (gtk_widget_activate_action (page, "mcp.copy", NULL));
+    gdk_clipboard_read_text_async (clipboard, NULL, xa_test_capture_cb, &read);
+    copied = gdk_clipboard_read_text_finish (clipboard, xa_test_wait (&read), NULL);
+    g_assert_cmpstr (copied, ==, url);
+  }
+
+  /* Exported where mcp_pipe.py reads it. */
+  g_assert_true (gtk_widget_activate_action (page, "mcp.export-env-to", "s", env));
+  WAIT_UNTIL (file_mentions (env, "MCP_ENDPOINT="));
+  g_assert_true (g_file_get_contents (env, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, expected_env);
+  g_clear_pointer (&text, g_free);
+
+  /* Back in the list, the row says how its Test went. */
+  back_to_mcp_list (mcp, page);
+  g_assert_true (shows_text (GTK_WIDGET (mcp), "self-hosted (mcp-endpoint-server) · Token is valid"));
+
+  /* A token it does not know: rejected, in the endpoint's own words. */
+  page = add_mcp_endpoint (mcp, "Old tools", wrong);
+  run_first_mcp_test (page, file, "rejected");
+  WAIT_UNTIL (row_titled (page, "Token rejected") != NULL);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row_titled (page, "Token rejected")),
+                            "closed it (1008 “token解密失败”): the token could not be decrypted"));
+
+  /* An official endpoint whose token says it expired: said before any
+   * Test, as read from the token. */
+  back_to_mcp_list (mcp, page);
+  {
+    g_autofree char *official = xa_demo_server_get_mcp_address (f->server, TRUE);
+    g_autofree char *expired = g_strconcat (official, "?token=eyJhbGciOiJFUzI1NiJ9."
+                                            "eyJ1c2VySWQiOjEyLCJhZ2VudElkIjozNCwiZW5kcG9pbnRJZCI6ImFnZW50XzM0Iiwic"
+                                            "HVycG9zZSI6Im1jcC1lbmRwb2ludCIsImlhdCI6MTc1MDAwMDAwMCwiZXhwIjoxNzAwMDAwMDAwfQ"
+                                            ".c2ln", NULL);
+    GtkWidget *jwt_page = add_mcp_endpoint (mcp, "Cloud tools", expired);
+
+    g_assert_true (shows_text (jwt_page, "What it says, read from the token and not checked by the server."));
+    g_assert_cmpstr (adw_action_row_get_subtitle (row_titled (jwt_page, "Agent ID")), ==, "34");
+    g_assert_cmpstr (adw_action_row_get_subtitle (row_titled (jwt_page, "Endpoint ID")), ==, "agent_34");
+    g_assert_cmpstr (adw_action_row_get_subtitle (row_titled (jwt_page, "Expires")), ==,
+                     "Expired: get a new endpoint address from the console.");
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row_titled (jwt_page, "Expires")), "error"));
+    /* Its host is not xiaozhi.me: the app does not call it the cloud. */
+    g_assert_true (shows_text (jwt_page, "another server"));
+    back_to_mcp_list (mcp, jwt_page);
+  }
+  {
+    /* Opened from the list, as a click does. */
+    GtkWidget *row = GTK_WIDGET (row_titled (GTK_WIDGET (mcp), "Old tools"));
+    g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  }
+  WAIT_UNTIL ((page = find_descendant (GTK_WIDGET (mcp), XA_TYPE_MCP_PAGE)) != NULL &&
+              gtk_widget_get_sensitive (find_descendant (page, GTK_TYPE_TOGGLE_BUTTON)));
+  /* Its last verdict, shown again. */
+  g_assert_nonnull (row_titled (page, "Token rejected"));
+
+  /* Removed, with its token; the other one stays. */
+  gtk_widget_activate_action (page, "mcp.remove", NULL);
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Remove “Old tools”?");
+  adw_message_dialog_response (dialog, "remove");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (find_descendant (GTK_WIDGET (mcp), XA_TYPE_MCP_PAGE) == NULL);
+  WAIT_UNTIL (!shows_text (GTK_WIDGET (mcp), "Old tools"));
+  g_assert_true (shows_text (GTK_WIDGET (mcp), "Calculator"));
+  g_assert_false (file_mentions (file, "Old tools"));
+  g_assert_cmpuint (xa_test_keyring_items_of ("mcp-token"), ==, tokens_before + 2);
+  gtk_window_destroy (mcp);
+}
+
+
 /* The whole page by keyboard, both ways, Details shut and open: GTK 4.8's
  * GtkExpander, collapsed, kept Shift+Tab on Activate and lost Tab (#20). */
 static void
@@ -2381,7 +2442,7 @@ assert_page_walks (Fixture *f)
                     == open);
         WAIT_UNTIL ((gtk_widget_grab_focus (page_child (f, "test_button")),
                      gtk_root_get_focus (GTK_ROOT (f->window)) == page_child (f, "test_button")));
-        actions = walk_focus (f, backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD,
+        actions = walk_focus (GTK_WIDGET (f->window), backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD,
                               page_child (f, "details_button"), &saw_details);
         g_assert_true (saw_details);
         for (guint i = 0; wanted[i] != NULL; i++)
@@ -2422,7 +2483,7 @@ test_keyboard_walk (Fixture       *f,
 
             g_clear_pointer (&actions, g_ptr_array_unref);
             WAIT_UNTIL ((gtk_widget_grab_focus (open_panel), gtk_root_get_focus (GTK_ROOT (f->window)) == open_panel));
-            actions = walk_focus (f, backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD, NULL, &saw);
+            actions = walk_focus (GTK_WIDGET (f->window), backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD, NULL, &saw);
             g_ptr_array_add (actions, NULL);
             walked = g_strjoinv (", ", (char **) actions->pdata);
             g_ptr_array_remove_index (actions, actions->len - 1);

@@ -491,3 +491,21 @@ xa_test_store_free (XaStore *store,
   xa_test_remove_tree (dir);
   g_free (dir);
 }
+
+/* How many keyring items of @kind ("token", "mcp-token", …) there are,
+ * whoever's. */
+guint
+xa_test_keyring_items_of (const char *kind)
+{
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  guint n;
+
+  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) kind);
+  items = secret_password_searchv_sync (NULL, attributes, SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  n = g_list_length (items);
+  g_list_free_full (items, g_object_unref);
+  return n;
+}

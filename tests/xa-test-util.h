@@ -95,6 +95,7 @@ XaTestNotifications *xa_test_notifications_start (void);
 void          xa_test_notifications_stop (XaTestNotifications *self);
 void          xa_test_lock_keyring    (void);
 void          xa_test_unlock_keyring  (void);
+guint         xa_test_keyring_items_of (const char *kind);
 char         *xa_test_lookup_secret   (XaDevice      *device,
                                        XaSecretKind   kind);
 
