@@ -2130,7 +2130,7 @@ remove_shown (Fixture *f)
 static void
 read_other_windows (Fixture *f)
 {
-  const char *actions[] = { "win.show-help-overlay", "win.import-devices", "device.diagnose" };
+  const char *actions[] = { "win.show-help-overlay", "win.import-devices", "device.diagnose", "win.mcp-endpoints" };
   GtkWindow *prefs = xa_preferences_window_new (GTK_WINDOW (f->window));
   GtkToggleButton *details = GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (f->page, XA_TYPE_DEVICE_PAGE,
                                                                                "details_button"));

@@ -105,10 +105,15 @@ xa_a11y_fix_names (GtkWidget *root)
     {
       if (GTK_IS_SPIN_BUTTON (root) && GTK_IS_BUTTON (child))
         {
+          /* GTK 4.8 draws "value-decrease-symbolic" (older ones
+           * "list-remove-symbolic"): both said, and shown on hover. */
           const char *icon = gtk_button_get_icon_name (GTK_BUTTON (child));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          g_strcmp0 (icon, "list-remove-symbolic") == 0 ? _("Decrease") : _("Increase"),
-                                          -1);
+          gboolean decrease = g_strcmp0 (icon, "value-decrease-symbolic") == 0 ||
+                              g_strcmp0 (icon, "list-remove-symbolic") == 0;
+          const char *name = decrease ? _("Decrease") : _("Increase");
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          gtk_widget_set_tooltip_text (child, name);
         }
       else if (GTK_IS_SEARCH_ENTRY (child))
         gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);

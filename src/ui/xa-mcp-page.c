@@ -563,17 +563,6 @@ build (XaMcpPage *self)
   gtk_widget_set_valign (GTK_WIDGET (self->stay_button), GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->stay_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Stay connected, in seconds"), -1);
-  /* GTK 4.8 leaves the spin button's own −/+ buttons unnamed. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stay_button)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_BUTTON (child))
-      {
-        gboolean up = g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), "value-increase-symbolic") == 0;
-        const char *name = up ? _("More Seconds") : _("Fewer Seconds");
-
-        gtk_widget_set_tooltip_text (child, name);
-        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-      }
   adw_action_row_add_suffix (ADW_ACTION_ROW (stay_row), GTK_WIDGET (self->stay_button));
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (stay_row), GTK_WIDGET (self->stay_button));
   adw_preferences_group_add (test, stay_row);
@@ -678,6 +667,7 @@ xa_mcp_page_new (XaStore       *store,
   self->store = g_object_ref (store);
   self->endpoint = g_object_ref (endpoint);
   build (self);
+  xa_a11y_fix_names (GTK_WIDGET (self));
   set_ready (self, FALSE);
   xa_token_store_lookup_mcp_async (endpoint, self->cancellable, token_cb, g_object_ref (self));
   return GTK_WIDGET (self);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xa-a11y.h"
 #include "xa-identity.h"
 #include "xa-mcp-endpoint.h"
 #include "xa-mcp-page.h"
@@ -308,6 +309,7 @@ xa_mcp_window_init (XaMcpWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), _("MCP Endpoints"));
   gtk_window_set_default_size (GTK_WINDOW (self), 600, 820);
   build (self);
+  xa_a11y_fix_names (GTK_WIDGET (self));
 }
 
 GtkWidget *
