@@ -92,7 +92,8 @@ run_cli_full (Run                *run,
   g_subprocess_communicate_utf8_async (proc, input, NULL, xa_test_capture_cb, &result);
   g_subprocess_communicate_utf8_finish (proc, xa_test_wait (&result), &run->out, &run->err, &error);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
+  if (!g_subprocess_get_if_exited (proc))
+    g_error ("xiaozhictl %s died of signal %d; it said: %s", args[0], g_subprocess_get_term_sig (proc), run->err);
   run->status = g_subprocess_get_exit_status (proc);
   g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
 }
@@ -1603,6 +1604,53 @@ test_locked_keyring (Fixture       *f,
   g_assert_cmpint (removed.status, ==, 0);
 }
 
+/* MCP endpoints with the keyring locked: no endpoint is kept without its
+ * token, none is tested without it, none is removed with its token left
+ * behind; unlocked, all works again. Registered last, beside the other. */
+static void
+test_mcp_locked_keyring (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *address = xa_demo_server_get_mcp_address (f->server, FALSE);
+  g_autofree char *url = g_strconcat (address, "?token=locked-mcp-token\n", NULL);
+  g_autofree char *other = g_strconcat (address, "?token=other-mcp-token\n", NULL);
+  g_auto(Run) add = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) test = { 0 };
+  g_auto(Run) remove = { 0 };
+  g_auto(Run) kept = { 0 };
+  g_auto(Run) removed = { 0 };
+
+  xa_demo_server_add_mcp_token (f->server, "locked-mcp-token", "agent-3");
+  run_cli_full (&add, url, NULL, (const char *[]) { "mcp", "add", "Calculator", NULL });
+  g_assert_cmpint (add.status, ==, 0);
+
+  xa_test_lock_keyring ();
+  run_cli_full (&refused, other, NULL, (const char *[]) { "mcp", "add", "Another", NULL });
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "Unlock your login keyring"));
+  run_cli (&list, "mcp", "list");
+  g_assert_null (strstr (list.out, "Another"));
+
+  run_cli (&test, "mcp", "test", "Calculator", "--stay", "1");
+  g_assert_cmpint (test.status, ==, 1);
+  g_assert_nonnull (strstr (test.err, "Unlock your login keyring"));
+  g_assert_cmpuint (xa_demo_server_get_request_count (f->server, "mcp"), ==, 0);
+
+  run_cli (&remove, "mcp", "remove", "Calculator");
+  g_assert_cmpint (remove.status, ==, 1);
+  g_assert_nonnull (strstr (remove.err, "The endpoint was not removed, so that its token is not left behind: "
+                                        "The keyring is locked"));
+  run_cli (&kept, "mcp", "list");
+  g_assert_nonnull (strstr (kept.out, "Calculator"));
+
+  xa_test_unlock_keyring ();
+  run_cli (&removed, "mcp", "remove", "Calculator");
+  g_assert_cmpint (removed.status, ==, 0);
+  g_assert_cmpuint (xa_test_keyring_items_of ("mcp-token"), ==, 0);
+}
+
 /* activate NAME says what happened: no code, or MQTT only. */
 static void
 test_activation_outcomes (Fixture       *f,
@@ -1871,6 +1919,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/xa/cli/locked-keyring", Fixture, NULL, fixture_setup, test_locked_keyring, fixture_teardown);
+  g_test_add ("/xa/cli/mcp-locked-keyring", Fixture, NULL, fixture_setup, test_mcp_locked_keyring, fixture_teardown);
   g_test_add_func ("/xa/cli/version-and-help", test_version_and_help);
   g_test_add_func ("/xa/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/xa/cli/unreachable-and-tls", test_unreachable_and_tls);

@@ -194,6 +194,21 @@ test_locked (void)
   g_assert_error (error, XA_KEYRING_ERROR, XA_KEYRING_ERROR_LOCKED);
   g_assert_nonnull (strstr (error->message, "Unlock your login keyring"));
 
+  /* Writing is refused as plainly, its item there or not yet: no unlock
+   * prompt (libsecret 0.20's prompt path ends in a critical when no
+   * prompter answers; the tests run with fatal criticals), nothing
+   * changed. */
+  {
+    g_autoptr(XaDevice) fresh = xa_test_device_new ("new while locked", "02:00:00:00:00:06");
+    g_autoptr(GError) again = NULL;
+    g_autoptr(GError) first = NULL;
+
+    g_assert_false (save (d, XA_SECRET_TOKEN, "other-token", &again));
+    g_assert_error (again, XA_KEYRING_ERROR, XA_KEYRING_ERROR_LOCKED);
+    g_assert_false (save (fresh, XA_SECRET_TOKEN, "first-token", &first));
+    g_assert_error (first, XA_KEYRING_ERROR, XA_KEYRING_ERROR_LOCKED);
+  }
+
   g_clear_error (&error);
   xa_test_unlock_keyring ();
   secret = lookup (d, XA_SECRET_TOKEN, &error);

@@ -411,8 +411,15 @@ mcp_remove (Cli   *cli,
   /* The token first: a name left without one can be removed again, a
    * token left without its name could not be found. */
   xa_token_store_delete_mcp_async (endpoint, cli->cancellable, cli_capture_cb, &result);
-  if (!xa_token_store_delete_finish (cli_wait_for (cli, &result), &error) ||
-      !run_store_change (cli, xa_store_remove_async, endpoint, &error))
+  if (!xa_token_store_delete_finish (cli_wait_for (cli, &result), &error))
+    {
+      g_autoptr(GError) kept = g_error_new (error->domain, error->code,
+                                            /* Translators: %s says what is wrong with the keyring and what to do */
+                                            _("The endpoint was not removed, so that its token is not left behind: %s"),
+                                            error->message);
+      return cli_fail (cli, kept);
+    }
+  if (!run_store_change (cli, xa_store_remove_async, endpoint, &error))
     return cli_fail (cli, error);
   g_print (_("Removed “%s”.\n"), cli_safe (cli, argv[1]));
   return EXIT_OK;

@@ -263,6 +263,62 @@ clear_cb (GObject      *object,
 }
 
 static void
+store_new_item (GTask *task)
+{
+  SaveData *data = g_task_get_task_data (task);
+
+  secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, data->label, data->secret,
+                         g_task_get_cancellable (task), done_cb, task,
+                         "device-uuid", data->uuid,
+                         "device-id", data->device_id,
+                         "kind", data->kind,
+                         NULL);
+}
+
+static void
+collection_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  g_autoptr(SecretCollection) collection = secret_collection_for_alias_finish (result, &error);
+
+  if (error != NULL)
+    {
+      write_done (task, error);
+      return;
+    }
+  /* A locked collection would be unlocked through a prompt, and
+   * libsecret 0.20's prompt path ends in a GLib critical when no prompter
+   * answers: a locked keyring is said plainly instead, as for lookups. */
+  if (collection != NULL && secret_collection_get_locked (collection))
+    {
+      write_done (task, g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "the collection is locked"));
+      return;
+    }
+  store_new_item (task);
+}
+
+static void
+service_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  g_autoptr(SecretService) service = secret_service_get_finish (result, &error);
+
+  if (error != NULL)
+    {
+      write_done (task, error);
+      return;
+    }
+  secret_collection_for_alias (service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
+                               g_task_get_cancellable (task), collection_cb, task);
+}
+
+static void
 search_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -281,19 +337,16 @@ search_cb (GObject      *object,
 
   /* Changing the secret of the item we have, rather than replacing the
    * item, spares gnome-keyring object churn it does not always survive. */
-  if (items != NULL && SECRET_IS_ITEM (items->data))
+  if (items != NULL && SECRET_IS_ITEM (items->data) && secret_item_get_locked (items->data))
+    write_done (task, g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "the item is locked"));
+  else if (items != NULL && SECRET_IS_ITEM (items->data))
     {
       g_autoptr(SecretValue) value = secret_value_new (data->secret, -1, "text/plain");
 
       secret_item_set_secret (items->data, value, cancellable, done_cb, task);
     }
   else
-    secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, data->label, data->secret,
-                           cancellable, done_cb, task,
-                           "device-uuid", data->uuid,
-                           "device-id", data->device_id,
-                           "kind", data->kind,
-                           NULL);
+    secret_service_get (SECRET_SERVICE_NONE, cancellable, service_cb, task);
   g_list_free_full (items, g_object_unref);
 }
 
@@ -363,7 +416,7 @@ start_write (GTask *task)
                            "device-uuid", data->uuid,
                            NULL);
   else
-    secret_password_search (get_schema (), SECRET_SEARCH_UNLOCK, g_task_get_cancellable (task),
+    secret_password_search (get_schema (), SECRET_SEARCH_NONE, g_task_get_cancellable (task),
                             search_cb, task,
                             "device-uuid", data->uuid,
                             "kind", data->kind,
