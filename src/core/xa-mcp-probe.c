@@ -222,19 +222,34 @@ stay_over_cb (gpointer user_data)
   GTask *task = user_data;
   Probe *probe = g_task_get_task_data (task);
   guint seconds = (probe->stay_ms + 999) / 1000;
+  gboolean self_hosted = xa_mcp_endpoint_server_kind (probe->report->websocket_url) == XA_MCP_SERVER_SELF_HOSTED;
   XaText *advice;
 
   probe->stay_id = 0;
-  if (probe->listed)
-    advice = xa_text_new_printf (N_("The endpoint accepted the token and kept the connection open for %u s. It asked "
-                                    "for the tools %d ms after the connection opened and got this Test’s list, "
-                                    "which is empty: a caller (a device’s conversation, or the console) is using "
-                                    "the endpoint."),
+  /* mcp-endpoint-server only forwards what a caller sends (a device's
+   * conversation, its console's refresh); another server may ask every
+   * provider as it connects: one observation, two causes. */
+  if (probe->listed && self_hosted)
+    advice = xa_text_new_printf (N_("The endpoint accepted the token and kept the connection open for %u s. %d ms "
+                                    "after the connection opened it initialized this Test and asked for the tools "
+                                    "(this Test has none): a caller, a device’s conversation or the console’s "
+                                    "refresh, is using the endpoint."),
                                  seconds, (int) probe->report->latency_ms);
-  else
+  else if (probe->listed)
+    advice = xa_text_new_printf (N_("The endpoint accepted the token and kept the connection open for %u s. %d ms "
+                                    "after the connection opened it initialized this Test and asked for the tools "
+                                    "(this Test has none): its server asks a provider as it connects, or a caller "
+                                    "(a device’s conversation, the console) is using the endpoint."),
+                                 seconds, (int) probe->report->latency_ms);
+  else if (self_hosted)
     advice = xa_text_new_printf (N_("The endpoint accepted the token and kept the connection open for %u s. No "
                                     "caller asked for the tools in that time: an endpoint asks only when a device "
                                     "talks or its console refreshes the list, so this is no failure."),
+                                 seconds);
+  else
+    advice = xa_text_new_printf (N_("The endpoint accepted the token and kept the connection open for %u s. It did "
+                                    "not ask for the tools in that time: it may ask only when a caller (a device’s "
+                                    "conversation, the console) comes, so this alone is no failure."),
                                  seconds);
   finish (task, XA_VERDICT_VALID, advice);
   return G_SOURCE_REMOVE;

@@ -57,6 +57,7 @@ struct _XaDemoServer
   /* MCP endpoints (xa-demo-server-mcp.c). */
   GHashTable      *mcp_tokens;     /* token → agent id ("": a token without one) */
   GHashTable      *mcp_providers;  /* agent id → its tool connection (not owned) */
+  guint            mcp_refusal;      /* /mcp/'s HTTP status for an unknown token */
   char            *mcp_speaks;       /* set: the endpoint sends this and is no MCP endpoint */
   int              mcp_caller_delay_ms; /* when a caller initializes a provider; -1: never */
   guint            mcp_initialized; /* providers that answered initialize */

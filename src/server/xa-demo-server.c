@@ -422,7 +422,8 @@ http_cb (SoupServer        *server,
       /* The official-like endpoint refuses an unknown token at once. */
       else if (g_str_has_prefix (full_path, "/mcp/") &&
                (token == NULL || g_hash_table_lookup (self->mcp_tokens, token) == NULL))
-        _xa_demo_respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "text/plain", "Unauthorized");
+        _xa_demo_respond_text (msg, self->mcp_refusal, "text/plain",
+                               soup_status_get_phrase (self->mcp_refusal));
       /* else: the WebSocket handler takes it (xa-demo-server-mcp.c) */
     }
   else if (g_str_equal (path, "/control/bind") && method == SOUP_METHOD_POST)
@@ -510,6 +511,7 @@ xa_demo_server_init (XaDemoServer *self)
   self->mcp_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->mcp_providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->mcp_caller_delay_ms = -1;
+  self->mcp_refusal = SOUP_STATUS_UNAUTHORIZED;
 }
 
 XaDemoServer *
@@ -563,6 +565,15 @@ xa_demo_server_set_mcp_caller (XaDemoServer *self,
                                int           delay_ms)
 {
   self->mcp_caller_delay_ms = delay_ms;
+}
+
+/* The HTTP status the official-like endpoint (/mcp/) refuses an unknown
+ * token with: 401 as the cloud, 403 as a gateway in front of it may. */
+void
+xa_demo_server_set_mcp_refusal (XaDemoServer *self,
+                                guint         status)
+{
+  self->mcp_refusal = status;
 }
 
 /* @text: what the endpoint sends as it takes a connection, as a WebSocket

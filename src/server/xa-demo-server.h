@@ -76,6 +76,8 @@ void          xa_demo_server_add_mcp_token (XaDemoServer *self,
                                             const char   *agent_id);
 void          xa_demo_server_set_mcp_caller (XaDemoServer *self,
                                              int           delay_ms);
+void          xa_demo_server_set_mcp_refusal (XaDemoServer *self,
+                                              guint         status);
 void          xa_demo_server_set_mcp_speaks (XaDemoServer *self,
                                              const char   *text);
 char         *xa_demo_server_get_mcp_address (XaDemoServer *self,

@@ -28,6 +28,8 @@ main (int   argc,
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *ota = NULL;
+  g_autofree char *mcp = NULL;
+  g_autofree char *mcp_token = NULL;
   g_autofree char *ws = NULL;
   g_autofree char *panel = NULL;
   g_autoptr(GString) modes = g_string_new (NULL);
@@ -127,6 +129,14 @@ main (int   argc,
   g_print (_("  OTA address:    %s\n"), ota);
   g_print (_("  WebSocket:      %s\n"), ws);
   g_print (_("  Control panel:  %s\n"), panel);
+  /* An MCP endpoint to try xiaozhictl mcp and the MCP Endpoints window
+   * against: a token of this run, and a caller that asks for the tools a
+   * second after a provider connects. */
+  mcp_token = g_uuid_string_random ();
+  xa_demo_server_add_mcp_token (server, mcp_token, "demo-agent");
+  xa_demo_server_set_mcp_caller (server, 1000);
+  mcp = xa_demo_server_get_mcp_address (server, FALSE);
+  g_print (_("  MCP endpoint:   %s?token=%s\n"), mcp, mcp_token);
   g_print (_("Press Ctrl+C to stop.\n"));
 
   loop = g_main_loop_new (NULL, FALSE);
