@@ -95,7 +95,10 @@ test_accepted_with_caller (Fixture       *f,
   g_autofree char *after = NULL;
 
   g_assert_cmpint (r->verdict, ==, XA_VERDICT_VALID);
-  g_assert_cmpint (r->latency_ms, >=, 100);
+  /* The caller's 100 ms start at the server's end of the upgrade, a little
+   * before this side's: 98 ms was seen under ASan. */
+  g_assert_cmpint (r->latency_ms, >=, 50);
+  g_assert_cmpint (r->latency_ms, <, 800);
   after = g_strdup_printf ("open for 1 s. %d ms after the connection opened it initialized this Test and asked for "
                            "the tools (this Test has none): a caller, a device’s conversation or the console’s "
                            "refresh, is using the endpoint.", (int) r->latency_ms);
