@@ -2256,6 +2256,28 @@ has_string (GPtrArray  *strings,
   return g_ptr_array_find_with_equal_func (strings, s, g_str_equal, NULL);
 }
 
+/* An endpoints file it cannot read: said, and left as it was. */
+static void
+test_mcp_damaged_file (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *file = g_build_filename (f->dir, "mcp-endpoints.json", NULL);
+  g_autofree char *text = NULL;
+  AdwMessageDialog *dialog;
+  GtkWindow *mcp;
+
+  g_assert_true (g_file_set_contents (file, "{\"version\": 1, \"endpoints\": [", -1, NULL));
+  mcp = open_mcp_window (f);
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "MCP Endpoints Unavailable");
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "The MCP endpoints file “"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "” is damaged ("));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "{\"version\": 1, \"endpoints\": [");
+  gtk_window_destroy (mcp);
+}
+
 /* MCP endpoints in the window: a pasted address split where it arrives
  * (a token-less one refused, with why), the token in the keyring and
  * masked until revealed, the do-no-harm question before the first Test
@@ -2756,6 +2778,7 @@ main (int   argc,
    * (the screen reader's walk needs its reader; the rest runs in one). */
   g_test_add ("/xa/window-reader/under-reader", Fixture, NULL, fixture_setup, test_under_reader, fixture_teardown);
   ADD ("mcp", test_mcp);
+  ADD ("mcp-damaged-file", test_mcp_damaged_file);
   ADD ("screenshots", test_screenshots);
   ADD_IN ("screenshots-zh_CN", &chinese, test_screenshots);
   ADD_IN ("screenshots-de", &german, test_screenshots);
