@@ -98,45 +98,61 @@ give_expander_a_state (AdwExpanderRow *row)
  * - a combo row offers a screen reader nothing to do: "combo.open" opens
  *   its list, as a click does; an activatable row neither: "row.activate";
  * - an expander row's header has no expanded state: it is given one. */
+static void
+fix_one (GtkWidget *root,
+         GtkWidget *child)
+{
+  if (GTK_IS_SPIN_BUTTON (root) && GTK_IS_BUTTON (child))
+    {
+      /* GTK 4.8 draws "value-decrease-symbolic" (older ones
+       * "list-remove-symbolic"): both said, and shown on hover. */
+      const char *icon = gtk_button_get_icon_name (GTK_BUTTON (child));
+      gboolean decrease = g_strcmp0 (icon, "value-decrease-symbolic") == 0 ||
+                          g_strcmp0 (icon, "list-remove-symbolic") == 0;
+      const char *name = decrease ? _("Decrease") : _("Increase");
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_widget_set_tooltip_text (child, name);
+    }
+  else if (GTK_IS_SEARCH_ENTRY (child))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
+  else if (ADW_IS_COMBO_ROW (child))
+    give_activate_action (child, "combo", "open");
+  else if (GTK_IS_LIST_BOX_ROW (child) && gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (child)) &&
+           ADW_IS_ACTION_ROW (child))
+    give_activate_action (child, "row", "activate");
+  else if (GTK_IS_IMAGE (child) && g_str_equal (G_OBJECT_TYPE_NAME (root), "AdwIndicatorBin"))
+    gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  else if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
+           gtk_button_get_label (GTK_BUTTON (child)) != NULL)
+    {
+      g_autofree char *words = without_mnemonic (gtk_button_get_label (GTK_BUTTON (child)));
+      /* Its label names it as its mnemonic widget ("labelled-by"), and
+       * GTK 4.8 adds that to the name: the name alone, once. */
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
+    }
+  if (ADW_IS_EXPANDER_ROW (child))
+    give_expander_a_state (ADW_EXPANDER_ROW (child));
+}
+
 void
 xa_a11y_fix_names (GtkWidget *root)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     {
-      if (GTK_IS_SPIN_BUTTON (root) && GTK_IS_BUTTON (child))
-        {
-          /* GTK 4.8 draws "value-decrease-symbolic" (older ones
-           * "list-remove-symbolic"): both said, and shown on hover. */
-          const char *icon = gtk_button_get_icon_name (GTK_BUTTON (child));
-          gboolean decrease = g_strcmp0 (icon, "value-decrease-symbolic") == 0 ||
-                              g_strcmp0 (icon, "list-remove-symbolic") == 0;
-          const char *name = decrease ? _("Decrease") : _("Increase");
-
-          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-          gtk_widget_set_tooltip_text (child, name);
-        }
-      else if (GTK_IS_SEARCH_ENTRY (child))
-        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
-      else if (ADW_IS_COMBO_ROW (child))
-        give_activate_action (child, "combo", "open");
-      else if (GTK_IS_LIST_BOX_ROW (child) && gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (child)) &&
-               ADW_IS_ACTION_ROW (child))
-        give_activate_action (child, "row", "activate");
-      else if (GTK_IS_IMAGE (child) && g_str_equal (G_OBJECT_TYPE_NAME (root), "AdwIndicatorBin"))
-        gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-      else if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
-               gtk_button_get_label (GTK_BUTTON (child)) != NULL)
-        {
-          g_autofree char *words = without_mnemonic (gtk_button_get_label (GTK_BUTTON (child)));
-          /* Its label names it as its mnemonic widget ("labelled-by"), and
-           * GTK 4.8 adds that to the name: the name alone, once. */
-          gtk_accessible_reset_relation (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
-        }
-      if (ADW_IS_EXPANDER_ROW (child))
-        give_expander_a_state (ADW_EXPANDER_ROW (child));
+      fix_one (root, child);
       xa_a11y_fix_names (child);
     }
+}
+
+/* The same for @widget itself and what is under it: for a row a list
+ * box's model makes after its window was fixed. */
+void
+xa_a11y_fix_widget (GtkWidget *widget)
+{
+  fix_one (gtk_widget_get_parent (widget) ? gtk_widget_get_parent (widget) : widget, widget);
+  xa_a11y_fix_names (widget);
 }
 
 static void

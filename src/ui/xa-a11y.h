@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 void xa_a11y_fix_names        (GtkWidget    *root);
+void xa_a11y_fix_widget       (GtkWidget    *widget);
 void xa_a11y_hide_other_pages (AdwViewStack *stack);
 void xa_a11y_fix_file_chooser (void);
 

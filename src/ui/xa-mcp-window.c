@@ -58,6 +58,7 @@ create_row (gpointer item,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   g_object_set_data_full (G_OBJECT (row), "endpoint", g_object_ref (endpoint), g_object_unref);
   update_row (row, NULL, endpoint);
+  xa_a11y_fix_widget (row);
   g_signal_connect_object (endpoint, "notify::name", G_CALLBACK (update_row), row, G_CONNECT_SWAPPED);
   g_signal_connect_object (endpoint, "notify::last-tested", G_CALLBACK (update_row), row, G_CONNECT_SWAPPED);
   return row;
