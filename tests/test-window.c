@@ -1507,6 +1507,15 @@ test_test_all (Fixture       *f,
      * refreshed once its secrets are read. */
     unopened = add_device (f, "Unopened", XA_DEMO_MODE_DATED_TOKENS, old);
     g_object_set (unopened, "token-issued-at", g_get_real_time () / G_USEC_PER_SEC - 21 * 24 * 3600, NULL);
+    /* Into the file too: set in memory only, the next reload of the file
+     * (after the shown one's session saves) took it back to 0, and a
+     * fresh-clone run waited a minute for it. */
+    {
+      g_autoptr(GAsyncResult) saved = NULL;
+
+      xa_store_save_async (f->store, unopened, NULL, xa_test_capture_cb, &saved);
+      g_assert_true (xa_store_finish (f->store, xa_test_wait (&saved), NULL));
+    }
     /* The shown one knows its token's date once its secrets are read (a
      * fresh-clone run once asked before). */
     g_assert_true (xa_device_page_get_device (XA_DEVICE_PAGE (f->page)) == dated);
