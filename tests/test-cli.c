@@ -769,6 +769,29 @@ test_mcp (Fixture       *f,
   }
 }
 
+/* A command of several asks for one: --help lists them, on standard
+ * output; none says where that list is. */
+static void
+test_subcommand_help (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Run) help = { 0 };
+  g_auto(Run) none = { 0 };
+  g_auto(Run) other = { 0 };
+
+  run_cli (&help, "mcp", "--help");
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_true (g_str_has_prefix (help.out, "Usage: xiaozhictl mcp COMMAND …\n\n"));
+  g_assert_nonnull (strstr (help.out, "\n  export NAME  Put its address, with its token, where a provider reads it\n"));
+  g_assert_nonnull (strstr (help.out, "Run “xiaozhictl mcp COMMAND --help” for its options."));
+  run_cli (&none, "device");
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_cmpstr (none.out, ==, "");
+  g_assert_nonnull (strstr (none.err, "Run “xiaozhictl device --help” to see its commands."));
+  run_cli (&other, "device", "delete");
+  g_assert_cmpint (other.status, ==, 2);
+}
+
 /* A kept MCP endpoint: added from standard input (the token in the
  * keyring, never in the file), listed, tested (the do-no-harm note before
  * its first Test only), exported keeping the other lines and endpoints,
@@ -1932,6 +1955,7 @@ main (int   argc,
   g_test_add ("/xa/cli/proxy", Fixture, NULL, fixture_setup, test_proxy, fixture_teardown);
   g_test_add ("/xa/cli/mcp", Fixture, NULL, fixture_setup, test_mcp, fixture_teardown);
   g_test_add ("/xa/cli/mcp-saved", Fixture, NULL, fixture_setup, test_mcp_saved, fixture_teardown);
+  g_test_add ("/xa/cli/subcommand-help", Fixture, NULL, fixture_setup, test_subcommand_help, fixture_teardown);
   g_test_add ("/xa/cli/test-all", Fixture, NULL, fixture_setup, test_test_all, fixture_teardown);
   g_test_add ("/xa/cli/csv-import", Fixture, NULL, fixture_setup, test_csv_import, fixture_teardown);
   g_test_add ("/xa/cli/csv-refused", Fixture, NULL, fixture_setup, test_csv_refused, fixture_teardown);

@@ -362,29 +362,15 @@ cli_cmd_device (Cli   *cli,
                 int    argc,
                 char **argv)
 {
-  static const struct
-  {
-    const char *name;
-    int (*run) (Cli *cli, int argc, char **argv);
-  } subcommands[] = {
-    { "add", device_add },
-    { "list", device_list },
-    { "show", device_show },
-    { "rename", device_rename },
-    { "set", device_set },
-    { "remove", device_remove },
+  static const CliSubcommand subcommands[] = {
+    { "add", N_("NAME"), N_("Save a new device identity"), device_add },
+    { "list", NULL, N_("List the saved devices"), device_list },
+    { "show", N_("NAME"), N_("Show a saved device (its token stays hidden)"), device_show },
+    { "rename", N_("OLD NEW"), N_("Rename a saved device"), device_rename },
+    { "set", N_("NAME"), N_("Change what it reports, where its code is typed, how its server is reached"),
+      device_set },
+    { "remove", N_("NAME"), N_("Remove a saved device and its secrets"), device_remove },
   };
 
-  for (guint i = 0; argc > 1 && i < G_N_ELEMENTS (subcommands); i++)
-    {
-      if (g_str_equal (argv[1], subcommands[i].name))
-        {
-          g_autofree char *prgname = g_strdup_printf ("xiaozhictl device %s", subcommands[i].name);
-          g_set_prgname (prgname);
-          return subcommands[i].run (cli, argc - 1, argv + 1);
-        }
-    }
-
-  g_printerr ("%s\n", _("Usage: xiaozhictl device add|list|show|rename|set|remove …"));
-  return argc > 1 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")) ? EXIT_OK : EXIT_USAGE;
+  return cli_run_subcommand (cli, "device", subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }

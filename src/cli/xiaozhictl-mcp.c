@@ -430,28 +430,14 @@ cli_cmd_mcp (Cli   *cli,
              int    argc,
              char **argv)
 {
-  static const struct
-  {
-    const char *name;
-    int (*run) (Cli *cli, int argc, char **argv);
-  } subcommands[] = {
-    { "add", mcp_add },
-    { "list", mcp_list },
-    { "show", mcp_show },
-    { "test", mcp_test },
-    { "export", mcp_export },
-    { "remove", mcp_remove },
+  static const CliSubcommand subcommands[] = {
+    { "add", N_("NAME"), N_("Keep an endpoint (its address from MCP_ENDPOINT or standard input)"), mcp_add },
+    { "list", NULL, N_("List the kept endpoints and their last Test"), mcp_list },
+    { "show", N_("[NAME]"), N_("What an endpoint says of itself, without connecting"), mcp_show },
+    { "test", N_("[NAME]"), N_("Test an endpoint as a tool provider would use it"), mcp_test },
+    { "export", N_("NAME"), N_("Put its address, with its token, where a provider reads it"), mcp_export },
+    { "remove", N_("NAME"), N_("Forget an endpoint and remove its token from the keyring"), mcp_remove },
   };
 
-  for (guint i = 0; argc > 1 && i < G_N_ELEMENTS (subcommands); i++)
-    {
-      if (g_str_equal (argv[1], subcommands[i].name))
-        {
-          g_autofree char *prgname = g_strdup_printf ("xiaozhictl mcp %s", subcommands[i].name);
-          g_set_prgname (prgname);
-          return subcommands[i].run (cli, argc - 1, argv + 1);
-        }
-    }
-  g_printerr ("%s\n", _("Usage: xiaozhictl mcp add|list|show|test|export|remove …"));
-  return argc > 1 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")) ? EXIT_OK : EXIT_USAGE;
+  return cli_run_subcommand (cli, "mcp", subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }

@@ -13,6 +13,7 @@
 #include "xa-token-store.h"
 #include "xa-token.h"
 #include "xiaozhictl.h"
+#include "xiaozhictl-table.h"
 
 /* What every xiaozhictl command shares: errors and usage errors said the
  * same way, output made safe for a terminal, JSON out, waiting for an
@@ -399,5 +400,50 @@ cli_print_json_list (GListModel *model,
     }
   node = json_node_init_array (json_node_alloc (), array);
   cli_print_json (node);
+  return EXIT_OK;
+}
+
+/* Runs the subcommand argv[1] names. With --help, lists them (standard
+ * output); with none or another, says how to get that list. */
+int
+cli_run_subcommand (Cli                 *cli,
+                    const char          *command,
+                    const CliSubcommand *subcommands,
+                    guint                n_subcommands,
+                    int                  argc,
+                    char               **argv)
+{
+  gboolean asked = argc > 1 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"));
+  g_autoptr(CliTable) table = cli_table_new (2);
+
+  for (guint i = 0; argc > 1 && i < n_subcommands; i++)
+    if (g_str_equal (argv[1], subcommands[i].name))
+      {
+        g_autofree char *prgname = g_strdup_printf ("xiaozhictl %s %s", command, subcommands[i].name);
+        g_set_prgname (prgname);
+        return subcommands[i].run (cli, argc - 1, argv + 1);
+      }
+
+  if (!asked)
+    {
+      /* Translators: %s is a command, such as mcp */
+      g_printerr (_("Usage: xiaozhictl %s COMMAND …\n"), command);
+      /* Translators: %s is a command, such as mcp */
+      g_printerr (_("Run “xiaozhictl %s --help” to see its commands.\n"), command);
+      return EXIT_USAGE;
+    }
+  for (guint i = 0; i < n_subcommands; i++)
+    {
+      g_autofree char *usage = subcommands[i].args
+                                 ? g_strdup_printf ("  %s %s", subcommands[i].name, _(subcommands[i].args))
+                                 : g_strdup_printf ("  %s", subcommands[i].name);
+      cli_table_add_row (table, usage, _(subcommands[i].summary), NULL);
+    }
+  g_print (_("Usage: xiaozhictl %s COMMAND …\n"), command);
+  g_print ("\n");
+  cli_table_print (table);
+  g_print ("\n");
+  /* Translators: %s is a command, such as mcp */
+  g_print (_("Run “xiaozhictl %s COMMAND --help” for its options.\n"), command);
   return EXIT_OK;
 }

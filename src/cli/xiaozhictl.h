@@ -28,6 +28,22 @@ typedef struct
   GPtrArray     *safe_texts;
 } Cli;
 
+/* One subcommand of a command with several (device, mcp). */
+typedef struct
+{
+  const char *name;
+  const char *args;      /* N_(), as its usage shows them, or NULL */
+  const char *summary;   /* N_(), one line */
+  int       (*run) (Cli *cli, int argc, char **argv);
+} CliSubcommand;
+
+int          cli_run_subcommand       (Cli                 *cli,
+                                       const char          *command,
+                                       const CliSubcommand *subcommands,
+                                       guint                n_subcommands,
+                                       int                  argc,
+                                       char               **argv);
+
 const char  *cli_safe                 (Cli              *cli,
                                        const char       *text);
 int          cli_usage_error          (const char       *command,
