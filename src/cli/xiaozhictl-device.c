@@ -205,8 +205,8 @@ device_show (Cli   *cli,
     return status;
   token = xa_device_session_get_token (session);
   keyring_error = xa_device_session_get_keyring_error (session);
-  activated = cli_format_time (xa_device_get_activated_at (d), _("never"));
-  tested = cli_format_time (xa_device_get_last_test_at (d), _("never"));
+  activated = xa_text_format_time (xa_device_get_activated_at (d), _("never"));
+  tested = xa_text_format_time (xa_device_get_last_test_at (d), _("never"));
   state = xa_device_state_new (d, g_get_real_time () / G_USEC_PER_SEC);
 
   cli_table_add_row (fields, _("Name:"), cli_safe (cli, xa_device_get_name (d)), NULL);

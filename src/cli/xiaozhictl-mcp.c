@@ -8,6 +8,7 @@
 #include "xa-mcp-endpoint.h"
 #include "xa-mcp-probe.h"
 #include "xa-store.h"
+#include "xa-text.h"
 #include "xa-token-store.h"
 #include "xiaozhictl.h"
 #include "xiaozhictl-table.h"
@@ -39,13 +40,7 @@ static gboolean
 open_mcp_store (Cli     *cli,
                 GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  if (cli->mcp_store != NULL)
-    return TRUE;
-  cli->mcp_store = xa_store_new (&xa_mcp_endpoint_kind, NULL);
-  xa_store_load_async (cli->mcp_store, cli->cancellable, cli_capture_cb, &result);
-  return xa_store_finish (cli->mcp_store, cli_wait_for (cli, &result), error);
+  return cli_open_store_of (cli, &cli->mcp_store, &xa_mcp_endpoint_kind, error);
 }
 
 static gboolean
@@ -129,8 +124,8 @@ print_endpoint (Cli        *cli,
                        NULL);
   else
     {
-      issued = cli_format_time (claims->issued_at, _("not said"));
-      expires = cli_format_time (claims->expires_at, _("not said (older tokens do not)"));
+      issued = xa_text_format_time (claims->issued_at, _("not said"));
+      expires = xa_text_format_time (claims->expires_at, _("not said (older tokens do not)"));
       cli_table_add_row (fields, "", _("What it says, read from the token and not checked by the server:"), NULL);
       cli_table_add_row (fields, _("Agent:"), claims->agent_id ? cli_safe (cli, claims->agent_id) : _("not said"), NULL);
       cli_table_add_row (fields, _("Endpoint:"), claims->endpoint_id ? cli_safe (cli, claims->endpoint_id) : _("not said"),

@@ -138,18 +138,29 @@ cli_print_report (Cli            *cli,
     }
 }
 
+/* The store of @kind in @slot, read once (devices in cli->store, MCP
+ * endpoints in cli->mcp_store). */
+gboolean
+cli_open_store_of (Cli               *cli,
+                   XaStore          **slot,
+                   const XaStoreKind *kind,
+                   GError           **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (*slot != NULL)
+    return TRUE;
+  *slot = xa_store_new (kind, NULL);
+  xa_store_load_async (*slot, cli->cancellable, cli_capture_cb, &result);
+  cli_wait (&result);
+  return xa_store_finish (*slot, result, error);
+}
+
 gboolean
 cli_open_store (Cli     *cli,
                 GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  if (cli->store != NULL)
-    return TRUE;
-  cli->store = xa_store_new (&xa_device_kind, NULL);
-  xa_store_load_async (cli->store, cli->cancellable, cli_capture_cb, &result);
-  cli_wait (&result);
-  return xa_store_finish (cli->store, result, error);
+  return cli_open_store_of (cli, &cli->store, &xa_device_kind, error);
 }
 
 XaDevice *
@@ -297,19 +308,6 @@ cli_read_line (void)
   return g_strstrip (g_strdup (buffer));
 }
 
-/* A date and time in the user's words, @fallback when there is none. */
-char *
-cli_format_time (gint64      unix_time,
-                 const char *fallback)
-{
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (unix_time <= 0)
-    return g_strdup (fallback);
-  dt = g_date_time_new_from_unix_local (unix_time);
-  /* Translators: a date and time, see g_date_time_format() */
-  return g_date_time_format (dt, _("%Y-%m-%d %H:%M"));
-}
 
 JsonNode *
 cli_device_json (XaDevice *device)

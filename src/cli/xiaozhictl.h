@@ -64,6 +64,10 @@ void         cli_capture_cb           (GObject          *source,
 
 gboolean     cli_open_store           (Cli              *cli,
                                        GError           **error);
+gboolean     cli_open_store_of        (Cli              *cli,
+                                       XaStore         **slot,
+                                       const XaStoreKind *kind,
+                                       GError           **error);
 XaDevice    *cli_find_device          (Cli              *cli,
                                        const char       *name,
                                        GError           **error);
@@ -93,8 +97,6 @@ XaDevice    *cli_parse_for_device     (Cli              *cli,
                                        int              n_more,
                                        int              *status);
 char        *cli_read_line            (void);
-char        *cli_format_time          (gint64            unix_time,
-                                       const char       *fallback);
 JsonNode    *cli_device_json          (XaDevice         *device);
 void         cli_add_token_dates      (JsonObject       *o,
                                        const char       *token);

@@ -827,23 +827,24 @@ xa_xiaozhi_client_export (const char  *path,
   g_autoptr(JsonNode) existing = NULL;
   g_autofree char *list = NULL;
   JsonNode *there;
+  const char *one;
 
   if (!g_file_test (file, G_FILE_TEST_EXISTS))
     return edit_json_file ("xiaozhi-client", file, TRUE, paths, values, NULL, NULL, error);
   if ((existing = load_json_file (file, NULL, error)) == NULL)
     return FALSE;
   there = json_object_get_member (json_node_get_object (existing), "mcpEndpoint");
+  one = xa_json_get_string (json_node_get_object (existing), "mcpEndpoint");
   if (there == NULL || JSON_NODE_HOLDS_NULL (there) ||
-      (JSON_NODE_HOLDS_VALUE (there) && json_node_get_value_type (there) == G_TYPE_STRING &&
-       (*json_node_get_string (there) == '\0' || xa_mcp_endpoint_same (json_node_get_string (there), url))))
+      (one != NULL && (*one == '\0' || xa_mcp_endpoint_same (one, url))))
     return edit_json_file ("xiaozhi-client", file, TRUE, paths, values, NULL, NULL, error);
 
-  if (JSON_NODE_HOLDS_VALUE (there) && json_node_get_value_type (there) == G_TYPE_STRING)
+  if (one != NULL)
     {
-      g_autoptr(JsonArray) one = json_array_new ();
+      g_autoptr(JsonArray) single = json_array_new ();
 
-      json_array_add_string_element (one, json_node_get_string (there));
-      list = endpoint_list_json (one, url);
+      json_array_add_string_element (single, one);
+      list = endpoint_list_json (single, url);
     }
   else if (JSON_NODE_HOLDS_ARRAY (there) && is_string_list (there))
     list = endpoint_list_json (json_node_get_array (there), url);

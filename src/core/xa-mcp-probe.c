@@ -63,9 +63,7 @@ say_expiry (Probe  *probe,
 
   if (xa_mcp_claims_expired (claims, g_get_real_time () / G_USEC_PER_SEC))
     {
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (claims->expires_at);
-      /* Translators: a date, see g_date_time_format() */
-      g_autofree char *date = g_date_time_format (when, _("%Y-%m-%d %H:%M"));
+      g_autofree char *date = xa_text_format_time (claims->expires_at, "?");
 
       xa_text_append (advice, N_("The token says it expired on %s (read from the token, not checked by the "
                                  "server): get a new endpoint address from the console."), date);

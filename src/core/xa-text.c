@@ -424,6 +424,18 @@ xa_text_new_from_json (JsonNode *node)
   return g_steal_pointer (&self);
 }
 
+/* @unix_time in the local time, as every front end shows a date
+ * ("2026-12-03 15:16"), or a copy of @fallback when it is not set (0). */
+char *
+xa_text_format_time (gint64      unix_time,
+                     const char *fallback)
+{
+  g_autoptr(GDateTime) when = unix_time > 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
+
+  /* Translators: a date and time, see g_date_time_format() */
+  return when ? g_date_time_format (when, _("%Y-%m-%d %H:%M")) : g_strdup (fallback);
+}
+
 /* How many terminal columns @s takes: two for a wide (CJK) character,
  * none for a combining one. */
 guint

@@ -47,6 +47,8 @@ XaText   *xa_text_new_from_json     (JsonNode      *node);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XaText, xa_text_free)
 
 guint     xa_text_display_width     (const char    *s);
+char     *xa_text_format_time       (gint64         unix_time,
+                                     const char    *fallback);
 
 /* Text a server sent, fit to show (xa-text.c). */
 char        *xa_server_text_quote        (const char        *text);

@@ -11,6 +11,7 @@
 #include "xa-mcp-probe.h"
 #include "xa-report.h"
 #include "xa-store.h"
+#include "xa-text.h"
 #include "xa-token-store.h"
 
 /* One kept MCP endpoint, as a subpage of the MCP Endpoints window: what
@@ -86,14 +87,19 @@ reveal_toggled_cb (XaMcpPage *self)
     show_token (self);
 }
 
-static char *
-format_time (gint64      unix_time,
-             const char *fallback)
+static GtkWidget *
+property_row (AdwPreferencesGroup *group,
+              const char          *title,
+              const char          *value)
 {
-  g_autoptr(GDateTime) when = unix_time > 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
+  GtkWidget *row = adw_action_row_new ();
 
-  /* Translators: a date and time, see g_date_time_format() */
-  return when ? g_date_time_format (when, _("%Y-%m-%d %H:%M")) : g_strdup (fallback);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (group, row);
+  return row;
 }
 
 static void
@@ -114,23 +120,14 @@ show_claims (XaMcpPage *self)
     }
   adw_preferences_group_set_description (self->claims_group,
                                          _("What it says, read from the token and not checked by the server."));
-  issued = format_time (claims->issued_at, _("not said"));
-  expires = format_time (claims->expires_at, _("not said (older tokens do not)"));
+  issued = xa_text_format_time (claims->issued_at, _("not said"));
+  expires = xa_text_format_time (claims->expires_at, _("not said (older tokens do not)"));
   values[0] = claims->agent_id ? claims->agent_id : _("not said");
   values[1] = claims->endpoint_id ? claims->endpoint_id : _("not said");
   values[2] = issued;
   values[3] = expires;
   for (guint i = 0; i < G_N_ELEMENTS (self->claims_rows); i++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), titles[i]);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), values[i]);
-      gtk_widget_add_css_class (row, "property");
-      adw_preferences_group_add (self->claims_group, row);
-      self->claims_rows[i] = row;
-    }
+    self->claims_rows[i] = property_row (self->claims_group, titles[i], values[i]);
   if (xa_mcp_claims_expired (claims, g_get_real_time () / G_USEC_PER_SEC))
     {
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->claims_rows[3]),
@@ -188,7 +185,7 @@ show_report (XaMcpPage      *self,
              gint64          when)
 {
   g_autofree char *details = xa_report_format_details (report);
-  g_autofree char *date = format_time (when, "");
+  g_autofree char *date = xa_text_format_time (when, "");
   /* Translators: %s is a date and time */
   g_autofree char *tested = g_strdup_printf (_("Last Test: %s"), date);
 
@@ -469,21 +466,6 @@ back_action (GtkWidget  *widget,
 }
 
 /* ---- building ----------------------------------------------------------- */
-
-static GtkWidget *
-property_row (AdwPreferencesGroup *group,
-              const char          *title,
-              const char          *value)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  gtk_widget_add_css_class (row, "property");
-  adw_preferences_group_add (group, row);
-  return row;
-}
 
 static GtkWidget *
 button_row (AdwPreferencesGroup *group,
